@@ -1,0 +1,5 @@
+"""Entry point for ``python -m reviewer``."""
+
+from reviewer.cli import main
+
+main()

@@ -1,0 +1,91 @@
+"""The format-neutral Document: ordered paragraphs and tables with source locations.
+
+Every ingester (text, docx, xlsx, pdf) produces this model and nothing
+domain-specific; extraction reads only this.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, Field
+
+
+class Location(BaseModel):
+    """Where a thing is in the source document."""
+
+    block: int | None = None  # index into Document.blocks
+    table: int | None = None  # index among the document's tables
+    row: int | None = None  # 0-based row inside the table
+    col: int | None = None  # 0-based cell ordinal inside the row
+    start: int | None = None  # char offset inside the paragraph / cell text
+    end: int | None = None
+    page: int | None = None  # 1-based page (pdf) or sheet ordinal (xlsx)
+    line: int | None = None  # 1-based line of a text input
+    sheet: str | None = None  # sheet name (xlsx)
+    label: str = ""  # human description, filled in by extraction
+
+    def with_span(self, start: int, end: int) -> "Location":
+        """Return a copy narrowed to the characters ``start:end`` of the text."""
+        return self.model_copy(update={"start": start, "end": end})
+
+    def with_label(self, label: str) -> "Location":
+        """Return a copy carrying a human-readable label."""
+        return self.model_copy(update={"label": label})
+
+
+class Cell(BaseModel):
+    """One table cell; a merged cell appears once, at its top-left position."""
+
+    text: str
+    row: int
+    col: int  # ordinal among the row's cells (what a text export preserves)
+    grid_col: int | None = None  # column in the layout grid, when the format knows it
+    colspan: int = 1
+    rowspan: int = 1
+    continued: bool = False  # continuation of a vertical merge (shown empty)
+    loc: Location
+
+
+class Paragraph(BaseModel):
+    """A run of narrative text outside tables."""
+
+    kind: Literal["paragraph"] = "paragraph"
+    text: str
+    style: str | None = None  # e.g. "Heading 1" when the format says so
+    loc: Location
+
+
+class Table(BaseModel):
+    """A table: rows of cells in reading order."""
+
+    kind: Literal["table"] = "table"
+    index: int
+    rows: list[list[Cell]]
+    loc: Location
+
+    def texts(self, row: int) -> list[str]:
+        """Texts of the cells of one row."""
+        return [c.text for c in self.rows[row]]
+
+
+Block = Annotated[Union[Paragraph, Table], Field(discriminator="kind")]
+
+
+class Document(BaseModel):
+    """An ingested file: its blocks in document order and where it came from."""
+
+    path: str
+    sha256: str
+    format: str  # text-cells | text-tsv | text-markdown | docx | xlsx | pdf
+    blocks: list[Block] = Field(default_factory=list)
+
+    @property
+    def tables(self) -> list[Table]:
+        """All tables in order."""
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        """All paragraphs in order."""
+        return [b for b in self.blocks if isinstance(b, Paragraph)]

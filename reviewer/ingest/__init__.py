@@ -1,0 +1,65 @@
+"""Ingestion: turn a file (or pasted text) into a Document, whatever its format."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from reviewer.document import Document
+from reviewer.errors import InputError
+
+TEXT_SUFFIXES = {".txt", ".text", ".tsv", ".md", ".markdown", ".csv", ""}
+OFFICE_SUFFIXES = {".doc", ".wps", ".et", ".xls", ".dps"}
+
+
+def sha256_of(data: bytes) -> str:
+    """Hex SHA-256 of raw bytes (identifies a document in outputs and caches)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def load(path: str | Path) -> Document:
+    """Read any supported file into a Document; raise InputError with a clear reason."""
+    p = Path(path)
+    name = str(path)
+    if name == "-":
+        import sys
+
+        data = sys.stdin.buffer.read()
+        return load_bytes(data, "-", ".txt")
+    if not p.exists():
+        raise InputError(name, "文件不存在")
+    if p.is_dir():
+        raise InputError(name, "这是一个目录，请使用 reviewer batch 审阅整个目录")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(name, f"无法读取文件（{exc.strerror}）") from exc
+    return load_bytes(data, name, p.suffix.lower())
+
+
+def load_bytes(data: bytes, name: str, suffix: str) -> Document:
+    """Read a document from bytes, choosing the reader by content and suffix."""
+    if not data.strip():
+        raise InputError(name, "文件为空")
+    digest = sha256_of(data)
+    if suffix == ".docx" or (data[:2] == b"PK" and suffix in {".docx", ".docm"}):
+        from reviewer.ingest.docx import read_docx
+
+        return read_docx(data, name, digest)
+    if suffix in {".xlsx", ".xlsm"}:
+        from reviewer.ingest.xlsx import read_xlsx
+
+        return read_xlsx(data, name, digest)
+    if suffix == ".pdf":
+        from reviewer.ingest.pdf import read_pdf
+
+        return read_pdf(data, name, digest)
+    if suffix in OFFICE_SUFFIXES:
+        from reviewer.ingest.office import read_via_libreoffice
+
+        return read_via_libreoffice(data, name, suffix)
+    if suffix in TEXT_SUFFIXES:
+        from reviewer.ingest.text import read_text_bytes
+
+        return read_text_bytes(data, name, digest)
+    raise InputError(name, f"不支持的文件类型 {suffix}（支持 .docx .xlsx .pdf .txt .md，以及安装 LibreOffice 后的 .doc .wps .et）")

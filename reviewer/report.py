@@ -1,0 +1,233 @@
+"""The typed Report: what extraction understood of a document.
+
+Rules read these typed values; they never parse document strings themselves.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from reviewer.document import Location
+from reviewer.quantity import Quantity
+
+
+class TextSpan(BaseModel):
+    """A piece of source text with its location."""
+
+    text: str
+    loc: Location
+
+
+class Fact(BaseModel):
+    """A labelled number found in a table or the narrative.
+
+    ``key`` is the canonical name of the quantity (基本支出, 项目支出, 编制数 …)
+    used to compare the same quantity across places; ``measure`` says which
+    figure it is (预算 / 执行 / 决算 / 年初预算), ``year`` which year it speaks of.
+    """
+
+    label: str
+    key: str | None = None
+    quantity: Quantity
+    measure: str | None = None
+    year: int | None = None
+    part: str = ""  # which part of the report: 基础数据表, 部门整体支出绩效自评表, 项目「…」, 报告
+    source: Literal["table", "narrative"] = "table"
+    quote: str = ""  # the text the number was read from
+    loc: Location
+
+    @property
+    def value(self) -> Decimal | None:
+        """The number, in 万元 when it is money."""
+        return self.quantity.in_wan()
+
+
+class StaffData(BaseModel):
+    """财政供养人员情况: 编制数, 实际在职人数, 控制率."""
+
+    quota: Fact | None = None
+    actual: Fact | None = None
+    control_rate: Fact | None = None
+
+
+class BasicDataColumn(BaseModel):
+    """A value column of 经费控制情况, e.g. "2024 年决算数"."""
+
+    label: str
+    year: int | None = None
+    measure: str | None = None  # 预算 / 决算
+
+
+class BasicDataLine(BaseModel):
+    """One expense line of 经费控制情况 with a value per column.
+
+    ``kind`` is ``group`` for a heading line (三公经费, 项目支出, 公用经费),
+    ``item`` for an enumerated line ("1、运行维护经费") and ``sub`` for a
+    "其中" line; ``parent`` is the index of the line it belongs to.
+    """
+
+    label: str
+    raw_label: str
+    kind: Literal["group", "item", "sub"]
+    number: int | None = None
+    parent: int | None = None
+    values: list[Fact]  # aligned with BasicData.columns (None-valued Quantity when blank)
+    loc: Location
+
+
+class BasicData(BaseModel):
+    """附件一 基础数据表."""
+
+    title: str = ""
+    staff: StaffData = Field(default_factory=StaffData)
+    columns: list[BasicDataColumn] = Field(default_factory=list)
+    lines: list[BasicDataLine] = Field(default_factory=list)
+    loc: Location
+
+
+FundsColumn = Literal["initial", "budget", "actual", "weight", "rate", "score"]
+
+FUNDS_COLUMN_LABELS: dict[str, str] = {
+    "initial": "年初预算数",
+    "budget": "全年预算数",
+    "actual": "全年执行数",
+    "weight": "分值",
+    "rate": "执行率",
+    "score": "自评得分",
+}
+
+
+class FundsRow(BaseModel):
+    """A row of the funds block: 年度资金总额, 当年财政拨款, 上年结转资金, 其他资金."""
+
+    label: str
+    cells: dict[str, Fact]  # keyed by FundsColumn
+    loc: Location
+
+
+class FundsTable(BaseModel):
+    """The 资金 block of an evaluation form.
+
+    ``splits`` are the label:value pairs written inside cells, such as
+    "其中：基本支出：205.88", grouped into income (按收入性质) and expense
+    (按支出性质) sides.
+    """
+
+    rows: list[FundsRow] = Field(default_factory=list)
+    income_splits: list[Fact] = Field(default_factory=list)
+    expense_splits: list[Fact] = Field(default_factory=list)
+
+    def row(self, *labels: str) -> FundsRow | None:
+        """The first row whose label contains one of ``labels``."""
+        for r in self.rows:
+            if any(lbl in r.label for lbl in labels):
+                return r
+        return None
+
+    @property
+    def total(self) -> FundsRow | None:
+        """The 年度资金总额 row."""
+        return self.row("资金总额", "资金总和", "合计")
+
+
+class Indicator(BaseModel):
+    """One indicator row: levels, target, actual, weight, score, deviation."""
+
+    level1: str
+    level2: str = ""
+    level3: str = ""
+    target: Quantity
+    actual: Quantity
+    weight: Quantity | None = None
+    score: Quantity | None = None
+    deviation: str = ""
+    locs: dict[str, Location] = Field(default_factory=dict)  # level1..deviation, row
+    loc: Location
+
+    @property
+    def name(self) -> str:
+        """The most specific level name."""
+        return self.level3 or self.level2 or self.level1
+
+
+class IndicatorTable(BaseModel):
+    """The 绩效指标 block of an evaluation form."""
+
+    indicators: list[Indicator] = Field(default_factory=list)
+    level1_points: list[Fact] = Field(default_factory=list)  # stated "(50 分)" per first-level header
+    total_weight: Fact | None = None
+    total_score: Fact | None = None
+    has_scores: bool = False
+    loc: Location
+
+
+class Evaluation(BaseModel):
+    """One evaluation form: 部门整体支出绩效自评表 or a 项目支出绩效自评表."""
+
+    kind: Literal["department", "project"]
+    title: str
+    name: str = ""  # department or project name
+    label: str = ""  # human prefix used in locations, e.g. 附件三 项目支出绩效自评表「…」
+    funds: FundsTable | None = None
+    indicators: IndicatorTable | None = None
+    goal_expected: TextSpan | None = None
+    goal_actual: TextSpan | None = None
+    loc: Location
+
+
+class Section(BaseModel):
+    """A numbered part of the narrative report (一、 （一） 1、)."""
+
+    number: str = ""
+    title: str
+    level: int = 1
+    paragraphs: list[TextSpan] = Field(default_factory=list)
+    loc: Location
+
+    @property
+    def text(self) -> str:
+        """The section body as one string."""
+        return "\n".join(p.text for p in self.paragraphs)
+
+
+class Signature(BaseModel):
+    """The 填表人 / 填报日期 / 联系电话 line under a form."""
+
+    filler: TextSpan | None = None
+    date: TextSpan | None = None
+    phone: TextSpan | None = None
+    loc: Location
+
+
+class Report(BaseModel):
+    """Everything extraction understood of one document."""
+
+    path: str
+    sha256: str
+    format: str
+    template: str = "未识别"
+    unit: str | None = None
+    year: int | None = None
+    basic_data: BasicData | None = None
+    evaluations: list[Evaluation] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    signatures: list[Signature] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
+    texts: list[TextSpan] = Field(default_factory=list)  # every paragraph and cell text
+
+    @property
+    def department(self) -> Evaluation | None:
+        """The 部门整体支出绩效自评表, if present."""
+        return next((e for e in self.evaluations if e.kind == "department"), None)
+
+    @property
+    def projects(self) -> list[Evaluation]:
+        """The 项目支出绩效自评表 forms."""
+        return [e for e in self.evaluations if e.kind == "project"]
+
+    def facts_for(self, key: str) -> list[Fact]:
+        """All facts about one canonical quantity."""
+        return [f for f in self.facts if f.key == key]
