@@ -36,6 +36,7 @@ class Fact(BaseModel):
     year: int | None = None
     part: str = ""  # which part of the report: 基础数据表, 部门整体支出绩效自评表, 项目「…」, 报告
     source: Literal["table", "narrative"] = "table"
+    polarity: Literal["asserts", "denies"] = "asserts"  # "无政府性基金安排支出" denies
     quote: str = ""  # the text the number was read from
     loc: Location
 

@@ -1,0 +1,240 @@
+"""Read the narrative report: numbered sections, signature lines and labelled numbers."""
+
+from __future__ import annotations
+
+import re
+
+from reviewer.document import Paragraph
+from reviewer.extract.vocabulary import KEY_PATTERN, key_of_synonym
+from reviewer.quantity import parse_quantity
+from reviewer.report import Fact, Section, Signature, TextSpan
+
+CN_NUM = "一二三四五六七八九十"
+_H1 = re.compile(rf"^\s*([{CN_NUM}]+)\s*[、.．]\s*(.+)$")
+_H2 = re.compile(rf"^\s*[（(]\s*([{CN_NUM}]+)\s*[)）]\s*[、.．]?\s*(.+)$")
+
+# The Hunan template's level-1 titles; exports often lose their "一、" numbering.
+STANDARD_SECTIONS = (
+    "部门基本情况",
+    "一般公共预算支出情况",
+    "政府性基金预算支出情况",
+    "国有资本经营预算支出情况",
+    "社会保险基金预算支出情况",
+    "部门整体支出绩效情况",
+    "存在的问题及原因分析",
+    "下一步改进措施",
+    "部门整体支出绩效自评结果拟应用和公开情况",
+    "其他需要说明的情况",
+)
+
+_NUMBER = re.compile(r"(-?\d[\d,]*(?:\.\d+)?)\s*(万\s*元|亿\s*元|元|%|％|名|人|个|项|次|件)?")
+# "行政编制数4名" is not the 编制数 total.
+_QUALIFIED = ("行政", "事业", "工勤", "参公", "机关", "下属", "人员")
+_CLAUSE_END = re.compile(r"[。；;！!？?\n]")
+_DENIAL = re.compile(r"(无|没有|未安排|未发生)\s*$")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+_SIGNATURE = re.compile(r"填表人|填报日期|联系电话")
+_SIG_FIELDS = {
+    "filler": re.compile(r"填表人\s*[:：]\s*([^\s:：]*)"),
+    "date": re.compile(r"填报日期\s*[:：]\s*([^\s:：]*(?:\s*\d+\s*[月日])*)"),
+    "phone": re.compile(r"联系电话\s*[:：]\s*([\d\-\s]*\d|)"),
+}
+
+
+def heading(text: str) -> tuple[int, str, str, str] | None:
+    """(level, number, title, rest) when a paragraph is a section heading."""
+    t = text.strip()
+    if m := _H1.match(t):
+        title, rest, _ = _split_title(m.group(2))
+        if len(title) <= 40:
+            return 1, f"{m.group(1)}、", title, rest
+    if m := _H2.match(t):
+        title, rest, separator = _split_title(m.group(2))
+        # "（一）基本支出情况：…" is a heading with its body; "（二）预算管理推行难。…" is a paragraph.
+        if (not rest and len(title) <= 20 and not title.endswith("。")) or (separator in ":：" and rest and len(title) <= 20):
+            return 2, f"（{m.group(1)}）", title, rest
+    squashed = re.sub(r"\s+", "", t)
+    for std in STANDARD_SECTIONS:
+        if squashed.startswith(std) and len(squashed) <= len(std) + 2:
+            return 1, "", std, ""
+    return None
+
+
+def _split_title(text: str) -> tuple[str, str, str]:
+    """Split "存在的问题和建议 无" or "基本支出情况：2024年…" into title, body and separator."""
+    m = re.match(r"^(.{2,40}?)([:：]|\s+|。)(.+)$", text)
+    if m:
+        return m.group(1).strip(), m.group(3).strip(), m.group(2).strip() or " "
+    return text.strip(" ：:"), "", ""
+
+
+def read_sections(paragraphs: list[Paragraph], part_label: str) -> list[Section]:
+    """Group narrative paragraphs under their level-1 and level-2 headings."""
+    sections: list[Section] = []
+    current: Section | None = None
+    top: Section | None = None
+    for p in paragraphs:
+        h = heading(p.text)
+        if h and (h[0] == 1 or top is not None):
+            level, number, title, rest = h
+            name = f"{number}{title}"
+            prefix = f"{part_label}「{top.number}{top.title}」" if level == 2 and top else part_label
+            current = Section(number=number, title=title, level=level, loc=p.loc.with_label(f"{prefix}「{name}」"))
+            sections.append(current)
+            if level == 1:
+                top = current
+            if rest:
+                start = p.text.find(rest)
+                current.paragraphs.append(TextSpan(text=rest, loc=p.loc.with_span(start, start + len(rest)).with_label(f"{prefix}「{name}」")))
+            continue
+        if current is None:
+            continue  # cover page lines before the first heading
+        n = len(current.paragraphs) + 1
+        current.paragraphs.append(TextSpan(text=p.text, loc=p.loc.with_label(f"{current.loc.label}第{n}段")))
+    return sections
+
+
+def read_signature(p: Paragraph, label: str) -> Signature | None:
+    """The 填表人/填报日期/联系电话 line, when this paragraph is one."""
+    if not _SIGNATURE.search(p.text):
+        return None
+    sig = Signature(loc=p.loc.with_label(label))
+    for name, pattern in _SIG_FIELDS.items():
+        m = pattern.search(p.text)
+        if m:
+            value = m.group(1).strip()
+            start = m.start(1)
+            setattr(sig, name, TextSpan(text=value, loc=p.loc.with_span(start, start + len(value)).with_label(label)))
+    return sig
+
+
+def narrative_facts(sections: list[Section], year: int | None) -> list[Fact]:
+    """Every labelled number in the narrative, and denials such as "无政府性基金安排支出"."""
+    facts: list[Fact] = []
+    for section in sections:
+        for span in section.paragraphs:
+            facts.extend(_facts_in(span, year))
+    return facts
+
+
+def _facts_in(span: TextSpan, year: int | None) -> list[Fact]:
+    text = span.text
+    found: list[Fact] = []
+    matches = list(KEY_PATTERN.finditer(text))
+    for i, m in enumerate(matches):
+        key = key_of_synonym(m.group(0))
+        clause_start = max((e.end() for e in _CLAUSE_END.finditer(text, 0, m.start())), default=0)
+        clause_end_m = _CLAUSE_END.search(text, m.end())
+        clause_end = clause_end_m.start() if clause_end_m else len(text)
+        sentence_year = _year_in(text[clause_start:clause_end]) or year
+        before = text[clause_start : m.start()]
+        if before.endswith(_QUALIFIED):
+            continue
+        if _DENIAL.search(before[-4:] if len(before) > 4 else before):
+            quote_start = clause_start
+            found.append(
+                Fact(
+                    label=m.group(0),
+                    key=key,
+                    quantity=parse_quantity("0"),
+                    year=sentence_year,
+                    part="报告",
+                    source="narrative",
+                    polarity="denies",
+                    quote=text[quote_start:clause_end].strip(),
+                    loc=span.loc.with_span(quote_start, clause_end),
+                )
+            )
+            continue
+        # The number must come before the next keyword, inside the same clause.
+        limit = matches[i + 1].start() if i + 1 < len(matches) else clause_end
+        limit = min(limit, clause_end, m.end() + 30)
+        window = text[m.end() : limit]
+        n = _NUMBER.search(window)
+        if not n or _is_year(n, window):
+            continue
+        between = window[: n.start()]
+        if re.search(r"[，,]", between) and len(between) > 12:
+            continue
+        start = m.end() + n.start()
+        end = m.end() + n.end()
+        unit = re.sub(r"\s+", "", n.group(2) or "")
+        found.append(
+            Fact(
+                label=m.group(0),
+                key=key,
+                quantity=parse_quantity(n.group(1) + unit),
+                measure=_measure(between),
+                year=sentence_year,
+                part="报告",
+                source="narrative",
+                quote=text[m.start() : end],
+                loc=span.loc.with_span(m.start(), end),
+            )
+        )
+    found.extend(_change_facts(span, year))
+    return found
+
+
+_CHANGE = re.compile(r"(比上年|较上年|同比)?\s*(增加|减少|下降|增长|上升)\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|元)")
+_SHARE = re.compile(r"(占比|下降|增长|减少|增加|比例为|比重为|幅度为?)\s*(\d+(?:\.\d+)?)\s*[%％]")
+_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万元|元)")
+
+
+def _change_facts(span: TextSpan, year: int | None) -> list[Fact]:
+    """"支出376.36万元，比上年减少19.15万元，占比4.84%": the amount, the change and the rate.
+
+    Emitted as three facts sharing a label prefix so that the share rule can
+    recompute the rate from the amount and the change.
+    """
+    text = span.text
+    out: list[Fact] = []
+    for m in _CHANGE.finditer(text):
+        base = None
+        for a in _AMOUNT.finditer(text, 0, m.start()):
+            base = a
+        share = _SHARE.search(text, m.end(), min(len(text), m.end() + 20))
+        if base is None or share is None:
+            continue
+        direction = "减少" if m.group(2) in ("减少", "下降") else "增加"
+        loc = span.loc.with_span(base.start(), share.end())
+        quote = text[base.start() : share.end()]
+        for label, number, unit in (
+            ("变动基数", base.group(1), base.group(2)),
+            (f"比上年{direction}", m.group(3), m.group(4)),
+            ("变动幅度", share.group(2), "%"),
+        ):
+            out.append(
+                Fact(
+                    label=label,
+                    quantity=parse_quantity(number + unit),
+                    year=year,
+                    part="报告",
+                    source="narrative",
+                    quote=quote,
+                    loc=loc,
+                )
+            )
+    return out
+
+
+def _measure(between: str) -> str | None:
+    if "年初" in between:
+        return "年初预算"
+    if "决算" in between:
+        return "决算"
+    if "预算" in between:
+        return "预算"
+    if "执行" in between:
+        return "执行"
+    return None
+
+
+def _is_year(n: re.Match, window: str) -> bool:
+    after = window[n.end() : n.end() + 1]
+    return after == "年" and not n.group(2)
+
+
+def _year_in(text: str) -> int | None:
+    m = _YEAR.search(text)
+    return int(m.group(1)) if m else None

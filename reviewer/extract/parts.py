@@ -1,0 +1,122 @@
+"""Split a Document into the parts of a report and say what each part is.
+
+Parts: 基础数据表 (basic), 部门整体支出绩效自评表 (department), 项目支出绩效自评表
+(project), the narrative 自评报告 (narrative). A part starts at its title
+paragraph, or at a table whose first row names it when there is no title.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from reviewer.document import Document, Paragraph, Table
+
+_ATTACHMENT = re.compile(r"^附件\s*([一二三四五六七八九十\d]+)\s*$")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+
+PART_NAMES = {
+    "basic": "基础数据表",
+    "department": "部门整体支出绩效自评表",
+    "project": "项目支出绩效自评表",
+    "narrative": "自评报告",
+    "preamble": "",
+}
+
+
+@dataclass
+class Part:
+    """A contiguous run of blocks that belongs to one part of the report."""
+
+    kind: str  # basic | department | project | narrative | preamble
+    title: str = ""
+    attachment: str = ""  # "附件二" when the report numbers its attachments
+    blocks: list = field(default_factory=list)
+
+    @property
+    def tables(self) -> list[Table]:
+        """The part's tables."""
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        """The part's paragraphs."""
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    @property
+    def label(self) -> str:
+        """Human prefix for locations inside this part."""
+        name = PART_NAMES.get(self.kind, "")
+        return " ".join(x for x in (self.attachment, name) if x)
+
+
+def title_kind(text: str) -> str | None:
+    """The part a title paragraph opens, if it is a part title."""
+    t = re.sub(r"\s+", "", text)
+    if len(t) > 60:
+        return None
+    if "基础数据表" in t:
+        return "basic"
+    if "项目支出绩效" in t and t.endswith(("表", "自评表", "评价表")):
+        return "project"
+    if "部门整体支出绩效" in t and t.endswith("表"):
+        return "department"
+    if t.endswith("自评报告") or t.endswith("评价报告"):
+        return "narrative"
+    return None
+
+
+def table_kind(table: Table) -> str | None:
+    """Classify a table that has no title paragraph by its first rows."""
+    head = "".join(c.text for row in table.rows[:3] for c in row)
+    head = re.sub(r"\s+", "", head)
+    if "财政供养人员" in head or "经费控制情况" in head:
+        return "basic"
+    if "项目支出名称" in head or "项目名称" in head:
+        return "project"
+    if "预算部门" in head or "部门名称" in head or "单位名称" in head:
+        return "department"
+    return None
+
+
+def segment(document: Document) -> list[Part]:
+    """Split the document into parts in order."""
+    parts: list[Part] = [Part(kind="preamble")]
+    pending_attachment = ""
+    for block in document.blocks:
+        current = parts[-1]
+        if isinstance(block, Paragraph):
+            m = _ATTACHMENT.match(block.text.strip())
+            if m:
+                pending_attachment = f"附件{m.group(1)}"
+                continue
+            kind = title_kind(block.text)
+            # The narrative repeats its title after the cover page: stay in the same part.
+            if kind and not (kind == "narrative" and current.kind == "narrative"):
+                attachment = pending_attachment or (current.attachment if kind == current.kind == "project" else "")
+                parts.append(Part(kind=kind, title=block.text.strip(), attachment=attachment))
+                pending_attachment = ""
+                continue
+            current.blocks.append(block)
+            continue
+        kind = table_kind(block)
+        starts_new = kind is not None and (
+            current.kind in ("preamble", "narrative") or (kind == current.kind == "project" and current.tables)
+        )
+        if kind == "project" and current.kind == "project" and not current.tables:
+            starts_new = False
+        if starts_new:
+            parts.append(Part(kind=kind, attachment=pending_attachment))
+            pending_attachment = ""
+        parts[-1].blocks.append(block)
+    return [p for p in parts if p.blocks or p.kind != "preamble"]
+
+
+def years_in_titles(parts: list[Part]) -> list[int]:
+    """Years named in part titles (2024年度…)."""
+    years = []
+    for p in parts:
+        m = _YEAR.search(p.title)
+        if m:
+            years.append(int(m.group(1)))
+    return years
