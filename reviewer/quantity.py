@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import Decimal
 from typing import Literal
 
@@ -65,6 +67,228 @@ class Quantity(BaseModel):
 BLANK_TEXTS = {"", "无", "—", "——", "-", "--", "/", "\\", "－", "―", "——"}
 
 
+# --- parsing -----------------------------------------------------------------
+
+# Written comparator -> canonical comparator. Word forms are also kept as the
+# qualifier so messages can quote the report's own wording.
+_COMPARATORS: dict[str, str] = {
+    "≥": ">=", ">=": ">=", "=>": ">=", "≧": ">=", "⩾": ">=",
+    "大于或等于": ">=", "大于等于": ">=", "不低于": ">=", "不少于": ">=", "不小于": ">=", "至少": ">=",
+    "≤": "<=", "<=": "<=", "=<": "<=", "≦": "<=", "⩽": "<=",
+    "小于或等于": "<=", "小于等于": "<=", "不高于": "<=", "不超过": "<=", "不大于": "<=",
+    "不多于": "<=", "至多": "<=", "最多": "<=",
+    ">": ">", "大于": ">", "高于": ">", "超过": ">", "多于": ">",
+    "<": "<", "小于": "<", "低于": "<", "少于": "<",
+    "=": "=", "==": "=", "等于": "=",
+}
+_SYMBOL_COMPARATORS = {k for k in _COMPARATORS if not any("\u4e00" <= c <= "\u9fff" for c in k)}
+
+# Suffix -> (comparator it implies, qualifier recorded).
+_SUFFIXES: dict[str, tuple[str | None, str]] = {
+    "及以上": (">=", "以上"), "以上": (">=", "以上"),
+    "及以下": ("<=", "以下"), "以下": ("<=", "以下"),
+    "以内": ("<=", "以内"), "之内": ("<=", "以内"), "内": ("<=", "以内"),
+    "左右": (None, "约"),
+}
+
+# Units as they look after NFKC ("㎡" and "m²" both become "m2").
+_UNITS = (
+    "%", "‰", "个百分点", "百分点",
+    "亿元", "万元", "千元", "元", "元/人", "元/平方米",
+    "万人次", "万人", "人次", "人", "名", "户", "家",
+    "个工作日", "工作日", "个月", "个", "项", "次/年", "次/月", "次", "件",
+    "天", "日", "周", "季度", "月", "年", "小时", "分钟", "分",
+    "平方公里", "万平方米", "平方米", "m2", "公里", "千米", "米", "公顷", "亩", "吨",
+    "台", "套", "篇", "期", "场", "份", "所", "条", "座", "辆", "本", "批", "册", "张",
+    "处", "间", "栋", "倍",
+)
+_UNIT_CANONICAL = {"m2": "㎡"}
+
+_CN_DIGIT = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
+# A numeral never starts with 百/千/万/亿: "≤万元" is a unit without a number.
+_CN_NUMBER = rf"[零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾](?:[{_CN_DIGIT}点]*?[{_CN_DIGIT}])?"
+_CN_FRACTION_DIGITS = str.maketrans("零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖", "001223456789123456789")
+_ARABIC = r"[-+−]?(?:\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+(?:\.\d*)?|\.\d+)"
+
+
+def _alternation(words) -> str:
+    """Regex alternation trying the longest word first."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_UNIT_RE = _alternation(_UNITS)
+
+# Whole-cell grammar: [short label [,:]] [comparator] [约] number [余/多] [unit] [suffix].
+# The label is lazy so a comparator or number is read as such before it is
+# swallowed into a label.
+_QUANTITY = re.compile(
+    rf"(?:(?P<label>[^\d,:<>=≥≤≧≦⩾⩽。;!?]{{1,16}}?)(?P<sep>[,:])?)??"
+    rf"(?P<cmp>{_alternation(_COMPARATORS)})?"
+    r"(?P<approx>大约|约|≈)?"
+    rf"(?:百分之(?P<pct>{_ARABIC}|{_CN_NUMBER})|(?P<num>{_ARABIC})|(?P<cn>{_CN_NUMBER}))?"
+    r"(?P<more>余|多)?"
+    rf"(?P<unit>{_UNIT_RE})?"
+    rf"(?P<suffix>{_alternation(_SUFFIXES)})?"
+)
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.(\d+))?")
+# A calendar date makes a cell a timeliness statement, not a number.
+_DATE = re.compile(
+    r"\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}[-/]\d{1,2}(?!\d)"
+)
+_WHITESPACE = re.compile(r"\s+")
+_TRAILING_PUNCT = "。;,、:!?"
+# A Chinese numeral right after these is an ordinal or a word part (第一, 同一, 每一).
+_NOT_BEFORE_CN = "第同每逐唯统单"
+
+MISSING_VALUE = "缺少数值"
+NO_DIGIT_AFTER_POINT = "数值格式错误：小数点后缺少数字"
+NO_DIGIT_BEFORE_POINT = "数值格式错误：小数点前缺少数字"
+
+
+def _normalise(text: str) -> str:
+    """NFKC (full-width digits and symbols) without any whitespace."""
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def _cn_to_decimal(numeral: str) -> Decimal | None:
+    """Chinese numeral to Decimal via cn2an, None when cn2an rejects it."""
+    import cn2an  # imported lazily: ~150 ms, needed only for Chinese numerals
+
+    whole, point, fraction = numeral.partition("点")
+    # The fraction is read digit by digit here: cn2an returns a float for it.
+    fraction = fraction.translate(_CN_FRACTION_DIGITS)
+    if point and not fraction.isdigit():
+        return None
+    try:
+        number = cn2an.cn2an(whole, "normal")
+    except (ValueError, KeyError):  # cn2an raises either for a malformed numeral ("十十二", "〇十二")
+        return None
+    return Decimal(f"{number}.{fraction}" if point else str(number))
+
+
+def _arabic(number: str) -> tuple[Decimal, int, str | None]:
+    """Value, decimals written and format problem of an Arabic-digit number."""
+    digits = number.replace(",", "").replace("−", "-")
+    whole, point, fraction = digits.partition(".")
+    problem = None
+    if point and not fraction:
+        problem = NO_DIGIT_AFTER_POINT
+    elif point and whole.lstrip("+-") == "":
+        problem = NO_DIGIT_BEFORE_POINT
+        digits = digits.replace(".", "0.", 1)
+    return Decimal(digits.rstrip(".")), len(fraction), problem
+
+
 def parse_quantity(text: str) -> Quantity:
     """Parse a cell or phrase such as ``≥95%``, ``>=148.万元``, ``10000余件``, ``提升明显``."""
-    raise NotImplementedError  # being written: see tests/test_quantity.py
+    s = _normalise(text)
+    plain = _PLAIN_NUMBER.fullmatch(s)
+    if plain:  # fast path: most table cells are bare numbers
+        return Quantity(raw=text, value=Decimal(s), decimals=len(plain.group(1) or ""))
+    if s in BLANK_TEXTS:
+        return Quantity(raw=text)
+    s = s.rstrip(_TRAILING_PUNCT)
+    if not s:
+        return Quantity(raw=text)
+    if _DATE.search(s):
+        return Quantity(raw=text, qualitative=True)
+    m = _QUANTITY.fullmatch(s)
+    if m is None:
+        return Quantity(raw=text, qualitative=True)
+    label, written_cmp, unit = m["label"], m["cmp"], m["unit"]
+    if unit is not None:
+        unit = _UNIT_CANONICAL.get(unit, unit)
+    comparator = _COMPARATORS[written_cmp] if written_cmp else None
+    qualifier = written_cmp if written_cmp and written_cmp not in _SYMBOL_COMPARATORS else None
+    if m["approx"]:
+        qualifier = "约"
+    if m["more"]:
+        qualifier = "余"
+    direction_problem = None
+    if m["suffix"]:
+        implied, qualifier = _SUFFIXES[m["suffix"]]
+        if comparator is None:
+            comparator = implied
+        elif implied is not None and comparator[0] != implied[0]:
+            direction_problem = f"比较符「{written_cmp}」与「{m['suffix']}」方向矛盾"
+
+    value, decimals, problem = None, 0, None
+    if m["num"] is not None:
+        value, decimals, problem = _arabic(m["num"])
+    else:
+        numeral = m["pct"] if m["pct"] is not None else m["cn"]
+        if numeral is not None:
+            if m["pct"] is not None:
+                if unit is not None:  # "百分之九十五%": two units for one number
+                    return Quantity(raw=text, qualitative=True)
+                unit = "%"
+            if numeral[0].isdigit() or numeral[0] in "+-−.":
+                value, decimals, problem = _arabic(numeral)
+            else:
+                bare_label = label is not None and not m["sep"] and written_cmp is None
+                if bare_label and (m["unit"] is None or label[-1] in _NOT_BEFORE_CN):
+                    return Quantity(raw=text, qualitative=True)
+                value = _cn_to_decimal(numeral)
+                if value is None:
+                    return Quantity(raw=text, qualitative=True)
+                decimals = len(numeral.partition("点")[2])
+
+    if value is None:
+        # A comparator or unit with no number is a template left unfilled
+        # ("≤万元"); a label with nothing quantitative is plain wording.
+        symbol_cmp = written_cmp in _SYMBOL_COMPARATORS
+        if (written_cmp and (label is None or symbol_cmp or unit)) or (unit and label is None):
+            return Quantity(raw=text, comparator=comparator, unit=unit, qualifier=qualifier, problem=MISSING_VALUE)
+        return Quantity(raw=text, qualitative=True)
+    if label is not None and label[-1] == "第":  # ordinal rank "第3名"
+        return Quantity(raw=text, qualitative=True)
+    return Quantity(
+        raw=text,
+        comparator=comparator,
+        value=value,
+        unit=unit,
+        qualifier=qualifier,
+        decimals=decimals,
+        problem=problem or direction_problem,
+    )
+
+
+_YEAR_CANDIDATE = re.compile(r"(?<![\d.,])(\d{4})(?![\d,])")
+_CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})年")
+_CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_MONTH_AFTER = re.compile(r"[-/.](\d{1,2})(?!\d)")
+_UNIT_AT = re.compile(_UNIT_RE)
+
+
+def _is_year(s: str, start: int, end: int) -> bool:
+    """Whether the four digits s[start:end] read as a year rather than an amount."""
+    if not 1990 <= int(s[start:end]) <= 2100:
+        return False
+    after = end
+    month = _MONTH_AFTER.match(s, end)
+    if month:
+        if not 1 <= int(month.group(1)) <= 12:
+            return False
+        after = month.end()
+    elif s.startswith(".", end):  # a decimal such as 2024.567
+        return False
+    unit = _UNIT_AT.match(s, after)
+    return unit is None or unit.group() in ("年", "月", "日")
+
+
+def years_mentioned(text: str) -> list[int]:
+    """The distinct years (1990-2100) a text mentions, in order of first mention."""
+    s = _normalise(text)
+    found: list[tuple[int, int]] = []
+    for m in _YEAR_CANDIDATE.finditer(s):
+        if _is_year(s, m.start(), m.end()):
+            found.append((m.start(), int(m.group(1))))
+    for m in _CN_YEAR.finditer(s):
+        year = int(m.group(1).translate(_CN_YEAR_DIGITS))
+        if 1990 <= year <= 2100:
+            found.append((m.start(), year))
+    years: list[int] = []
+    for _, year in sorted(found):
+        if year not in years:
+            years.append(year)
+    return years

@@ -1,0 +1,173 @@
+"""Tests for reviewer.quantity: parsing of indicator values and year mentions."""
+
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from reviewer.quantity import (
+    MISSING_VALUE,
+    NO_DIGIT_AFTER_POINT,
+    NO_DIGIT_BEFORE_POINT,
+    parse_quantity,
+    years_mentioned,
+)
+
+D = Decimal
+
+# text -> (comparator, value, unit, qualifier, decimals, qualitative, problem)
+CASES = {
+    # cell values as they occur in reports
+    "≥95%": (">=", D("95"), "%", None, 0, False, None),
+    ">95%": (">", D("95"), "%", None, 0, False, None),
+    "95%以上": (">=", D("95"), "%", "以上", 0, False, None),
+    "90%以上": (">=", D("90"), "%", "以上", 0, False, None),
+    "≥100%": (">=", D("100"), "%", None, 0, False, None),
+    "≤万元": ("<=", None, "万元", None, 0, False, MISSING_VALUE),
+    ">=148.万元": (">=", D("148"), "万元", None, 0, False, NO_DIGIT_AFTER_POINT),
+    "=212.39万元": ("=", D("212.39"), "万元", None, 2, False, None),
+    "1个": (None, D("1"), "个", None, 0, False, None),
+    "1项": (None, D("1"), "项", None, 0, False, None),
+    "2237次": (None, D("2237"), "次", None, 0, False, None),
+    "10000余件": (None, D("10000"), "件", "余", 0, False, None),
+    "按期完成，截止2024年12月": (None, None, None, None, 0, True, None),
+    "=2025年": ("=", D("2025"), "年", None, 0, False, None),
+    "提升明显": (None, None, None, None, 0, True, None),
+    "无": (None, None, None, None, 0, False, None),
+    "0": (None, D("0"), None, None, 0, False, None),
+    "——": (None, None, None, None, 0, False, None),
+    "1,234.56万元": (None, D("1234.56"), "万元", None, 2, False, None),
+    "一百二十": (None, D("120"), None, None, 0, False, None),
+    "不低于百分之九十五": (">=", D("95"), "%", "不低于", 0, False, None),
+    "677.16": (None, D("677.16"), None, None, 2, False, None),
+    "100%": (None, D("100"), "%", None, 0, False, None),
+    "81.06%": (None, D("81.06"), "%", None, 2, False, None),
+    "=56人": ("=", D("56"), "人", None, 0, False, None),
+    ">=70人": (">=", D("70"), "人", None, 0, False, None),
+    "182万元": (None, D("182"), "万元", None, 0, False, None),
+    "56%": (None, D("56"), "%", None, 0, False, None),
+    "0.00": (None, D("0"), None, None, 2, False, None),
+    "152.85": (None, D("152.85"), None, None, 2, False, None),
+    "受益群众满意度，95%以上": (">=", D("95"), "%", "以上", 0, False, None),
+    "保障单位在职人员14人的正常办公": (None, None, None, None, 0, True, None),
+    "按照项目所需金额": (None, None, None, None, 0, True, None),
+    "良好有序运转": (None, None, None, None, 0, True, None),
+    "≤50万元": ("<=", D("50"), "万元", None, 0, False, None),
+    "<=3天": ("<=", D("3"), "天", None, 0, False, None),
+    "不超过5个工作日": ("<=", D("5"), "个工作日", "不超过", 0, False, None),
+    "约30人": (None, D("30"), "人", "约", 0, False, None),
+    "2024年12月31日前": (None, None, None, None, 0, True, None),
+    "100": (None, D("100"), None, None, 0, False, None),
+    "  15 ": (None, D("15"), None, None, 0, False, None),
+    "＞＝９５％": (">=", D("95"), "%", None, 0, False, None),
+    "98.5分": (None, D("98.5"), "分", None, 1, False, None),
+    # further decisions
+    "满意度：98%": (None, D("98"), "%", None, 0, False, None),
+    "项目支出：816.23": (None, D("816.23"), None, None, 2, False, None),
+    "群众满意度≥90%": (">=", D("90"), "%", None, 0, False, None),
+    "满意度≥%": (">=", None, "%", None, 0, False, MISSING_VALUE),
+    "万元": (None, None, "万元", None, 0, False, MISSING_VALUE),
+    "不低于": (">=", None, None, "不低于", 0, False, MISSING_VALUE),
+    "≤95%以上": ("<=", D("95"), "%", "以上", 0, False, "比较符「≤」与「以上」方向矛盾"),
+    ".5": (None, D("0.5"), None, None, 1, False, NO_DIGIT_BEFORE_POINT),
+    "-5%": (None, D("-5"), "%", None, 0, False, None),
+    "100多人": (None, D("100"), "人", "余", 0, False, None),
+    "30人左右": (None, D("30"), "人", "约", 0, False, None),
+    "5个工作日内": ("<=", D("5"), "个工作日", "以内", 0, False, None),
+    "10日之内": ("<=", D("10"), "日", "以内", 0, False, None),
+    "500㎡": (None, D("500"), "㎡", None, 0, False, None),
+    "大于等于3次/年": (">=", D("3"), "次/年", "大于等于", 0, False, None),
+    "一百二十万元": (None, D("120"), "万元", None, 0, False, None),
+    "百分之九十五点五": (None, D("95.5"), "%", None, 1, False, None),
+    "完成一项": (None, D("1"), "项", None, 0, False, None),
+    "95%。": (None, D("95"), "%", None, 0, False, None),
+    "第一": (None, None, None, None, 0, True, None),
+    "统一": (None, None, None, None, 0, True, None),
+    "第3名": (None, None, None, None, 0, True, None),
+    "三点": (None, None, None, None, 0, True, None),
+    "十十二次": (None, None, None, None, 0, True, None),
+    "〇十二": (None, None, None, None, 0, True, None),
+    "十分满意": (None, None, None, None, 0, True, None),
+    "一件事一次办持续发挥作用明显": (None, None, None, None, 0, True, None),
+    "往年高于": (None, None, None, None, 0, True, None),
+    "90%-95%": (None, None, None, None, 0, True, None),
+    "2023 年决算数": (None, None, None, None, 0, True, None),
+    "其中：当年财政拨款": (None, None, None, None, 0, True, None),
+    "2、出国经费": (None, None, None, None, 0, True, None),
+    "批复规模（㎡）": (None, None, None, None, 0, True, None),
+}
+
+
+@pytest.mark.parametrize("text", list(CASES))
+def test_parse_quantity(text):
+    comparator, value, unit, qualifier, decimals, qualitative, problem = CASES[text]
+    q = parse_quantity(text)
+    assert q.raw == text
+    assert (q.comparator, q.value, q.unit, q.qualifier, q.decimals, q.qualitative, q.problem) == (
+        comparator,
+        value,
+        unit,
+        qualifier,
+        decimals,
+        qualitative,
+        problem,
+    )
+
+
+def test_values_are_decimal_and_keep_written_precision():
+    q = parse_quantity("=212.39万元")
+    assert type(q.value) is Decimal
+    assert q.tolerance() == Decimal("0.005")
+    assert parse_quantity("1,234.56万元").in_wan() == Decimal("1234.56")
+
+
+@pytest.mark.parametrize("text", ["", "无", "—", "——", "-", "/", "  无 "])
+def test_blank_texts_are_neither_numbers_nor_qualitative(text):
+    q = parse_quantity(text)
+    assert q.blank and q.value is None and not q.qualitative and q.problem is None
+
+
+def test_zero_is_a_number_not_blank():
+    q = parse_quantity("0")
+    assert not q.blank and q.is_number and q.value == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "is_range"),
+    [("≥95%", True), ("90%以上", True), ("10000余件", True), ("约30人", True), ("=56人", False), ("100%", False)],
+)
+def test_bounds_are_ranges_and_measurements_are_not(text, is_range):
+    assert parse_quantity(text).is_range is is_range
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("按期完成，截止2024年12月", [2024]),
+        ("=2025年", [2025]),
+        ("2023年1月至2024年12月，2024年底前完成", [2023, 2024]),
+        ("2023-2025年", [2023, 2025]),
+        ("截止２０２４．１２．３１", [2024]),
+        ("二〇二四年完成", [2024]),
+        ("2237次", []),
+        ("服务2000人", []),
+        ("支出2024.5万元", []),
+        ("1998.50", []),
+        ("1989年", []),
+        ("提升明显", []),
+    ],
+)
+def test_years_mentioned(text, years):
+    assert years_mentioned(text) == years
+
+
+def test_cn2an_is_imported_only_for_chinese_numerals():
+    code = (
+        "import sys; from reviewer.quantity import parse_quantity;"
+        "[parse_quantity(t) for t in ('≥95%', '提升明显', '1,234.56万元', '≤万元')];"
+        "assert 'cn2an' not in sys.modules;"
+        "assert parse_quantity('一百二十').value == 120 and 'cn2an' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
