@@ -56,7 +56,7 @@ def build_sample_docx() -> bytes:
     note = table.cell(3, 1)
     note.text = NOTE_PARAS[0]
     note.add_paragraph(NOTE_PARAS[1])
-    word.add_paragraph(HOSTILE)
+    word.add_paragraph("  " + HOSTILE)  # leading blanks: the ingester strips them, offsets shift
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()
@@ -108,7 +108,7 @@ def sample_review(path: str = "样例.docx") -> Review:
         Finding(rule="F502", severity="info", category="form", message="备注第二段含有标记 <b>",
                 evidence=[Evidence(quote="第二段", loc=cell_loc(3, 1))]),
         Finding(rule="X901", severity="error", category="form", message="正文含脚本 <script> & \"引号\"",
-                evidence=[Evidence(quote="<script>", loc=Location(block=4))], suggestion="删除 <script> 标记"),
+                evidence=[Evidence(quote="<script>", loc=Location(block=4, start=0, end=8))], suggestion="删除 <script> 标记"),
     ]
     rejected = [Rejected(candidate={"rule": "L001", "message": "候选 <img src=x onerror=alert(1)>", "quote": "虚构"},
                          reason="引文在原文中找不到 & 数字不符")]

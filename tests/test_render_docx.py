@@ -80,7 +80,25 @@ def test_original_text_and_formatting_survive_run_splitting():
     assert bold == "471基金安排支出，预算执行率为100%。"
     cells_before = [[c.text for c in row.cells] for row in before.tables[0].rows]
     assert [[c.text for c in row.cells] for row in after.tables[0].rows] == cells_before
-    assert after.paragraphs[-1].text == HOSTILE
+    assert after.paragraphs[-1].text == "  " + HOSTILE
+
+
+def test_sample_matches_what_the_docx_ingester_reads():
+    """The hand-built Document follows the ingester's conventions, so the other tests are realistic."""
+    pytest.importorskip("reviewer.ingest.docx", reason="docx 读取器尚未实现")
+    from reviewer.ingest import load_bytes
+
+    ingested = load_bytes(build_sample_docx(), "样例.docx", ".docx")
+    expected = sample_document()
+    assert [type(b).__name__ for b in ingested.blocks] == [type(b).__name__ for b in expected.blocks]
+    for got, want in zip(ingested.blocks, expected.blocks):
+        if hasattr(want, "rows"):
+            strip = lambda t: [[(c.text, c.colspan, c.rowspan, c.continued) for c in row] for row in t.rows]  # noqa: E731
+            assert strip(got) == strip(want)
+        else:
+            assert got.text == want.text
+    review = sample_review()
+    _assert_anchored(review, read_comments(render_docx(review, ingested, build_sample_docx())))
 
 
 def test_input_file_is_not_modified(tmp_path):

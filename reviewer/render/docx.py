@@ -37,7 +37,13 @@ from reviewer.render.layout import (
     table_grid,
 )
 
-_TEXT_TAGS = {qn(t) for t in ("w:t", "w:tab", "w:br", "w:cr", "w:noBreakHyphen", "w:ptab")}
+# Run children and the text each stands for, as the docx ingester reads them (None: the element's text).
+_PIECES = {qn("w:t"): None, qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
+# Elements that only wrap content; the ingester reads through them, and so must the anchoring.
+_WRAPPERS = {
+    qn(f"w:{tag}")
+    for tag in ("sdt", "sdtContent", "customXml", "smartTag", "hyperlink", "ins", "moveTo", "fldSimple", "dir", "bdo")
+}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -82,17 +88,17 @@ class _Targets:
         tc = self._cell(index, block, element, ev_loc.row, ev_loc.col)
         if tc is None:
             return None
-        return list(tc.iterchildren(qn("w:p"))), cell.text
+        return _cell_paragraphs(tc), cell.text
 
     def _cell(self, index: int, table: Table, tbl: etree._Element, row: int, col: int) -> etree._Element | None:
         """The w:tc of a cell: from the rebuild map, or by tc ordinal in the original table."""
         if self.cells:
             row, col = owning_cell(table, table_grid(table), row, col)
             return self.cells.get((index, row, col))
-        rows = tbl.findall(qn("w:tr"))
+        rows = list(_children(tbl, qn("w:tr")))
         if row >= len(rows):
             return None
-        tcs = rows[row].findall(qn("w:tc"))
+        tcs = list(_children(rows[row], qn("w:tc")))
         return tcs[col] if col < len(tcs) else None
 
     def first(self) -> list[CT_P]:
@@ -103,22 +109,36 @@ class _Targets:
                 return [element]
             first_tc = next(element.iter(qn("w:tc")), None)
             if first_tc is not None:
-                return list(first_tc.iterchildren(qn("w:p")))
+                return _cell_paragraphs(first_tc)
         return []
 
 
-def _body_blocks(container: etree._Element):
-    """Body-level non-empty w:p and w:tbl in order, as the docx ingester reads them."""
-    for child in container.iterchildren():
-        if child.tag == qn("w:p"):
-            if child.text.strip():
-                yield child
-        elif child.tag == qn("w:tbl"):
+def _children(element: etree._Element, wanted: str):
+    """Children of ``element`` with tag ``wanted``, looking through wrapper elements."""
+    for child in element:
+        if child.tag == wanted:
             yield child
-        elif child.tag == qn("w:sdt"):
-            content = child.find(qn("w:sdtContent"))
-            if content is not None:
-                yield from _body_blocks(content)
+        elif child.tag in _WRAPPERS:
+            yield from _children(child, wanted)
+
+
+def _blocks_in(container: etree._Element):
+    """Paragraphs and tables directly in ``container`` (looking through wrappers), in order."""
+    for child in container:
+        if child.tag in (qn("w:p"), qn("w:tbl")):
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _blocks_in(child)
+
+
+def _body_blocks(body: etree._Element):
+    """The elements that become Document blocks: non-empty paragraphs and tables with rows, in order."""
+    for element in _blocks_in(body):
+        if element.tag == qn("w:p"):
+            if _text(element).strip():
+                yield element
+        elif next(_children(element, qn("w:tr")), None) is not None:
+            yield element
 
 
 def _squash(text: str) -> str:
@@ -141,7 +161,7 @@ def _original_targets(word, document: Document) -> _Targets:
         want = None if isinstance(block, Table) else _squash(block.text)
         k = j
         while k < len(elements) and not (
-            elements[k].tag == tag and (want is None or _squash(elements[k].text) == want)
+            elements[k].tag == tag and (want is None or _squash(_text(elements[k])) == want)
         ):
             k += 1
         if k == len(elements) and j < len(elements) and elements[j].tag == tag:
@@ -216,14 +236,45 @@ def _comment(word, finding: Finding, document: Document, targets: _Targets) -> N
                      author=AUTHOR, initials=INITIALS)
 
 
+def _cell_paragraphs(tc: etree._Element) -> list[CT_P]:
+    """A cell's paragraphs in reading order, a nested table's cells one after another."""
+    out: list[CT_P] = []
+    for child in _blocks_in(tc):
+        if child.tag == qn("w:p"):
+            out.append(child)
+        else:
+            for tr in _children(child, qn("w:tr")):
+                for inner in _children(tr, qn("w:tc")):
+                    out.extend(_cell_paragraphs(inner))
+    return out
+
+
 def _runs(paragraph: CT_P) -> list[CT_R]:
-    """The runs whose text makes up ``paragraph.text`` (direct and inside hyperlinks)."""
-    return paragraph.xpath("./w:r | ./w:hyperlink/w:r")
+    """The runs whose text makes up the paragraph, including those inside wrappers."""
+    return list(_children(paragraph, qn("w:r")))
+
+
+def _piece(child: etree._Element) -> str:
+    """The text a run child contributes."""
+    if child.tag not in _PIECES:
+        return ""
+    fixed = _PIECES[child.tag]
+    return (child.text or "") if fixed is None else fixed
+
+
+def _run_text(run: CT_R) -> str:
+    """A run's text, as the docx ingester reads it."""
+    return "".join(_piece(child) for child in run)
+
+
+def _text(paragraph: CT_P) -> str:
+    """A paragraph's text, as the docx ingester reads it (before stripping)."""
+    return "".join(_run_text(r) for r in _runs(paragraph))
 
 
 def _joined_text(paragraphs: list[CT_P]) -> str:
     """Paragraph texts joined by newlines, as a cell's text is."""
-    return "\n".join(p.text for p in paragraphs)
+    return "\n".join(_text(p) for p in paragraphs)
 
 
 def _extents(paragraphs: list[CT_P]) -> list[tuple[CT_R, int, int]]:
@@ -234,7 +285,7 @@ def _extents(paragraphs: list[CT_P]) -> list[tuple[CT_R, int, int]]:
         if n:
             pos += 1
         for r in _runs(p):
-            length = len(r.text)
+            length = len(_run_text(r))
             out.append((r, pos, pos + length))
             pos += length
     return out
@@ -247,14 +298,14 @@ def _split(run: CT_R, offset: int) -> CT_R:
     for head_child, tail_child in zip(list(run), list(tail)):
         if head_child.tag == qn("w:rPr"):
             continue
-        length = len(str(head_child)) if head_child.tag in _TEXT_TAGS else 0
+        length = len(_piece(head_child))
         if pos + length <= offset and not (length == 0 and pos >= offset):
             tail.remove(tail_child)
         elif pos >= offset:
             run.remove(head_child)
         else:  # a w:t straddling the split point
             cut = offset - pos
-            text = head_child.text
+            text = head_child.text or ""
             head_child.text, tail_child.text = text[:cut], text[cut:]
             for t in (head_child, tail_child):
                 t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")

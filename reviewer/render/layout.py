@@ -211,7 +211,13 @@ def find_span(text: str, evidence: Evidence, source_text: str | None = None) -> 
     quote = evidence.quote
     recorded = None
     if start is not None and end is not None and 0 <= start < end <= len(source):
-        recorded = (start, end) if source == text else _search(text, source[start:end], start)
+        if source == text:
+            recorded = (start, end)
+        elif source == text.strip():  # ingesters strip; the offsets shift by the leading whitespace
+            shift = len(text) - len(text.lstrip())
+            recorded = (start + shift, end + shift)
+        else:
+            recorded = _search(text, source[start:end], start)
     if recorded and (not quote.strip() or _contains(text[recorded[0] : recorded[1]], quote)):
         return recorded
     return _search(text, quote, start) or recorded
