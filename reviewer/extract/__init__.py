@@ -44,7 +44,7 @@ def extract(document: Document) -> Report:
                 sig = read_signature(block, f"{part.label} 表下签署栏" if part.kind != "narrative" else part.label)
                 if sig:
                     report.signatures.append(sig)
-    report.texts = _texts(document, parts)
+    report.texts = _texts(document, parts, report)
     report.unit = _unit(report, parts)
     report.template = _template(parts, report)
     return report
@@ -89,13 +89,16 @@ def _template(parts: list[Part], report: Report) -> str:
     return TEMPLATE_UNKNOWN
 
 
-def _texts(document: Document, parts: list[Part]) -> list[TextSpan]:
-    """Every non-empty paragraph and cell, labelled with its part."""
+def _texts(document: Document, parts: list[Part], report: Report) -> list[TextSpan]:
+    """Every non-empty paragraph and cell, labelled with its part (and section, in the narrative)."""
+    in_sections = {p.loc.block: p.loc.label for s in report.sections for p in s.paragraphs}
+    in_sections.update({s.loc.block: f"{s.loc.label}标题" for s in report.sections})
     spans: list[TextSpan] = []
     for part in parts:
         for block in part.blocks:
             if isinstance(block, Paragraph):
-                spans.append(TextSpan(text=block.text, loc=block.loc.with_label(f"{part.label or '正文'} 第{block.loc.block + 1}段")))
+                label = in_sections.get(block.loc.block) or f"{part.label or '正文'} 第{block.loc.block + 1}段"
+                spans.append(TextSpan(text=block.text, loc=block.loc.with_label(label)))
             elif isinstance(block, Table):
                 for row in block.rows:
                     for cell in row:

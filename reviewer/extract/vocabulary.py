@@ -40,7 +40,7 @@ KEY_PATTERN = re.compile("|".join(re.escape(s) for s, _ in _PAIRS))
 _LOOKUP = dict(_PAIRS)
 
 # Phrases whose key would be wrong: "项目支出绩效自评表" is not the amount of 项目支出.
-NOT_A_QUANTITY = ("项目支出绩效", "项目支出名称", "基本支出以外", "执行率得分")
+NOT_A_QUANTITY = ("项目支出绩效", "项目支出名称", "基本支出以外", "执行率得分", "预算调整")
 
 
 def canonical_key(label: str) -> str | None:

@@ -1,0 +1,111 @@
+"""The rule registry: every deterministic check, with a stable code, in one place.
+
+A rule is a small function ``(report, ctx) -> iterable of Finding`` registered
+with ``@rule(code, severity, category, summary)``. Its docstring explains why
+it matters and gives an example; docs/rules.md is generated from here.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable, Iterable
+
+from reviewer.finding import Evidence, Finding, Severity
+from reviewer.report import Report
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered check."""
+
+    code: str
+    severity: Severity
+    category: str
+    summary: str
+    check: Callable[["Report", "Context"], Iterable[Finding]]
+
+    @property
+    def doc(self) -> str:
+        """The rule's explanation: why it matters, with an example."""
+        return inspect.cleandoc(self.check.__doc__ or "")
+
+
+@dataclass
+class Settings:
+    """Tunable thresholds of the rules (overridable from reviewer.toml)."""
+
+    low_execution_rate: Decimal = Decimal(90)  # 执行率 below this (%) needs an explanation
+    far_above_ratio: Decimal = Decimal("1.3")  # actual ≥ 130% of target needs an explanation
+    select: list[str] = field(default_factory=list)  # codes or prefixes to run (empty: all)
+    ignore: list[str] = field(default_factory=list)  # codes or prefixes to skip
+    severity: dict[str, str] = field(default_factory=dict)  # code -> severity override
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(code: str, severity: Severity, category: str, summary: str):
+    """Register a check under a stable code."""
+
+    def register(check):
+        if code in REGISTRY:
+            raise ValueError(f"duplicate rule code {code}")
+        REGISTRY[code] = Rule(code, severity, category, summary, check)
+        return check
+
+    return register
+
+
+class Context:
+    """What a rule gets besides the Report: settings and a Finding factory."""
+
+    def __init__(self, rule_: Rule, settings: Settings):
+        self.rule = rule_
+        self.settings = settings
+
+    def finding(
+        self,
+        message: str,
+        evidence: list[Evidence],
+        *,
+        expected: str | None = None,
+        actual: str | None = None,
+        suggestion: str | None = None,
+        severity: Severity | None = None,
+    ) -> Finding:
+        """A Finding carrying this rule's code, severity and category."""
+        return Finding(
+            rule=self.rule.code,
+            severity=self.settings.severity.get(self.rule.code, severity or self.rule.severity),
+            category=self.rule.category,
+            message=message,
+            evidence=evidence,
+            expected=expected,
+            actual=actual,
+            suggestion=suggestion,
+        )
+
+
+def _selected(code: str, settings: Settings) -> bool:
+    if settings.select and not any(code.startswith(s) for s in settings.select):
+        return False
+    return not any(code.startswith(s) for s in settings.ignore)
+
+
+def run_rules(report: Report, settings: Settings | None = None) -> list[Finding]:
+    """Run every selected rule on a report; identical findings are reported once."""
+    settings = settings or Settings()
+    findings: dict[str, Finding] = {}
+    for code in sorted(REGISTRY):
+        if not _selected(code, settings):
+            continue
+        r = REGISTRY[code]
+        for f in r.check(report, Context(r, settings)):
+            findings.setdefault(f.id, f)
+    return sorted(findings.values(), key=Finding.sort_key)
+
+
+# Importing the families registers their rules.
+from reviewer.rules import arithmetic, crossref, form, indicators, scoring  # noqa: E402,F401

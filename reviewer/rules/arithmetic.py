@@ -1,0 +1,264 @@
+"""SUM: arithmetic inside one table (表内勾稽)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reviewer.finding import Evidence
+from reviewer.report import Fact, FundsTable, Report
+from reviewer.rules import Context, rule
+from reviewer.rules.numbers import fmt, places_of, sum_disagrees, tol, value
+
+
+def ev(fact: Fact) -> Evidence:
+    """Evidence pointing at a fact's cell or text."""
+    return Evidence(quote=fact.quote or fact.quantity.raw, loc=fact.loc)
+
+
+@rule("SUM001", "error", "arithmetic", "合计数与所列明细（1、2、3…）之和不一致")
+def enumerated_items(report: Report, ctx: Context):
+    """Totals must equal the sum of their enumerated items.
+
+    The 基础数据表 lists 项目支出 and 三公经费 with numbered items ("1、2、3…");
+    the form's note says 项目支出 must list all project spending, so the items
+    add up to the total. A wrong total usually means an item was left out or
+    a figure was changed in one place only.
+
+    Example: 项目支出 2023年决算数 816.23, items 144.42 + 97.87 + 177.44 +
+    266.00 + 136.5 = 822.23 → error, 差 6.00万元.
+    """
+    data = report.basic_data
+    if data is None:
+        return
+    for i, group in enumerate(data.lines):
+        items = [ln for ln in data.lines if ln.parent == i and ln.kind == "item"]
+        if group.kind != "group" or not items:
+            continue
+        for col, total in enumerate(group.values):
+            parts = [ln.values[col] for ln in items if col < len(ln.values)]
+            if total.quantity.value is None or all(p.quantity.value is None for p in parts):
+                continue
+            if sum_disagrees(total, parts):
+                places = places_of(total, *parts)
+                s = sum((value(p) or Decimal(0) for p in parts), Decimal(0))
+                column = data.columns[col].label.replace(" ", "") if col < len(data.columns) else ""
+                yield ctx.finding(
+                    f"{group.label}{column}{fmt(value(total), places)}万元，与明细合计{fmt(s, places)}万元不一致"
+                    f"（差{fmt(abs(s - value(total)), places)}万元）",
+                    [ev(total)] + [ev(p) for p in parts if p.quantity.value is not None],
+                    expected=f"{fmt(s, places)}万元",
+                    actual=f"{fmt(value(total), places)}万元",
+                    suggestion="核对各明细项目与合计数，补列遗漏项目或更正合计数。",
+                )
+
+
+@rule("SUM002", "error", "arithmetic", "“其中”项之和超过其所属项目")
+def sub_items_within_parent(report: Report, ctx: Context):
+    """"其中" items are parts of their parent and can never add up to more.
+
+    They may add up to less (not every component is listed), but a sum above
+    the parent shows a wrong figure.
+
+    Example: 公用经费 24.94, 其中 办公经费 10.37 + 水电差旅 14.57 + 会议培训 1.00
+    = 25.94 → error.
+    """
+    data = report.basic_data
+    if data is None:
+        return
+    for i, parent in enumerate(data.lines):
+        subs = [ln for ln in data.lines if ln.parent == i and ln.kind == "sub"]
+        if not subs:
+            continue
+        for col, total in enumerate(parent.values):
+            parts = [ln.values[col] for ln in subs if col < len(ln.values) and ln.values[col].quantity.value is not None]
+            t = value(total)
+            if t is None or not parts:
+                continue
+            s = sum((value(p) for p in parts), Decimal(0))
+            slack = tol(total) + sum((tol(p) for p in parts), Decimal(0))
+            if s - t > slack:
+                places = places_of(total, *parts)
+                column = data.columns[col].label.replace(" ", "") if col < len(data.columns) else ""
+                yield ctx.finding(
+                    f"{parent.label}{column}{fmt(t, places)}万元，其中各项合计{fmt(s, places)}万元，超过所属项目"
+                    f"（超{fmt(s - t, places)}万元）",
+                    [ev(total)] + [ev(p) for p in parts],
+                    expected=f"≤{fmt(t, places)}万元",
+                    actual=f"{fmt(s, places)}万元",
+                    suggestion="核对“其中”各项金额是否归属正确、是否重复填列。",
+                )
+
+
+def _split(funds: FundsTable, key: str, side: str) -> Fact | None:
+    splits = funds.expense_splits if side == "expense" else funds.income_splits
+    return next((f for f in splits if f.key == key and f.quantity.value is not None), None)
+
+
+def _total_candidates(funds: FundsTable) -> list[Fact]:
+    total = funds.total
+    if total is None:
+        return []
+    return [total.cells[c] for c in ("actual", "budget") if c in total.cells and total.cells[c].quantity.value is not None]
+
+
+@rule("SUM003", "error", "arithmetic", "按支出性质分的各项之和与年度资金总额不一致")
+def expense_split_total(report: Report, ctx: Context):
+    """基本支出 + 项目支出 must equal the 年度资金总额 (and 人员经费 + 公用经费 = 基本支出).
+
+    The department form splits the year's money by kind of spending; the two
+    sides describe the same money.
+
+    Example: 年度资金总额 677.16, 基本支出 205.88 + 项目支出 461.28 = 667.16
+    → error, 差 10.00万元.
+    """
+    yield from _split_checks(report, ctx, "expense")
+
+
+@rule("SUM004", "error", "arithmetic", "按收入性质分的各项之和与年度资金总额不一致")
+def income_split_total(report: Report, ctx: Context):
+    """一般公共预算 + 政府性基金 + 非税收入 + 其他资金 must equal the 年度资金总额.
+
+    Example: 年度资金总额 1068.21, 一般公共预算 915.35 + 政府性基金 100.00 →
+    1015.35 → error.
+    """
+    yield from _split_checks(report, ctx, "income")
+
+
+def _split_checks(report: Report, ctx: Context, side: str):
+    for evaluation in report.evaluations:
+        funds = evaluation.funds
+        if funds is None:
+            continue
+        splits = [f for f in (funds.expense_splits if side == "expense" else funds.income_splits) if f.quantity.value is not None]
+        totals = _total_candidates(funds)
+        if side == "expense":
+            # 人员经费 + 公用经费 = 基本支出, when the form states all three.
+            basic = _split(funds, "基本支出", side)
+            staff, public = _split(funds, "人员经费", side), _split(funds, "公用经费", side)
+            if basic and staff and public and sum_disagrees(basic, [staff, public]):
+                places = places_of(basic, staff, public)
+                s = value(staff) + value(public)
+                yield ctx.finding(
+                    f"基本支出{fmt(value(basic), places)}万元，与人员经费{fmt(value(staff), places)}万元加公用经费"
+                    f"{fmt(value(public), places)}万元之和{fmt(s, places)}万元不一致",
+                    [ev(basic), ev(staff), ev(public)],
+                    expected=f"{fmt(s, places)}万元",
+                    actual=f"{fmt(value(basic), places)}万元",
+                )
+            splits = [f for f in splits if f.key in ("基本支出", "项目支出")]
+        if len(splits) < 2 or not totals:
+            continue
+        if all(sum_disagrees(t, splits) for t in totals):
+            total = totals[0]
+            places = places_of(total, *splits)
+            s = sum((value(f) for f in splits), Decimal(0))
+            names = "+".join(f"{f.label}{fmt(value(f), places)}" for f in splits)
+            side_name = "按支出性质分" if side == "expense" else "按收入性质分"
+            yield ctx.finding(
+                f"{evaluation.label}{side_name}：{names}={fmt(s, places)}万元，与年度资金总额"
+                f"{fmt(value(total), places)}万元不一致（差{fmt(abs(s - value(total)), places)}万元）",
+                [ev(total)] + [ev(f) for f in splits],
+                expected=f"{fmt(value(total), places)}万元",
+                actual=f"{fmt(s, places)}万元",
+                suggestion="核对各项资金来源或支出性质的金额，使其合计等于年度资金总额。",
+            )
+
+
+@rule("SUM005", "error", "arithmetic", "当年财政拨款、上年结转与其他资金之和不等于年度资金总额")
+def funds_rows_total(report: Report, ctx: Context):
+    """当年财政拨款 + 上年结转资金 + 其他资金 = 年度资金总额, column by column.
+
+    Checked only in columns where at least one source row is filled in (many
+    forms fill only the total).
+
+    Example: 全年预算数: 年度资金总额 212.40, 当年财政拨款 200.00, 上年结转 0,
+    其他资金 0 → error.
+    """
+    for evaluation in report.evaluations:
+        funds = evaluation.funds
+        total = funds.total if funds else None
+        if total is None:
+            continue
+        sources = [r for r in funds.rows if r is not total]
+        for column in ("initial", "budget", "actual"):
+            t = total.cells.get(column)
+            parts = [r.cells[column] for r in sources if column in r.cells and r.cells[column].quantity.value is not None]
+            if t is None or t.quantity.value is None or not parts:
+                continue
+            if sum_disagrees(t, parts):
+                places = places_of(t, *parts)
+                s = sum((value(p) for p in parts), Decimal(0))
+                yield ctx.finding(
+                    f"{evaluation.label}「{t.label}」{fmt(value(t), places)}万元，与各资金来源合计{fmt(s, places)}万元不一致"
+                    f"（差{fmt(abs(s - value(t)), places)}万元）",
+                    [ev(t)] + [ev(p) for p in parts],
+                    expected=f"{fmt(s, places)}万元",
+                    actual=f"{fmt(value(t), places)}万元",
+                    suggestion="核对当年财政拨款、上年结转资金和其他资金的填报。",
+                )
+
+
+@rule("SUM006", "error", "arithmetic", "执行率与全年执行数÷全年预算数不符")
+def execution_rate(report: Report, ctx: Context):
+    """执行率 = 全年执行数 / 全年预算数.
+
+    A rate that does not recompute is either a typo or copied from another
+    row. A 全年预算数 of 0 with money spent cannot give a rate at all.
+
+    Example: 全年预算数 212.40, 全年执行数 172.18, 执行率 100% (should be
+    81.06%) → error.
+    """
+    for evaluation in report.evaluations:
+        funds = evaluation.funds
+        if funds is None:
+            continue
+        for row in funds.rows:
+            rate, budget, actual = row.cells.get("rate"), row.cells.get("budget"), row.cells.get("actual")
+            if not (rate and budget and actual) or None in (rate.quantity.value, budget.quantity.value, actual.quantity.value):
+                continue
+            b, a, r = value(budget), value(actual), rate.quantity.value
+            if b == 0:
+                if a and a > 0:
+                    yield ctx.finding(
+                        f"{evaluation.label}「{row.label}」全年预算数为0，但全年执行数为{fmt(a)}万元，执行率无法计算",
+                        [ev(budget), ev(actual), ev(rate)],
+                        suggestion="核对全年预算数是否漏填。",
+                    )
+                continue
+            computed = a / b * 100
+            # Interval of a/b given the rounding of a and b, plus the rate's own rounding.
+            hi = (a + tol(actual)) / max(b - tol(budget), Decimal("1e-9")) * 100
+            lo = (a - tol(actual)) / (b + tol(budget)) * 100
+            slack = tol(rate)
+            if r < lo - slack or r > hi + slack:
+                places = max(rate.quantity.decimals, 2)
+                yield ctx.finding(
+                    f"{evaluation.label}「{row.label}」执行率填报{fmt(r)}%，按全年执行数{fmt(a)}÷全年预算数{fmt(b)}"
+                    f"计算应为{fmt(computed, places)}%",
+                    [ev(rate), ev(budget), ev(actual)],
+                    expected=f"{fmt(computed, places)}%",
+                    actual=f"{fmt(r)}%",
+                    suggestion="按全年执行数÷全年预算数重新计算执行率。",
+                )
+
+
+@rule("SUM007", "error", "arithmetic", "人员控制率与实际在职人数÷编制数不符")
+def staff_control_rate(report: Report, ctx: Context):
+    """控制率 = 实际在职人数 / 编制数.
+
+    Example: 编制数 25, 实际在职人数 14, 控制率 65% (should be 56%) → error.
+    """
+    data = report.basic_data
+    if data is None:
+        return
+    quota, actual, rate = data.staff.quota, data.staff.actual, data.staff.control_rate
+    if not (quota and actual and rate) or None in (quota.value, actual.value, rate.value) or quota.value == 0:
+        return
+    computed = actual.value / quota.value * 100
+    if abs(computed - rate.value) > tol(rate) + Decimal("0.5"):
+        yield ctx.finding(
+            f"人员控制率填报{fmt(rate.value)}%，按实际在职人数{fmt(actual.value)}÷编制数{fmt(quota.value)}计算应为{fmt(computed, 2)}%",
+            [ev(rate), ev(actual), ev(quota)],
+            expected=f"{fmt(computed, 2)}%",
+            actual=f"{fmt(rate.value)}%",
+        )

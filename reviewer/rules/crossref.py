@@ -1,0 +1,266 @@
+"""XREF: the same quantity stated in several places must agree (表间、表文一致)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from itertools import combinations
+
+from reviewer.finding import Evidence
+from reviewer.report import Fact, Report
+from reviewer.rules import Context, rule
+from reviewer.rules.arithmetic import ev
+from reviewer.rules.numbers import fmt, tol
+
+# Keys whose table values describe the whole department (comparable across parts).
+DEPARTMENT_KEYS = {
+    "一般公共预算", "政府性基金", "国有资本经营预算", "社会保险基金", "非税收入", "基本支出", "项目支出",
+    "人员经费", "公用经费", "三公经费", "公务接待", "出国经费", "公务用车购置和维护经费", "编制数", "在职人数",
+}
+NARRATIVE_KEYS = DEPARTMENT_KEYS | {"年度资金总额", "执行率", "总分"}
+MEASURE_CLASS = {"决算": "actual", "执行": "actual", "实有": "actual", "预算": "budget", "年初预算": "initial"}
+
+
+def _class(fact: Fact) -> str:
+    return MEASURE_CLASS.get(fact.measure or "", "any")
+
+
+def _compatible(a: Fact, b: Fact) -> bool:
+    ca, cb = _class(a), _class(b)
+    return ca == cb or "any" in (ca, cb)
+
+
+def _same(a: Fact, b: Fact) -> bool:
+    va, vb = a.value, b.value
+    if va is None or vb is None:
+        return False
+    return abs(va - vb) <= tol(a) + tol(b)
+
+
+def _department_facts(report: Report, key: str, year: int | None) -> list[Fact]:
+    """Table facts about the whole department (not a single project) for one key and year."""
+    out = []
+    for f in report.facts_for(key):
+        if f.source != "table" or f.value is None or f.part.startswith("项目"):
+            continue
+        if year is not None and f.year is not None and f.year != year:
+            continue
+        if key in ("执行率", "年度资金总额", "总分") and "部门整体" not in f.part:
+            continue
+        out.append(f)
+    return out
+
+
+def _unit(f: Fact) -> str:
+    unit = f.quantity.unit
+    if unit in (None, "元", "万元", "亿元"):
+        return "万元" if f.key not in ("编制数", "在职人数", "执行率", "总分") else ""
+    return unit
+
+
+def _show(f: Fact) -> str:
+    u = _unit(f)
+    if u in ("名", "人"):
+        u = "人" if f.key == "在职人数" else "名"
+    return f"{fmt(f.value)}{u}"
+
+
+@rule("XREF001", "error", "crossref", "同一数据在不同表格中不一致")
+def tables_disagree(report: Report, ctx: Context):
+    """The same quantity in the 基础数据表 and the 部门整体支出绩效自评表 must agree.
+
+    Both tables describe the same department and year; 元 and 万元 are
+    converted before comparing.
+
+    Example: 基础数据表 项目支出 2023年决算数 816.23, 部门整体支出绩效自评表 项目支出
+    806.23 → error.
+    """
+    keys = {f.key for f in report.facts if f.key in DEPARTMENT_KEYS and f.source == "table"}
+    for key in sorted(keys):
+        facts = _department_facts(report, key, report.year)
+        parts = sorted({f.part for f in facts})
+        for pa, pb in combinations(parts, 2):
+            fa = [f for f in facts if f.part == pa]
+            fb = [f for f in facts if f.part == pb]
+            pairs = [(a, b) for a in fa for b in fb if _compatible(a, b)]
+            if not pairs or any(_same(a, b) for a, b in pairs):
+                continue
+            a, b = min(pairs, key=lambda p: (_class(p[0]) != "actual") + (_class(p[1]) != "actual"))
+            yield ctx.finding(
+                f"{key}：{a.loc.label}为{_show(a)}，{b.loc.label}为{_show(b)}，两处不一致"
+                f"（差{fmt(abs(a.value - b.value))}{_unit(a)}）",
+                [ev(a), ev(b)],
+                expected=_show(a),
+                actual=_show(b),
+                suggestion="核对两张表的同一数据，更正错误的一处。",
+            )
+
+
+@rule("XREF002", "error", "crossref", "文字称“无”某项资金，表格却有金额")
+def denial_against_table(report: Report, ctx: Context):
+    """A narrative denial ("无政府性基金安排支出") contradicts a positive table value.
+
+    Example: 报告称"2023年本部门无政府性基金安排支出", 部门整体支出绩效自评表
+    政府性基金拨款 152.85万元 → error.
+    """
+    for claim in report.facts:
+        if claim.source != "narrative" or claim.polarity != "denies" or claim.key is None:
+            continue
+        positives = [f for f in report.facts_for(claim.key) if f.source == "table" and f.value and f.value > 0 and (f.year in (None, claim.year))]
+        if positives:
+            f = max(positives, key=lambda x: x.value)
+            yield ctx.finding(
+                f"报告称“{claim.quote}”，但{f.loc.label}{claim.key}为{_show(f)}",
+                [Evidence(quote=claim.quote, loc=claim.loc), ev(f)],
+                expected=_show(f),
+                actual=claim.quote,
+                suggestion=f"核实是否有{claim.key}收支：有则在报告中如实说明，无则更正表格。",
+            )
+
+
+@rule("XREF003", "error", "crossref", "报告文字中的数据与表格不一致")
+def narrative_against_table(report: Report, ctx: Context):
+    """Figures quoted in the narrative must match the tables (基本支出, 项目支出, 编制数, 执行率 …).
+
+    A narrative figure that matches a different column of the same line
+    (年初预算 instead of 执行数) is reported as a warning about the 口径.
+
+    Example: 基础数据表 编制数 25, 报告 "编制数合计14名" → error.
+    """
+    for claim in report.facts:
+        if claim.source != "narrative" or claim.polarity != "asserts" or claim.key not in NARRATIVE_KEYS or claim.value is None:
+            continue
+        tables = _department_facts(report, claim.key, claim.year)
+        if not tables or any(_same(claim, t) for t in tables if _compatible(claim, t)):
+            continue
+        compatible = [t for t in tables if _compatible(claim, t)]
+        if not compatible:
+            continue
+        # The same figure in another column (年初预算 instead of 执行数) means mixed 口径, not a typo.
+        initial = [f for f in report.facts if f.source == "table" and f.measure == "年初预算" and "部门整体" in f.part]
+        other_column = next((t for t in tables + initial if _same(claim, t)), None)
+        best = min(compatible, key=lambda t: (_class(t) != "actual", abs(t.value - claim.value)))
+        severity = "error"
+        note = ""
+        if other_column is not None:
+            severity, note = "warning", f"（与{other_column.loc.label}一致，疑为口径混用）"
+        elif "any" in (_class(claim), _class(best)) and _class(claim) != _class(best) and claim.key not in ("编制数", "在职人数"):
+            severity = "warning"
+        yield ctx.finding(
+            f"报告称“{claim.quote}”，但{best.loc.label}{claim.key}为{_show(best)}{note}",
+            [Evidence(quote=claim.quote, loc=claim.loc), ev(best)],
+            expected=_show(best),
+            actual=_show(claim),
+            severity=severity,
+            suggestion="统一报告文字与表格中的数据。",
+        )
+
+
+@rule("XREF004", "error", "crossref", "报告中的增减幅度无法由所列金额算出")
+def narrative_change_rate(report: Report, ctx: Context):
+    """"比上年减少19.15万元，占比4.84%" must recompute: rate = change ÷ last year's amount.
+
+    Last year's amount is this year's amount plus the decrease (or minus the
+    increase).
+
+    Example: 支出376.36万元，比上年减少19.15万元，下降6.0% (should be 4.84%) → error.
+    """
+    groups: dict[tuple, dict[str, Fact]] = {}
+    for f in report.facts:
+        if f.source == "narrative" and f.key is None and f.label in ("变动基数", "比上年减少", "比上年增加", "变动幅度"):
+            groups.setdefault((f.loc.block, f.loc.start), {})[f.label] = f
+    for group in groups.values():
+        base, rate = group.get("变动基数"), group.get("变动幅度")
+        change = group.get("比上年减少") or group.get("比上年增加")
+        if not (base and rate and change) or None in (base.value, rate.value, change.value):
+            continue
+        last = base.value + change.value if "减少" in change.label else base.value - change.value
+        if last == 0:
+            continue
+        computed = change.value / last * 100
+        slack = tol(rate) + Decimal("0.01")
+        if abs(computed - rate.value) > slack and abs(change.value / base.value * 100 - rate.value) > slack:
+            yield ctx.finding(
+                f"报告称“{rate.quote}”：按上年{fmt(last)}万元计算，{change.label[-2:]}{fmt(change.value)}万元的幅度应为"
+                f"{fmt(computed, 2)}%，而非{fmt(rate.value)}%",
+                [Evidence(quote=rate.quote, loc=rate.loc)],
+                expected=f"{fmt(computed, 2)}%",
+                actual=f"{fmt(rate.value)}%",
+            )
+
+
+def _bigrams(text: str) -> set[str]:
+    text = re.sub(r"[\s指标情况]", "", text)
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+@rule("XREF005", "warning", "crossref", "部门表与项目表中的同一指标取值不一致")
+def indicator_department_project(report: Report, ctx: Context):
+    """The same indicator in the department table and a project table must agree.
+
+    Matched by unit (人, 个, 项 …) and shared words in the indicator name.
+
+    Example: 部门整体表 费用人数 70人, 项目表 费用指标 56人 → warning.
+    """
+    dept = report.department
+    if dept is None or dept.indicators is None:
+        return
+    counted = {"人", "名", "个", "项", "次", "件", "户", "家", "台", "套", "人次"}
+    for project in report.projects:
+        if project.indicators is None:
+            continue
+        for d in dept.indicators.indicators:
+            for p in project.indicators.indicators:
+                if d.actual.value is None or p.actual.value is None or d.actual.unit != p.actual.unit or d.actual.unit not in counted:
+                    continue
+                if not (_bigrams(d.level3) & _bigrams(p.level3)) or d.actual.value == p.actual.value:
+                    continue
+                yield ctx.finding(
+                    f"{d.loc.label}「{d.name}」实际完成值{d.actual.raw.strip()}，{p.loc.label}「{p.name}」为{p.actual.raw.strip()}，"
+                    f"疑为同一指标取值不一致",
+                    [Evidence(quote=d.actual.raw, loc=d.locs.get("actual", d.loc)), Evidence(quote=p.actual.raw, loc=p.locs.get("actual", p.loc))],
+                    expected=d.actual.raw.strip(),
+                    actual=p.actual.raw.strip(),
+                    suggestion="核实两张表是否为同一口径；是则统一数值。",
+                )
+
+
+def _norm_name(text: str) -> str:
+    return re.sub(r"[\s\d、.．（）()“”\"]|项目|经费|资金", "", text)
+
+
+@rule("XREF006", "error", "crossref", "项目表的全年执行数与基础数据表中同名项目不一致")
+def project_against_basic_data(report: Report, ctx: Context):
+    """A project's 全年执行数 must equal its line in the 基础数据表 (this year's 决算数).
+
+    Example: 项目表「政务中心运行经费」全年执行数 182, 基础数据表 "3、政务中心运行经费"
+    2024年决算数 172 → error.
+    """
+    data = report.basic_data
+    if data is None or report.year is None:
+        return
+    col = next((i for i, c in enumerate(data.columns) if c.year == report.year and c.measure == "决算"), None)
+    if col is None:
+        return
+    for project in report.projects:
+        total = project.funds.total if project.funds else None
+        actual = total.cells.get("actual") if total else None
+        if actual is None or actual.value is None or not project.name:
+            continue
+        name = _norm_name(project.name)
+        for line in data.lines:
+            if line.kind != "item" or col >= len(line.values):
+                continue
+            other = _norm_name(line.label)
+            if not name or not other or (name != other and name not in other and other not in name):
+                continue
+            fact = line.values[col]
+            if fact.value is not None and not _same(fact, actual):
+                yield ctx.finding(
+                    f"项目「{project.name}」全年执行数{fmt(actual.value)}万元，基础数据表「{line.label}」"
+                    f"{data.columns[col].label.replace(' ', '')}为{fmt(fact.value)}万元",
+                    [ev(actual), ev(fact)],
+                    expected=f"{fmt(fact.value)}万元",
+                    actual=f"{fmt(actual.value)}万元",
+                    suggestion="核对项目执行数与基础数据表项目支出明细。",
+                )

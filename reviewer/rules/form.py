@@ -1,0 +1,163 @@
+"""TEXT: completeness and form of the report (完整性与格式)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from reviewer.extract import TEMPLATE_HUNAN
+from reviewer.extract.narrative import STANDARD_SECTIONS
+from reviewer.finding import Evidence
+from reviewer.report import Report
+from reviewer.rules import Context, rule
+from reviewer.rules.targets import assess
+
+RESIDUE = re.compile(
+    r"[×xX]{2,}|…{2,}|\.{6,}|（?每个专项一行）?|错误[!！]\s*未定义书签|(?<![\d\s])\s*年\s+月\s+日|此处填写|请填写|\[填写"
+)
+STRAY_LETTER = re.compile(r"^\s*[一二三四五六七八九十]+、[^\s]{2,30}\s+[xX×]\s*$")
+_NOTHING = {"无", "暂无", "无。", "没有", "不存在问题"}
+
+
+@rule("TEXT001", "warning", "form", "模板残留文字（××、……、每个专项一行、空白年月日）")
+def template_residue(report: Report, ctx: Context):
+    """Text left over from the template shows the form was not finished.
+
+    Example: "××单位", "（每个专项一行）", "年  月  日", a heading ending in a
+    stray "x" → warning.
+    """
+    for span in report.texts:
+        for m in RESIDUE.finditer(span.text):
+            yield ctx.finding(
+                f"{span.loc.label}存在模板残留“{m.group(0).strip()}”",
+                [Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end()))],
+                suggestion="删除模板提示文字，填写实际内容。",
+            )
+        if STRAY_LETTER.match(span.text):
+            letter = span.text.strip()[-1]
+            pos = span.text.rstrip().rfind(letter)
+            yield ctx.finding(
+                f"{span.loc.label}“{span.text.strip()}”末尾有多余字符“{letter}”",
+                [Evidence(quote=span.text.strip(), loc=span.loc.with_span(pos, pos + 1))],
+                suggestion="删除多余字符。",
+            )
+
+
+@rule("TEXT002", "warning", "form", "填表人、填报日期或联系电话空白，或日期未写年份")
+def signature_complete(report: Report, ctx: Context):
+    """Every form is signed: 填表人, 填报日期 (with the year) and 联系电话.
+
+    A date without a year cannot be told apart from last year's submission.
+
+    Example: "填报日期：6月19日" → warning.
+    """
+    problems: dict[str, list[Evidence]] = defaultdict(list)
+    for sig in report.signatures:
+        for name, span in (("填表人", sig.filler), ("填报日期", sig.date), ("联系电话", sig.phone)):
+            if span is None or not span.text.strip():
+                problems[f"{name}空白"].append(Evidence(quote=name, loc=sig.loc))
+        if sig.date and sig.date.text.strip() and not re.search(r"20\d{2}", sig.date.text):
+            problems["填报日期未写年份"].append(Evidence(quote=sig.date.text, loc=sig.date.loc))
+    for problem, evidence in sorted(problems.items()):
+        where = "、".join(sorted({e.loc.label for e in evidence if e.loc and e.loc.label}))
+        yield ctx.finding(
+            f"{problem}（共{len(evidence)}处：{where}）",
+            evidence,
+            suggestion="补全填表人、带年份的填报日期和联系电话。",
+        )
+
+
+@rule("TEXT003", "warning", "form", "自评报告缺少规定的部分")
+def standard_sections(report: Report, ctx: Context):
+    """The Hunan template's narrative has ten parts (一、部门基本情况 … 十、其他需要说明的情况).
+
+    Checked only for reports that follow that template.
+
+    Example: no "七、存在的问题及原因分析" → warning.
+    """
+    if report.template != TEMPLATE_HUNAN or not report.sections:
+        return
+    titles = [re.sub(r"\s+", "", s.title) for s in report.sections if s.level == 1]
+    for std in STANDARD_SECTIONS:
+        words = std.replace("情况", "").replace("及", "")[:6]
+        if not any(words in t or std in t for t in titles):
+            yield ctx.finding(
+                f"自评报告缺少“{std}”部分",
+                [Evidence(quote="", loc=report.sections[0].loc)],
+                suggestion=f"按模板补充“{std}”。",
+            )
+
+
+@rule("TEXT004", "warning", "form", "报告称“无问题”，但有未完成指标或执行率偏低")
+def no_problems_claimed(report: Report, ctx: Context):
+    """"存在的问题: 无" is not credible while targets were missed or money was left unspent.
+
+    Example: 执行率 81.06%, section "四、存在的问题和建议 无" → warning.
+    """
+    sections = [s for s in report.sections if s.level == 1 and "问题" in s.title]
+    if not sections:
+        return
+    section = sections[0]
+    body = re.sub(r"\s+", "", section.text)
+    if body not in _NOTHING and body:
+        return
+    reasons = []
+    low = ctx.settings.low_execution_rate
+    for e in report.evaluations:
+        total = e.funds.total if e.funds else None
+        rate = total.cells.get("rate") if total else None
+        if rate and rate.quantity.value is not None and rate.quantity.value < low:
+            reasons.append(f"{e.label}执行率{rate.quantity.raw.strip()}")
+        if e.indicators:
+            missed = [i for i in e.indicators.indicators if (a := assess(i)) is not None and not a.met]
+            if missed:
+                reasons.append(f"{e.label}有{len(missed)}项指标未完成")
+    if reasons:
+        loc = section.paragraphs[0].loc if section.paragraphs else section.loc
+        yield ctx.finding(
+            f"“{section.number}{section.title}”写“{body or '（空白）'}”，但{'；'.join(reasons)}",
+            [Evidence(quote=body or section.title, loc=loc)],
+            suggestion="如实分析未完成指标和预算执行偏低的原因。",
+        )
+
+
+@rule("TEXT005", "warning", "form", "报告中有整段重复的文字")
+def repeated_paragraphs(report: Report, ctx: Context):
+    """Paragraphs repeated verbatim usually come from copy-paste.
+
+    Example: the same 40-character paragraph under 六、 and 八、 → warning.
+    """
+    seen: dict[str, Evidence] = {}
+    for section in report.sections:
+        for p in section.paragraphs:
+            key = re.sub(r"[\s，。、；：,.;:]", "", p.text)
+            if len(key) < 30:
+                continue
+            if key in seen:
+                yield ctx.finding(
+                    f"{p.loc.label}与{seen[key].loc.label}内容完全相同",
+                    [Evidence(quote=p.text, loc=p.loc), seen[key]],
+                    suggestion="删除重复段落，或写出各自的内容。",
+                )
+            else:
+                seen[key] = Evidence(quote=p.text, loc=p.loc)
+
+
+@rule("TEXT006", "info", "form", "基础数据表明细序号不连续")
+def item_numbering(report: Report, ctx: Context):
+    """Enumerated items run 1、2、3…; a gap means a line was deleted or misnumbered.
+
+    Example: 三公经费 items numbered 1、2、4 → info.
+    """
+    data = report.basic_data
+    if data is None:
+        return
+    for i, group in enumerate(data.lines):
+        items = [ln for ln in data.lines if ln.parent == i and ln.kind == "item" and ln.number is not None]
+        numbers = [ln.number for ln in items]
+        if numbers and numbers != list(range(1, len(numbers) + 1)):
+            yield ctx.finding(
+                f"{group.label}的明细序号为{'、'.join(map(str, numbers))}，不连续",
+                [Evidence(quote=ln.raw_label, loc=ln.loc) for ln in items],
+                suggestion="核对是否漏列项目或序号有误。",
+            )

@@ -1,0 +1,221 @@
+"""IND: how indicator targets and actual values are written (指标)."""
+
+from __future__ import annotations
+
+import re
+
+from reviewer.finding import Evidence
+from reviewer.quantity import years_mentioned
+from reviewer.report import Indicator, Report
+from reviewer.rules import Context, rule
+from reviewer.rules.targets import is_cost
+
+_SURVEY = re.compile(r"问卷|调查|测评|调研|回访|抽样")
+
+
+def _indicators(report: Report):
+    for e in report.evaluations:
+        if e.indicators:
+            for i in e.indicators.indicators:
+                yield e, i
+
+
+def _at(i: Indicator, field: str, quote: str) -> Evidence:
+    return Evidence(quote=quote, loc=i.locs.get(field, i.loc))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s，,。、；;：:]", "", text)
+
+
+@rule("IND001", "warning", "indicator", "年度指标值缺少数值或数值格式错误")
+def malformed_target(report: Report, ctx: Context):
+    """指标值 is written as comparator + number + unit (财预〔2021〕101号).
+
+    A target with the number missing ("≤万元") or malformed ("148.万元")
+    cannot be checked against the actual value.
+
+    Example: 年度指标值 ">=148.万元" → warning (数值格式错误).
+    """
+    for _, i in _indicators(report):
+        for field, q in (("target", i.target), ("actual", i.actual)):
+            if q.problem:
+                name = "年度指标值" if field == "target" else "实际完成值"
+                yield ctx.finding(
+                    f"{i.loc.label}「{i.name}」{name}“{q.raw.strip()}”{q.problem}",
+                    [_at(i, field, q.raw)],
+                    actual=q.raw.strip(),
+                    suggestion="按“比较符+数值+单位”填写，如≥95%、≤50万元。",
+                )
+
+
+@rule("IND002", "warning", "indicator", "年度指标值为“≥100%”")
+def target_at_least_hundred(report: Report, ctx: Context):
+    """A target of "≥100%" cannot be exceeded for rates and shares; it means "=100%".
+
+    Example: 使用覆盖率 ≥100% → warning; write =100%.
+    """
+    for _, i in _indicators(report):
+        t = i.target
+        if t.unit == "%" and t.value is not None and t.value >= 100 and t.comparator in (">=", ">"):
+            yield ctx.finding(
+                f"{i.loc.label}「{i.name}」年度指标值“{t.raw.strip()}”，比率不可能超过100%",
+                [_at(i, "target", t.raw)],
+                expected="=100%",
+                actual=t.raw.strip(),
+                suggestion="写作“=100%”，或改用可以衡量的目标值。",
+            )
+
+
+@rule("IND003", "warning", "indicator", "实际完成值是区间或照抄年度指标值")
+def actual_not_measured(report: Report, ctx: Context):
+    """Actual values must be measured results, not bounds or copies of the target.
+
+    "90%以上" or "≥95%" as an actual value says nothing about what was
+    achieved; an actual identical to the target text was copied, not measured.
+
+    Example: 实际完成值 "90%以上" → warning.
+    """
+    for _, i in _indicators(report):
+        a = i.actual
+        if a.blank:
+            continue
+        if a.value is not None and a.is_range and not a.qualitative:
+            yield ctx.finding(
+                f"{i.loc.label}「{i.name}」实际完成值“{a.raw.strip()}”是一个区间，不是实测结果",
+                [_at(i, "actual", a.raw)],
+                actual=a.raw.strip(),
+                suggestion="填写实际测得的数值，如92.5%。",
+            )
+        elif len(_squash(a.raw)) >= 4 and _squash(a.raw) == _squash(i.target.raw) and a.qualitative:
+            yield ctx.finding(
+                f"{i.loc.label}「{i.name}」实际完成值与年度指标值完全相同（“{a.raw.strip()}”），未反映实际完成情况",
+                [_at(i, "actual", a.raw), _at(i, "target", i.target.raw)],
+                actual=a.raw.strip(),
+                suggestion="写明实际完成的内容或数值。",
+            )
+
+
+@rule("IND004", "warning", "indicator", "定量的年度指标值对应定性的实际完成值")
+def quantitative_target_qualitative_actual(report: Report, ctx: Context):
+    """A quantitative target must be answered with a number.
+
+    Example: 年度指标值 "1项", 实际完成值 "提升明显" → warning.
+    """
+    for _, i in _indicators(report):
+        t, a = i.target, i.actual
+        if t.value is not None and not t.qualitative and a.qualitative and not a.blank:
+            yield ctx.finding(
+                f"{i.loc.label}「{i.name}」年度指标值为定量“{t.raw.strip()}”，实际完成值却是定性描述“{a.raw.strip()}”",
+                [_at(i, "actual", a.raw), _at(i, "target", t.raw)],
+                expected=f"与“{t.raw.strip()}”同单位的数值",
+                actual=a.raw.strip(),
+                suggestion="填写与年度指标值同单位的实际数值。",
+            )
+
+
+@rule("IND005", "warning", "indicator", "年度指标值或实际完成值空白")
+def blank_values(report: Report, ctx: Context):
+    """An indicator needs both a target and an actual value; a blank target scored with points scores nothing.
+
+    Example: 生态效益影响情况: 年度指标值 blank, 实际完成值 "提升明显", 得分 10 → warning.
+    """
+    for _, i in _indicators(report):
+        scored = i.score is not None and i.score.value is not None and i.score.value > 0
+        if i.target.blank and (scored or not i.actual.blank):
+            extra = f"，却得{i.score.raw.strip()}分" if scored else ""
+            yield ctx.finding(
+                f"{i.loc.label}「{i.name}」年度指标值空白{extra}",
+                [_at(i, "target", i.target.raw)],
+                suggestion="补填年度指标值；无目标的指标不应计分。",
+            )
+        elif i.actual.blank and not i.target.blank:
+            yield ctx.finding(
+                f"{i.loc.label}「{i.name}」实际完成值空白",
+                [_at(i, "actual", i.actual.raw)],
+                suggestion="补填实际完成值。",
+            )
+
+
+@rule("IND006", "warning", "indicator", "指标未填分值或得分")
+def unweighted_indicator(report: Report, ctx: Context):
+    """In a scored form every indicator carries a 分值 and a 得分.
+
+    Example: 经济效益指标 row with target and actual but blank 分值 and 得分 → warning.
+    """
+    for e, i in _indicators(report):
+        if not e.indicators.has_scores:
+            continue
+        if (i.weight is None or i.weight.value is None) and (not i.target.blank or not i.actual.blank):
+            yield ctx.finding(
+                f"{i.loc.label}「{i.name}」未填分值和得分",
+                [_at(i, "weight", i.weight.raw if i.weight else "")],
+                suggestion="补填分值和得分，或删除该指标。",
+            )
+
+
+@rule("IND007", "warning", "indicator", "时效指标的年份晚于报告年度")
+def timeliness_year(report: Report, ctx: Context):
+    """A report on year N cannot set or claim completion in year N+1.
+
+    Example: 2024年度报告, 完成时间 年度指标值 "=2025年" → warning; 实际完成值
+    "2025年" means the work was not done within the year.
+    """
+    if report.year is None:
+        return
+    for _, i in _indicators(report):
+        if "时效" not in i.level2 and "时间" not in i.level3 and "时效" not in i.level3:
+            continue
+        for field, q in (("target", i.target), ("actual", i.actual)):
+            late = [y for y in years_mentioned(q.raw) if y > report.year]
+            if late:
+                name = "年度指标值" if field == "target" else "实际完成值"
+                yield ctx.finding(
+                    f"{i.loc.label}「{i.name}」{name}“{q.raw.strip()}”晚于报告年度{report.year}年",
+                    [_at(i, field, q.raw)],
+                    expected=f"≤{report.year}年",
+                    actual=q.raw.strip(),
+                    suggestion="时效指标应在本年度内完成；未完成的须说明原因。",
+                )
+
+
+@rule("IND008", "warning", "indicator", "成本指标使用“≥”")
+def cost_lower_bound(report: Report, ctx: Context):
+    """Cost indicators are upper bounds: a cost target written with ≥ rewards spending more.
+
+    Example: 费用成本 ">=148万元" → warning; write ≤148万元.
+    """
+    for _, i in _indicators(report):
+        if is_cost(i) and i.target.comparator in (">=", ">") and i.target.unit in ("万元", "元", "亿元"):
+            yield ctx.finding(
+                f"{i.loc.label}「{i.name}」为成本指标，年度指标值“{i.target.raw.strip()}”却使用下限",
+                [_at(i, "target", i.target.raw)],
+                expected="≤",
+                actual=i.target.raw.strip(),
+                suggestion="成本指标应写作“≤金额”。",
+            )
+
+
+@rule("IND009", "warning", "indicator", "满意度为100%但报告未提及调查依据")
+def satisfaction_without_survey(report: Report, ctx: Context):
+    """A satisfaction of 100% (target or actual) needs a survey behind it.
+
+    Without 问卷/调查/测评 in the report, a perfect satisfaction figure is an
+    assertion, not a measurement.
+
+    Example: 满意度 实际完成值 100%, no survey mentioned → warning.
+    """
+    if any(_SURVEY.search(s.text) for s in report.texts):
+        return
+    for _, i in _indicators(report):
+        if "满意" not in i.name + i.level2:
+            continue
+        for field, q in (("actual", i.actual), ("target", i.target)):
+            if q.unit == "%" and q.value is not None and q.value >= 100:
+                name = "实际完成值" if field == "actual" else "年度指标值"
+                yield ctx.finding(
+                    f"{i.loc.label}「{i.name}」{name}为{q.raw.strip()}，报告未提及满意度调查（问卷、测评）依据",
+                    [_at(i, field, q.raw)],
+                    suggestion="说明满意度调查的方式、样本量和结果。",
+                )
+                break

@@ -1,0 +1,75 @@
+"""Decimal arithmetic with rounding intervals, and number formatting for messages.
+
+A figure written with k decimals stands for an interval of ±0.5·10^-k; a sum
+is wrong only when the intervals of the total and of the parts cannot meet.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reviewer.quantity import Quantity
+from reviewer.report import Fact
+
+
+def value(q: Quantity | Fact | None) -> Decimal | None:
+    """The number of a Quantity or Fact (money in 万元), or None."""
+    if q is None:
+        return None
+    if isinstance(q, Fact):
+        return q.value
+    return q.in_wan()
+
+
+def tol(q: Quantity | Fact) -> Decimal:
+    """The rounding half-interval of a written figure."""
+    quantity = q.quantity if isinstance(q, Fact) else q
+    return quantity.tolerance()
+
+
+def sum_disagrees(total: Quantity | Fact, parts: list[Quantity | Fact]) -> bool:
+    """True when the parts cannot add up to the total within rounding."""
+    t = value(total)
+    if t is None:
+        return False
+    s = sum((value(p) or Decimal(0) for p in parts), Decimal(0))
+    slack = tol(total) + sum((tol(p) for p in parts if value(p) is not None), Decimal(0))
+    return abs(t - s) > slack
+
+
+def exceeds(part_sum: Decimal, part_slack: Decimal, parent: Quantity | Fact) -> bool:
+    """True when a sum of "其中" items is above its parent beyond rounding."""
+    p = value(parent)
+    return p is not None and part_sum - p > part_slack + tol(parent)
+
+
+def equal_within(a: Decimal, b: Decimal, slack: Decimal) -> bool:
+    """True when |a-b| ≤ slack."""
+    return abs(a - b) <= slack
+
+
+def fmt(number: Decimal | None, places: int | None = None) -> str:
+    """Format a Decimal without float noise: 816.23, 6.00 (with places=2), 56."""
+    if number is None:
+        return "—"
+    if places is not None:
+        return f"{number:.{places}f}"
+    normalized = number.normalize()
+    text = f"{normalized:f}"
+    return text
+
+
+def places_of(*items: Quantity | Fact | None) -> int:
+    """The most decimals written among the inputs (how to show a computed result)."""
+    out = 0
+    for item in items:
+        if item is None:
+            continue
+        q = item.quantity if isinstance(item, Fact) else item
+        out = max(out, q.decimals)
+    return out
+
+
+def money(number: Decimal | None, places: int = 2) -> str:
+    """A money figure in 万元 for messages."""
+    return f"{fmt(number, places)}万元"

@@ -1,0 +1,365 @@
+"""SCORE: weights, scores, totals and grades of the evaluation forms (评分)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from reviewer.finding import Evidence
+from reviewer.report import Evaluation, Indicator, Report
+from reviewer.rules import Context, rule
+from reviewer.rules.arithmetic import ev
+from reviewer.rules.numbers import fmt
+from reviewer.rules.targets import assess, has_reason
+
+USUAL_SPLIT = {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}
+GRADES = (("优", Decimal(90)), ("良", Decimal(80)), ("中", Decimal(60)), ("差", Decimal(0)))
+_GRADE_TEXT = re.compile(r"(?:评价等级|自评等级|绩效等级|评价等次|自评等次|等级|等次|评价结果)\s*(?:为|是|：|:|评定为)?\s*[“\"「]?(优秀|优|良好|良|中等|中|合格|差|不合格)")
+
+
+def _scored(evaluation: Evaluation) -> bool:
+    return bool(evaluation.indicators and evaluation.indicators.has_scores)
+
+
+def _cell(indicator: Indicator, field: str, quote: str = "") -> Evidence:
+    loc = indicator.locs.get(field, indicator.loc)
+    return Evidence(quote=quote, loc=loc)
+
+
+def _w(indicator: Indicator) -> Decimal | None:
+    return indicator.weight.value if indicator.weight is not None else None
+
+
+def _s(indicator: Indicator) -> Decimal | None:
+    return indicator.score.value if indicator.score is not None else None
+
+
+def _execution_row(evaluation: Evaluation):
+    funds = evaluation.funds
+    total = funds.total if funds else None
+    return total
+
+
+@rule("SCORE001", "error", "scoring", "各项分值（含预算执行率）合计不等于总分分值")
+def weights_total(report: Report, ctx: Context):
+    """The weights of all indicators plus the 预算执行率 weight must add up to the stated total (100).
+
+    A form whose weights add to 110 cannot produce a meaningful score out of
+    100; usually one first-level block was given too many points.
+
+    Example: 产出 50 + 效益 40 + 满意度 10 + 预算执行率 10 = 110 ≠ 100 → error.
+    """
+    for e in report.evaluations:
+        if not _scored(e):
+            continue
+        table = e.indicators
+        weights = [w for i in table.indicators if (w := _w(i)) is not None]
+        total_row = _execution_row(e)
+        rate_weight = total_row.cells.get("weight") if total_row else None
+        rw = rate_weight.quantity.value if rate_weight and rate_weight.quantity.value is not None else Decimal(0)
+        stated = table.total_weight.quantity.value if table.total_weight and table.total_weight.quantity.value is not None else Decimal(100)
+        s = sum(weights, Decimal(0)) + rw
+        if weights and s != stated:
+            evidence = [ev(table.total_weight)] if table.total_weight else [Evidence(quote="", loc=table.loc)]
+            if rate_weight:
+                evidence.append(ev(rate_weight))
+            yield ctx.finding(
+                f"{e.label}各指标分值合计{fmt(sum(weights, Decimal(0)))}分，加预算执行率分值{fmt(rw)}分共{fmt(s)}分，"
+                f"与总分分值{fmt(stated)}分不一致",
+                evidence,
+                expected=f"{fmt(stated)}分",
+                actual=f"{fmt(s)}分",
+                suggestion="调整一级指标分值，使产出、效益、满意度与预算执行率分值合计为100分。",
+            )
+
+
+@rule("SCORE002", "error", "scoring", "一级指标标注的分值与其下各指标分值之和不一致")
+def header_points(report: Report, ctx: Context):
+    """A first-level header that states "(40分)" must carry 40 points in its rows.
+
+    Example: 效益指标（30分）whose rows carry 10 + 10 + 5 = 25 → error.
+    """
+    for e in report.evaluations:
+        if not _scored(e):
+            continue
+        table = e.indicators
+        for stated in table.level1_points:
+            name = stated.label.removesuffix("分值")
+            rows = [i for i in table.indicators if i.level1 == name]
+            weights = [w for i in rows if (w := _w(i)) is not None]
+            if not weights:
+                continue
+            s = sum(weights, Decimal(0))
+            if s != stated.quantity.value:
+                yield ctx.finding(
+                    f"{e.label}「{name}」标注{fmt(stated.quantity.value)}分，其下各指标分值合计{fmt(s)}分",
+                    [ev(stated)] + [_cell(i, "weight", i.weight.raw) for i in rows if i.weight is not None and i.weight.value is not None],
+                    expected=f"{fmt(stated.quantity.value)}分",
+                    actual=f"{fmt(s)}分",
+                )
+
+
+@rule("SCORE003", "warning", "scoring", "一级指标分值偏离产出50、效益30、满意度10、预算执行率10的通常设置")
+def usual_split(report: Report, ctx: Context):
+    """First-level weights in principle: 产出 50, 效益 30, 满意度 10, 预算执行率 10.
+
+    Without a 满意度 indicator its 10 points move to 效益 (40). Other splits
+    are allowed with a reason but deserve a second look (财预〔2020〕10号).
+
+    Example: 产出 50, 效益 40, 满意度 10 → warning.
+    """
+    for e in report.evaluations:
+        if not _scored(e):
+            continue
+        table = e.indicators
+        sums: dict[str, Decimal] = {}
+        for i in table.indicators:
+            if (w := _w(i)) is not None:
+                sums[i.level1] = sums.get(i.level1, Decimal(0)) + w
+        expected = dict(USUAL_SPLIT)
+        if "满意度指标" not in sums:
+            expected.pop("满意度指标")
+            expected["效益指标"] = Decimal(40)
+        odd = [(name, sums[name], want) for name, want in expected.items() if name in sums and sums[name] != want]
+        if odd:
+            stated = {f.label.removesuffix("分值"): f for f in table.level1_points}
+            evidence = [ev(stated[n]) for n, _, _ in odd if n in stated] or [Evidence(quote="", loc=table.loc)]
+            detail = "，".join(f"{n}{fmt(got)}分（通常{fmt(want)}分）" for n, got, want in odd)
+            yield ctx.finding(
+                f"{e.label}一级指标分值为{detail}",
+                evidence,
+                expected="产出50、效益30、满意度10、预算执行率10",
+                actual=detail,
+                suggestion="按财预〔2020〕10号的权重设置，或在报告中说明调整理由。",
+            )
+
+
+@rule("SCORE004", "error", "scoring", "指标得分超过分值")
+def score_above_weight(report: Report, ctx: Context):
+    """A row's 得分 can never exceed its 分值.
+
+    Example: 分值 10, 自评得分 12 → error.
+    """
+    for e in report.evaluations:
+        if not _scored(e):
+            continue
+        for i in e.indicators.indicators:
+            w, s = _w(i), _s(i)
+            if w is not None and s is not None and s > w:
+                yield ctx.finding(
+                    f"{i.loc.label}「{i.name}」自评得分{fmt(s)}分，超过分值{fmt(w)}分",
+                    [_cell(i, "score", i.score.raw), _cell(i, "weight", i.weight.raw)],
+                    expected=f"≤{fmt(w)}分",
+                    actual=f"{fmt(s)}分",
+                )
+
+
+@rule("SCORE005", "error", "scoring", "总分不等于预算执行率得分与各指标得分之和")
+def total_score(report: Report, ctx: Context):
+    """总分 = 预算执行率得分 + Σ 指标得分.
+
+    Example: 执行率得分 10, indicator scores adding to 87, 总分 98 (should be
+    97) → error.
+    """
+    for e in report.evaluations:
+        if not _scored(e) or e.indicators.total_score is None or e.indicators.total_score.quantity.value is None:
+            continue
+        table = e.indicators
+        scores = [s for i in table.indicators if (s := _s(i)) is not None]
+        if not scores:
+            continue
+        total_row = _execution_row(e)
+        rate_score = total_row.cells.get("score") if total_row else None
+        rs = rate_score.quantity.value if rate_score and rate_score.quantity.value is not None else Decimal(0)
+        computed = sum(scores, Decimal(0)) + rs
+        stated = table.total_score.quantity.value
+        if abs(computed - stated) > table.total_score.quantity.tolerance():
+            evidence = [ev(table.total_score)] + ([ev(rate_score)] if rate_score else [])
+            yield ctx.finding(
+                f"{e.label}总分{fmt(stated)}分，与预算执行率得分{fmt(rs)}分加各指标得分{fmt(sum(scores, Decimal(0)))}分"
+                f"之和{fmt(computed)}分不一致",
+                evidence,
+                expected=f"{fmt(computed)}分",
+                actual=f"{fmt(stated)}分",
+                suggestion="重新合计总分（包括预算执行率得分）。",
+            )
+
+
+@rule("SCORE006", "error", "scoring", "预算执行率得分不等于执行率×分值")
+def execution_score(report: Report, ctx: Context):
+    """预算执行率得分 = 执行率 × 分值 (capped at the 分值).
+
+    Example: 执行率 81.06%, 分值 10, 得分 10 (should be 8.11) → error.
+    """
+    for e in report.evaluations:
+        row = _execution_row(e)
+        if row is None:
+            continue
+        rate, weight, score = row.cells.get("rate"), row.cells.get("weight"), row.cells.get("score")
+        if not (rate and weight and score) or None in (rate.quantity.value, weight.quantity.value, score.quantity.value):
+            continue
+        r = min(rate.quantity.value, Decimal(100))
+        computed = r / 100 * weight.quantity.value
+        # Scores are usually rounded to one or two decimals.
+        if abs(computed - score.quantity.value) > Decimal("0.05") + score.quantity.tolerance():
+            yield ctx.finding(
+                f"{e.label}预算执行率得分{fmt(score.quantity.value)}分，按执行率{fmt(rate.quantity.value)}%×分值"
+                f"{fmt(weight.quantity.value)}分应为{fmt(computed, 2)}分",
+                [ev(score), ev(rate), ev(weight)],
+                expected=f"{fmt(computed, 2)}分",
+                actual=f"{fmt(score.quantity.value)}分",
+            )
+
+
+@rule("SCORE007", "error", "scoring", "未完成年度指标值却给满分")
+def full_marks_on_miss(report: Report, ctx: Context):
+    """An indicator whose actual misses its target cannot keep full marks.
+
+    Positive (≥) indicators score actual/target × 分值 when missed.
+
+    Example: 年度指标值 ≥95%, 实际完成值 90%, 分值 10, 得分 10 → error.
+    """
+    for e in report.evaluations:
+        if not _scored(e):
+            continue
+        for i in e.indicators.indicators:
+            a = assess(i)
+            w, s = _w(i), _s(i)
+            if a and not a.met and w is not None and s is not None and s >= w and w > 0:
+                yield ctx.finding(
+                    f"{i.loc.label}「{i.name}」{a.explanation}，却得满分{fmt(s)}分",
+                    [_cell(i, "actual", i.actual.raw), _cell(i, "target", i.target.raw), _cell(i, "score", i.score.raw)],
+                    expected=f"<{fmt(w)}分",
+                    actual=f"{fmt(s)}分",
+                    suggestion="按完成比例扣分，并在偏差原因分析中说明未完成原因。",
+                )
+
+
+@rule("SCORE008", "warning", "scoring", "扣分但未说明原因")
+def deduction_without_reason(report: Report, ctx: Context):
+    """Every deducted point needs a reason in 偏差原因分析及改进措施.
+
+    A score below the 分值 with "无" or nothing in the deviation column leaves
+    the reader unable to tell why points were lost; when the target was met,
+    the deduction itself may be wrong.
+
+    Example: 年度指标值 "按照项目所需金额", 实际 "按照项目所需金额", 分值 10,
+    得分 9, 偏差原因 "无" → warning.
+    """
+    for e in report.evaluations:
+        if not _scored(e):
+            continue
+        for i in e.indicators.indicators:
+            w, s = _w(i), _s(i)
+            if w is None or s is None or s >= w or has_reason(i):
+                continue
+            a = assess(i)
+            if a is not None and not a.met:
+                continue  # SCORE009 reports a missed target without a reason
+            state = "，且年度指标值已完成" if a is not None and a.met else ""
+            yield ctx.finding(
+                f"{i.loc.label}「{i.name}」分值{fmt(w)}分、得分{fmt(s)}分{state}，偏差原因分析未说明扣分原因",
+                [_cell(i, "score", i.score.raw), _cell(i, "deviation", i.deviation)],
+                expected="说明扣分原因",
+                actual=i.deviation or "（空白）",
+                suggestion="在偏差原因分析及改进措施中写明扣分原因，或核实扣分是否应当。",
+            )
+
+
+@rule("SCORE009", "error", "scoring", "未完成年度指标值且未说明偏差原因")
+def missed_without_reason(report: Report, ctx: Context):
+    """A missed target requires an explanation in 偏差原因分析 ("无" is not one).
+
+    财预〔2020〕10号 asks for deviation analysis of every unmet target. Strict
+    comparators count: ">95%" is not met by 95%. Forms without a deviation
+    column still owe the explanation.
+
+    Example: 优化政府部门 ≥64.4万元, 实际完成值 14.4万元, no explanation → error.
+    """
+    for e in report.evaluations:
+        if e.indicators is None:
+            continue
+        for i in e.indicators.indicators:
+            a = assess(i)
+            if a is None or a.met or has_reason(i):
+                continue
+            yield ctx.finding(
+                f"{i.loc.label}「{i.name}」{a.explanation}，未说明偏差原因",
+                [_cell(i, "actual", i.actual.raw), _cell(i, "target", i.target.raw)],
+                expected=i.target.raw.strip(),
+                actual=i.actual.raw.strip(),
+                suggestion="在偏差原因分析及改进措施中说明未完成原因和改进措施，并相应扣分。",
+            )
+
+
+@rule("SCORE010", "warning", "scoring", "实际完成值远超年度指标值（≥130%）未说明原因")
+def far_above_target(report: Report, ctx: Context):
+    """An actual far above its target (≥130%) suggests a target set too low.
+
+    财预〔2020〕10号 asks for an explanation of large over-achievement as well
+    as of shortfalls.
+
+    Example: 年度指标值 ≥1000次, 实际完成值 2237次, no explanation → warning.
+    """
+    ratio = ctx.settings.far_above_ratio
+    for e in report.evaluations:
+        if e.indicators is None:
+            continue
+        for i in e.indicators.indicators:
+            a = assess(i)
+            if a is None or not a.met or a.comparator not in (">=", ">") or a.target <= 0 or i.target.unit == "%":
+                continue
+            if a.actual >= a.target * ratio and not has_reason(i):
+                yield ctx.finding(
+                    f"{i.loc.label}「{i.name}」实际完成值{i.actual.raw.strip()}为年度指标值{i.target.raw.strip()}的"
+                    f"{fmt(a.actual / a.target * 100, 0)}%，未说明原因",
+                    [_cell(i, "actual", i.actual.raw), _cell(i, "target", i.target.raw)],
+                    suggestion="说明超额完成的原因；若目标设定偏低，下一年度应调整。",
+                )
+
+
+@rule("SCORE011", "error", "scoring", "评价等级与总分不符")
+def grade_matches_score(report: Report, ctx: Context):
+    """The grade must follow the score: 优 ≥ 90, 良 80–89, 中 60–79, 差 < 60.
+
+    Example: 总分 97 but the text says "自评等级为良" → error.
+    """
+    scored = [e for e in report.evaluations if e.indicators and e.indicators.total_score and e.indicators.total_score.quantity.value is not None]
+    target = next((e for e in scored if e.kind == "department"), scored[0] if len(scored) == 1 else None)
+    if target is None:
+        return
+    total = target.indicators.total_score.quantity.value
+    expected = next(name for name, floor in GRADES if total >= floor)
+    for span in report.texts:
+        for m in _GRADE_TEXT.finditer(span.text):
+            word = m.group(1)
+            said = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "不合格": "差"}.get(word, word)
+            if said != expected:
+                yield ctx.finding(
+                    f"文中评价等级为“{word}”，但{target.label}总分为{fmt(total)}分，应评为“{expected}”",
+                    [Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end())), ev(target.indicators.total_score)],
+                    expected=expected,
+                    actual=word,
+                )
+
+
+@rule("SCORE012", "error", "scoring", "执行率超过100%")
+def execution_above_full(report: Report, ctx: Context):
+    """Spending cannot exceed the full-year budget: an execution rate above 100% needs correction.
+
+    Example: 全年预算数 100, 全年执行数 120, 执行率 120% → error.
+    """
+    for e in report.evaluations:
+        funds = e.funds
+        if funds is None:
+            continue
+        for row in funds.rows:
+            rate = row.cells.get("rate")
+            if rate and rate.quantity.value is not None and rate.quantity.value > 100:
+                yield ctx.finding(
+                    f"{e.label}「{row.label}」执行率{fmt(rate.quantity.value)}%，超过100%",
+                    [ev(rate)],
+                    expected="≤100%",
+                    actual=f"{fmt(rate.quantity.value)}%",
+                    suggestion="核对全年预算数是否包含预算调整，执行数是否超预算支出。",
+                )
