@@ -1,0 +1,128 @@
+"""Settings from the environment and reviewer.toml.
+
+Each table of reviewer.toml is its own section: this module reads ``[llm]``;
+other tables are kept untouched in ``Config.sections`` for the modules that
+own them (``config.section("rules")``). Environment variables override the
+file, so a CI job or a shell can point the tool elsewhere without editing it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from reviewer.errors import ConfigError
+
+CONFIG_FILE = "reviewer.toml"
+
+# Environment variable -> [llm] key; the first variable set wins for a key.
+LLM_ENV: dict[str, tuple[str, ...]] = {
+    "base_url": ("REVIEWER_LLM_BASE_URL", "OPENAI_BASE_URL"),
+    "model": ("REVIEWER_LLM_MODEL",),
+    "api_key": ("REVIEWER_LLM_API_KEY", "OPENAI_API_KEY"),
+    "timeout": ("REVIEWER_LLM_TIMEOUT",),
+    "concurrency": ("REVIEWER_LLM_CONCURRENCY",),
+    "token_budget": ("REVIEWER_LLM_TOKEN_BUDGET",),
+    "max_retries": ("REVIEWER_LLM_MAX_RETRIES",),
+    "cache_dir": ("REVIEWER_CACHE_DIR",),
+}
+
+
+def default_cache_dir(env: Mapping[str, str]) -> Path:
+    """The per-user cache directory (XDG_CACHE_HOME or ~/.cache) for reviewer."""
+    home = env.get("HOME") or str(Path.home())
+    base = env.get("XDG_CACHE_HOME") or str(Path(home) / ".cache")
+    return Path(base) / "reviewer"
+
+
+class LLMConfig(BaseModel):
+    """How to reach an OpenAI-compatible chat endpoint and how much to send it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str | None = None
+    model: str | None = None
+    api_key: str | None = Field(default=None, repr=False)
+    timeout: float = Field(default=120.0, gt=0)  # seconds per request
+    concurrency: int = Field(default=4, ge=1, le=64)
+    token_budget: int = Field(default=2000, ge=200)  # tokens of document text per request
+    max_retries: int = Field(default=3, ge=0, le=10)  # on 429, 5xx and connection errors
+    cache_dir: Path | None = None
+
+    @property
+    def configured(self) -> bool:
+        """True when an endpoint and a model are both known."""
+        return bool(self.base_url and self.model)
+
+    def describe(self) -> str:
+        """One line naming the endpoint and model, never the key."""
+        return f"{self.model} @ {self.base_url}"
+
+
+class Config(BaseModel):
+    """All settings: typed sections plus the raw tables owned by other modules."""
+
+    path: Path | None = None  # the reviewer.toml that was read, if any
+    llm: LLMConfig = Field(default_factory=LLMConfig)
+    sections: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    def section(self, name: str) -> dict[str, Any]:
+        """The raw table ``[name]`` of reviewer.toml (empty when absent)."""
+        return self.sections.get(name, {})
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a reviewer.toml file; ConfigError names the file and the problem."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: 配置文件不存在") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: 配置文件格式错误（{exc}）") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: 无法读取配置文件（{exc.strerror}）") from exc
+
+
+def llm_settings(table: Mapping[str, Any], env: Mapping[str, str], origin: str) -> LLMConfig:
+    """Merge the ``[llm]`` table with the environment (environment wins)."""
+    merged: dict[str, Any] = dict(table)
+    for key, names in LLM_ENV.items():
+        for name in names:
+            value = env.get(name)
+            if value:
+                merged[key] = value
+                break
+    merged.setdefault("cache_dir", default_cache_dir(env))
+    try:
+        return LLMConfig.model_validate(merged)
+    except ValidationError as exc:
+        problems = "；".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"{origin}: [llm] 配置无效（{problems}）") from exc
+
+
+def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read settings from ``path`` (or ./reviewer.toml when present) and the environment."""
+    env = os.environ if env is None else env
+    data: dict[str, Any] = {}
+    file: Path | None = None
+    if path is not None:
+        file = Path(path)
+        data = read_toml(file)
+    elif Path(CONFIG_FILE).is_file():
+        file = Path(CONFIG_FILE)
+        data = read_toml(file)
+    origin = str(file) if file else "环境变量"
+    llm_table = data.get("llm", {})
+    if not isinstance(llm_table, dict):
+        raise ConfigError(f"{origin}: [llm] 必须是一个表")
+    others = {k: v for k, v in data.items() if k != "llm"}
+    for name, table in others.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"{origin}: 顶层键 {name} 必须是一个表（[{name}]）")
+    return Config(path=file, llm=llm_settings(llm_table, env, origin), sections=others)
