@@ -64,6 +64,12 @@ def _header(sheet: Worksheet, titles: list[str], widths: list[int]) -> None:
         cell.fill = _HEADER_FILL
         sheet.column_dimensions[get_column_letter(col)].width = width
     sheet.freeze_panes = "A2"
+    # Printed: landscape, all columns on one page width, the header repeated on every page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
 
 
 def _finding_row(finding: Finding, review: Review, document: Document) -> list[str]:
@@ -108,7 +114,8 @@ def _write_summary(sheet: Worksheet, reviews: list[tuple[Review, Document]]) -> 
     categories = _categories(reviews)
     titles = ["文件", "单位", "年度", "模板", *SEVERITY_LABELS.values(), "合计",
               *(category_label(c) for c in categories), "未采纳的模型发现"]
-    widths = [26, 24, 8, 12] + [8] * (len(SEVERITY_LABELS) + 1) + [10] * len(categories) + [14]
+    # A CJK character is about two width units.
+    widths = [26, 24, 8, 12] + [8] * (len(SEVERITY_LABELS) + 1) + [2 * len(t) + 2 for t in titles[-len(categories) - 1 :]]
     _header(sheet, titles, widths)
     totals = [0] * (len(titles) - 4)
     for row, (review, _) in enumerate(reviews, start=2):
