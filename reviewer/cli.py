@@ -1,0 +1,209 @@
+"""Command line: arguments → pipeline → renderer. Nothing else lives here."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from reviewer import __version__
+from reviewer.errors import ConfigError, InputError
+from reviewer.finding import SEVERITY_ORDER, Review
+from reviewer.pipeline import ReviewOptions, review_path
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="绩效自评报告审阅器：检查部门整体支出绩效自评报告、项目支出绩效自评表和基础数据表。",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class Format(str, Enum):
+    """Output formats of ``review``."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+    docx = "docx"
+    xlsx = "xlsx"
+
+
+class FailOn(str, Enum):
+    """Severity at or above which ``review`` exits with 1."""
+
+    error = "error"
+    warning = "warning"
+    never = "never"
+
+
+def fail(message: str) -> None:
+    """Print one error line and exit 2."""
+    stderr.print(f"[red]错误：[/red]{message}", markup=True)
+    raise typer.Exit(2)
+
+
+def exit_code(reviews: list[Review], fail_on: FailOn) -> int:
+    """0 when no finding reaches ``fail_on``, else 1."""
+    if fail_on == FailOn.never:
+        return 0
+    limit = SEVERITY_ORDER[fail_on.value]
+    return int(any(SEVERITY_ORDER[f.severity] <= limit for r in reviews for f in r.findings))
+
+
+def _default_output(path: str, suffix: str) -> Path:
+    stem = "stdin" if path == "-" else Path(path).stem
+    return Path(f"{stem}.审阅{suffix}")
+
+
+@app.command()
+def review(
+    paths: list[str] = typer.Argument(..., metavar="PATH...", help="报告文件（.docx .xlsx .pdf .txt .md），- 表示标准输入"),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="输出格式"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="输出文件（多个输入且格式为 html/docx 时为目录）"),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="出现该级别及以上问题时退出码为1"),
+) -> None:
+    """审阅一份或多份报告，列出问题清单。"""
+    options = ReviewOptions()
+    results = []
+    failed = False
+    for path in paths:
+        try:
+            review_, document = review_path(path, options)
+        except InputError as exc:
+            stderr.print(f"[red]错误：[/red]{exc}", markup=True)
+            failed = True
+            continue
+        except ConfigError as exc:
+            fail(str(exc))
+        results.append((review_, document, path))
+    if results:
+        _write(results, fmt, output, single=len(paths) == 1)
+    if failed:
+        raise typer.Exit(2)
+    raise typer.Exit(exit_code([r for r, _, _ in results], fail_on))
+
+
+def _source_bytes(path: str) -> bytes | None:
+    return None if path == "-" else Path(path).read_bytes()
+
+
+def _write(results: list, fmt: Format, output: Optional[Path], single: bool) -> None:
+    reviews = [r for r, _, _ in results]
+    if fmt == Format.text:
+        from reviewer.render.text import render_plain, render_text
+
+        if output:
+            output.write_text("\n".join(render_plain(r) for r in reviews), encoding="utf-8")
+            return
+        console = Console(highlight=False, soft_wrap=True)
+        for i, r in enumerate(reviews):
+            if i:
+                console.print()
+            for line, style in render_text(r):
+                console.print(line, style=style, markup=False)
+        return
+    if fmt == Format.json:
+        from reviewer.render.json import render_json
+
+        _emit(render_json(reviews, single=single), output)
+        return
+    if fmt == Format.markdown:
+        from reviewer.render.markdown import render_markdown
+
+        _emit("\n".join(render_markdown(r, d) for r, d, _ in results), output)
+        return
+    if fmt == Format.xlsx:
+        from reviewer.render.xlsx import render_xlsx
+
+        target = output or Path("审阅结果.xlsx")
+        target.write_bytes(render_xlsx([(r, d) for r, d, _ in results]))
+        stderr.print(f"已写入 {target}")
+        return
+    from reviewer.render.docx import render_docx
+    from reviewer.render.html import render_html
+
+    render = render_html if fmt == Format.html else render_docx
+    suffix = f".{fmt.value}"
+    for review_, document, path in results:
+        if single:
+            target = output or _default_output(path, suffix)
+        else:
+            folder = output or Path(".")
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / _default_output(path, suffix)
+        data = render(review_, document, _source_bytes(path))
+        if isinstance(data, str):
+            target.write_text(data, encoding="utf-8")
+        else:
+            target.write_bytes(data)
+        stderr.print(f"已写入 {target}")
+
+
+def _emit(text: str, output: Optional[Path]) -> None:
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+class ExtractFormat(str, Enum):
+    """Output formats of ``extract``."""
+
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def extract(
+    path: str = typer.Argument(..., help="报告文件，- 表示标准输入"),
+    fmt: ExtractFormat = typer.Option(ExtractFormat.text, "--format", "-f", help="输出格式"),
+) -> None:
+    """显示从报告中识别出的内容（表格、指标、章节、数据），用于核对识别是否正确。"""
+    from reviewer.extract import extract as build_report
+    from reviewer.ingest import load
+    from reviewer.render.report import render_report_text
+
+    try:
+        report = build_report(load(path))
+    except InputError as exc:
+        fail(str(exc))
+    if fmt == ExtractFormat.json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        sys.stdout.write(render_report_text(report))
+
+
+@app.command()
+def rules(
+    markdown: bool = typer.Option(False, "--markdown", help="输出 docs/rules.md 的内容"),
+) -> None:
+    """列出全部审阅规则。"""
+    from reviewer.render.rules_doc import render_rules_markdown, render_rules_text
+
+    sys.stdout.write(render_rules_markdown() if markdown else render_rules_text())
+
+
+def version_callback(value: bool) -> None:
+    """Print the version and exit."""
+    if value:
+        typer.echo(f"reviewer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True, help="显示版本"),
+) -> None:
+    """绩效自评报告审阅器。"""
+
+
+def main() -> None:
+    """Console entry point."""
+    app()

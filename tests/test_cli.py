@@ -1,0 +1,133 @@
+"""The command line end to end: exit codes, formats, error lines."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args, stdin=None):
+    """Run ``python -m reviewer`` in the project root."""
+    return subprocess.run(
+        [sys.executable, "-m", "reviewer", *args],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+REPORT = """附件一
+2024年度部门整体支出绩效评价基础数据表
+\t经费控制情况（万元）
+\t2023 年决算数
+\t2024 年预算数
+\t2024 年决算数
+
+\t项目支出：
+\t30
+\t40
+\t55
+
+\t1、培训项目
+\t10
+\t20
+\t25
+
+\t2、宣传项目
+\t20
+\t20
+\t20
+
+"""
+
+
+def test_review_text_reports_sum_mismatch_and_exit_code_1(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text(REPORT, encoding="utf-8")
+    result = run("review", str(f))
+    assert result.returncode == 1
+    assert "SUM001" in result.stdout
+    assert "项目支出2024年决算数55万元，与明细合计45万元不一致（差10万元）" in result.stdout
+
+
+def test_review_json_shape_and_fail_on_never(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text(REPORT, encoding="utf-8")
+    result = run("review", str(f), "--format", "json", "--fail-on", "never")
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert data["schema_version"] == 1
+    assert set(data) == {"schema_version", "document", "summary", "findings", "rejected"}
+    assert data["document"]["year"] == 2024
+    assert data["summary"]["error"] == 1
+    finding = data["findings"][0]
+    assert finding["rule"] == "SUM001" and finding["severity"] == "error" and finding["source"] == "rule"
+    assert finding["evidence"][0]["loc"]["label"].startswith("附件一 基础数据表 第")
+
+
+def test_review_reads_stdin():
+    result = run("review", "-", "--format", "json", stdin=REPORT)
+    assert json.loads(result.stdout)["summary"]["error"] == 1
+
+
+def test_several_inputs_give_a_list_and_a_bad_file_does_not_lose_the_others(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(REPORT, encoding="utf-8")
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"not a pdf at all")
+    result = run("review", str(bad), str(good), "--format", "json")
+    assert result.returncode == 2
+    assert json.loads(result.stdout)[0]["summary"]["error"] == 1
+    assert result.stderr.strip() == f"错误：{bad}: 不是有效的 PDF 文件"
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("empty.txt", b"", "文件为空"),
+        ("random.pdf", bytes(range(256)) * 4, "不是有效的 PDF 文件"),
+        ("notes.abc", b"hello", "不支持的文件类型 .abc"),
+        ("truncated.docx", b"PK\x03\x04" + b"\x00" * 40, "不是有效的 .docx 文件"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_2(tmp_path, name, data, message):
+    f = tmp_path / name
+    f.write_bytes(data)
+    result = run("review", str(f))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(f) in lines[0] and message in lines[0]
+
+
+def test_missing_file(tmp_path):
+    result = run("review", str(tmp_path / "nope.docx"))
+    assert result.returncode == 2 and "文件不存在" in result.stderr
+
+
+def test_extract_text_and_json(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text(REPORT, encoding="utf-8")
+    text = run("extract", str(f))
+    assert "1、培训项目：10 | 20 | 25" in text.stdout
+    data = json.loads(run("extract", str(f), "--format", "json").stdout)
+    assert [line["label"] for line in data["basic_data"]["lines"]] == ["项目支出", "培训项目", "宣传项目"]
+
+
+def test_rules_docs_are_current():
+    generated = run("rules", "--markdown").stdout
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == generated, (
+        "docs/rules.md is stale: run `reviewer rules --markdown > docs/rules.md`"
+    )
+
+
+def test_rules_listing_has_every_family():
+    out = run("rules").stdout
+    for family in ("SUM", "SCORE", "IND", "XREF", "TEXT"):
+        assert f"\n{family}001" in "\n" + out
