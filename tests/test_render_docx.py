@@ -9,7 +9,7 @@ import zipfile
 
 import docx
 import pytest
-from render_helpers import (
+from tests.render_helpers import (
     HOSTILE,
     NARRATIVE,
     NOTE,

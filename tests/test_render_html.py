@@ -6,7 +6,7 @@ import html
 import re
 from html.parser import HTMLParser
 
-from render_helpers import HOSTILE, located, sample_document, sample_review
+from tests.render_helpers import HOSTILE, located, sample_document, sample_review
 
 from reviewer.document import Document
 from reviewer.finding import DocumentInfo, Review

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from render_helpers import SEEDS, sample_document, sample_review
+from tests.render_helpers import SEEDS, sample_document, sample_review
 
 from reviewer.document import Location, Paragraph
 from reviewer.render.html import render_html

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from render_helpers import sample_document, sample_review
+from tests.render_helpers import sample_document, sample_review
 
 from reviewer.document import Document
 from reviewer.finding import DocumentInfo, Review

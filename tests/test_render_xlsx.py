@@ -6,7 +6,7 @@ import io
 import zipfile
 
 import openpyxl
-from render_helpers import sample_document, sample_review
+from tests.render_helpers import sample_document, sample_review
 
 from reviewer.document import Document, Location
 from reviewer.finding import DocumentInfo, Evidence, Finding, Review
