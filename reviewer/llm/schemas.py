@@ -6,6 +6,7 @@ parses them into Decimal itself, so a model never hands us a float.
 
 from __future__ import annotations
 
+import json
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -106,3 +107,14 @@ class Candidates(BaseModel):
 
 
 SCHEMAS: dict[str, type[BaseModel]] = {"ClaimList": ClaimList, "SuspicionList": SuspicionList}
+
+
+def candidates_schema_text() -> str:
+    """The JSON Schema of the candidates file, as written to docs/candidates.schema.json."""
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **Candidates.model_json_schema()}
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+if __name__ == "__main__":
+    # Regenerate the published schema: python -m reviewer.llm.schemas > docs/candidates.schema.json
+    print(candidates_schema_text(), end="")
