@@ -155,6 +155,14 @@ def test_empty_document_still_gets_its_comments():
     assert len(comments) == len(review.findings)
 
 
+def test_legacy_word_bytes_are_rebuilt_instead_of_reopened():
+    """A .doc read through LibreOffice is a docx Document whose source bytes are OLE2, not a package."""
+    review = sample_review("样例.doc")
+    out = render_docx(review, sample_document(path="样例.doc"), b"\xd0\xcf\x11\xe0" + b"\0" * 512)
+    _assert_anchored(review, read_comments(out))
+    assert [p.text for p in docx.Document(io.BytesIO(out)).paragraphs][0] == TITLE
+
+
 def test_unreadable_original_is_an_input_error():
     with pytest.raises(InputError, match="样例.docx"):
         render_docx(sample_review(), sample_document(), b"PK\x03\x04 not a zip")

@@ -1,7 +1,8 @@
 """Word output: the reviewed document with one comment per finding, anchored on the text it concerns.
 
 A .docx input is reopened from its original bytes and commented (the input
-file itself is never written). Any other input is rebuilt as a new .docx
+file itself is never written). Any other input (.doc/.wps converted by
+LibreOffice included) is rebuilt as a new .docx
 (paragraphs and tables, merged cells merged) and commented the same way.
 Runs are split so that a comment covers exactly the quoted characters; when
 the quote cannot be placed, the whole paragraph or cell is covered. Findings
@@ -49,7 +50,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def render_docx(review: Review, document: Document, source_bytes: bytes | None = None) -> bytes:
     """A .docx carrying one Word comment per finding of ``review``."""
-    if document.format == "docx" and source_bytes:
+    # A .doc/.wps read through LibreOffice is also a "docx" Document, but its bytes are not a
+    # Word package: those are rebuilt like any other input.
+    if document.format == "docx" and source_bytes and source_bytes[:2] == b"PK":
         try:
             word = docx.Document(io.BytesIO(source_bytes))
         except Exception as exc:  # python-docx raises several unrelated types for a bad package
