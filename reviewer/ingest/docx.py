@@ -1,0 +1,181 @@
+"""Read a .docx file into a Document: body paragraphs and tables in order, merges resolved.
+
+python-docx's ``row.cells`` repeats a merged cell once per grid column and per
+row it covers, so the table grid is read from the ``w:tc`` elements directly:
+a horizontal merge (gridSpan) is one cell with ``colspan``, a vertical merge
+(vMerge) is one cell with ``rowspan`` followed by empty ``continued`` cells in
+the rows below, which is what Word's own text export shows.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from collections.abc import Iterator
+
+from lxml import etree
+
+from reviewer.document import Cell, Document, Location, Paragraph, Table
+from reviewer.errors import InputError
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
+# What zipfile, zlib, lxml and the readers raise on a damaged or truncated package.
+BROKEN_PACKAGE = (
+    zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, OSError, EOFError, etree.LxmlError,
+)
+OLE2_PROBLEM = "文件已加密，或是另存为新扩展名的旧版 .doc/.xls 文件：请解除密码或另存为 {suffix}"
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_P = f"{{{W_NS}}}p"
+_TBL = f"{{{W_NS}}}tbl"
+_TR = f"{{{W_NS}}}tr"
+_TC = f"{{{W_NS}}}tc"
+_R = f"{{{W_NS}}}r"
+_VAL = f"{{{W_NS}}}val"
+# Elements that only wrap content (content controls, custom XML, tracked
+# insertions, hyperlinks ...): their children are read as if they stood in place.
+_WRAPPERS = {
+    f"{{{W_NS}}}{tag}"
+    for tag in ("sdt", "sdtContent", "customXml", "smartTag", "hyperlink", "ins", "moveTo", "fldSimple", "dir", "bdo")
+}
+_RUN_TEXT = {f"{{{W_NS}}}t": None, f"{{{W_NS}}}tab": "\t", f"{{{W_NS}}}br": "\n", f"{{{W_NS}}}cr": "\n"}
+_NO_BREAK_HYPHEN = f"{{{W_NS}}}noBreakHyphen"
+
+
+def read_docx(data: bytes, name: str, digest: str) -> Document:
+    """Read .docx bytes into a Document; raise InputError when the file is not a usable .docx."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.opc.exceptions import PackageNotFoundError
+
+    if data[:4] == OLE2_MAGIC:
+        raise InputError(name, OLE2_PROBLEM.format(suffix=".docx"))
+    try:
+        word = docx.Document(io.BytesIO(data))
+        styles = {s.style_id: s.name for s in word.styles}
+        default = word.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    except (*BROKEN_PACKAGE, PackageNotFoundError) as exc:
+        raise InputError(name, "不是有效的 .docx 文件（文件损坏或被截断）") from exc
+    doc = Document(path=name, sha256=digest, format="docx")
+    for element in _body_blocks(word.element.body):
+        index = len(doc.blocks)
+        if element.tag == _P:
+            text = _paragraph_text(element).strip()
+            if text:
+                style_id = _style_id(element)
+                style = styles.get(style_id, style_id) if style_id else (default.name if default else None)
+                doc.blocks.append(Paragraph(text=text, style=style, loc=Location(block=index)))
+        else:
+            table_index = len(doc.tables)
+            rows = _table_rows(element, index, table_index)
+            if rows:
+                doc.blocks.append(Table(index=table_index, rows=rows, loc=Location(block=index, table=table_index)))
+    return doc
+
+
+def _children(element: etree._Element, wanted: str) -> Iterator[etree._Element]:
+    """Children of ``element`` with tag ``wanted``, looking through wrapper elements."""
+    for child in element:
+        if child.tag == wanted:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _children(child, wanted)
+
+
+def _body_blocks(body: etree._Element) -> Iterator[etree._Element]:
+    """Top-level paragraphs and tables of the body, in document order."""
+    for child in body:
+        if child.tag in (_P, _TBL):
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _body_blocks(child)
+
+
+def _style_id(p: etree._Element) -> str | None:
+    """The paragraph's explicit style id (w:pPr/w:pStyle), or None."""
+    found = p.find(f"{{{W_NS}}}pPr/{{{W_NS}}}pStyle")
+    return None if found is None else found.get(_VAL)
+
+
+def _paragraph_text(p: etree._Element) -> str:
+    """Visible text of a paragraph: runs, including inside hyperlinks, insertions and content controls."""
+    parts: list[str] = []
+    for run in _children(p, _R):
+        for item in run:
+            if item.tag in _RUN_TEXT:
+                fixed = _RUN_TEXT[item.tag]
+                parts.append((item.text or "") if fixed is None else fixed)
+            elif item.tag == _NO_BREAK_HYPHEN:
+                parts.append("-")
+    return "".join(parts)
+
+
+def _cell_text(tc: etree._Element) -> str:
+    """A cell's paragraphs joined with newlines; nested tables flattened into lines."""
+    return "\n".join(_cell_lines(tc)).strip()
+
+
+def _cell_lines(tc: etree._Element) -> Iterator[str]:
+    """Lines of a cell: one per paragraph, a nested table's cells one after another."""
+    for child in _body_blocks(tc):
+        if child.tag == _P:
+            yield _paragraph_text(child).rstrip()
+        else:
+            for tr in _children(child, _TR):
+                for inner in _children(tr, _TC):
+                    if _vmerge(inner) != "continue":
+                        yield from _cell_lines(inner)
+
+
+def _int_attr(element: etree._Element, path: str, default: int) -> int:
+    """Integer w:val of the element found at ``path`` below ``element``."""
+    found = element.find(path)
+    if found is None or found.get(_VAL) is None:
+        return default
+    try:
+        return int(found.get(_VAL))
+    except ValueError:
+        return default
+
+
+def _vmerge(tc: etree._Element) -> str | None:
+    """'restart', 'continue' or None: the cell's vertical merge state."""
+    found = tc.find(f"{{{W_NS}}}tcPr/{{{W_NS}}}vMerge")
+    if found is None:
+        return None
+    return found.get(_VAL) or "continue"
+
+
+def _table_rows(tbl: etree._Element, block: int, table: int) -> list[list[Cell]]:
+    """The grid of one table: merged cells once, vertical continuations as empty cells."""
+    # First pass: each row's cells with their grid position and merge state.
+    layout: list[list[tuple[etree._Element, int, int, str | None]]] = []
+    for tr in _children(tbl, _TR):
+        grid = _int_attr(tr, f"{{{W_NS}}}trPr/{{{W_NS}}}gridBefore", 0)
+        cells = []
+        for tc in _children(tr, _TC):
+            span = max(1, _int_attr(tc, f"{{{W_NS}}}tcPr/{{{W_NS}}}gridSpan", 1))
+            cells.append((tc, grid, span, _vmerge(tc)))
+            grid += span
+        layout.append(cells)
+    # Second pass: build cells; a restart's rowspan counts the continuations below it.
+    rows: list[list[Cell]] = []
+    for r, cells in enumerate(layout):
+        row: list[Cell] = []
+        for c, (tc, grid, span, merge) in enumerate(cells):
+            loc = Location(block=block, table=table, row=r, col=c)
+            if merge == "continue":
+                row.append(Cell(text="", row=r, col=c, grid_col=grid, colspan=span, continued=True, loc=loc))
+                continue
+            rowspan = 1
+            if merge == "restart":
+                for below in layout[r + 1 :]:
+                    if not any(g == grid and m == "continue" for _, g, _, m in below):
+                        break
+                    rowspan += 1
+            row.append(
+                Cell(text=_cell_text(tc), row=r, col=c, grid_col=grid, colspan=span, rowspan=rowspan, loc=loc)
+            )
+        rows.append(row)
+    return rows

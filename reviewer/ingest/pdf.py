@@ -1,0 +1,457 @@
+"""Read a .pdf file into a Document with pdfplumber: ruled tables as grids, other text as paragraphs.
+
+A PDF has no paragraphs or cells, only positioned characters and ruling
+lines, so this module rebuilds them from geometry:
+
+- tables come from pdfplumber's ruling-line detection; a cell covering
+  several grid columns is one cell with ``colspan``, a cell covering several
+  rows appears at its top with ``rowspan`` and as an empty ``continued`` cell
+  in the rows below (the same grid the .docx reader gives);
+- a line break is a wrap, and is joined, when the next line's first word
+  would not have fitted on the line: this re-joins "816.2 / 3" in a narrow
+  cell and wrapped Chinese sentences (without a space), and keeps real breaks;
+- a table that goes on at the top of the next page with the same columns is
+  one table: a repeated header row is dropped, a row split by the page break
+  is rejoined, a vertical merge cut by it is continued; a paragraph split by a
+  page break is one paragraph; page numbers and running headers are left out.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from reviewer.document import Cell, Document, Location, Paragraph, Table
+from reviewer.errors import InputError
+
+NOT_PDF = "不是有效的 PDF 文件"
+ENCRYPTED = "PDF 文件已加密，无法读取"
+NO_TEXT = "PDF 中没有可提取的文字（可能是扫描件），请提供 Word 版本或先做文字识别（OCR）"
+
+SNAP = 1.5  # points: ruling positions closer than this are the same grid line
+MIN_PAGE_TEXT = 10  # characters; a page with fewer has no usable text layer
+_PAGE_NUMBER = re.compile(r"^[-—–·\s]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*\d+|\s*共\s*\d+\s*页)?[-—–·\s]*$")
+_LATIN = re.compile(r"[A-Za-z0-9.,%‰+\-]")
+# Punctuation a line may not start with: line breaking keeps it with the character before.
+_NO_LINE_START = set("，。、；：？！）》」』】〕”’％,.;:?!)]}%…")
+
+
+def read_pdf(data: bytes, name: str, digest: str) -> Document:
+    """Read PDF bytes into a Document; raise InputError for invalid, encrypted or scanned PDFs."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psexceptions import PSException
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+    if b"%PDF-" not in data[:1024]:
+        raise InputError(name, NOT_PDF)
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [_read_page(page, number) for number, page in enumerate(pdf.pages, start=1)]
+    except PdfminerException as exc:
+        inner = exc.args[0] if exc.args else exc
+        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise InputError(name, ENCRYPTED) from exc
+        raise InputError(name, NOT_PDF) from exc
+    except (PSException, PDFSyntaxError, MalformedPDFException, ValueError, KeyError, TypeError) as exc:
+        # pdfminer raises plain ValueError/KeyError/TypeError on some broken objects.
+        raise InputError(name, NOT_PDF) from exc
+    if all(page.text_chars < MIN_PAGE_TEXT for page in pages):
+        raise InputError(name, NO_TEXT)
+    _drop_running_lines(pages)
+    return Document(path=name, sha256=digest, format="pdf", blocks=_Assembler(pages).blocks)
+
+
+@dataclass
+class _Line:
+    """One printed line: its text and geometry."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    first_word: float  # width of the leading unbreakable piece
+    page: int
+
+
+@dataclass
+class _GridCell:
+    """A detected cell: its box, grid position and spans, and its printed lines."""
+
+    bbox: tuple[float, float, float, float]
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    chars: list[dict] = field(default_factory=list)
+    lines: list[_Line] = field(default_factory=list)
+    limit: float = 0.0  # right edge available to text (box minus padding)
+    text: str = ""
+
+
+@dataclass
+class _PageTable:
+    """A table found on one page, with its grid column boundaries."""
+
+    top: float
+    bottom: float
+    columns: list[float]
+    cells: list[_GridCell]
+    nrows: int
+    page: int
+
+
+@dataclass
+class _Page:
+    """One page's content in reading order: lines outside tables, and tables."""
+
+    number: int
+    height: float
+    items: list[_Line | _PageTable]
+    text_chars: int
+
+
+def _read_page(page, number: int) -> _Page:
+    """Find the page's tables, put characters into cells, and group the rest into lines."""
+    page = page.dedupe_chars()
+    chars = [c for c in page.chars if c["text"] and not c["text"].startswith("(cid:")]
+    text_chars = sum(1 for c in chars if not c["text"].isspace())
+    tables = [t for t in (_grid(t.cells, number) for t in page.find_tables()) if t is not None]
+    outside: list[dict] = []
+    for char in chars:
+        x = (char["x0"] + char["x1"]) / 2
+        y = (char["top"] + char["bottom"]) / 2
+        cell = next((c for t in tables for c in t.cells if _contains(c.bbox, x, y)), None)
+        if cell is not None:
+            cell.chars.append(char)
+        elif not any(_contains((t.columns[0], t.top, t.columns[-1], t.bottom), x, y) for t in tables):
+            outside.append(char)
+    for table in tables:
+        for cell in table.cells:
+            cell.lines = _lines(cell.chars, number)
+            # The padding is unknown: estimate it from the text's left inset.
+            inset = min((ln.x0 for ln in cell.lines), default=cell.bbox[0] + 1) - cell.bbox[0]
+            cell.limit = cell.bbox[2] - min(6.0, max(1.0, inset))
+            cell.text = _cell_text(cell.lines, cell.limit)
+    items: list[_Line | _PageTable] = [*_lines(outside, number), *tables]
+    items.sort(key=lambda item: item.top)
+    return _Page(number=number, height=float(page.height), items=items, text_chars=text_chars)
+
+
+def _contains(bbox: tuple, x: float, y: float) -> bool:
+    """Whether the point lies in the box (x0, top, x1, bottom)."""
+    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+
+
+def _snap(values: list[float]) -> list[float]:
+    """Sorted distinct positions, merging those within SNAP of each other."""
+    out: list[float] = []
+    for value in sorted(values):
+        if not out or value - out[-1] > SNAP:
+            out.append(value)
+    return out
+
+
+def _nearest(bounds: list[float], value: float) -> int:
+    """Index of the boundary nearest to ``value``."""
+    return min(range(len(bounds)), key=lambda i: abs(bounds[i] - value))
+
+
+def _grid(bboxes: list[tuple], page: int) -> _PageTable | None:
+    """Place detected cell boxes on a grid; None for a lone box (a frame, not a table)."""
+    if len(bboxes) < 2:
+        return None
+    xs = _snap([b[0] for b in bboxes] + [b[2] for b in bboxes])
+    ys = _snap([b[1] for b in bboxes] + [b[3] for b in bboxes])
+    cells = []
+    for bbox in bboxes:
+        c0, c1 = _nearest(xs, bbox[0]), _nearest(xs, bbox[2])
+        r0, r1 = _nearest(ys, bbox[1]), _nearest(ys, bbox[3])
+        cells.append(_GridCell(bbox=bbox, row=r0, col=c0, rowspan=max(1, r1 - r0), colspan=max(1, c1 - c0)))
+    cells.sort(key=lambda c: (c.row, c.col))
+    return _PageTable(top=ys[0], bottom=ys[-1], columns=xs, cells=cells, nrows=len(ys) - 1, page=page)
+
+
+def _lines(chars: list[dict], page: int) -> list[_Line]:
+    """Group characters into printed lines, top to bottom, each read left to right."""
+    rows: list[list[dict]] = []
+    for char in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        middle = (char["top"] + char["bottom"]) / 2
+        if rows and rows[-1][0]["top"] <= middle <= rows[-1][0]["bottom"]:
+            rows[-1].append(char)
+        else:
+            rows.append([char])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda c: c["x0"])
+        parts: list[str] = []
+        for previous, char in zip([None, *row], row):
+            # A visible gap without a space glyph is a space (e.g. between two numbers).
+            if previous is not None and char["x0"] - previous["x1"] > 0.25 * char["size"]:
+                if not parts[-1].isspace() and not char["text"].isspace():
+                    parts.append(" ")
+            parts.append(char["text"])
+        visible = [c for c in row if not c["text"].isspace()]
+        if not visible:
+            continue
+        lines.append(
+            _Line(
+                text="".join(parts).strip(),
+                x0=visible[0]["x0"],
+                x1=visible[-1]["x1"],
+                top=min(c["top"] for c in visible),
+                bottom=max(c["bottom"] for c in visible),
+                size=Counter(round(c["size"], 1) for c in visible).most_common(1)[0][0],
+                first_word=_first_word_width(visible),
+                page=page,
+            )
+        )
+    return lines
+
+
+def _first_word_width(chars: list[dict]) -> float:
+    """Width of the leading unbreakable piece: a CJK character or a Latin/digit run, with trailing punctuation."""
+    latin = bool(_LATIN.match(chars[0]["text"]))
+    end = chars[0]
+    for char in chars[1:]:
+        if char["x0"] - end["x1"] > 0.25 * char["size"]:
+            break
+        if not (char["text"] in _NO_LINE_START or (latin and _LATIN.match(char["text"]))):
+            break
+        end = char
+    return end["x1"] - chars[0]["x0"]
+
+
+def _wrapped(line: _Line, following: _Line, limit: float) -> bool:
+    """Whether ``following`` continues ``line``: its first word would not have fitted before ``limit``."""
+    # The slack covers the small gap layout engines put between Chinese and Latin text.
+    return line.x1 + following.first_word + 0.3 * line.size > limit
+
+
+def _glue(before: str, after: str) -> str:
+    """Join two wrapped pieces: a space only between two Latin words."""
+    if before[-1:].isascii() and before[-1:].isalpha() and after[:1].isascii() and after[:1].isalpha():
+        return before + " " + after
+    return before + after
+
+
+def _cell_text(lines: list[_Line], limit: float) -> str:
+    """Text of a cell: wrapped lines joined, real line breaks kept as newlines."""
+    if not lines:
+        return ""
+    text = lines[0].text
+    for previous, line in zip(lines, lines[1:]):
+        text = _glue(text, line.text) if _wrapped(previous, line, limit) else text + "\n" + line.text
+    return text
+
+
+def _drop_running_lines(pages: list[_Page]) -> None:
+    """Remove page numbers, and headers/footers printed at the same place on nearly every page."""
+
+    def key(line: _Line) -> tuple[str, int]:
+        return re.sub(r"\d+", "#", line.text), round(line.top / 2)
+
+    edges: Counter[tuple[str, int]] = Counter()
+    for page in pages:
+        ends = {id(i): i for i in (page.items[:1] + page.items[-1:]) if isinstance(i, _Line)}
+        edges.update(key(line) for line in ends.values())
+    # A title that starts a few pages is not a running header: demand nearly every page.
+    repeated = {k for k, n in edges.items() if n >= 3 and n >= 0.8 * len(pages)}
+    for page in pages:
+        while page.items and isinstance(page.items[0], _Line) and key(page.items[0]) in repeated:
+            page.items.pop(0)
+        while page.items and isinstance(page.items[-1], _Line):
+            last = page.items[-1]
+            in_footer = last.top > page.height * 0.85
+            if key(last) in repeated or (in_footer and _PAGE_NUMBER.match(last.text)):
+                page.items.pop()
+            else:
+                break
+
+
+class _Assembler:
+    """Turns the pages' lines and tables into Document blocks, joining what page breaks split."""
+
+    def __init__(self, pages: list[_Page]) -> None:
+        lines = [i for p in pages for i in p.items if isinstance(i, _Line)]
+        self.left = min((ln.x0 for ln in lines), default=0.0)
+        self.right = max((ln.x1 for ln in lines), default=0.0)
+        self.spacing = _usual_spacing(pages)
+        self.blocks: list[Paragraph | Table] = []
+        self.pending: list[_Line] = []  # lines of the paragraph being built
+        self.source: dict[int, _GridCell] = {}  # id(Cell) -> the detected cell it came from
+        last: tuple[Table, _PageTable] | None = None  # table that ended the previous item
+        for page in pages:
+            for position, item in enumerate(page.items):
+                if isinstance(item, _Line):
+                    if self.pending and self._new_paragraph(self.pending[-1], item):
+                        self._flush()
+                    self.pending.append(item)
+                    last = None
+                    continue
+                self._flush()
+                if position == 0 and last is not None and _continues(last[1], item):
+                    self._extend(last[0], item)
+                    last = (last[0], item)
+                    continue
+                index = sum(1 for b in self.blocks if isinstance(b, Table))
+                table = Table(index=index, rows=self._rows(item, len(self.blocks), index), loc=Location(
+                    block=len(self.blocks), table=index, page=item.page))
+                self.blocks.append(table)
+                last = (table, item)
+        self._flush()
+
+    def _flush(self) -> None:
+        """Close the paragraph being built."""
+        if not self.pending:
+            return
+        text = self.pending[0].text
+        for line in self.pending[1:]:
+            text = _glue(text, line.text)
+        self.blocks.append(Paragraph(text=text, loc=Location(block=len(self.blocks), page=self.pending[0].page)))
+        self.pending = []
+
+    def _new_paragraph(self, line: _Line, following: _Line) -> bool:
+        """Whether ``following`` starts a new paragraph rather than continuing ``line``."""
+        if abs(line.size - following.size) >= 0.5:
+            return True
+        if following.x0 - self.left > 1.5 * following.size:  # first-line indent, or centred text
+            return True
+        if line.page == following.page and (following.top - line.bottom) / line.size > self.spacing + 0.5:
+            return True
+        return not _wrapped(line, following, self.right)
+
+    def _rows(self, found: _PageTable, block: int, index: int) -> list[list[Cell]]:
+        """Rows of one page's grid: merged cells once, continuations as empty cells."""
+        starting: dict[int, list[_GridCell]] = {}
+        for cell in found.cells:
+            starting.setdefault(cell.row, []).append(cell)
+        tall = [c for c in found.cells if c.rowspan > 1]
+        rows: list[list[Cell]] = []
+        for grid_row in range(found.nrows):
+            present = [(c, False) for c in starting.get(grid_row, [])]
+            present += [(c, True) for c in tall if c.row < grid_row < c.row + c.rowspan]
+            if not present:
+                continue
+            r = len(rows)
+            row = []
+            for ordinal, (cell, continued) in enumerate(sorted(present, key=lambda p: p[0].col)):
+                made = Cell(
+                    text="" if continued else cell.text,
+                    row=r,
+                    col=ordinal,
+                    grid_col=cell.col,
+                    colspan=cell.colspan,
+                    rowspan=1 if continued else cell.rowspan,
+                    continued=continued,
+                    loc=Location(block=block, table=index, row=r, col=ordinal, page=found.page),
+                )
+                if not continued:
+                    self.source[id(made)] = cell
+                row.append(made)
+            rows.append(row)
+        return rows
+
+    def _extend(self, table: Table, found: _PageTable) -> None:
+        """Append a page's continuation of ``table``."""
+        more = self._rows(found, table.loc.block or 0, table.index)
+        repeated = 0  # header rows Word repeats at the top of each page
+        while repeated < min(len(more) - 1, len(table.rows)) and _signature(more[repeated]) == _signature(
+            table.rows[repeated]
+        ):
+            repeated += 1
+        more = more[repeated:]
+        if self._split_row(table.rows[-1], more[0]):
+            self._join_rows(table, more.pop(0))
+        elif more:
+            _continue_merges(table, more[0])
+        for r, row in enumerate(more, start=len(table.rows)):
+            for cell in row:
+                cell.row = r
+                cell.loc = cell.loc.model_copy(update={"row": r})
+            table.rows.append(row)
+
+    def _split_row(self, last: list[Cell], first: list[Cell]) -> bool:
+        """Whether ``first`` is the rest of ``last``, a row the page break cut in two.
+
+        Every cell with text must carry on a cell above whose last line was full
+        (a wrap), and the row must look cut: an emptied cell, or several wraps.
+        """
+        if [(c.grid_col, c.colspan) for c in last] != [(c.grid_col, c.colspan) for c in first]:
+            return False
+        carried = 0
+        emptied = 0
+        for above, below in zip(last, first):
+            if not below.text:
+                emptied += bool(above.text)
+                continue
+            top, rest = self.source.get(id(above)), self.source.get(id(below))
+            if above.continued or top is None or rest is None or not top.lines or not rest.lines:
+                return False
+            if not _wrapped(top.lines[-1], rest.lines[0], top.limit):
+                return False
+            carried += 1
+        return carried > 0 and (emptied > 0 or carried > 1)
+
+    def _join_rows(self, table: Table, rest: list[Cell]) -> None:
+        """Put the texts of a row's second half into its first half."""
+        for above, below in zip(table.rows[-1], rest):
+            if below.text:
+                above.text = _glue(above.text, below.text)
+            if below.rowspan > 1:  # a merge that goes on below the cut row
+                origin = above if not above.continued else _merge_origin(table, above.grid_col)
+                if origin is not None:
+                    origin.rowspan += below.rowspan - 1
+
+
+def _usual_spacing(pages: list[_Page]) -> float:
+    """Most common gap between consecutive lines, relative to the font size (the line spacing)."""
+    gaps: Counter[float] = Counter()
+    for page in pages:
+        for a, b in zip(page.items, page.items[1:]):
+            if isinstance(a, _Line) and isinstance(b, _Line) and abs(a.size - b.size) < 0.5:
+                gaps[round((b.top - a.bottom) / a.size, 1)] += 1
+    return gaps.most_common(1)[0][0] if gaps else 0.3
+
+
+def _continues(previous: _PageTable, found: _PageTable) -> bool:
+    """Whether a table at the top of a page goes on from the table that ended the page before."""
+    return (
+        found.page == previous.page + 1
+        and len(found.columns) == len(previous.columns)
+        and all(abs(a - b) <= 2 * SNAP for a, b in zip(found.columns, previous.columns))
+    )
+
+
+def _signature(row: list[Cell]) -> list[tuple[str, int | None, int, bool]]:
+    """What makes two rows the same row (a header Word repeats on each page)."""
+    return [(c.text, c.grid_col, c.colspan, c.continued) for c in row]
+
+
+def _continue_merges(table: Table, first: list[Cell]) -> None:
+    """Mark empty cells that go on a vertical merge cut by the page break as continuations."""
+    last = table.rows[-1]
+    for cell in first:
+        above = next((c for c in last if c.grid_col == cell.grid_col and c.colspan == cell.colspan), None)
+        if above is None or cell.text or not (above.continued or cell.rowspan > 1):
+            continue
+        origin = _merge_origin(table, cell.grid_col)
+        if origin is not None:
+            origin.rowspan += cell.rowspan
+            cell.continued, cell.rowspan = True, 1
+
+
+def _merge_origin(table: Table, grid_col: int | None) -> Cell | None:
+    """The cell at the top of the vertical merge that reaches the table's last row in ``grid_col``."""
+    for row in reversed(table.rows):
+        cell = next((c for c in row if c.grid_col == grid_col), None)
+        if cell is None:
+            return None
+        if not cell.continued:
+            return cell
+    return None
