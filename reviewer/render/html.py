@@ -104,11 +104,14 @@ def _worst(hits: list[_Hit]) -> str:
     return min((h.severity for h in hits), key=SEVERITY_ORDER.__getitem__)
 
 
-def _mark_attrs(hits: list[_Hit]) -> str:
-    """Class and data attributes of a highlighted element."""
+def _mark_attrs(hits: list[_Hit], css: str = "") -> str:
+    """Class and data attributes of an element, highlighted when ``hits`` is not empty."""
+    if not hits:
+        return f'class="{css}"' if css else ""
     ids = " ".join(dict.fromkeys(h.key for h in hits))
     tip = "\n".join(dict.fromkeys(h.message for h in hits))
-    return f'class="rv-hl rv-{_worst(hits)}" data-f="{_e(ids)}" title="{_e(tip)}"'
+    classes = f"{css} rv-hl rv-{_worst(hits)}".strip()
+    return f'class="{classes}" data-f="{_e(ids)}" title="{_e(tip)}"'
 
 
 def _anchors(hits: list[_Hit]) -> str:
@@ -137,9 +140,7 @@ def _paragraph(block: Paragraph, hits: list[_Hit], block_id: str) -> str:
     css = "rv-p rv-heading" if heading else "rv-p"
     whole = [h for h in hits if h.span is None]
     spans = [h for h in hits if h.span is not None]
-    attrs = f'class="{css}" id="{_e(block_id)}"'
-    if whole:
-        attrs = f'id="{_e(block_id)}" ' + _mark_attrs(whole).replace('class="', f'class="{css} ', 1)
+    attrs = f'id="{_e(block_id)}" {_mark_attrs(whole, css)}'
     return f"<p {attrs}>{_anchors(whole)}{_marked_text(block.text, spans)}</p>"
 
 
@@ -166,9 +167,7 @@ def _table(block: Table, hits: list[_Hit], block_id: str) -> str:
             whole.append(h)
         else:
             by_cell.setdefault(h.cell, []).append(h)
-    attrs = f'class="rv-table-wrap" id="{_e(block_id)}"'
-    if whole:
-        attrs = f'id="{_e(block_id)}" ' + _mark_attrs(whole).replace('class="', 'class="rv-table-wrap ', 1)
+    attrs = f'id="{_e(block_id)}" {_mark_attrs(whole, "rv-table-wrap")}'
     rows = []
     for r, row in enumerate(block.rows):
         tds = []
