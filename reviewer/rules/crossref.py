@@ -51,18 +51,16 @@ def _department_facts(report: Report, key: str, year: int | None) -> list[Fact]:
     return out
 
 
+KEY_UNITS = {"编制数": "名", "在职人数": "人", "执行率": "%", "总分": "分", "控制率": "%"}
+
+
 def _unit(f: Fact) -> str:
-    unit = f.quantity.unit
-    if unit in (None, "元", "万元", "亿元"):
-        return "万元" if f.key not in ("编制数", "在职人数", "执行率", "总分") else ""
-    return unit
+    """The unit to show: the key's own unit, else 万元 for money."""
+    return KEY_UNITS.get(f.key or "", "万元")
 
 
 def _show(f: Fact) -> str:
-    u = _unit(f)
-    if u in ("名", "人"):
-        u = "人" if f.key == "在职人数" else "名"
-    return f"{fmt(f.value)}{u}"
+    return f"{fmt(f.value)}{_unit(f)}"
 
 
 @rule("XREF001", "error", "crossref", "同一数据在不同表格中不一致")

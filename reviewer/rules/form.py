@@ -73,19 +73,22 @@ def standard_sections(report: Report, ctx: Context):
 
     Checked only for reports that follow that template.
 
-    Example: no "七、存在的问题及原因分析" → warning.
+    Example: no "七、存在的问题及原因分析" → one warning listing every missing part.
     """
     if report.template != TEMPLATE_HUNAN or not report.sections:
         return
     titles = [re.sub(r"\s+", "", s.title) for s in report.sections if s.level == 1]
-    for std in STANDARD_SECTIONS:
-        words = std.replace("情况", "").replace("及", "")[:6]
-        if not any(words in t or std in t for t in titles):
-            yield ctx.finding(
-                f"自评报告缺少“{std}”部分",
-                [Evidence(quote="", loc=report.sections[0].loc)],
-                suggestion=f"按模板补充“{std}”。",
-            )
+    missing = [
+        std
+        for std in STANDARD_SECTIONS
+        if not any(std.replace("情况", "").replace("及", "")[:6] in t or std in t for t in titles)
+    ]
+    if missing:
+        yield ctx.finding(
+            f"自评报告缺少{len(missing)}个规定部分：{'、'.join(missing)}",
+            [Evidence(quote="", loc=report.sections[0].loc)],
+            suggestion="按模板补充缺少的部分；确无内容的写明“无”。",
+        )
 
 
 @rule("TEXT004", "warning", "form", "报告称“无问题”，但有未完成指标或执行率偏低")

@@ -22,8 +22,15 @@ def value(q: Quantity | Fact | None) -> Decimal | None:
 
 
 def tol(q: Quantity | Fact) -> Decimal:
-    """The rounding half-interval of a written figure."""
+    """The rounding half-interval of a written figure.
+
+    Amounts in these tables are kept to the cent of a 万元 (two decimals); an
+    amount written without decimals ("426") dropped its zeros rather than
+    rounding to a whole 万元, so it gets the two-decimal interval, not ±0.5.
+    """
     quantity = q.quantity if isinstance(q, Fact) else q
+    if quantity.decimals == 0 and quantity.unit in (None, "万元", "元", "亿元", "人", "名", "个", "项"):
+        return Decimal("0.005")
     return quantity.tolerance()
 
 
