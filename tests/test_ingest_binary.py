@@ -275,6 +275,17 @@ def test_pdf_row_cut_by_page_break_is_rejoined():
     assert (long_row[0].loc.page, pdf.tables[0].rows[40][0].loc.page) == (1, 2)
 
 
+def test_pdf_narrative_paragraphs_match_docx_without_running_header_or_page_numbers():
+    docx = load_bytes(fixtures.build_narrative_docx(), "narrative.docx", ".docx")
+    pdf = read_fixture("narrative.pdf")
+    assert all(b.kind == "paragraph" for b in pdf.blocks)
+    # Indented, 1.5-spaced paragraphs, some running over a page break, each come out whole.
+    assert [p.text for p in pdf.paragraphs] == [p.text for p in docx.paragraphs]
+    assert len(pdf.paragraphs) == 20
+    assert [p.loc.page for p in pdf.paragraphs if p.text in fixtures.NARRATIVE_HEADINGS] == [1, 1, 2, 3]
+    assert not any("绩效自评报告" in p.text or p.text.startswith("第 ") for p in pdf.paragraphs)
+
+
 # --- errors ------------------------------------------------------------------------------------
 
 

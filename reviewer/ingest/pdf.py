@@ -279,7 +279,6 @@ class _Assembler:
 
     def __init__(self, pages: list[_Page]) -> None:
         lines = [i for p in pages for i in p.items if isinstance(i, _Line)]
-        self.left = min((ln.x0 for ln in lines), default=0.0)
         self.right = max((ln.x1 for ln in lines), default=0.0)
         self.spacing = _usual_spacing(pages)
         self.blocks: list[Paragraph | Table] = []
@@ -320,7 +319,7 @@ class _Assembler:
         """Whether ``following`` starts a new paragraph rather than continuing ``line``."""
         if abs(line.size - following.size) >= 0.5:
             return True
-        if following.x0 - self.left > 1.5 * following.size:  # first-line indent, or centred text
+        if following.x0 - line.x0 > 1.5 * following.size:  # a first-line indent, or centred text
             return True
         if line.page == following.page and (following.top - line.bottom) / line.size > self.spacing + 0.5:
             return True
