@@ -97,6 +97,7 @@ class FormReader:
         self.indicator_map: dict[str, int] = {}
         self.indicator_width = 0
         self.goal_map: dict[str, int] = {}
+        self.goal_width = 0
         self.split_sides: dict[int, str] = {}
         self.mode = ""
         self.level1 = ""
@@ -183,6 +184,7 @@ class FormReader:
     def start_goals(self, cells: list[Cell]) -> None:
         self.mode = "goals"
         self.goal_map = {}
+        self.goal_width = len(cells)
         for c in cells:
             t = squash(c.text)
             if "预期目标" in t:
@@ -200,9 +202,12 @@ class FormReader:
             setattr(self.evaluation, f"goal_{which}", span)
 
     def read_goal_row(self, cells: list[Cell]) -> None:
+        # A header row without the merged "年度总体目标" cell is one cell shorter than its data rows.
+        shift = max(len(cells) - self.goal_width, 0)
         for which, col in self.goal_map.items():
-            if col < len(cells) and cells[col].text.strip() and getattr(self.evaluation, f"goal_{which}") is None:
-                c = cells[col]
+            index = col + shift
+            if index < len(cells) and cells[index].text.strip() and getattr(self.evaluation, f"goal_{which}") is None:
+                c = cells[index]
                 name = "预期目标" if which == "expected" else "实际完成情况"
                 setattr(self.evaluation, f"goal_{which}", TextSpan(text=c.text.strip(), loc=c.loc.with_label(self.label(c, name))))
 

@@ -1,0 +1,1 @@
+"""Renderers: text, JSON, markdown, HTML, Word and Excel outputs of a Review."""
