@@ -15,6 +15,20 @@ def ev(fact: Fact) -> Evidence:
     return Evidence(quote=fact.quote or fact.quantity.raw, loc=fact.loc)
 
 
+def sum_mismatch(ctx: Context, subject: str, total: Fact, parts: list[Fact], parts_text: str, suggestion: str):
+    """The finding for a total that its parts do not add up to, naming both figures and the difference."""
+    places = places_of(total, *parts)
+    t = value(total)
+    s = sum((value(p) or Decimal(0) for p in parts), Decimal(0))
+    return ctx.finding(
+        f"{subject}{fmt(t, places)}万元，与{parts_text}{fmt(s, places)}万元不一致（差{fmt(abs(s - t), places)}万元）",
+        [ev(total)] + [ev(p) for p in parts if p.quantity.value is not None],
+        expected=f"{fmt(s, places)}万元",
+        actual=f"{fmt(t, places)}万元",
+        suggestion=suggestion,
+    )
+
+
 @rule("SUM001", "error", "arithmetic", "合计数与所列明细（1、2、3…）之和不一致")
 def enumerated_items(report: Report, ctx: Context):
     """Totals must equal the sum of their enumerated items.
@@ -39,16 +53,9 @@ def enumerated_items(report: Report, ctx: Context):
             if total.quantity.value is None or all(p.quantity.value is None for p in parts):
                 continue
             if sum_disagrees(total, parts):
-                places = places_of(total, *parts)
-                s = sum((value(p) or Decimal(0) for p in parts), Decimal(0))
                 column = data.columns[col].label.replace(" ", "") if col < len(data.columns) else ""
-                yield ctx.finding(
-                    f"{group.label}{column}{fmt(value(total), places)}万元，与明细合计{fmt(s, places)}万元不一致"
-                    f"（差{fmt(abs(s - value(total)), places)}万元）",
-                    [ev(total)] + [ev(p) for p in parts if p.quantity.value is not None],
-                    expected=f"{fmt(s, places)}万元",
-                    actual=f"{fmt(value(total), places)}万元",
-                    suggestion="核对各明细项目与合计数，补列遗漏项目或更正合计数。",
+                yield sum_mismatch(
+                    ctx, f"{group.label}{column}", total, parts, "明细合计", "核对各明细项目与合计数，补列遗漏项目或更正合计数。"
                 )
 
 
@@ -149,18 +156,15 @@ def _split_checks(report: Report, ctx: Context, side: str):
         if len(splits) < 2 or not totals:
             continue
         if all(sum_disagrees(t, splits) for t in totals):
-            total = totals[0]
-            places = places_of(total, *splits)
-            s = sum((value(f) for f in splits), Decimal(0))
-            names = "+".join(f"{f.label}{fmt(value(f), places)}" for f in splits)
             side_name = "按支出性质分" if side == "expense" else "按收入性质分"
-            yield ctx.finding(
-                f"{evaluation.label}{side_name}：{names}={fmt(s, places)}万元，与年度资金总额"
-                f"{fmt(value(total), places)}万元不一致（差{fmt(abs(s - value(total)), places)}万元）",
-                [ev(total)] + [ev(f) for f in splits],
-                expected=f"{fmt(value(total), places)}万元",
-                actual=f"{fmt(s, places)}万元",
-                suggestion="核对各项资金来源或支出性质的金额，使其合计等于年度资金总额。",
+            names = "+".join(f"{f.label}{fmt(value(f))}" for f in splits)
+            yield sum_mismatch(
+                ctx,
+                f"{evaluation.label}年度资金总额",
+                totals[0],
+                splits,
+                f"{side_name}各项合计（{names}）",
+                "核对各项资金来源或支出性质的金额，使其合计等于年度资金总额。",
             )
 
 
@@ -186,15 +190,8 @@ def funds_rows_total(report: Report, ctx: Context):
             if t is None or t.quantity.value is None or not parts:
                 continue
             if sum_disagrees(t, parts):
-                places = places_of(t, *parts)
-                s = sum((value(p) for p in parts), Decimal(0))
-                yield ctx.finding(
-                    f"{evaluation.label}「{t.label}」{fmt(value(t), places)}万元，与各资金来源合计{fmt(s, places)}万元不一致"
-                    f"（差{fmt(abs(s - value(t)), places)}万元）",
-                    [ev(t)] + [ev(p) for p in parts],
-                    expected=f"{fmt(s, places)}万元",
-                    actual=f"{fmt(value(t), places)}万元",
-                    suggestion="核对当年财政拨款、上年结转资金和其他资金的填报。",
+                yield sum_mismatch(
+                    ctx, f"{evaluation.label}「{t.label}」", t, parts, "各资金来源合计", "核对当年财政拨款、上年结转资金和其他资金的填报。"
                 )
 
 
