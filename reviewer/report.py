@@ -178,6 +178,11 @@ class Evaluation(BaseModel):
     goal_actual: TextSpan | None = None
     loc: Location
 
+    @property
+    def display(self) -> str:
+        """How messages name this form: 附件三 项目支出绩效自评表「项目名称」."""
+        return f"{self.label}「{self.name}」" if self.kind == "project" and self.name else self.label
+
 
 class Section(BaseModel):
     """A numbered part of the narrative report (一、 （一） 1、)."""

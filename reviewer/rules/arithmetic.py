@@ -160,7 +160,7 @@ def _split_checks(report: Report, ctx: Context, side: str):
             names = "+".join(f"{f.label}{fmt(value(f))}" for f in splits)
             yield sum_mismatch(
                 ctx,
-                f"{evaluation.label}年度资金总额",
+                f"{evaluation.display}年度资金总额",
                 totals[0],
                 splits,
                 f"{side_name}各项合计（{names}）",
@@ -191,7 +191,7 @@ def funds_rows_total(report: Report, ctx: Context):
                 continue
             if sum_disagrees(t, parts):
                 yield sum_mismatch(
-                    ctx, f"{evaluation.label}「{t.label}」", t, parts, "各资金来源合计", "核对当年财政拨款、上年结转资金和其他资金的填报。"
+                    ctx, f"{evaluation.display}「{t.label}」", t, parts, "各资金来源合计", "核对当年财政拨款、上年结转资金和其他资金的填报。"
                 )
 
 
@@ -217,7 +217,7 @@ def execution_rate(report: Report, ctx: Context):
             if b == 0:
                 if a and a > 0:
                     yield ctx.finding(
-                        f"{evaluation.label}「{row.label}」全年预算数为0，但全年执行数为{fmt(a)}万元，执行率无法计算",
+                        f"{evaluation.display}「{row.label}」全年预算数为0，但全年执行数为{fmt(a)}万元，执行率无法计算",
                         [ev(budget), ev(actual), ev(rate)],
                         suggestion="核对全年预算数是否漏填。",
                     )
@@ -230,7 +230,7 @@ def execution_rate(report: Report, ctx: Context):
             if r < lo - slack or r > hi + slack:
                 places = max(rate.quantity.decimals, 2)
                 yield ctx.finding(
-                    f"{evaluation.label}「{row.label}」执行率填报{fmt(r)}%，按全年执行数{fmt(a)}÷全年预算数{fmt(b)}"
+                    f"{evaluation.display}「{row.label}」执行率填报{fmt(r)}%，按全年执行数{fmt(a)}÷全年预算数{fmt(b)}"
                     f"计算应为{fmt(computed, places)}%",
                     [ev(rate), ev(budget), ev(actual)],
                     expected=f"{fmt(computed, places)}%",

@@ -110,11 +110,11 @@ def no_problems_claimed(report: Report, ctx: Context):
         total = e.funds.total if e.funds else None
         rate = total.cells.get("rate") if total else None
         if rate and rate.quantity.value is not None and rate.quantity.value < low:
-            reasons.append(f"{e.label}执行率{rate.quantity.raw.strip()}")
+            reasons.append(f"{e.display}执行率{rate.quantity.raw.strip()}")
         if e.indicators:
             missed = [i for i in e.indicators.indicators if (a := assess(i)) is not None and not a.met]
             if missed:
-                reasons.append(f"{e.label}有{len(missed)}项指标未完成")
+                reasons.append(f"{e.display}有{len(missed)}项指标未完成")
     if reasons:
         loc = section.paragraphs[0].loc if section.paragraphs else section.loc
         yield ctx.finding(

@@ -64,7 +64,7 @@ def weights_total(report: Report, ctx: Context):
             if rate_weight:
                 evidence.append(ev(rate_weight))
             yield ctx.finding(
-                f"{e.label}各指标分值合计{fmt(sum(weights, Decimal(0)))}分，加预算执行率分值{fmt(rw)}分共{fmt(s)}分，"
+                f"{e.display}各指标分值合计{fmt(sum(weights, Decimal(0)))}分，加预算执行率分值{fmt(rw)}分共{fmt(s)}分，"
                 f"与总分分值{fmt(stated)}分不一致",
                 evidence,
                 expected=f"{fmt(stated)}分",
@@ -92,7 +92,7 @@ def header_points(report: Report, ctx: Context):
             s = sum(weights, Decimal(0))
             if s != stated.quantity.value:
                 yield ctx.finding(
-                    f"{e.label}「{name}」标注{fmt(stated.quantity.value)}分，其下各指标分值合计{fmt(s)}分",
+                    f"{e.display}「{name}」标注{fmt(stated.quantity.value)}分，其下各指标分值合计{fmt(s)}分",
                     [ev(stated)] + [_cell(i, "weight", i.weight.raw) for i in rows if i.weight is not None and i.weight.value is not None],
                     expected=f"{fmt(stated.quantity.value)}分",
                     actual=f"{fmt(s)}分",
@@ -126,7 +126,7 @@ def usual_split(report: Report, ctx: Context):
             evidence = [ev(stated[n]) for n, _, _ in odd if n in stated] or [Evidence(quote="", loc=table.loc)]
             detail = "，".join(f"{n}{fmt(got)}分（通常{fmt(want)}分）" for n, got, want in odd)
             yield ctx.finding(
-                f"{e.label}一级指标分值为{detail}",
+                f"{e.display}一级指标分值为{detail}",
                 evidence,
                 expected="产出50、效益30、满意度10、预算执行率10",
                 actual=detail,
@@ -176,7 +176,7 @@ def total_score(report: Report, ctx: Context):
         if abs(computed - stated) > table.total_score.quantity.tolerance():
             evidence = [ev(table.total_score)] + ([ev(rate_score)] if rate_score else [])
             yield ctx.finding(
-                f"{e.label}总分{fmt(stated)}分，与预算执行率得分{fmt(rs)}分加各指标得分{fmt(sum(scores, Decimal(0)))}分"
+                f"{e.display}总分{fmt(stated)}分，与预算执行率得分{fmt(rs)}分加各指标得分{fmt(sum(scores, Decimal(0)))}分"
                 f"之和{fmt(computed)}分不一致",
                 evidence,
                 expected=f"{fmt(computed)}分",
@@ -203,7 +203,7 @@ def execution_score(report: Report, ctx: Context):
         # Scores are usually rounded to one or two decimals.
         if abs(computed - score.quantity.value) > Decimal("0.05") + score.quantity.tolerance():
             yield ctx.finding(
-                f"{e.label}预算执行率得分{fmt(score.quantity.value)}分，按执行率{fmt(rate.quantity.value)}%×分值"
+                f"{e.display}预算执行率得分{fmt(score.quantity.value)}分，按执行率{fmt(rate.quantity.value)}%×分值"
                 f"{fmt(weight.quantity.value)}分应为{fmt(computed, 2)}分",
                 [ev(score), ev(rate), ev(weight)],
                 expected=f"{fmt(computed, 2)}分",
@@ -336,7 +336,7 @@ def grade_matches_score(report: Report, ctx: Context):
             said = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "不合格": "差"}.get(word, word)
             if said != expected:
                 yield ctx.finding(
-                    f"文中评价等级为“{word}”，但{target.label}总分为{fmt(total)}分，应评为“{expected}”",
+                    f"文中评价等级为“{word}”，但{target.display}总分为{fmt(total)}分，应评为“{expected}”",
                     [Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end())), ev(target.indicators.total_score)],
                     expected=expected,
                     actual=word,
@@ -357,7 +357,7 @@ def execution_above_full(report: Report, ctx: Context):
             rate = row.cells.get("rate")
             if rate and rate.quantity.value is not None and rate.quantity.value > 100:
                 yield ctx.finding(
-                    f"{e.label}「{row.label}」执行率{fmt(rate.quantity.value)}%，超过100%",
+                    f"{e.display}「{row.label}」执行率{fmt(rate.quantity.value)}%，超过100%",
                     [ev(rate)],
                     expected="≤100%",
                     actual=f"{fmt(rate.quantity.value)}%",
