@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -101,16 +102,24 @@ class _PageTable:
     top: float
     bottom: float
     columns: list[float]
+    rows: list[float]
     cells: list[_GridCell]
-    nrows: int
     page: int
+    at: dict[tuple[int, int], _GridCell]  # grid position -> the cell covering it
+
+    @property
+    def nrows(self) -> int:
+        return len(self.rows) - 1
+
+    def cell_at(self, x: float, y: float) -> _GridCell | None:
+        """The cell containing a point, if any."""
+        return self.at.get((bisect_right(self.rows, y) - 1, bisect_right(self.columns, x) - 1))
 
 
 @dataclass
 class _Page:
     """One page's content in reading order: lines outside tables, and tables."""
 
-    number: int
     height: float
     items: list[_Line | _PageTable]
     text_chars: int
@@ -126,7 +135,7 @@ def _read_page(page, number: int) -> _Page:
     for char in chars:
         x = (char["x0"] + char["x1"]) / 2
         y = (char["top"] + char["bottom"]) / 2
-        cell = next((c for t in tables for c in t.cells if _contains(c.bbox, x, y)), None)
+        cell = next((c for t in tables if (c := t.cell_at(x, y)) is not None), None)
         if cell is not None:
             cell.chars.append(char)
         elif not any(_contains((t.columns[0], t.top, t.columns[-1], t.bottom), x, y) for t in tables):
@@ -140,7 +149,7 @@ def _read_page(page, number: int) -> _Page:
             cell.text = _cell_text(cell.lines, cell.limit)
     items: list[_Line | _PageTable] = [*_lines(outside, number), *tables]
     items.sort(key=lambda item: item.top)
-    return _Page(number=number, height=float(page.height), items=items, text_chars=text_chars)
+    return _Page(height=float(page.height), items=items, text_chars=text_chars)
 
 
 def _contains(bbox: tuple, x: float, y: float) -> bool:
@@ -174,7 +183,13 @@ def _grid(bboxes: list[tuple], page: int) -> _PageTable | None:
         r0, r1 = _nearest(ys, bbox[1]), _nearest(ys, bbox[3])
         cells.append(_GridCell(bbox=bbox, row=r0, col=c0, rowspan=max(1, r1 - r0), colspan=max(1, c1 - c0)))
     cells.sort(key=lambda c: (c.row, c.col))
-    return _PageTable(top=ys[0], bottom=ys[-1], columns=xs, cells=cells, nrows=len(ys) - 1, page=page)
+    at = {
+        (r, c): cell
+        for cell in cells
+        for r in range(cell.row, cell.row + cell.rowspan)
+        for c in range(cell.col, cell.col + cell.colspan)
+    }
+    return _PageTable(top=ys[0], bottom=ys[-1], columns=xs, rows=ys, cells=cells, page=page, at=at)
 
 
 def _lines(chars: list[dict], page: int) -> list[_Line]:
