@@ -33,14 +33,18 @@ class FakeOpenAI:
         self.in_flight = 0
         self.max_in_flight = 0  # most chat requests being answered at the same time
 
-    def reply(self, content: str | dict | list, delay: float = 0.0) -> None:
-        """Queue a successful answer (a dict or list is sent as its JSON text)."""
-        text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
-        self.script.append({"content": text, "delay": delay})
+    def reply(self, content: str | dict | list, delay: float = 0.0, when: str | None = None) -> None:
+        """Queue a successful answer (a dict or list is sent as its JSON text).
 
-    def error(self, status: int, message: str = "scripted error") -> None:
+        With ``when``, the answer goes to the first request whose messages contain
+        that text, so concurrent requests still get the answer meant for them.
+        """
+        text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
+        self.script.append({"content": text, "delay": delay, "when": when})
+
+    def error(self, status: int, message: str = "scripted error", when: str | None = None) -> None:
         """Queue an HTTP error answer."""
-        self.script.append({"status": status, "message": message})
+        self.script.append({"status": status, "message": message, "when": when})
 
     @property
     def chat_requests(self) -> list[dict[str, Any]]:
@@ -101,8 +105,11 @@ class FakeOpenAI:
             return 400, error_body("This response_format type is unavailable now")
         if self.reject_tools and body.get("tools"):
             return 400, error_body("tools are not supported by this model")
+        text = "\n".join(str(m.get("content") or "") for m in body.get("messages", []))
         with self.lock:
-            item = self.script.popleft() if self.script else None
+            item = next((i for i in self.script if i["when"] is None or i["when"] in text), None)
+            if item is not None:
+                self.script.remove(item)
         if item is None:
             return 418, error_body("the test scripted no reply for this request")
         if "status" in item:

@@ -28,10 +28,11 @@ PARAGRAPHS = [
 ]
 
 
-def sample_document() -> Document:
-    """Paragraphs and one table, with block indexes and char-free locations."""
+def sample_document(filler: int = 0) -> Document:
+    """Paragraphs and one table; ``filler`` more paragraphs of plain work description at the end."""
     blocks = []
-    for number, text in enumerate(PARAGRAPHS):
+    extra = [f"第{i}项重点工作按照年初计划稳步推进，各环节衔接顺畅，取得了预期成效。" * 4 for i in range(1, filler + 1)]
+    for number, text in enumerate(PARAGRAPHS + extra):
         if text is None:
             rows = [
                 [Cell(text=t, row=r, col=c, loc=Location(block=number, table=0, row=r, col=c)) for c, t in enumerate(row)]

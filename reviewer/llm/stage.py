@@ -1,0 +1,291 @@
+"""The LLM stage: narrative -> masked prompts -> model answers -> verified findings.
+
+The narrative sections (merged while they fit the token budget, split when
+one is too long), the 实际完成情况 texts of the forms and any prose outside
+sections are sent, masked, twice: once to extract claims, once to look for
+contradictions against a compact table of the Report's facts. Answers go to
+the verifier; only what it accepts becomes a finding. A failed request
+becomes a note and the review completes without it.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from pydantic import BaseModel, Field
+
+from reviewer.config import LLMConfig
+from reviewer.document import Document, Paragraph
+from reviewer.finding import Finding, Rejected
+from reviewer.llm.cache import ResponseCache
+from reviewer.llm.client import Answer, LLMClient, LLMError
+from reviewer.llm.privacy import Masker
+from reviewer.llm.schemas import QUANTITY_KEYS, ClaimList, SuspicionList
+from reviewer.llm.tokens import count_messages, count_tokens, chunk_paragraphs
+from reviewer.prompt import Prompt, get_prompt
+from reviewer.report import Fact, Report
+from reviewer.verify import digits_of, fmt, significant_digits, verify
+
+TASKS = ("extract_claims", "find_contradictions")
+FACT_TABLE_HEADER = "部分 | 项目 | 口径 | 年度 | 数值"
+
+
+@dataclass
+class Passage:
+    """A titled run of narrative paragraphs."""
+
+    title: str
+    paragraphs: list[str]
+
+
+@dataclass
+class Chunk:
+    """What one pair of requests is about: section titles and their text (already masked)."""
+
+    title: str
+    text: str
+
+
+class PlannedRequest(BaseModel):
+    """One request the stage sends (or, in a dry run, would send)."""
+
+    prompt_id: str
+    prompt_version: int
+    chunk: str
+    messages: list[dict[str, str]]
+    tokens: int
+
+
+class TokenCounts(BaseModel):
+    """What the stage costs for one document, in tokens (o200k_base estimate unless reported)."""
+
+    document_tokens: int = 0  # masked document text selected for the model
+    chunks: int = 0
+    planned_requests: int = 0
+    planned_input_tokens: int = 0  # all planned requests, as the dry run shows them
+    requests_sent: int = 0  # including re-asks
+    cache_hits: int = 0
+    input_tokens: int = 0  # of the requests actually sent (server-reported when available)
+    output_tokens: int = 0
+
+
+class LLMStageResult(BaseModel):
+    """Verified findings, rejected candidates, notes for the user, and the token bill."""
+
+    findings: list[Finding] = Field(default_factory=list)
+    rejected: list[Rejected] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    token_counts: TokenCounts = Field(default_factory=TokenCounts)
+    dry_run_messages: list[PlannedRequest] = Field(default_factory=list)
+
+
+def passages(document: Document, report: Report) -> list[Passage]:
+    """The prose to read: sections, the forms' 实际完成情况, and paragraphs outside sections."""
+    found: list[Passage] = []
+    covered: set[int] = set()
+    for section in report.sections:
+        texts = [p.text for p in section.paragraphs if p.text.strip()]
+        covered.update(p.loc.block for p in section.paragraphs if p.loc.block is not None)
+        if section.loc.block is not None:
+            covered.add(section.loc.block)
+        if texts:
+            found.append(Passage(f"{section.number}{section.title}", texts))
+    for evaluation in report.evaluations:
+        if evaluation.goal_actual and evaluation.goal_actual.text.strip():
+            name = f"{evaluation.label or evaluation.title}{'「' + evaluation.name + '」' if evaluation.name else ''}"
+            found.append(Passage(f"{name} 年度总体目标实际完成情况", [evaluation.goal_actual.text]))
+    loose = [
+        block.text
+        for number, block in enumerate(document.blocks)
+        if isinstance(block, Paragraph) and block.text.strip() and (block.loc.block or number) not in covered
+    ]
+    if loose:
+        found.append(Passage("表格外的其他文字" if report.sections else "全文", loose))
+    return found
+
+
+def chunks_of(items: list[Passage], budget: int, masker: Masker) -> list[Chunk]:
+    """Merge consecutive passages while they fit the budget; split a passage that does not."""
+    chunks: list[Chunk] = []
+    titles: list[str] = []
+    body: list[str] = []
+    used = 0
+
+    def flush() -> None:
+        nonlocal titles, body, used
+        if body:
+            chunks.append(Chunk("；".join(titles), "\n".join(body)))
+        titles, body, used = [], [], 0
+
+    for passage in items:
+        heading = f"【{passage.title}】"
+        paragraphs = [masker(p) for p in passage.paragraphs]
+        size = count_tokens("\n".join([heading, *paragraphs]))
+        if size > budget:
+            flush()
+            pieces = chunk_paragraphs(paragraphs, budget - count_tokens(heading) - 1)
+            for number, piece in enumerate(pieces, 1):
+                title = f"{passage.title}（第{number}/{len(pieces)}部分）"
+                chunks.append(Chunk(title, f"【{title}】\n{piece}"))
+            continue
+        if used + size > budget:
+            flush()
+        titles.append(passage.title)
+        body.extend([heading, *paragraphs])
+        used += size + 1
+    flush()
+    return chunks
+
+
+def fact_row(fact: Fact) -> str:
+    """One line of the compact facts table."""
+    quantity = fact.quantity
+    value = quantity.raw.strip() if quantity.value is None else fmt(quantity.value) + (quantity.unit or "")
+    return " | ".join([fact.part or "-", fact.label, fact.measure or "-", str(fact.year or "-"), value])
+
+
+def facts_table(report: Report, text: str, masker: Masker) -> str:
+    """Table facts relevant to a chunk: department-level canonical quantities, and any fact whose number the text mentions."""
+    mentioned = set(digits_of(text))
+    rows: list[str] = []
+    for fact in report.facts:
+        if fact.source != "table" or fact.quantity.value is None:
+            continue
+        canonical = fact.key in QUANTITY_KEYS and not fact.part.startswith("项目")
+        # A 0 or a single digit appears in almost any text: it does not make a fact relevant.
+        specific = significant_digits(fact.quantity.value) >= 2 and fmt(fact.quantity.value) in mentioned
+        if canonical or specific:
+            row = masker(fact_row(fact))
+            if row not in rows:
+                rows.append(row)
+    return "\n".join([FACT_TABLE_HEADER, *rows]) if rows else "（表格中没有读出数据）"
+
+
+def plan(document: Document, report: Report, budget: int) -> tuple[list[PlannedRequest], int, int]:
+    """The requests for a document, masked; with the document-text tokens and the chunk count."""
+    masker = Masker(document_texts(document))
+    chunks = chunks_of(passages(document, report), budget, masker)
+    prompts = {task: get_prompt(task) for task in TASKS}
+    requests: list[PlannedRequest] = []
+    for chunk in chunks:
+        common = {
+            "unit": masker(report.unit or "未识别"),
+            "year": str(report.year or "未识别"),
+            "section_title": chunk.title,
+            "section_text": chunk.text,
+        }
+        extra = {
+            "extract_claims": {"quantity_keys": "、".join(QUANTITY_KEYS)},
+            "find_contradictions": {"facts_table": facts_table(report, chunk.text, masker)},
+        }
+        for task, prompt in prompts.items():
+            system, user = prompt.render({**common, **extra[task]})
+            messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+            requests.append(
+                PlannedRequest(
+                    prompt_id=prompt.id,
+                    prompt_version=prompt.version,
+                    chunk=chunk.title,
+                    messages=messages,
+                    tokens=count_messages(messages),
+                )
+            )
+    document_tokens = sum(count_tokens(c.text) for c in chunks)
+    return requests, document_tokens, len(chunks)
+
+
+def document_texts(document: Document) -> list[str]:
+    """Every paragraph and cell text in order (for learning the names to mask)."""
+    texts: list[str] = []
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            texts.append(block.text)
+        else:
+            texts.extend(cell.text for row in block.rows for cell in row)
+    return texts
+
+
+def run_llm_stage(document: Document, report: Report, config: LLMConfig, dry_run: bool = False) -> LLMStageResult:
+    """Read the narrative with the model and return what the verifier accepts."""
+    requests, document_tokens, chunks = plan(document, report, config.token_budget)
+    counts = TokenCounts(
+        document_tokens=document_tokens,
+        chunks=chunks,
+        planned_requests=len(requests),
+        planned_input_tokens=sum(r.tokens for r in requests),
+    )
+    if dry_run:
+        return LLMStageResult(token_counts=counts, dry_run_messages=requests, notes=["大模型预演：只列出将要发送的内容，未发送任何请求"])
+    if not config.configured:
+        return LLMStageResult(token_counts=counts, notes=["未配置大模型，跳过文字审阅"])
+    notes: list[str] = []
+    cache = None
+    if config.cache_dir is not None:
+        try:
+            cache = ResponseCache(config.cache_dir)
+        except OSError as exc:
+            notes.append(f"无法使用缓存目录 {config.cache_dir}（{exc.strerror}），本次不缓存")
+    client = LLMClient(config, cache)
+    outcomes = ask_all(client, requests, config.concurrency)
+    claims = []
+    suspicions = []
+    failures: list[str] = []
+    for request, outcome in zip(requests, outcomes):
+        if isinstance(outcome, LLMError):
+            failures.append(f"{request.chunk}（{request.prompt_id}）：{outcome}")
+            continue
+        counts.requests_sent += outcome.requests
+        counts.cache_hits += int(outcome.cached)
+        counts.input_tokens += outcome.input_tokens
+        counts.output_tokens += outcome.output_tokens
+        if isinstance(outcome.data, ClaimList):
+            claims.extend(outcome.data.claims)
+        elif isinstance(outcome.data, SuspicionList):
+            suspicions.extend(outcome.data.suspicions)
+    result = verify(document, report, claims, suspicions)
+    if failures:
+        notes.append(f"大模型有 {len(failures)}/{len(requests)} 个请求失败，文字审阅不完整。首个错误：{failures[0]}")
+    notes.append(
+        f"大模型文字审阅（{config.model}）：{len(requests)} 个任务，发送 {counts.requests_sent} 次请求，"
+        f"{counts.cache_hits} 个来自缓存；输入约 {counts.input_tokens} tokens，输出约 {counts.output_tokens} tokens；"
+        f"摘录陈述 {len(claims)} 条、疑点 {len(suspicions)} 条，"
+        f"核实 {result.count('verified')} 条、待人工复核 {result.count('unverified')} 条、"
+        f"剔除 {result.count('rejected')} 条"
+    )
+    return LLMStageResult(findings=result.findings, rejected=result.rejected, notes=notes, token_counts=counts)
+
+
+def ask_all(client: LLMClient, requests: list[PlannedRequest], concurrency: int) -> list[Answer | LLMError]:
+    """Ask every request with at most ``concurrency`` in flight; results in request order."""
+
+    def ask(request: PlannedRequest) -> Answer | LLMError:
+        prompt: Prompt = get_prompt(request.prompt_id)
+        try:
+            return client.ask(prompt, request.messages)
+        except LLMError as exc:
+            return exc
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        return list(pool.map(ask, requests))
+
+
+def render_dry_run(result: LLMStageResult, path: str = "") -> str:
+    """The dry run as text: every message that would be sent, with token counts."""
+    lines: list[str] = []
+    counts = result.token_counts
+    lines.append(f"# 大模型预演{('：' + path) if path else ''}")
+    lines.append(
+        f"# {counts.planned_requests} 个请求，{counts.chunks} 段文字（正文约 {counts.document_tokens} tokens），"
+        f"输入合计约 {counts.planned_input_tokens} tokens（o200k_base 估算；另加输出格式说明）"
+    )
+    for number, request in enumerate(result.dry_run_messages, 1):
+        lines.append("")
+        lines.append(
+            f"===== 请求 {number}/{len(result.dry_run_messages)}：{request.prompt_id} v{request.prompt_version}"
+            f"｜{request.chunk}｜约 {request.tokens} tokens ====="
+        )
+        for message in request.messages:
+            lines.append(f"--- {message['role']} ---")
+            lines.append(message["content"])
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,160 @@
+"""The LLM stage end to end: masked prompts to a scripted OpenAI-compatible server, answers verified."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reviewer.config import LLMConfig
+from reviewer.llm.stage import plan, render_dry_run, run_llm_stage
+from reviewer.llm.tokens import count_messages
+from tests.fake_openai import FakeOpenAI
+from tests.llm_helpers import sample_document, sample_report
+
+FOR_CLAIMS = '{"claims"'
+FOR_SUSPICIONS = '{"suspicions"'
+TOTAL_QUOTE = "基本支出150.25万元，项目支出326.5万元，合计478.75万元"
+
+CLAIMS = {
+    "claims": [
+        {"quote": "项目支出326.5万元", "quantity": "项目支出", "value": "326.5", "unit": "万元", "year": 2024, "polarity": "asserts", "measure": None},
+        {"quote": "基本支出150.25万元", "quantity": "基本支出", "value": "150.25", "unit": "万元", "year": 2024, "polarity": "asserts", "measure": "决算"},
+        {"quote": "2024年本单位无政府性基金安排支出", "quantity": "政府性基金", "value": None, "unit": None, "year": 2024, "polarity": "denies", "measure": None},
+        {"quote": "全年共举办培训班12期", "quantity": "培训班", "value": "12", "unit": "期", "year": 2024, "polarity": "asserts", "measure": None},
+    ]
+}
+SUSPICIONS = {
+    "suspicions": [
+        {
+            "kind": "contradiction",
+            "quote": TOTAL_QUOTE,
+            "message": "基本支出与项目支出之和不等于所写合计",
+            "cited_numbers": ["150.25", "326.5", "478.75"],
+            "relation": {"op": "sum", "operands": ["150.25", "326.5"], "result": "476.75", "stated": "478.75"},
+        },
+        {"kind": "contradiction", "quote": TOTAL_QUOTE, "message": "与决算数523.17不符", "cited_numbers": ["523.17"], "relation": None},
+        {
+            "kind": "contradiction",
+            "quote": TOTAL_QUOTE,
+            "message": "合计算错",
+            "cited_numbers": ["478.75"],
+            "relation": {"op": "sum", "operands": ["150.25", "326.5"], "result": "470.75", "stated": "478.75"},
+        },
+        {"kind": "irrelevant", "quote": "我局2019年在全市交通运输工作中获评先进单位", "message": "讲的是2019年的事", "cited_numbers": [], "relation": None},
+    ]
+}
+
+
+def config(server, tmp_path, **settings) -> LLMConfig:
+    return LLMConfig(base_url=server.base_url, model="test-model", cache_dir=tmp_path, max_retries=1, **settings)
+
+
+def script(server):
+    server.reply(CLAIMS, when=FOR_CLAIMS)
+    server.reply(SUSPICIONS, when=FOR_SUSPICIONS)
+
+
+def test_stage_sends_masked_narrative_and_keeps_only_verified_findings(tmp_path):
+    document = sample_document()
+    with FakeOpenAI() as server:
+        script(server)
+        result = run_llm_stage(document, sample_report(document), config(server, tmp_path))
+        sent = json.dumps(server.chat_requests, ensure_ascii=False)
+    assert len(server.chat_requests) == 2
+    # Privacy: the signature's name and phone, and the name repeated in the narrative, never leave.
+    assert "李春梅" not in sent and "13907340001" not in sent
+    assert "［姓名］" in sent and "［电话］" in sent
+    assert "2024年本单位基本支出150.25万元" in sent  # the narrative itself is sent
+    assert "附件一 基础数据表 | 基本支出 | 决算 | 2024 | 152.25" in sent  # the compact facts table
+
+    rules = sorted(f.rule for f in result.findings)
+    assert rules == ["LLM001", "LLM002", "LLM003", "LLM004"]
+    by_rule = {f.rule: f for f in result.findings}
+    assert all(f.source == "llm" for f in result.findings)
+    assert by_rule["LLM003"].verification == "verified" and "476.75" in by_rule["LLM003"].message
+    assert by_rule["LLM003"].evidence[0].loc.block == 6
+    assert by_rule["LLM004"].verification == "unverified"
+    reasons = sorted(r.reason for r in result.rejected)
+    assert len(reasons) == 3
+    assert any("找不到" in r for r in reasons)  # invented quote
+    assert any("523.17" in r for r in reasons)  # invented number
+    assert any("算式不成立" in r for r in reasons)  # wrong arithmetic
+    counts = result.token_counts
+    assert (counts.chunks, counts.planned_requests, counts.requests_sent, counts.cache_hits) == (1, 2, 2, 0)
+    assert counts.input_tokens > 0 and counts.output_tokens > 0
+    assert "核实 3 条、待人工复核 1 条、剔除 3 条" in result.notes[-1]
+
+
+def test_second_review_of_the_same_document_makes_no_request(tmp_path):
+    document = sample_document()
+    with FakeOpenAI() as server:
+        script(server)
+        first = run_llm_stage(document, sample_report(document), config(server, tmp_path))
+        second = run_llm_stage(document, sample_report(document), config(server, tmp_path))
+        assert len(server.chat_requests) == 2
+    assert [f.id for f in second.findings] == [f.id for f in first.findings]
+    assert second.token_counts.cache_hits == 2 and second.token_counts.requests_sent == 0
+
+
+def test_dry_run_shows_exactly_what_a_real_run_sends_and_sends_nothing(tmp_path):
+    document = sample_document()
+    report = sample_report(document)
+    with FakeOpenAI() as server:
+        dry = run_llm_stage(document, report, config(server, tmp_path), dry_run=True)
+        assert server.chat_requests == []
+        script(server)
+        run_llm_stage(document, report, config(server, tmp_path / "fresh"))
+        received = sorted(json.dumps(r["messages"], ensure_ascii=False, sort_keys=True) for r in server.chat_requests)
+    planned = sorted(json.dumps(r.messages, ensure_ascii=False, sort_keys=True) for r in dry.dry_run_messages)
+    assert planned == received
+    assert dry.findings == [] and dry.token_counts.requests_sent == 0
+    assert dry.token_counts.planned_input_tokens == sum(count_messages(r.messages) for r in dry.dry_run_messages)
+    text = render_dry_run(dry, "sample.txt")
+    assert "约 " in text and "tokens" in text and "李春梅" not in text and "［姓名］" in text
+
+
+def test_dry_run_works_without_configuration():
+    document = sample_document()
+    result = run_llm_stage(document, sample_report(document), LLMConfig(), dry_run=True)
+    assert len(result.dry_run_messages) == 2 and result.token_counts.planned_input_tokens > 500
+
+
+def test_a_failing_task_becomes_a_note_and_the_rest_is_kept(tmp_path):
+    document = sample_document()
+    with FakeOpenAI() as server:
+        server.reply("这不是 JSON", when=FOR_CLAIMS)
+        server.reply("仍然不是 JSON", when=FOR_CLAIMS)
+        server.reply(SUSPICIONS, when=FOR_SUSPICIONS)
+        result = run_llm_stage(document, sample_report(document), config(server, tmp_path))
+    assert sorted(f.rule for f in result.findings) == ["LLM003", "LLM004"]
+    assert "1/2 个请求失败" in result.notes[0] and "extract_claims" in result.notes[0]
+
+
+def test_an_unreachable_model_still_lets_the_review_complete(tmp_path):
+    document = sample_document()
+    with FakeOpenAI() as server:
+        for _ in range(4):
+            server.error(503, "overloaded")
+        settings = LLMConfig(base_url=server.base_url, model="m", cache_dir=tmp_path, max_retries=0)
+        result = run_llm_stage(document, sample_report(document), settings)
+    assert result.findings == [] and "2/2 个请求失败" in result.notes[0] and "HTTP 503" in result.notes[0]
+
+
+def test_concurrency_is_bounded(tmp_path):
+    document = sample_document(filler=6)
+    report = sample_report(document)
+    requests, _, chunks = plan(document, report, 200)
+    assert chunks >= 3
+    with FakeOpenAI() as server:
+        for request in requests:
+            key = FOR_CLAIMS if request.prompt_id == "extract_claims" else FOR_SUSPICIONS
+            server.reply({"claims": []} if key == FOR_CLAIMS else {"suspicions": []}, delay=0.1, when=key)
+        run_llm_stage(document, report, config(server, tmp_path, concurrency=2, token_budget=200))
+    assert len(server.chat_requests) == len(requests)
+    assert server.max_in_flight == 2
+
+
+def test_unconfigured_stage_says_so():
+    document = sample_document()
+    result = run_llm_stage(document, sample_report(document), LLMConfig())
+    assert result.findings == [] and result.notes == ["未配置大模型，跳过文字审阅"]
