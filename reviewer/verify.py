@@ -20,6 +20,7 @@ import warnings
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from itertools import permutations
+from pathlib import Path
 from typing import Any, Literal
 
 import cn2an
@@ -677,6 +678,29 @@ def overlaps(a: Location | None, b: Location) -> bool:
     if None in (a.start, a.end, b.start, b.end):
         return True
     return a.start < b.end and b.start < a.end  # type: ignore[operator]
+
+
+def merge_findings(rule_findings: list[Finding], llm_findings: list[Finding]) -> list[Finding]:
+    """Rule findings, plus the model-stage findings about text no rule finding already points at."""
+    taken = [e.loc for f in rule_findings for e in f.evidence if e.loc is not None]
+    fresh = [
+        f
+        for f in llm_findings
+        if not (f.evidence and f.evidence[0].loc and any(overlaps(f.evidence[0].loc, loc) for loc in taken))
+    ]
+    return sorted(rule_findings + fresh, key=Finding.sort_key)
+
+
+def load_candidates_file(path: str | Path) -> str:
+    """The text of a candidates file; InputError names the file when it cannot be read."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InputError(str(path), "候选文件不存在") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), "候选文件不是 UTF-8 编码的文本") from exc
+    except OSError as exc:
+        raise InputError(str(path), f"无法读取候选文件（{exc.strerror}）") from exc
 
 
 def verify(document: Document, report: Report, claims: list[Claim], suspicions: list[Suspicion]) -> VerifyResult:

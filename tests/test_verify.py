@@ -6,9 +6,20 @@ from pathlib import Path
 
 import pytest
 
+from reviewer.document import Location
 from reviewer.errors import InputError
+from reviewer.finding import Evidence, Finding
 from reviewer.llm.schemas import Claim, Relation, Suspicion, candidates_schema_text
-from reviewer.verify import TextIndex, Verifier, canonical_key, parse_number, verify, verify_candidates
+from reviewer.verify import (
+    TextIndex,
+    Verifier,
+    canonical_key,
+    load_candidates_file,
+    merge_findings,
+    parse_number,
+    verify,
+    verify_candidates,
+)
 from tests.llm_helpers import sample_document, sample_report
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "docs" / "candidates.schema.json"
@@ -260,3 +271,35 @@ def test_published_candidates_schema_is_current():
     assert SCHEMA_FILE.read_text(encoding="utf-8") == candidates_schema_text(), (
         "docs/candidates.schema.json is stale: python -m reviewer.llm.schemas > docs/candidates.schema.json"
     )
+
+
+def test_model_findings_on_text_a_rule_already_flagged_are_merged_away():
+    document = sample_document()
+    result = verify(
+        document,
+        sample_report(document),
+        [
+            claim("基本支出150.25万元", "基本支出", "150.25", "万元", measure="决算"),
+            claim("2024年本单位无政府性基金安排支出", "政府性基金", polarity="denies"),
+        ],
+        [],
+    )
+    llm = result.findings
+    rule = Finding(
+        rule="XREF003",
+        severity="error",
+        category="crossref",
+        message="报告称“基本支出150.25万元”，但表中为152.25",
+        evidence=[Evidence(quote="基本支出150.25万元", loc=Location(block=6, start=8, end=22))],
+    )
+    merged = merge_findings([rule], llm)
+    assert [f.rule for f in merged] == ["XREF003", "LLM002"]
+
+
+def test_candidates_file_errors_name_the_file(tmp_path):
+    with pytest.raises(InputError, match="nope.json: 候选文件不存在"):
+        load_candidates_file(tmp_path / "nope.json")
+    bad = tmp_path / "bad.json"
+    bad.write_bytes("{}".encode("utf-16"))
+    with pytest.raises(InputError, match="UTF-8"):
+        load_candidates_file(bad)
