@@ -290,7 +290,7 @@ def test_model_findings_on_text_a_rule_already_flagged_are_merged_away():
         severity="error",
         category="crossref",
         message="报告称“基本支出150.25万元”，但表中为152.25",
-        evidence=[Evidence(quote="基本支出150.25万元", loc=Location(block=6, start=8, end=22))],
+        evidence=[Evidence(quote="基本支出150.25万元", loc=Location(block=6, start=8, end=20))],
     )
     merged = merge_findings([rule], llm)
     assert [f.rule for f in merged] == ["XREF003", "LLM002"]
