@@ -108,7 +108,10 @@ def test_dry_run_shows_exactly_what_a_real_run_sends_and_sends_nothing(tmp_path)
     planned = sorted(json.dumps(r.messages, ensure_ascii=False, sort_keys=True) for r in dry.dry_run_messages)
     assert planned == received
     assert dry.findings == [] and dry.token_counts.requests_sent == 0
-    assert dry.token_counts.planned_input_tokens == sum(count_messages(r.messages) for r in dry.dry_run_messages)
+    assert dry.token_counts.planned_input_tokens == sum(
+        count_messages(r.messages) + r.format_tokens for r in dry.dry_run_messages
+    )
+    assert all(r.format_tokens > 100 for r in dry.dry_run_messages)
     text = render_dry_run(dry, "sample.txt")
     assert "约 " in text and "tokens" in text and "李春梅" not in text and "［姓名］" in text
 

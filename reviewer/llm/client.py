@@ -102,7 +102,8 @@ def output_schema(model: type[BaseModel]) -> dict[str, Any]:
 def schema_instruction(model: type[BaseModel]) -> str:
     """The text appended to the system message when the schema travels inside the prompt."""
     schema = json.dumps(output_schema(model), ensure_ascii=False)
-    return f"\n\n输出必须是一个 JSON 对象，并符合下面的 JSON Schema：\n{schema}"
+    # Some servers (DeepSeek) refuse json_object mode unless the prompt says "json" in lower case.
+    return f"\n\n请以 json 格式输出一个 JSON 对象，并符合下面的 JSON Schema：\n{schema}"
 
 
 def to_langchain(messages: list[dict[str, str]]) -> list[BaseMessage]:

@@ -19,7 +19,7 @@ from reviewer.config import LLMConfig
 from reviewer.document import Document, Paragraph
 from reviewer.finding import Finding, Rejected
 from reviewer.llm.cache import ResponseCache
-from reviewer.llm.client import Answer, LLMClient, LLMError
+from reviewer.llm.client import Answer, LLMClient, LLMError, schema_instruction
 from reviewer.llm.privacy import Masker
 from reviewer.llm.schemas import QUANTITY_KEYS, ClaimList, SuspicionList
 from reviewer.llm.tokens import count_messages, count_tokens, chunk_paragraphs
@@ -54,7 +54,8 @@ class PlannedRequest(BaseModel):
     prompt_version: int
     chunk: str
     messages: list[dict[str, str]]
-    tokens: int
+    tokens: int  # of the messages
+    format_tokens: int  # of the output schema, sent alongside as response_format, tool or prompt text
 
 
 class TokenCounts(BaseModel):
@@ -63,7 +64,7 @@ class TokenCounts(BaseModel):
     document_tokens: int = 0  # masked document text selected for the model
     chunks: int = 0
     planned_requests: int = 0
-    planned_input_tokens: int = 0  # all planned requests, as the dry run shows them
+    planned_input_tokens: int = 0  # all planned requests: messages plus output schema
     requests_sent: int = 0  # including re-asks
     cache_hits: int = 0
     input_tokens: int = 0  # of the requests actually sent (server-reported when available)
@@ -189,6 +190,7 @@ def plan(document: Document, report: Report, budget: int) -> tuple[list[PlannedR
                     chunk=chunk.title,
                     messages=messages,
                     tokens=count_messages(messages),
+                    format_tokens=count_tokens(schema_instruction(prompt.schema_model)),
                 )
             )
     document_tokens = sum(count_tokens(c.text) for c in chunks)
@@ -213,7 +215,7 @@ def run_llm_stage(document: Document, report: Report, config: LLMConfig, dry_run
         document_tokens=document_tokens,
         chunks=chunks,
         planned_requests=len(requests),
-        planned_input_tokens=sum(r.tokens for r in requests),
+        planned_input_tokens=sum(r.tokens + r.format_tokens for r in requests),
     )
     if dry_run:
         return LLMStageResult(token_counts=counts, dry_run_messages=requests, notes=["大模型预演：只列出将要发送的内容，未发送任何请求"])
@@ -277,13 +279,14 @@ def render_dry_run(result: LLMStageResult, path: str = "") -> str:
     lines.append(f"# 大模型预演{('：' + path) if path else ''}")
     lines.append(
         f"# {counts.planned_requests} 个请求，{counts.chunks} 段文字（正文约 {counts.document_tokens} tokens），"
-        f"输入合计约 {counts.planned_input_tokens} tokens（o200k_base 估算；另加输出格式说明）"
+        f"输入合计约 {counts.planned_input_tokens} tokens（o200k_base 估算，含输出格式约 "
+        f"{sum(r.format_tokens for r in result.dry_run_messages)} tokens）"
     )
     for number, request in enumerate(result.dry_run_messages, 1):
         lines.append("")
         lines.append(
             f"===== 请求 {number}/{len(result.dry_run_messages)}：{request.prompt_id} v{request.prompt_version}"
-            f"｜{request.chunk}｜约 {request.tokens} tokens ====="
+            f"｜{request.chunk}｜约 {request.tokens} tokens（另加输出格式 {request.format_tokens}）====="
         )
         for message in request.messages:
             lines.append(f"--- {message['role']} ---")
