@@ -171,7 +171,7 @@ class TextIndex:
             match = pattern.search(unit.norm)
             if match and match.end() > match.start():
                 return Grounding(unit.span(match.start(), match.end()), unit.text)
-        return Grounding(None, problem="引文在原文中找不到")
+        return Grounding(None, problem=f"引文「{quote.strip()}」在原文中找不到")
 
     def locate_fuzzy(self, quote: str, needle: str) -> Grounding:
         """Best fuzzy match; rejected when its numbers differ from the quote's."""
@@ -183,7 +183,7 @@ class TextIndex:
             if found and (best is None or found.score > best[0]):
                 best = (found.score, unit, found.dest_start, found.dest_end)
         if best is None:
-            return Grounding(None, problem="引文在原文中找不到")
+            return Grounding(None, problem=f"引文「{quote.strip()}」在原文中找不到")
         _, unit, start, end = best
         # Widen to whole numbers so that a match cut inside "471.28" is not read as "71.2".
         while start > 0 and (unit.norm[start - 1].isdigit() or unit.norm[start - 1] == "."):
@@ -193,7 +193,7 @@ class TextIndex:
         if digits_of(unit.norm[start:end]) != digits_of(needle):
             return Grounding(
                 None,
-                problem=f"引文中的数字（{'、'.join(digits_of(needle)) or '无'}）与原文"
+                problem=f"引文「{quote.strip()}」中的数字（{'、'.join(digits_of(needle)) or '无'}）与原文"
                 f"（{'、'.join(digits_of(unit.norm[start:end])) or '无'}）不一致",
             )
         return Grounding(unit.span(start, end), unit.text, exact=False)
@@ -425,10 +425,7 @@ class Verifier:
             return Verdict(kind="claim", candidate=candidate, outcome="consistent", loc=found.loc)
         values = {n.value for n, _ in facts}
         shown = facts[:3]
-        message = (
-            f"文字称「{claim.quote.strip()}」，{key}为{claim.value}{claim.unit or ''}；"
-            f"表格中为{'；'.join(describe(n, f) for n, f in shown)}"
-        )
+        message = f"文字称「{claim.quote.strip()}」，与表格不一致：{'；'.join(describe(n, f) for n, f in shown)}"
         finding = self.make_finding(
             "LLM001",
             message,
@@ -457,7 +454,7 @@ class Verifier:
         if not positives:
             return Verdict(kind="claim", candidate=candidate, outcome="consistent", loc=found.loc)
         shown = positives[:3]
-        message = f"文字称「{claim.quote.strip()}」，但表格中{name}为{'；'.join(describe(n, f) for n, f in shown)}"
+        message = f"文字称「{claim.quote.strip()}」，但表格中有{name}：{'；'.join(describe(n, f) for n, f in shown)}"
         finding = self.make_finding(
             "LLM002",
             message,
@@ -579,7 +576,7 @@ def cn_digits(text: str) -> str:
 def describe(number: Number, fact: Fact) -> str:
     """A fact for a message: where it is and its value."""
     where = fact.loc.label or fact.part or fact.label
-    return f"{where} {fact.quantity.raw.strip() or fmt(number.value)}"
+    return f"{where}为 {fact.quantity.raw.strip() or fmt(number.value)}"
 
 
 OP_SYMBOLS = {"sum": " + ", "difference": " − ", "ratio": " ÷ ", "equal": " = "}

@@ -67,7 +67,7 @@ def test_fuzzy_quote_with_other_digits_is_not_grounded():
 
 def test_invented_quote_is_not_grounded():
     found = TextIndex(sample_document()).locate("本单位全年共举办培训班12期")
-    assert found.loc is None and found.problem == "引文在原文中找不到"
+    assert found.loc is None and found.problem == "引文「本单位全年共举办培训班12期」在原文中找不到"
 
 
 def test_quote_copied_from_masked_text_is_located():
@@ -246,7 +246,7 @@ def test_verify_candidates_from_json():
     findings, rejected = verify_candidates(document, sample_report(document), json.dumps(candidates, ensure_ascii=False))
     assert [f.rule for f in findings] == ["LLM001"]
     assert len(rejected) == 2
-    assert rejected[0].reason == "引文在原文中找不到"
+    assert rejected[0].reason == "引文「本单位全年共举办培训班12期」在原文中找不到"
     assert "999.99" in rejected[1].reason
     assert rejected[0].candidate["type"] == "claim" and rejected[1].candidate["type"] == "suspicion"
 
