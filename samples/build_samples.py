@@ -244,6 +244,8 @@ def text_to_xlsx(text_path: str | Path, out_path: str | Path) -> Path:
                     continue
                 value, fmt = _excel_value(slot.text)
                 cell = sheet.cell(row=top + r, column=slot.grid + 1, value=value if slot.text else None)
+                if isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"  # "=56人" is a typed value, not a formula
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
                 if fmt:
                     cell.number_format = fmt

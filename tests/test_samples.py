@@ -198,3 +198,22 @@ def test_rebuilt_xlsx_has_merged_ranges_and_reads_like_the_text(tmp_path, text_e
     assert department["G5"].value == pytest.approx(0.9917) and department["G5"].number_format == "0.00%"
     if _ingester("xlsx"):
         assert essentials(extract(load(out))) == text_essentials
+
+
+def test_rebuilt_xlsx_keeps_values_that_look_like_formulas(tmp_path):
+    source = tmp_path / "form.txt"
+    source.write_text(
+        "2024年度项目支出绩效自评表\n"
+        "绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\n"
+        "\t产出指标\t时效指标\t完成时间\t=2024年\t2024年\n"
+        "\t\t数量指标\t培训人数\t=56人\t56人\n",
+        encoding="utf-8",
+    )
+    out = text_to_xlsx(source, tmp_path / "form.xlsx")
+    import openpyxl
+
+    cell = openpyxl.load_workbook(out).worksheets[0]["E3"]
+    assert (cell.value, cell.data_type) == ("=2024年", "s")
+    if _ingester("xlsx"):
+        indicators = extract(load(out)).projects[0].indicators.indicators
+        assert [i.target.raw for i in indicators] == ["=2024年", "=56人"]
