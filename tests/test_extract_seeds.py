@@ -296,11 +296,6 @@ SEED_004 = {
         ("三、", "部分指标情况说明", 1),
         ("四、", "存在的问题和建议", 1),
     ],
-    "sections_known_bug": (
-        "extract/narrative.heading: 「（十）统筹推进全县政府职能转变和数字政府建设」 (a duty item the export broke "
-        "before 「工」「作，统筹…」) is taken for a level-2 heading, and 「（二）、人员情况、 县政务服务…」 "
-        "(heading and body on one line, separated by 「、 」) is not"
-    ),
 }
 
 SEEDS_EXPECTED = [SEED_000, SEED_002, SEED_004]
@@ -399,8 +394,6 @@ def test_level1_section_titles(seed):
     assert [(s.number, s.title, s.level) for s in report.sections if s.level == 1] == want
 
 
-def test_section_titles(seed, request):
+def test_section_titles(seed):
     expected, report = seed
-    if reason := expected.get("sections_known_bug"):
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
     assert [(s.number, s.title, s.level) for s in report.sections] == expected["sections"]

@@ -245,6 +245,25 @@ def test_xref003_narrative_staff_quota():
     assert f.severity == "error" and f.expected == "25名" and f.actual == "14名"
 
 
+def test_xref003_severity_follows_the_measure():
+    # 项目支出 2024: 预算数 40, 决算数 45 in the basic data.
+    said = {"二、一般公共预算支出情况": "2024年本部门项目支出预算数38.00万元。"}
+    (f,) = findings_of(clean(narrative=full_narrative(said)), "XREF003")
+    assert f.severity == "error" and f.expected == "40万元"  # same measure (预算) compared first
+    said = {"二、一般公共预算支出情况": "2024年本部门项目支出43.00万元。"}
+    (f,) = findings_of(clean(narrative=full_narrative(said)), "XREF003")
+    assert f.severity == "error" and f.expected == "45万元"
+    said = {"二、一般公共预算支出情况": "2024年本部门基本支出预算数50.00万元。"}
+    (f,) = findings_of(clean(narrative=full_narrative(said)), "XREF003")
+    assert f.severity == "warning"  # the form states 基本支出 only as one unqualified amount
+
+
+def test_xref003_control_rate():
+    said = {"一、部门基本情况": "本局人员控制率95%。"}
+    (f,) = findings_of(clean(narrative=full_narrative(said)), "XREF003")
+    assert f.expected == "56%" and f.actual == "95%"
+
+
 def test_xref004_change_rate():
     body = "本年财政拨款支出376.36万元，比上年减少19.15万元，下降6.00%。"
     (f,) = findings_of(clean(narrative=full_narrative({"二、一般公共预算支出情况": body})), "XREF004")

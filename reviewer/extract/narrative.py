@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from reviewer.document import Paragraph
 from reviewer.extract.vocabulary import KEY_PATTERN, key_of_synonym
@@ -28,7 +29,7 @@ STANDARD_SECTIONS = (
 )
 
 _NUMBER = re.compile(r"(-?\d[\d,]*(?:\.\d+)?)\s*(万\s*元|亿\s*元|元|%|％|名|人|个|项|次|件)?")
-# "行政编制数4名" is not the 编制数 total.
+# "行政编制数4名" is not the 编制数 total (nor 在职人数 of one kind of staff the total).
 _QUALIFIED = ("行政", "事业", "工勤", "参公", "机关", "下属", "人员")
 _CLAUSE_END = re.compile(r"[。；;！!？?\n]")
 _DENIAL = re.compile(r"(无|没有|未安排|未发生)\s*$")
@@ -41,22 +42,43 @@ _SIG_FIELDS = {
 }
 
 
-def heading(text: str) -> tuple[int, str, str, str] | None:
-    """(level, number, title, rest) when a paragraph is a section heading."""
+class Heading(NamedTuple):
+    """A recognised section heading."""
+
+    level: int
+    number: str  # "一、" or "（二）", empty for an unnumbered standard title
+    ordinal: int  # 2 for "（二）", 0 when unnumbered
+    title: str
+    rest: str  # body text written on the heading's line
+
+
+def ordinal(numeral: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十一 → 21."""
+    digits = {c: i for i, c in enumerate(CN_NUM, start=1)}
+    if "十" not in numeral:
+        return digits.get(numeral, 0)
+    tens, _, ones = numeral.partition("十")
+    return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
+
+
+def heading(text: str) -> Heading | None:
+    """The heading a paragraph is, if it is one."""
     t = text.strip()
     if m := _H1.match(t):
         title, rest, _ = _split_title(m.group(2))
         if len(title) <= 40:
-            return 1, f"{m.group(1)}、", title, rest
+            return Heading(1, f"{m.group(1)}、", ordinal(m.group(1)), title, rest)
     if m := _H2.match(t):
         title, rest, separator = _split_title(m.group(2))
         # "（一）基本支出情况：…" is a heading with its body; "（二）预算管理推行难。…" is a paragraph.
-        if (not rest and len(title) <= 20 and not title.endswith("。")) or (separator in ":：" and rest and len(title) <= 20):
-            return 2, f"（{m.group(1)}）", title, rest
+        short = not rest and len(title) <= 20 and not title.endswith("。")
+        with_body = rest and ((separator in ":：" and len(title) <= 20) or (separator == " " and len(title) <= 12))
+        if short or with_body:
+            return Heading(2, f"（{m.group(1)}）", ordinal(m.group(1)), title.rstrip("、"), rest)
     squashed = re.sub(r"\s+", "", t)
     for std in STANDARD_SECTIONS:
         if squashed.startswith(std) and len(squashed) <= len(std) + 2:
-            return 1, "", std, ""
+            return Heading(1, "", 0, std, "")
     return None
 
 
@@ -73,10 +95,15 @@ def read_sections(paragraphs: list[Paragraph], part_label: str) -> list[Section]
     sections: list[Section] = []
     current: Section | None = None
     top: Section | None = None
+    last_sub = 0  # ordinal of the last level-2 heading under ``top``
     for p in paragraphs:
         h = heading(p.text)
-        if h and (h[0] == 1 or top is not None):
-            level, number, title, rest = h
+        if h and h.level == 2 and (top is None or not last_sub < h.ordinal <= last_sub + 2):
+            # Out of sequence: a numbered list item inside the text, not a sub-heading.
+            h = None
+        if h:
+            level, number, title, rest = h.level, h.number, h.title, h.rest
+            last_sub = 0 if level == 1 else h.ordinal
             name = f"{number}{title}"
             prefix = f"{part_label}「{top.number}{top.title}」" if level == 2 and top else part_label
             current = Section(number=number, title=title, level=level, loc=p.loc.with_label(f"{prefix}「{name}」"))
@@ -128,7 +155,7 @@ def _facts_in(span: TextSpan, year: int | None) -> list[Fact]:
         clause_end = clause_end_m.start() if clause_end_m else len(text)
         sentence_year = _year_in(text[clause_start:clause_end]) or year
         before = text[clause_start : m.start()]
-        if before.endswith(_QUALIFIED):
+        if key in ("编制数", "在职人数") and before.endswith(_QUALIFIED):
             continue
         if _DENIAL.search(before[-4:] if len(before) > 4 else before):
             quote_start = clause_start

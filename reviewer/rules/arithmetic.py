@@ -229,8 +229,9 @@ def execution_rate(report: Report, ctx: Context):
             slack = tol(rate)
             if r < lo - slack or r > hi + slack:
                 places = max(rate.quantity.decimals, 2)
+                money_places = places_of(budget, actual)
                 yield ctx.finding(
-                    f"{evaluation.display}「{row.label}」执行率填报{fmt(r)}%，按全年执行数{fmt(a)}÷全年预算数{fmt(b)}"
+                    f"{evaluation.display}「{row.label}」执行率填报{fmt(r)}%，按全年执行数{fmt(a, money_places)}÷全年预算数{fmt(b, money_places)}"
                     f"计算应为{fmt(computed, places)}%",
                     [ev(rate), ev(budget), ev(actual)],
                     expected=f"{fmt(computed, places)}%",

@@ -17,7 +17,7 @@ DEPARTMENT_KEYS = {
     "一般公共预算", "政府性基金", "国有资本经营预算", "社会保险基金", "非税收入", "基本支出", "项目支出",
     "人员经费", "公用经费", "三公经费", "公务接待", "出国经费", "公务用车购置和维护经费", "编制数", "在职人数",
 }
-NARRATIVE_KEYS = DEPARTMENT_KEYS | {"年度资金总额", "执行率", "总分"}
+NARRATIVE_KEYS = DEPARTMENT_KEYS | {"年度资金总额", "执行率", "总分", "控制率"}
 MEASURE_CLASS = {"决算": "actual", "执行": "actual", "实有": "actual", "预算": "budget", "年初预算": "initial"}
 
 
@@ -60,7 +60,7 @@ def _unit(f: Fact) -> str:
 
 
 def _show(f: Fact) -> str:
-    return f"{fmt(f.value)}{_unit(f)}"
+    return f"{fmt(f.value, f.quantity.decimals or None)}{_unit(f)}"
 
 
 @rule("XREF001", "error", "crossref", "同一数据在不同表格中不一致")
@@ -123,6 +123,8 @@ def narrative_against_table(report: Report, ctx: Context):
     A narrative figure that matches a different column of the same line
     (年初预算 instead of 执行数) is reported as a warning about the 口径.
 
+    A budget figure the tables only show as an executed amount is a warning.
+
     Example: 基础数据表 编制数 25, 报告 "编制数合计14名" → error.
     """
     for claim in report.facts:
@@ -137,12 +139,14 @@ def narrative_against_table(report: Report, ctx: Context):
         # The same figure in another column (年初预算 instead of 执行数) means mixed 口径, not a typo.
         initial = [f for f in report.facts if f.source == "table" and f.measure == "年初预算" and "部门整体" in f.part]
         other_column = next((t for t in tables + initial if _same(claim, t)), None)
-        best = min(compatible, key=lambda t: (_class(t) != "actual", abs(t.value - claim.value)))
+        # Prefer the table figure of the same measure (预算 with 预算), then the executed one.
+        best = min(compatible, key=lambda t: (_class(t) != _class(claim), _class(t) != "actual", abs(t.value - claim.value)))
         severity = "error"
         note = ""
         if other_column is not None:
             severity, note = "warning", f"（与{other_column.loc.label}一致，疑为口径混用）"
-        elif "any" in (_class(claim), _class(best)) and _class(claim) != _class(best) and claim.key not in ("编制数", "在职人数"):
+        elif _class(claim) in ("budget", "initial") and _class(best) != _class(claim):
+            # A budget figure the tables do not state separately cannot be confirmed or refuted.
             severity = "warning"
         yield ctx.finding(
             f"报告称“{claim.quote}”，但{best.loc.label}{claim.key}为{_show(best)}{note}",
