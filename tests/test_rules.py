@@ -330,3 +330,9 @@ def test_low_execution_threshold(threshold, expected):
     text = clean(form=form, narrative=full_narrative({"七、存在的问题及原因分析": "无"}))
     _, findings = review_text(text, Settings(low_execution_rate=threshold))
     assert len([f for f in findings if f.rule == "TEXT004"]) == expected
+
+
+def test_settings_enabled_covers_any_code_family():
+    settings = Settings(select=["SUM", "LLM"], ignore=["LLM003"])
+    assert settings.enabled("SUM001") and settings.enabled("LLM001")
+    assert not settings.enabled("LLM003") and not settings.enabled("XREF001")

@@ -42,6 +42,12 @@ class Settings:
     ignore: list[str] = field(default_factory=list)  # codes or prefixes to skip
     severity: dict[str, str] = field(default_factory=dict)  # code -> severity override
 
+    def enabled(self, code: str) -> bool:
+        """Whether a rule code (or an LLM finding code) is selected and not ignored."""
+        if self.select and not any(code.startswith(s) for s in self.select):
+            return False
+        return not any(code.startswith(s) for s in self.ignore)
+
 
 REGISTRY: dict[str, Rule] = {}
 
@@ -88,18 +94,12 @@ class Context:
         )
 
 
-def _selected(code: str, settings: Settings) -> bool:
-    if settings.select and not any(code.startswith(s) for s in settings.select):
-        return False
-    return not any(code.startswith(s) for s in settings.ignore)
-
-
 def run_rules(report: Report, settings: Settings | None = None) -> list[Finding]:
     """Run every selected rule on a report; identical findings are reported once."""
     settings = settings or Settings()
     findings: dict[str, Finding] = {}
     for code in sorted(REGISTRY):
-        if not _selected(code, settings):
+        if not settings.enabled(code):
             continue
         r = REGISTRY[code]
         for f in r.check(report, Context(r, settings)):
