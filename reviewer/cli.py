@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from reviewer import __version__
 from reviewer.errors import ConfigError, InputError
@@ -45,7 +46,7 @@ class FailOn(str, Enum):
 
 def fail(message: str) -> None:
     """Print one error line and exit 2."""
-    stderr.print(f"[red]错误：[/red]{message}", markup=True)
+    stderr.print(f"[red]错误：[/red]{escape(message)}", markup=True)
     raise typer.Exit(2)
 
 
@@ -68,21 +69,30 @@ def review(
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="输出格式"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="输出文件（多个输入且格式为 html/docx 时为目录）"),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="出现该级别及以上问题时退出码为1"),
+    config: Optional[Path] = typer.Option(None, "--config", help="配置文件（默认：输入文件旁或上级目录中的 reviewer.toml）"),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线文件（默认：配置文件旁的 reviewer-baseline.json）"),
 ) -> None:
     """审阅一份或多份报告，列出问题清单。"""
-    options = ReviewOptions()
+    from reviewer.baseline import suppress
+    from reviewer.batch import load_setup
+
+    try:
+        settings, dismissed = load_setup(paths, config, baseline)
+    except ConfigError as exc:
+        fail(str(exc))
+    options = ReviewOptions(settings=settings)
     results = []
     failed = False
     for path in paths:
         try:
             review_, document = review_path(path, options)
         except InputError as exc:
-            stderr.print(f"[red]错误：[/red]{exc}", markup=True)
+            stderr.print(f"[red]错误：[/red]{escape(str(exc))}", markup=True)
             failed = True
             continue
         except ConfigError as exc:
             fail(str(exc))
-        results.append((review_, document, path))
+        results.append((suppress(review_, dismissed), document, path))
     if results:
         _write(results, fmt, output, single=len(paths) == 1)
     if failed:
@@ -151,6 +161,61 @@ def _emit(text: str, output: Optional[Path]) -> None:
         output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+
+
+@app.command()
+def batch(
+    inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="报告文件、目录（含子目录）、通配符或 .zip 压缩包"),
+    out: Path = typer.Option(..., "--out", "-o", help="结果目录（每份报告的审阅结果、summary.json、summary.xlsx 和缓存）"),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="并行进程数（默认：CPU 核数，最多 8）"),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="任一报告出现该级别及以上问题时退出码为1"),
+    formats: str = typer.Option("", "--formats", help="每份报告的输出格式，逗号分隔：json,html,docx,markdown,text（默认 json,html，.docx 报告另加 docx）"),
+    config: Optional[Path] = typer.Option(None, "--config", help="配置文件（默认：输入旁或上级目录中的 reviewer.toml）"),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线文件（默认：配置文件旁的 reviewer-baseline.json）"),
+) -> None:
+    """批量审阅（发布前把关）：并行审阅、跨报告比对、汇总表；再次运行只审阅有改动的文件。"""
+    from reviewer.batch import Bar, BatchOptions, default_jobs, load_setup, parse_formats, report_lines, run_batch
+
+    try:
+        settings, dismissed = load_setup(inputs, config, baseline)
+        chosen = parse_formats(formats)
+    except (ConfigError, ValueError) as exc:
+        fail(str(exc))
+    options = BatchOptions(settings=settings, formats=chosen, jobs=jobs or default_jobs(), baseline=dismissed)
+    try:
+        with Bar(stderr) as bar:
+            result = run_batch(inputs, out, options, bar)
+    except KeyboardInterrupt:
+        stderr.print("已中断。已完成的审阅结果保存在缓存中，重新运行同一命令会从中断处继续。", markup=False)
+        raise typer.Exit(130) from None
+    for line in report_lines(result):
+        stderr.print(line, markup=False)
+    raise typer.Exit(result.exit_code(fail_on.value))
+
+
+@app.command("baseline")
+def baseline_command(
+    inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="报告文件、目录、通配符或 .zip 压缩包"),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线文件（默认：配置文件旁的 reviewer-baseline.json）"),
+    note: str = typer.Option("存量问题，建立基线时确认", "--note", help="写入每条记录的说明"),
+    config: Optional[Path] = typer.Option(None, "--config", help="配置文件（默认：输入旁或上级目录中的 reviewer.toml）"),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="并行进程数（默认：CPU 核数，最多 8）"),
+) -> None:
+    """把当前全部问题记入基线文件：之后的 review 和 batch 不再报告这些问题（内容或位置改变时重新报告）。"""
+    from reviewer.batch import Bar, BatchOptions, default_jobs, load_setup, record_baseline, report_lines, run_batch
+
+    try:
+        settings, dismissed = load_setup(inputs, config, baseline)
+    except ConfigError as exc:
+        fail(str(exc))
+    with Bar(stderr) as bar:
+        result = run_batch(inputs, None, BatchOptions(settings=settings, jobs=jobs or default_jobs()), bar)
+    added = record_baseline(result, dismissed, note)
+    dismissed.save()
+    for line in report_lines(result):
+        stderr.print(line, markup=False)
+    stderr.print(f"已将 {added} 个问题写入基线文件 {dismissed.path}（共 {len(dismissed.entries)} 条）", markup=False)
+    raise typer.Exit(2 if result.failed else 0)
 
 
 class ExtractFormat(str, Enum):

@@ -4,19 +4,25 @@ Each table of reviewer.toml is its own section: this module reads ``[llm]``;
 other tables are kept untouched in ``Config.sections`` for the modules that
 own them (``config.section("rules")``). Environment variables override the
 file, so a CI job or a shell can point the tool elsewhere without editing it.
+``rules_settings`` turns the ``[rules]`` table into the rules' Settings.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from reviewer.errors import ConfigError
+
+if TYPE_CHECKING:
+    from reviewer.rules import Settings
 
 CONFIG_FILE = "reviewer.toml"
 
@@ -126,3 +132,66 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
         if not isinstance(table, dict):
             raise ConfigError(f"{origin}: 顶层键 {name} 必须是一个表（[{name}]）")
     return Config(path=file, llm=llm_settings(llm_table, env, origin), sections=others)
+
+
+class RulesConfig(BaseModel):
+    """The ``[rules]`` table: which rules run, their severities and thresholds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    select: list[str] = Field(default_factory=list)  # codes or family prefixes to run (empty: all)
+    ignore: list[str] = Field(default_factory=list)  # codes or family prefixes to skip
+    severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
+    low_execution_rate: Decimal | None = Field(default=None, ge=0, le=100)  # 执行率 (%) below this needs a reason
+    far_above_ratio: Decimal | None = Field(default=None, gt=1)  # actual/target at or above this needs a reason
+    tolerance: Decimal | None = Field(default=None, ge=0)  # extra slack (万元) on top of rounding intervals
+    negative_scoring: Literal["ratio", "deviation", "zero"] | None = None  # score of a missed ≤ indicator
+
+
+def find_config(inputs: Iterable[str | Path]) -> Path | None:
+    """The reviewer.toml next to the inputs: in an input's folder or the nearest parent that has one."""
+    for item in inputs:
+        if str(item) == "-":
+            continue
+        start = Path(item).absolute()
+        folder = start if start.is_dir() else start.parent
+        for candidate in (folder, *folder.parents):
+            if (candidate / CONFIG_FILE).is_file():
+                return candidate / CONFIG_FILE
+    return None
+
+
+def _known_code(name: str, codes: Iterable[str]) -> bool:
+    """True when ``name`` is a rule code or the prefix of one (a family such as SCORE)."""
+    return any(code.startswith(name) for code in codes)
+
+
+def rules_settings(config: Config) -> "Settings":
+    """The rules' Settings from the ``[rules]`` table; ConfigError names a bad key or unknown code."""
+    from reviewer.crosscheck import BATCH_RULES
+    from reviewer.rules import REGISTRY, Settings
+
+    origin = str(config.path) if config.path else "配置"
+    try:
+        table = RulesConfig.model_validate(config.section("rules"))
+    except ValidationError as exc:
+        problems = "；".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"{origin}: [rules] 配置无效（{problems}）") from exc
+    codes = [*REGISTRY, *BATCH_RULES]
+    for key in ("select", "ignore"):
+        values = [v.strip().upper() for v in getattr(table, key)]
+        unknown = [v for v in values if not _known_code(v, codes)]
+        if unknown:
+            raise ConfigError(f"{origin}: [rules] {key} 中的规则代码或类别不存在：{'、'.join(unknown)}")
+        setattr(table, key, values)
+    severity = {code.strip().upper(): level for code, level in table.severity.items()}
+    unknown = [code for code in severity if code not in codes]
+    if unknown:
+        raise ConfigError(f"{origin}: [rules.severity] 中的规则代码不存在：{'、'.join(unknown)}")
+    values = table.model_dump(exclude_none=True, exclude={"select", "ignore", "severity"})
+    supported = {f.name for f in dataclasses.fields(Settings)}
+    # A threshold the installed rules do not read yet must not be silently ignored.
+    unsupported = sorted(set(values) - supported)
+    if unsupported:
+        raise ConfigError(f"{origin}: [rules] {'、'.join(unsupported)} 需要更新的规则模块支持，当前版本尚不能使用")
+    return Settings(select=table.select, ignore=table.ignore, severity=severity, **values)

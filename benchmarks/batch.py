@@ -1,0 +1,92 @@
+"""Batch benchmark: first run vs re-run (the cache), reports per second with 1 and 2 jobs, time per report.
+
+Usage: python benchmarks/batch.py [--copies N] [--seeds DIR]
+
+The corpus is the seeds (when present) and the sample reports, each repeated
+``--copies`` times so that pool start-up does not dominate. No LLM is used.
+Times are measured in-process around ``run_batch``; the command-line figures
+add the interpreter start-up (about half a second) to both runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from reviewer.batch import BatchOptions, run_batch  # noqa: E402
+from reviewer.pipeline import review_path  # noqa: E402
+
+REPORT_SUFFIXES = {".txt", ".md", ".docx", ".xlsx", ".pdf"}
+
+
+def corpus(seeds: Path) -> list[Path]:
+    """The seed files and the sample reports (not the expected-output files)."""
+    files = sorted(seeds.iterdir()) if seeds.is_dir() else []
+    files += sorted(p for p in (ROOT / "samples").iterdir() if p.suffix in REPORT_SUFFIXES and ".expected" not in p.name)
+    return files
+
+
+def timed(func) -> float:
+    """Seconds one call takes."""
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
+
+
+def cli_seconds(folder: Path, out: Path) -> float:
+    """Wall-clock seconds of ``python -m reviewer batch folder --out out``."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "reviewer", "batch", str(folder), "--out", str(out), "--fail-on", "never"],
+                   cwd=ROOT, capture_output=True, check=False)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    """Run the measurements and print them."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=10, help="how many times to repeat each report")
+    parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
+    args = parser.parse_args()
+    files = corpus(args.seeds)
+    with tempfile.TemporaryDirectory(prefix="reviewer-bench-") as tmp:
+        work = Path(tmp)
+        folder = work / "in"
+        for copy in range(args.copies):
+            for f in files:
+                target = folder / f"c{copy:03d}" / f.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(f, target)
+        count = len(files) * args.copies
+        print(f"语料：{len(files)} 份报告 × {args.copies} 份拷贝 = {count} 份（{', '.join(f.name for f in files)}）")
+
+        first = timed(lambda: run_batch([str(folder)], work / "out", BatchOptions(jobs=2)))
+        rerun = timed(lambda: run_batch([str(folder)], work / "out", BatchOptions(jobs=2)))
+        print(f"首次运行 {first:.2f} 秒，再次运行 {rerun:.3f} 秒，加速 {first / rerun:.0f} 倍（目标 ≥10 倍；--jobs 2，含输出文件）")
+        cli_first = cli_seconds(folder, work / "out-cli")
+        cli_rerun = cli_seconds(folder, work / "out-cli")
+        print(f"命令行（含解释器启动）：首次 {cli_first:.2f} 秒，再次 {cli_rerun:.2f} 秒，加速 {cli_first / cli_rerun:.1f} 倍")
+
+        for jobs in (1, 2):
+            seconds = timed(lambda: run_batch([str(folder)], work / f"jobs{jobs}", BatchOptions(jobs=jobs)))
+            print(f"--jobs {jobs}：{count} 份 {seconds:.2f} 秒，{count / seconds:.1f} 份/秒（审阅并生成 json+html 等输出，无缓存）")
+            seconds = timed(lambda: run_batch([str(folder)], None, BatchOptions(jobs=jobs)))
+            print(f"--jobs {jobs}：{count} 份 {seconds:.2f} 秒，{count / seconds:.1f} 份/秒（只审阅，不写输出）")
+
+    print("单份审阅耗时（进程内，读入+识别+规则，取 5 次中位数）：")
+    for f in files:
+        review_path(f)  # warm-up: imports and caches
+        times = [timed(lambda: review_path(f)) for _ in range(5)]
+        print(f"  {f.name:<36}{statistics.median(times) * 1000:8.1f} 毫秒")
+
+
+if __name__ == "__main__":
+    main()

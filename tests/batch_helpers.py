@@ -1,0 +1,60 @@
+"""Small report texts for the batch tests (written for the tests, in the cell-per-line text layout)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Long enough (≥ 40 characters) to be compared across reports by BATCH001.
+SHARED = "本单位围绕年度重点工作任务，统筹推进预算绩效管理，完善内部控制制度，健全资金使用审批流程，确保各项资金专款专用、规范高效。"
+
+
+def report_text(
+    unit: str,
+    year: int,
+    last: tuple[str, str, str, str] = ("30", "10", "20", "5"),
+    budget: tuple[str, str, str, str] = ("40", "20", "20", "6"),
+    actual: tuple[str, str, str, str] = ("45", "25", "20", "6"),
+    paragraphs: tuple[str, ...] = (),
+) -> str:
+    """A report with a 基础数据表 (项目支出 with two items, 公用经费), the unit's name and narrative paragraphs.
+
+    Column values are (项目支出, 培训项目, 宣传项目, 公用经费) for last year's 决算,
+    this year's 预算 and this year's 决算.
+    """
+    rows = [
+        ["经费控制情况（万元）", f"{year - 1} 年决算数", f"{year} 年预算数", f"{year} 年决算数"],
+        ["项目支出：", last[0], budget[0], actual[0]],
+        ["1、培训项目", last[1], budget[1], actual[1]],
+        ["2、宣传项目", last[2], budget[2], actual[2]],
+        ["公用经费", last[3], budget[3], actual[3]],
+    ]
+    table = "".join("".join(f"\t{c}\n" for c in row) + "\n" for row in rows)
+    body = "\n\n".join(paragraphs or (f"{unit}{year}年度主要职责是做好本行业的日常管理和服务工作，全年共办理各类事项若干件，群众满意度较上年有所提高，工作任务全面完成。",))
+    return (
+        f"附件一\n\n{year}年度部门整体支出绩效评价基础数据表\n{table}\n"
+        f"附件二\n\n{year}年度部门整体支出绩效自评表\n\t预算部门、单位名称\n\t{unit}\n\n\n"
+        f"附件四\n\n{unit}{year}年度部门整体支出绩效自评报告\n\n一、部门基本情况\n\n{body}\n"
+    )
+
+
+def write(path: Path, text: str) -> Path:
+    """Write a UTF-8 text file, creating folders."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run ``python -m reviewer`` with the working tree importable."""
+    return subprocess.run(
+        [sys.executable, "-m", "reviewer", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(cwd)},
+    )
