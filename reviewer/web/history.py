@@ -1,0 +1,257 @@
+"""Stored reviews and what reviewers decided about their findings; versions compared by fingerprint.
+
+A dismissal is kept twice on purpose: in the database (who, note, when, for
+this review) and in the baseline file shared with ``reviewer batch``, so that
+the same finding stays dismissed in later versions and in batch runs.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from reviewer.baseline import Baseline, fingerprint, scope_of
+from reviewer.document import Document
+from reviewer.finding import DocumentInfo, Finding, Review
+from reviewer.web.store import Disposition, ReviewRecord, utcnow
+from reviewer.web.uploads import PASTED_NAME, Upload, UploadStore
+
+STATUS_LABELS = {"confirmed": "已确认", "dismissed": "已忽略", "": "待处理"}
+CHANGE_LABELS = {"new": "新增", "remaining": "仍存在", "": ""}
+NOTE_LIMIT = 2000
+WHO_LIMIT = 100
+
+
+@dataclass
+class FindingView:
+    """One finding as the result page shows it, with the reviewer's decision."""
+
+    key: str  # element id of the finding in the html renderer's markup
+    finding: Finding
+    fingerprint: str
+    status: str = ""  # "" | confirmed | dismissed
+    note: str = ""
+    who: str = ""
+    inherited: bool = False  # dismissed through the baseline, not on this review
+    change: str = ""  # "" | new | remaining, against the previous version
+
+    @property
+    def status_label(self) -> str:
+        """The decision in Chinese."""
+        label = STATUS_LABELS[self.status]
+        return f"{label}（沿用基线）" if self.inherited else label
+
+    @property
+    def change_label(self) -> str:
+        """The change against the previous version in Chinese."""
+        return CHANGE_LABELS[self.change]
+
+
+@dataclass
+class Comparison:
+    """A review against the version it corrects: what was fixed, what remains, what is new."""
+
+    parent: ReviewRecord
+    fixed: list[Finding]
+    remaining: list[Finding]
+    new: list[Finding]
+
+
+def title_for(upload: Upload, info: DocumentInfo) -> str:
+    """The name the history shows: the file name, or for unnamed pasted text its unit and year."""
+    if upload.pasted and upload.name == PASTED_NAME and info.unit:
+        return f"{info.unit}{f'{info.year}年度' if info.year else ''}（粘贴的文本）"
+    return upload.name
+
+
+def scope_for(upload: Upload, info: DocumentInfo) -> str:
+    """The baseline scope of a new report: its file name, as the command line uses; pasted text: unit and year."""
+    if not upload.pasted:
+        return scope_of(info)
+    if info.unit:
+        return f"{info.unit}{info.year or ''}"
+    return f"{upload.name}-{info.sha256[:12]}"
+
+
+def compare(old: list[Finding], new: list[Finding], scope: str) -> tuple[list[Finding], list[Finding], list[Finding]]:
+    """Fixed (only in ``old``), remaining (in both) and new (only in ``new``), matched by fingerprint."""
+    left = Counter(fingerprint(f, scope) for f in old)
+    remaining, added = [], []
+    for finding in new:
+        fp = fingerprint(finding, scope)
+        if left[fp] > 0:
+            left[fp] -= 1
+            remaining.append(finding)
+        else:
+            added.append(finding)
+    fixed = []
+    for finding in old:
+        fp = fingerprint(finding, scope)
+        if left[fp] > 0:
+            left[fp] -= 1
+            fixed.append(finding)
+    return fixed, remaining, added
+
+
+def decision_counts(views: list[FindingView]) -> dict[str, int]:
+    """How many findings are confirmed, dismissed and still open."""
+    out = {"confirmed": 0, "dismissed": 0, "open": 0}
+    for view in views:
+        out[view.status or "open"] += 1
+    return out
+
+
+class History:
+    """Reviews, dispositions and the shared baseline."""
+
+    def __init__(self, sessions: sessionmaker, uploads: UploadStore, baseline_path: Path):
+        """Work on the database behind ``sessions``; dismissals also go to ``baseline_path``."""
+        self.sessions = sessions
+        self.uploads = uploads
+        self.baseline_path = baseline_path
+        self._baseline_lock = threading.Lock()  # load-modify-save of one file
+
+    def add(
+        self,
+        upload: Upload,
+        review: Review,
+        document: Document,
+        *,
+        parent: ReviewRecord | None = None,
+        batch_id: int | None = None,
+        llm: bool = False,
+    ) -> ReviewRecord:
+        """Store a finished review (and the upload, for the retention period)."""
+        counts = review.summary
+        record = ReviewRecord(
+            name=title_for(upload, review.document),
+            unit=review.document.unit,
+            year=review.document.year,
+            template=review.document.template,
+            format=document.format,
+            sha256=document.sha256,
+            scope=parent.scope if parent else scope_for(upload, review.document),
+            errors=counts["error"],
+            warnings=counts["warning"],
+            infos=counts["info"],
+            llm=llm,
+            parent_id=parent.id if parent else None,
+            batch_id=batch_id,
+            upload=self.uploads.save(upload.data),
+            review_json=review.model_dump_json(),
+            document_json=document.model_dump_json(),
+        )
+        with self.sessions.begin() as session:
+            session.add(record)
+        return record
+
+    def get(self, key: str) -> ReviewRecord | None:
+        """The review with public key ``key``."""
+        with self.sessions() as session:
+            return session.scalars(select(ReviewRecord).where(ReviewRecord.key == key)).first()
+
+    def by_id(self, session: Session, review_id: int | None) -> ReviewRecord | None:
+        """The review with row id ``review_id``."""
+        return session.get(ReviewRecord, review_id) if review_id is not None else None
+
+    def listing(self, query: str = "", limit: int = 50, offset: int = 0) -> tuple[list[ReviewRecord], int]:
+        """Newest reviews first, optionally those whose name or unit contains ``query``; and the total."""
+        where = []
+        if query:
+            pattern = f"%{query}%"
+            where.append(or_(ReviewRecord.name.like(pattern), ReviewRecord.unit.like(pattern)))
+        with self.sessions() as session:
+            total = session.scalar(select(func.count()).select_from(ReviewRecord).where(*where)) or 0
+            rows = session.scalars(
+                select(ReviewRecord).where(*where).order_by(ReviewRecord.created_at.desc(), ReviewRecord.id.desc())
+                .limit(limit).offset(offset)
+            ).all()
+        return list(rows), total
+
+    def version(self, record: ReviewRecord) -> int:
+        """1 for a first review, n for the n-th corrected version."""
+        number = 1
+        with self.sessions() as session:
+            current = record
+            while current.parent_id is not None:  # parents are always older: the chain ends
+                current = self.by_id(session, current.parent_id)
+                number += 1
+        return number
+
+    def parent(self, record: ReviewRecord) -> ReviewRecord | None:
+        """The version this review corrects."""
+        with self.sessions() as session:
+            return self.by_id(session, record.parent_id)
+
+    def source_bytes(self, record: ReviewRecord) -> bytes | None:
+        """The uploaded file, while it is still kept."""
+        return self.uploads.read(record.upload)
+
+    def comparison(self, record: ReviewRecord, review: Review) -> Comparison | None:
+        """This review against its previous version, when it is a re-review."""
+        parent = self.parent(record)
+        if parent is None:
+            return None
+        fixed, remaining, new = compare(parent.review().findings, review.findings, record.scope)
+        return Comparison(parent, fixed, remaining, new)
+
+    def views(self, record: ReviewRecord, review: Review, comparison: Comparison | None = None) -> list[FindingView]:
+        """The findings in display order (the html renderer's), each with its decision."""
+        with self.sessions() as session:
+            stored = {
+                d.finding_id: d
+                for d in session.scalars(select(Disposition).where(Disposition.review_id == record.id))
+            }
+        baseline = self._baseline()
+        remaining = {id(f) for f in comparison.remaining} if comparison else set()
+        out = []
+        for n, finding in enumerate(review.sorted_findings()):
+            view = FindingView(key=f"rv-f{n + 1}", finding=finding, fingerprint=fingerprint(finding, record.scope))
+            own = stored.get(finding.id)
+            if own is not None:
+                view.status, view.note, view.who = own.status, own.note, own.who
+            elif baseline.is_dismissed(finding, record.scope):
+                view.status, view.inherited = "dismissed", True
+            if comparison is not None:
+                view.change = "remaining" if id(finding) in remaining else "new"
+            out.append(view)
+        return out
+
+    def dispose(self, record: ReviewRecord, finding: Finding, action: str, note: str, who: str) -> None:
+        """Record ``confirm``, ``dismiss`` or ``reset`` for one finding; a dismissal also goes to the baseline."""
+        note, who = note.strip()[:NOTE_LIMIT], who.strip()[:WHO_LIMIT]
+        fp = fingerprint(finding, record.scope)
+        with self.sessions.begin() as session:
+            session.execute(
+                delete(Disposition).where(Disposition.review_id == record.id, Disposition.finding_id == finding.id)
+            )
+            if action in ("confirm", "dismiss"):
+                session.add(
+                    Disposition(
+                        review_id=record.id,
+                        finding_id=finding.id,
+                        fingerprint=fp,
+                        status="confirmed" if action == "confirm" else "dismissed",
+                        note=note,
+                        who=who,
+                        updated_at=utcnow(),
+                    )
+                )
+        with self._baseline_lock:
+            baseline = Baseline.load(self.baseline_path)
+            if action == "dismiss":
+                baseline.dismiss(finding, record.scope, note, who=who)
+                baseline.save()
+            elif baseline.is_dismissed(finding, record.scope):
+                # Confirmed or undone: the finding must be reported again, in batch runs too.
+                Baseline(self.baseline_path, [e for e in baseline.entries if e["fingerprint"] != fp]).save()
+
+    def _baseline(self) -> Baseline:
+        """The baseline as it is on disk now (``reviewer batch`` may have changed it)."""
+        with self._baseline_lock:
+            return Baseline.load(self.baseline_path)

@@ -1,0 +1,172 @@
+"""Running reviews for the web app: one upload now, or a batch through reviewer.batch in a background thread."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import sessionmaker
+
+from reviewer.batch import BatchOptions, default_jobs, report_lines, review_sources
+from reviewer.config import LLMConfig
+from reviewer.document import Document
+from reviewer.extract import extract
+from reviewer.finding import Review
+from reviewer.ingest import load_bytes
+from reviewer.inputs import Source
+from reviewer.pipeline import ReviewOptions, review_document
+from reviewer.rules import Settings
+from reviewer.summary import render_summary_xlsx
+from reviewer.web.history import History
+from reviewer.web.store import BatchItem, BatchRecord, ReviewRecord, utcnow
+from reviewer.web.uploads import Upload
+
+log = logging.getLogger("reviewer.web")
+INTERRUPTED = "服务重启时该文件尚未审阅，请重新上传"
+INTERNAL = "批量审阅中断（内部错误），请重新上传；日志中有详细原因"
+
+
+def review_upload(upload: Upload, settings: Settings, llm: LLMConfig | None = None) -> tuple[Review, Document]:
+    """Ingest and review one upload; with ``llm`` the LLM stage reads the narrative too. Raises InputError."""
+    document = load_bytes(upload.data, upload.name, upload.suffix)
+    review, _ = review_document(document, ReviewOptions(settings=settings, llm=llm))
+    return review, document
+
+
+def llm_preview(upload: Upload, llm: LLMConfig):
+    """What the LLM stage would send for one upload (nothing is sent). Raises InputError."""
+    from reviewer.llm.stage import run_llm_stage
+
+    document = load_bytes(upload.data, upload.name, upload.suffix)
+    return run_llm_stage(document, extract(document), llm, dry_run=True)
+
+
+@dataclass
+class BatchRow:
+    """One file of a batch as its page lists it."""
+
+    item: BatchItem
+    record: ReviewRecord | None
+
+
+class _Progress:
+    """reviewer.batch's Progress, written to the batch's row so that the page can show it."""
+
+    def __init__(self, sessions: sessionmaker, batch_id: int):
+        """Count into the row of ``batch_id``."""
+        self.sessions = sessions
+        self.batch_id = batch_id
+
+    def phase(self, description: str, total: int) -> None:
+        """Only one phase runs without an output folder: nothing to record."""
+
+    def advance(self, current: str, findings: int = 0) -> None:
+        """One more file done."""
+        with self.sessions.begin() as session:
+            session.execute(
+                update(BatchRecord).where(BatchRecord.id == self.batch_id).values(done=BatchRecord.done + 1)
+            )
+
+
+class BatchRunner:
+    """Runs batches one at a time in a background thread, through reviewer.batch (worker processes, cross-checks)."""
+
+    def __init__(self, sessions: sessionmaker, history: History, settings: Settings, work_dir: Path):
+        """Write progress through ``sessions``, results into ``history``; files are staged under ``work_dir``."""
+        self.sessions = sessions
+        self.history = history
+        self.settings = settings
+        self.work_dir = work_dir
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reviewer-batch")
+
+    def start(self, uploads: list[Upload], refused: list[tuple[str, str]]) -> BatchRecord:
+        """Create the batch (refused files listed with their reason) and queue it."""
+        with self.sessions.begin() as session:
+            batch = BatchRecord(total=len(refused) + len(uploads), done=0)
+            session.add(batch)
+            session.flush()
+            names = [name for name, _ in refused] + [u.name for u in uploads]
+            items = [BatchItem(batch_id=batch.id, ordinal=n, name=name) for n, name in enumerate(names)]
+            session.add_all(items)
+            session.flush()
+            item_ids = [item.id for item in items]
+        self.pool.submit(self._guarded, batch.id, item_ids, uploads, refused)
+        return batch
+
+    def _guarded(self, batch_id: int, item_ids: list[int], uploads: list[Upload], refused: list[tuple[str, str]]) -> None:
+        """Run a batch; if the run itself fails, close the batch with a reason instead of leaving it open."""
+        try:
+            self._run(batch_id, item_ids, uploads, refused)
+        except Exception:  # the thread has no caller: the log and the page are the only places to report it
+            log.exception("batch %s failed", batch_id)
+            self._close(batch_id, INTERNAL)
+
+    def _run(self, batch_id: int, item_ids: list[int], uploads: list[Upload], refused: list[tuple[str, str]]) -> None:
+        """Stage the files under generated names, review them with reviewer.batch, store every outcome."""
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="batch-", dir=self.work_dir) as tmp:
+            sources = [Source(display=name, problem=reason) for name, reason in refused]
+            for n, upload in enumerate(uploads):
+                staged = Path(tmp) / f"{n:05d}{upload.suffix}"
+                staged.write_bytes(upload.data)
+                sources.append(Source(display=upload.name, file=staged, suffix=upload.suffix))
+            options = BatchOptions(settings=self.settings, jobs=default_jobs())
+            result = review_sources(sources, options, None, _Progress(self.sessions, batch_id))
+        uploaded: list[Upload | None] = [None] * len(refused) + list(uploads)
+        documents = []
+        for item_id, outcome, upload in zip(item_ids, result.outcomes, uploaded):
+            review_id, error = None, outcome.reason or None
+            if outcome.review is not None and upload is not None:
+                document = Document.model_validate_json(outcome.document_json)
+                documents.append((outcome.review, document))
+                review_id = self.history.add(upload, outcome.review, document, batch_id=batch_id).id
+            with self.sessions.begin() as session:
+                session.execute(update(BatchItem).where(BatchItem.id == item_id).values(review_id=review_id, error=error))
+        with self.sessions.begin() as session:
+            session.execute(
+                update(BatchRecord)
+                .where(BatchRecord.id == batch_id)
+                .values(
+                    finished_at=utcnow(),
+                    done=BatchRecord.total,
+                    summary="\n".join(report_lines(result)),
+                    summary_xlsx=render_summary_xlsx(result, documents),
+                )
+            )
+
+    def _close(self, batch_id: int, reason: str) -> None:
+        """Finish a batch that cannot go on: its unreviewed files get ``reason``."""
+        with self.sessions.begin() as session:
+            session.execute(
+                update(BatchItem)
+                .where(BatchItem.batch_id == batch_id, BatchItem.review_id.is_(None), BatchItem.error.is_(None))
+                .values(error=reason)
+            )
+            session.execute(
+                update(BatchRecord).where(BatchRecord.id == batch_id).values(done=BatchRecord.total, finished_at=utcnow())
+            )
+
+    def get(self, key: str) -> tuple[BatchRecord, list[BatchRow]] | None:
+        """A batch and its files with their reviews."""
+        with self.sessions() as session:
+            batch = session.scalars(select(BatchRecord).where(BatchRecord.key == key)).first()
+            if batch is None:
+                return None
+            items = session.scalars(select(BatchItem).where(BatchItem.batch_id == batch.id).order_by(BatchItem.ordinal)).all()
+            rows = [BatchRow(item, session.get(ReviewRecord, item.review_id) if item.review_id else None) for item in items]
+        return batch, rows
+
+    def recover(self) -> None:
+        """Close batches a previous server process left unfinished (their files were only in its memory)."""
+        with self.sessions() as session:
+            open_ids = session.scalars(select(BatchRecord.id).where(BatchRecord.finished_at.is_(None))).all()
+        for batch_id in open_ids:
+            self._close(batch_id, INTERRUPTED)
+
+    def shutdown(self) -> None:
+        """Stop taking work and wait for the running batch."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
