@@ -255,6 +255,20 @@ def rules(
     sys.stdout.write(render_rules_markdown() if markdown else render_rules_text())
 
 
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址（默认仅本机；内网共用时设为本机内网 IP 或 0.0.0.0）"),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="端口"),
+) -> None:
+    """启动网页版：粘贴或上传报告，查看标注结果，逐条处置，保存历史，批量审阅。"""
+    from reviewer.web.app import serve as run_server
+
+    try:
+        run_server(host, port)
+    except ConfigError as exc:
+        fail(str(exc))
+
+
 def version_callback(value: bool) -> None:
     """Print the version and exit."""
     if value:
