@@ -22,7 +22,7 @@ from reviewer.errors import InputError
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 # What zipfile, zlib, lxml and the readers raise on a damaged or truncated package.
 BROKEN_PACKAGE = (
-    zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, OSError, EOFError, etree.LxmlError,
+    zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, AttributeError, OSError, EOFError, etree.LxmlError,
 )
 OLE2_PROBLEM = "文件已加密，或是另存为新扩展名的旧版 .doc/.xls 文件：请解除密码或另存为 {suffix}"
 
