@@ -38,12 +38,17 @@ CREATE TABLE IF NOT EXISTS outputs (
 """
 
 
+# Sources that cannot change a review or an output file: the web front end and the command line.
+_NOT_IN_KEY = ("web", "cli.py", "__main__.py")
+
+
 @lru_cache(maxsize=1)
 def build_key() -> str:
-    """The reviewer version plus a digest of its Python sources and prompts."""
+    """The reviewer version plus a digest of the sources and prompts that shape reviews and outputs."""
     root = Path(reviewer.__file__).parent
     digest = hashlib.sha256(reviewer.__version__.encode())
-    for path in sorted([*root.rglob("*.py"), *(root.parent / "prompts").glob("*.md")]):
+    sources = [p for p in root.rglob("*.py") if p.relative_to(root).parts[0] not in _NOT_IN_KEY]
+    for path in sorted([*sources, *(root.parent / "prompts").glob("*.md")]):
         digest.update(str(path.relative_to(root.parent)).encode())
         digest.update(path.read_bytes())
     return f"{reviewer.__version__}+{digest.hexdigest()[:16]}"
