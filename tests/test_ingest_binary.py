@@ -275,6 +275,40 @@ def test_pdf_row_cut_by_page_break_is_rejoined():
     assert (long_row[0].loc.page, pdf.tables[0].rows[40][0].loc.page) == (1, 2)
 
 
+def test_pdf_row_cut_at_a_line_break_of_its_merged_label_is_rejoined():
+    import pdfplumber
+
+    with pdfplumber.open(FIXTURES / "cut_label.pdf") as raw:
+        # The fixture must really be cut there: the label's second line opens page 2.
+        assert raw.pages[1].extract_text().startswith("(50 分)")
+    docx = load_bytes(fixtures.build_cut_label_docx(), "cut.docx", ".docx")
+    pdf = read_fixture("cut_label.pdf")
+    assert len(pdf.tables) == 1
+    assert grid(pdf.tables[0]) == grid(docx.tables[0])
+    table = pdf.tables[0]
+    cut = next(r for r, row in enumerate(table.rows) if row[0].text == fixtures.CUT_LABEL)
+    assert table.rows[cut][1].text == fixtures.CUT_NAME
+    assert table.rows[cut][0].rowspan == 3 and [table.rows[cut + i][0].continued for i in (1, 2)] == [True, True]
+    assert table.texts(cut + 1)[1:] == ["培训人次", "≥800人次", "836人次", "10", "10"]
+    assert (table.rows[cut][0].loc.page, table.rows[cut + 1][0].loc.page) == (1, 2)
+    assert_locations(pdf)
+
+
+def test_pdf_one_line_paragraphs_are_told_apart_by_the_gap_between_paragraphs():
+    # Most gaps are gaps between paragraphs; the full lines end their paragraphs all the same.
+    pdf = read_fixture("spaced.pdf")
+    assert [p.text for p in pdf.paragraphs] == fixtures.SPACED_TEXTS
+    docx = load_bytes(fixtures.build_spaced_docx(), "spaced.docx", ".docx")
+    assert [p.text for p in pdf.paragraphs] == [p.text for p in docx.paragraphs]
+
+
+def test_pdf_full_line_before_a_numbered_heading_ends_its_paragraph():
+    # No indent and no spacing: a finished clause before 十、 or 2、 ends the paragraph,
+    # a full line inside a sentence goes on even before "一、二季度".
+    pdf = read_fixture("numbered.pdf")
+    assert [p.text for p in pdf.paragraphs] == fixtures.NUMBERED_TEXTS
+
+
 def test_pdf_narrative_paragraphs_match_docx_without_running_header_or_page_numbers():
     docx = load_bytes(fixtures.build_narrative_docx(), "narrative.docx", ".docx")
     pdf = read_fixture("narrative.pdf")

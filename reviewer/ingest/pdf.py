@@ -10,10 +10,14 @@ lines, so this module rebuilds them from geometry:
 - a line break is a wrap, and is joined, when the next line's first word
   would not have fitted on the line: this re-joins "816.2 / 3" in a narrow
   cell and wrapped Chinese sentences (without a space), and keeps real breaks;
+- a paragraph also ends at a first-line indent, at a gap wider than the line
+  spacing inside paragraphs, and where a line that finishes a clause (。；：)
+  is followed by a numbered heading or item (十、 （一） 2、), full or not;
 - a table that goes on at the top of the next page with the same columns is
   one table: a repeated header row is dropped, a row split by the page break
-  is rejoined, a vertical merge cut by it is continued; a paragraph split by a
-  page break is one paragraph; page numbers and running headers are left out.
+  is rejoined (also where a cell was cut at one of its own line breaks), a
+  vertical merge cut by it is continued; a paragraph split by a page break is
+  one paragraph; page numbers and running headers are left out.
 """
 
 from __future__ import annotations
@@ -37,6 +41,17 @@ _PAGE_NUMBER = re.compile(r"^[-—–·\s]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*\d+|
 _LATIN = re.compile(r"[A-Za-z0-9.,%‰+\-]")
 # Punctuation a line may not start with: line breaking keeps it with the character before.
 _NO_LINE_START = set("，。、；：？！）》」』】〕”’％,.;:?!)]}%…")
+# Punctuation a line may not end with: line breaking keeps it with the character after.
+_NO_LINE_END = set("（《「『【〔“‘([{")
+# Quotation marks: UAX #14 (rule LB19, followed by LibreOffice) breaks on neither side of them.
+_QUOTES = set("“”‘’\"'")
+# A paragraph that ends a sentence or clause (closing quotes or brackets may follow the mark).
+_CLAUSE_END = re.compile(r"[。！？；：!?;:][”’」』）)]*$")
+# Numbering that opens a heading or list item: 一、 （一） (1) 1、 1. 第一条.
+_NUMBERED = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d)"
+    r"|第[一二三四五六七八九十百零〇\d]+[章节条部分])"
+)
 
 
 def read_pdf(data: bytes, name: str, digest: str) -> Document:
@@ -230,13 +245,20 @@ def _lines(chars: list[dict], page: int) -> list[_Line]:
 
 
 def _first_word_width(chars: list[dict]) -> float:
-    """Width of the leading unbreakable piece: a CJK character or a Latin/digit run, with trailing punctuation."""
-    latin = bool(_LATIN.match(chars[0]["text"]))
+    """Width of the leading unbreakable piece: a CJK character or a Latin/digit run, with the punctuation it holds."""
     end = chars[0]
     for char in chars[1:]:
         if char["x0"] - end["x1"] > 0.25 * char["size"]:
             break
-        if not (char["text"] in _NO_LINE_START or (latin and _LATIN.match(char["text"]))):
+        before, after = end["text"], char["text"]
+        held = (
+            after in _NO_LINE_START
+            or before in _NO_LINE_END
+            or before in _QUOTES
+            or after in _QUOTES
+            or (_LATIN.match(before) and _LATIN.match(after))
+        )
+        if not held:
             break
         end = char
     return end["x1"] - chars[0]["x0"]
@@ -295,7 +317,7 @@ class _Assembler:
     def __init__(self, pages: list[_Page]) -> None:
         lines = [i for p in pages for i in p.items if isinstance(i, _Line)]
         self.right = max((ln.x1 for ln in lines), default=0.0)
-        self.spacing = _usual_spacing(pages)
+        self.spacing = _usual_spacing(pages, self.right)
         self.blocks: list[Paragraph | Table] = []
         self.pending: list[_Line] = []  # lines of the paragraph being built
         self.source: dict[int, _GridCell] = {}  # id(Cell) -> the detected cell it came from
@@ -334,9 +356,12 @@ class _Assembler:
         """Whether ``following`` starts a new paragraph rather than continuing ``line``."""
         if abs(line.size - following.size) >= 0.5:
             return True
-        if following.x0 - line.x0 > 1.5 * following.size:  # a first-line indent, or centred text
+        if _indented(line, following):
             return True
         if line.page == following.page and (following.top - line.bottom) / line.size > self.spacing + 0.5:
+            return True
+        # A full line can end a paragraph too: then a numbered heading or item follows a finished clause.
+        if _CLAUSE_END.search(line.text) and _NUMBERED.match(following.text):
             return True
         return not _wrapped(line, following, self.right)
 
@@ -380,8 +405,9 @@ class _Assembler:
         ):
             repeated += 1
         more = more[repeated:]
-        if self._split_row(table.rows[-1], more[0]):
-            self._join_rows(table, more.pop(0))
+        breaks = self._split_row(table.rows[-1], more[0])
+        if breaks is not None:
+            self._join_rows(table, more.pop(0), breaks)
         elif more:
             _continue_merges(table, more[0])
         for r, row in enumerate(more, start=len(table.rows)):
@@ -390,47 +416,71 @@ class _Assembler:
                 cell.loc = cell.loc.model_copy(update={"row": r})
             table.rows.append(row)
 
-    def _split_row(self, last: list[Cell], first: list[Cell]) -> bool:
-        """Whether ``first`` is the rest of ``last``, a row the page break cut in two.
+    def _split_row(self, last: list[Cell], first: list[Cell]) -> set[int] | None:
+        """If ``first`` is the rest of ``last``, a row the page break cut in two, the columns it cut at a line break.
 
-        Every cell with text must carry on a cell above whose last line was full
-        (a wrap), and the row must look cut: an emptied cell, or several wraps.
+        Every cell with text must carry on a filled cell above, and the row must
+        look cut. Either every carried cell wraps (its last line above was full)
+        and a cell was emptied or several wrap; or some cell wraps and more cells
+        were emptied than carried, so that a cell cut at one of its own line
+        breaks (a merged label "产出指标" / "(50 分)") still carries on.
+        Returns None when ``first`` is a row of its own.
         """
         if [(c.grid_col, c.colspan) for c in last] != [(c.grid_col, c.colspan) for c in first]:
-            return False
-        carried = 0
+            return None
+        wraps: set[int] = set()
+        breaks: set[int] = set()
         emptied = 0
-        for above, below in zip(last, first):
+        for column, (above, below) in enumerate(zip(last, first)):
             if not below.text:
                 emptied += bool(above.text)
                 continue
             top, rest = self.source.get(id(above)), self.source.get(id(below))
             if above.continued or top is None or rest is None or not top.lines or not rest.lines:
-                return False
-            if not _wrapped(top.lines[-1], rest.lines[0], top.limit):
-                return False
-            carried += 1
-        return carried > 0 and (emptied > 0 or carried > 1)
+                return None
+            (wraps if _wrapped(top.lines[-1], rest.lines[0], top.limit) else breaks).add(column)
+        carried = len(wraps) + len(breaks)
+        # Line breaks alone prove nothing: a row of its own also starts each cell on a new line.
+        cut = (not breaks and (emptied > 0 or carried > 1)) or emptied > carried
+        return breaks if wraps and cut else None
 
-    def _join_rows(self, table: Table, rest: list[Cell]) -> None:
-        """Put the texts of a row's second half into its first half."""
-        for above, below in zip(table.rows[-1], rest):
+    def _join_rows(self, table: Table, rest: list[Cell], breaks: set[int]) -> None:
+        """Put the texts of a row's second half into its first half (after a newline in the ``breaks`` columns)."""
+        for column, (above, below) in enumerate(zip(table.rows[-1], rest)):
             if below.text:
-                above.text = _glue(above.text, below.text)
+                above.text = above.text + "\n" + below.text if column in breaks else _glue(above.text, below.text)
             if below.rowspan > 1:  # a merge that goes on below the cut row
                 origin = above if not above.continued else _merge_origin(table, above.grid_col)
                 if origin is not None:
                     origin.rowspan += below.rowspan - 1
 
 
-def _usual_spacing(pages: list[_Page]) -> float:
-    """Most common gap between consecutive lines, relative to the font size (the line spacing)."""
-    gaps: Counter[float] = Counter()
+def _indented(line: _Line, following: _Line) -> bool:
+    """Whether ``following`` starts further right than ``line``: a first-line indent, or centred text."""
+    return following.x0 - line.x0 > 1.5 * following.size
+
+
+def _usual_spacing(pages: list[_Page], right: float) -> float:
+    """The gap between the lines of one paragraph, relative to the font size.
+
+    Measured below full lines (whose next line's first word would not have
+    fitted) that do not finish a clause, which go on in the next line: the gap
+    below any line would be the gap between paragraphs in a report of one-line
+    paragraphs. Without such lines, the smallest gap that occurs twice.
+    """
+    full: Counter[float] = Counter()
+    every: Counter[float] = Counter()
     for page in pages:
         for a, b in zip(page.items, page.items[1:]):
             if isinstance(a, _Line) and isinstance(b, _Line) and abs(a.size - b.size) < 0.5:
-                gaps[round((b.top - a.bottom) / a.size, 1)] += 1
-    return gaps.most_common(1)[0][0] if gaps else 0.3
+                gap = round((b.top - a.bottom) / a.size, 1)
+                every[gap] += 1
+                if _wrapped(a, b, right) and not _indented(a, b) and not _CLAUSE_END.search(a.text):
+                    full[gap] += 1
+    if full:
+        return full.most_common(1)[0][0]
+    repeated = [gap for gap, n in every.items() if n > 1]
+    return min(repeated or every, default=0.3)
 
 
 def _continues(previous: _PageTable, found: _PageTable) -> bool:
