@@ -141,14 +141,6 @@ def _ingester(name: str) -> bool:
     return importlib.util.find_spec(f"reviewer.ingest.{name}") is not None
 
 
-PDF_PAGE_BREAKS = (
-    "pdf ingester: (1) a table row cut by a page break is not rejoined when a merged cell of the row has a hard "
-    "line break at the cut (产出指标 / (50 分)), so 三级指标「人居环境整治村庄数」 becomes two rows; (2) in a "
-    "document of mostly one-line paragraphs _usual_spacing returns the paragraph gap, so a full last line is "
-    "glued to the next heading (「…门户网站公开。」+「十、其他需要说明的情况」)"
-)
-
-
 @pytest.mark.parametrize(
     "suffix",
     [
@@ -156,10 +148,7 @@ PDF_PAGE_BREAKS = (
         pytest.param(".xlsx", marks=pytest.mark.skipif(not _ingester("xlsx"), reason="reviewer.ingest.xlsx not written yet")),
         pytest.param(
             ".pdf",
-            marks=[
-                pytest.mark.skipif(not _ingester("pdf"), reason="reviewer.ingest.pdf not written yet"),
-                pytest.mark.xfail(strict=True, reason=PDF_PAGE_BREAKS),
-            ],
+            marks=[pytest.mark.skipif(not _ingester("pdf"), reason="reviewer.ingest.pdf not written yet")],
         ),
     ],
 )
