@@ -30,7 +30,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichBar, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from reviewer.baseline import Baseline, default_baseline_path, scope_of, suppress
-from reviewer.config import find_config, load_config, rules_settings
+from reviewer.config import LLMConfig, find_config, load_config, rules_settings
 from reviewer.crosscheck import Features, features_of, run_crosschecks
 from reviewer.document import Document
 from reviewer.errors import InputError
@@ -190,10 +190,19 @@ def parse_formats(text: str) -> tuple[str, ...] | None:
     return names or None
 
 
-def load_setup(inputs: list[str], config: Path | None, baseline: Path | None) -> tuple[Settings, Baseline]:
-    """Rule settings (``--config`` or the reviewer.toml next to the inputs) and the baseline (``--baseline`` or next to it)."""
+@dataclass
+class Setup:
+    """What a run is configured with: rule settings, the baseline and the LLM endpoint."""
+
+    settings: Settings
+    baseline: Baseline
+    llm: LLMConfig
+
+
+def load_setup(inputs: list[str], config: Path | None, baseline: Path | None) -> Setup:
+    """Settings from ``--config`` or the reviewer.toml next to the inputs; the baseline from ``--baseline`` or next to it."""
     loaded = load_config(config or find_config(inputs))
-    return rules_settings(loaded), Baseline.load(baseline or default_baseline_path(loaded.path))
+    return Setup(rules_settings(loaded), Baseline.load(baseline or default_baseline_path(loaded.path)), loaded.llm)
 
 
 def record_baseline(result: BatchResult, baseline: Baseline, note: str, who: str = "") -> int:

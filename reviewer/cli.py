@@ -71,16 +71,33 @@ def review(
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="出现该级别及以上问题时退出码为1"),
     config: Optional[Path] = typer.Option(None, "--config", help="配置文件（默认：输入文件旁或上级目录中的 reviewer.toml）"),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线文件（默认：配置文件旁的 reviewer-baseline.json）"),
+    llm: bool = typer.Option(False, "--llm", help="用大模型审阅报告文字（未配置大模型时报错）"),
+    no_llm: bool = typer.Option(False, "--no-llm", help="不用大模型，只做规则审阅"),
+    llm_dry_run: bool = typer.Option(False, "--llm-dry-run", help="只显示将发送给大模型的全部内容及 token 数，不发送、不审阅"),
 ) -> None:
     """审阅一份或多份报告，列出问题清单。"""
     from reviewer.baseline import suppress
     from reviewer.batch import load_setup
+    from reviewer.pipeline import llm_dry_run as dry_run
 
+    if llm and no_llm:
+        fail("--llm 与 --no-llm 不能同时使用")
     try:
-        settings, dismissed = load_setup(paths, config, baseline)
+        setup = load_setup(paths, config, baseline)
     except ConfigError as exc:
         fail(str(exc))
-    options = ReviewOptions(settings=settings)
+    settings, dismissed, llm_config = setup.settings, setup.baseline, setup.llm
+    if llm_dry_run:
+        for path in paths:
+            try:
+                sys.stdout.write(dry_run(path, llm_config))
+            except InputError as exc:
+                fail(str(exc))
+        raise typer.Exit(0)
+    if llm and not llm_config.configured:
+        fail("指定了 --llm，但未配置大模型：请设置 REVIEWER_LLM_BASE_URL 和 REVIEWER_LLM_MODEL，或在 reviewer.toml 的 [llm] 中填写 base_url 和 model（见 docs/llm.md）")
+    use_llm = llm_config.configured and not no_llm
+    options = ReviewOptions(settings=settings, llm=llm_config if use_llm else None)
     results = []
     failed = False
     for path in paths:
@@ -95,6 +112,8 @@ def review(
         results.append((suppress(review_, dismissed), document, path))
     if results:
         _write(results, fmt, output, single=len(paths) == 1)
+        if not llm_config.configured and not no_llm:
+            stderr.print("提示：未配置大模型，本次只做规则审阅（配置方法见 docs/llm.md）", markup=False)
     if failed:
         raise typer.Exit(2)
     raise typer.Exit(exit_code([r for r, _, _ in results], fail_on))
@@ -164,6 +183,25 @@ def _emit(text: str, output: Optional[Path]) -> None:
 
 
 @app.command()
+def verify(
+    path: str = typer.Argument(..., help="报告文件，- 表示标准输入"),
+    candidates: Path = typer.Option(..., "--candidates", help="候选问题 JSON 文件（格式见 docs/llm.md 与 docs/candidates.schema.json）"),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="输出格式"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="输出文件"),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="出现该级别及以上问题时退出码为1"),
+) -> None:
+    """核验其他模型或人员给出的候选问题：引文是否在原文中、数字是否有据、算式是否成立。"""
+    from reviewer.pipeline import verify_path
+
+    try:
+        review_, document = verify_path(path, candidates)
+    except InputError as exc:
+        fail(str(exc))
+    _write([(review_, document, path)], fmt, output, single=True)
+    raise typer.Exit(exit_code([review_], fail_on))
+
+
+@app.command()
 def batch(
     inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="报告文件、目录（含子目录）、通配符或 .zip 压缩包"),
     out: Path = typer.Option(..., "--out", "-o", help="结果目录（每份报告的审阅结果、summary.json、summary.xlsx 和缓存）"),
@@ -177,7 +215,8 @@ def batch(
     from reviewer.batch import Bar, BatchOptions, default_jobs, load_setup, parse_formats, report_lines, run_batch
 
     try:
-        settings, dismissed = load_setup(inputs, config, baseline)
+        setup = load_setup(inputs, config, baseline)
+        settings, dismissed = setup.settings, setup.baseline
         chosen = parse_formats(formats)
     except (ConfigError, ValueError) as exc:
         fail(str(exc))
@@ -205,7 +244,8 @@ def baseline_command(
     from reviewer.batch import Bar, BatchOptions, default_jobs, load_setup, record_baseline, report_lines, run_batch
 
     try:
-        settings, dismissed = load_setup(inputs, config, baseline)
+        setup = load_setup(inputs, config, baseline)
+        settings, dismissed = setup.settings, setup.baseline
     except ConfigError as exc:
         fail(str(exc))
     with Bar(stderr) as bar:

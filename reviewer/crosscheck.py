@@ -139,19 +139,12 @@ def batch_rule(code: str, severity: Severity, category: str, summary: str):
     return register
 
 
-def selected(code: str, settings: Settings) -> bool:
-    """Whether ``select`` / ``ignore`` let a rule run (codes or family prefixes)."""
-    if settings.select and not any(code.startswith(s) for s in settings.select):
-        return False
-    return not any(code.startswith(s) for s in settings.ignore)
-
-
 def run_crosschecks(features: list[Features], settings: Settings | None = None) -> list[list[Finding]]:
     """Run every selected batch rule; the findings of each report, in input order."""
     settings = settings or Settings()
     out: list[dict[str, Finding]] = [{} for _ in features]
     for code in sorted(BATCH_RULES):
-        if not selected(code, settings):
+        if not settings.enabled(code):
             continue
         r = BATCH_RULES[code]
         # Context only reads code, severity and category, which a BatchRule has too.

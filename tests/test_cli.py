@@ -1,6 +1,7 @@
 """The command line end to end: exit codes, formats, error lines."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,8 +11,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(*args, stdin=None):
-    """Run ``python -m reviewer`` in the project root."""
+def run(*args, stdin=None, env=None):
+    """Run ``python -m reviewer`` in the project root with no LLM configured."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("REVIEWER_", "OPENAI_"))}
     return subprocess.run(
         [sys.executable, "-m", "reviewer", *args],
         cwd=ROOT,
@@ -19,6 +21,7 @@ def run(*args, stdin=None):
         capture_output=True,
         text=True,
         timeout=120,
+        env={**clean, **(env or {})},
     )
 
 
@@ -81,11 +84,43 @@ def test_several_inputs_give_a_list_and_a_bad_file_does_not_lose_the_others(tmp_
     good.write_text(REPORT, encoding="utf-8")
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"not a pdf at all")
-    result = run("review", str(bad), str(good), "--format", "json")
+    result = run("review", str(bad), str(good), "--format", "json", "--no-llm")
     assert result.returncode == 2
     assert json.loads(result.stdout)[0]["summary"]["error"] == 1
     assert result.stderr.strip() == f"错误：{bad}: 不是有效的 PDF 文件"
     assert "Traceback" not in result.stderr
+
+
+def test_without_llm_configured_the_review_says_so_once(tmp_path):
+    files = []
+    for name in ("a.txt", "b.txt"):
+        f = tmp_path / name
+        f.write_text(REPORT, encoding="utf-8")
+        files.append(str(f))
+    result = run("review", *files, "--format", "json")
+    assert result.stderr.count("未配置大模型") == 1
+    assert "未配置大模型" not in run("review", *files, "--no-llm").stderr
+
+
+def test_llm_flag_without_configuration_fails_clearly(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text(REPORT, encoding="utf-8")
+    result = run("review", str(f), "--llm")
+    assert result.returncode == 2
+    assert "未配置大模型" in result.stderr and "REVIEWER_LLM_BASE_URL" in result.stderr
+    assert run("review", str(f), "--llm", "--no-llm").returncode == 2
+
+
+def test_llm_dry_run_masks_the_form_filler_and_counts_tokens():
+    sample = ROOT / "samples" / "hunan_department.txt"
+    signature = next(line for line in sample.read_text(encoding="utf-8").splitlines() if line.startswith("填表人"))
+    name = signature.split("填表人：")[1].split()[0]
+    phone = signature.split("联系电话：")[1].split()[0]
+    result = run("review", str(sample), "--llm-dry-run")
+    assert result.returncode == 0
+    assert "token" in result.stdout.lower()
+    assert name not in result.stdout and phone not in result.stdout
+    assert "［姓名］" in result.stdout and "［电话］" in result.stdout  # the signature line is sent, masked
 
 
 @pytest.mark.parametrize(
