@@ -9,7 +9,6 @@ file, so a CI job or a shell can point the tool elsewhere without editing it.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -189,9 +188,4 @@ def rules_settings(config: Config) -> "Settings":
     if unknown:
         raise ConfigError(f"{origin}: [rules.severity] 中的规则代码不存在：{'、'.join(unknown)}")
     values = table.model_dump(exclude_none=True, exclude={"select", "ignore", "severity"})
-    supported = {f.name for f in dataclasses.fields(Settings)}
-    # A threshold the installed rules do not read yet must not be silently ignored.
-    unsupported = sorted(set(values) - supported)
-    if unsupported:
-        raise ConfigError(f"{origin}: [rules] {'、'.join(unsupported)} 需要更新的规则模块支持，当前版本尚不能使用")
     return Settings(select=table.select, ignore=table.ignore, severity=severity, **values)

@@ -165,6 +165,35 @@ def test_score011_grade_vs_score():
     assert f.expected == "优" and f.actual == "良"
 
 
+@pytest.mark.parametrize(
+    "target, actual, score, formula, fires",
+    [
+        ("≥100次", "60次", "18", "ratio", True),  # 60% of 20 = 12
+        ("≥100次", "60次", "12", "ratio", False),
+        ("≥100次", "60次", "12.4", "ratio", False),  # within half a point
+        ("≤10天", "20天", "12", "ratio", True),  # 10/20 × 20 = 10
+        ("≤10天", "20天", "10", "ratio", False),
+        ("≤10天", "15天", "12", "deviation", True),  # (1 − 5/10) × 20 = 10
+        ("≤10天", "15天", "10", "deviation", False),
+        ("≤10天", "12天", "1", "zero", True),
+    ],
+)
+def test_score013_proportional_score(target, actual, score, formula, fires):
+    indicators = standard_indicators()
+    indicators[0] = ["", "产出指标(50 分)", "数量指标", "办结时限", target, actual, "20", score, "受天气影响延误"]
+    total = str(80 + float(score)).removesuffix(".0")
+    text = clean(form=department_form(indicators, total=("100", total), splits=SPLITS))
+    _, findings = review_text(text, Settings(negative_scoring=formula))
+    assert len([f for f in findings if f.rule == "SCORE013"]) == int(fires)
+
+
+def test_tolerance_widens_sums():
+    lines = [["项目支出：", "30", "40", "45.02"], ["1、培训项目", "10", "20", "25"], ["2、宣传项目", "20", "20", "20"]]
+    text = clean(basic=basic_data(lines))
+    assert "SUM001" in codes(review_text(text)[1])
+    assert "SUM001" not in codes(review_text(text, Settings(tolerance=Decimal("0.05")))[1])
+
+
 def test_score012_rate_above_hundred():
     funds = ("100", "100", "120", "10", "120%", "10")
     assert len(findings_of(clean(form=department_form(standard_indicators(), funds=funds, splits=None)), "SCORE012")) == 1

@@ -38,6 +38,8 @@ class Settings:
 
     low_execution_rate: Decimal = Decimal(90)  # 执行率 below this (%) needs an explanation
     far_above_ratio: Decimal = Decimal("1.3")  # actual ≥ 130% of target needs an explanation
+    tolerance: Decimal = Decimal(0)  # extra slack (万元) on top of rounding intervals in sums and comparisons
+    negative_scoring: str = "ratio"  # score of a missed ≤ indicator: ratio | deviation | zero
     select: list[str] = field(default_factory=list)  # codes or prefixes to run (empty: all)
     ignore: list[str] = field(default_factory=list)  # codes or prefixes to skip
     severity: dict[str, str] = field(default_factory=dict)  # code -> severity override

@@ -52,7 +52,7 @@ def enumerated_items(report: Report, ctx: Context):
             parts = [ln.values[col] for ln in items if col < len(ln.values)]
             if total.quantity.value is None or all(p.quantity.value is None for p in parts):
                 continue
-            if sum_disagrees(total, parts):
+            if sum_disagrees(total, parts, ctx.settings.tolerance):
                 column = data.columns[col].label.replace(" ", "") if col < len(data.columns) else ""
                 yield sum_mismatch(
                     ctx, f"{group.label}{column}", total, parts, "明细合计", "核对各明细项目与合计数，补列遗漏项目或更正合计数。"
@@ -82,7 +82,7 @@ def sub_items_within_parent(report: Report, ctx: Context):
             if t is None or not parts:
                 continue
             s = sum((value(p) for p in parts), Decimal(0))
-            slack = tol(total) + sum((tol(p) for p in parts), Decimal(0))
+            slack = tol(total) + sum((tol(p) for p in parts), Decimal(0)) + ctx.settings.tolerance
             if s - t > slack:
                 places = places_of(total, *parts)
                 column = data.columns[col].label.replace(" ", "") if col < len(data.columns) else ""
@@ -142,7 +142,7 @@ def _split_checks(report: Report, ctx: Context, side: str):
             # 人员经费 + 公用经费 = 基本支出, when the form states all three.
             basic = _split(funds, "基本支出", side)
             staff, public = _split(funds, "人员经费", side), _split(funds, "公用经费", side)
-            if basic and staff and public and sum_disagrees(basic, [staff, public]):
+            if basic and staff and public and sum_disagrees(basic, [staff, public], ctx.settings.tolerance):
                 places = places_of(basic, staff, public)
                 s = value(staff) + value(public)
                 yield ctx.finding(
@@ -155,7 +155,7 @@ def _split_checks(report: Report, ctx: Context, side: str):
             splits = [f for f in splits if f.key in ("基本支出", "项目支出")]
         if len(splits) < 2 or not totals:
             continue
-        if all(sum_disagrees(t, splits) for t in totals):
+        if all(sum_disagrees(t, splits, ctx.settings.tolerance) for t in totals):
             side_name = "按支出性质分" if side == "expense" else "按收入性质分"
             names = "+".join(f"{f.label}{fmt(value(f))}" for f in splits)
             yield sum_mismatch(
@@ -189,7 +189,7 @@ def funds_rows_total(report: Report, ctx: Context):
             parts = [r.cells[column] for r in sources if column in r.cells and r.cells[column].quantity.value is not None]
             if t is None or t.quantity.value is None or not parts:
                 continue
-            if sum_disagrees(t, parts):
+            if sum_disagrees(t, parts, ctx.settings.tolerance):
                 yield sum_mismatch(
                     ctx, f"{evaluation.display}「{t.label}」", t, parts, "各资金来源合计", "核对当年财政拨款、上年结转资金和其他资金的填报。"
                 )

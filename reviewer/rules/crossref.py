@@ -30,11 +30,11 @@ def _compatible(a: Fact, b: Fact) -> bool:
     return ca == cb or "any" in (ca, cb)
 
 
-def _same(a: Fact, b: Fact) -> bool:
+def _same(a: Fact, b: Fact, extra: Decimal = Decimal(0)) -> bool:
     va, vb = a.value, b.value
     if va is None or vb is None:
         return False
-    return abs(va - vb) <= tol(a) + tol(b)
+    return abs(va - vb) <= tol(a) + tol(b) + extra
 
 
 def _department_facts(report: Report, key: str, year: int | None) -> list[Fact]:
@@ -81,7 +81,7 @@ def tables_disagree(report: Report, ctx: Context):
             fa = [f for f in facts if f.part == pa]
             fb = [f for f in facts if f.part == pb]
             pairs = [(a, b) for a in fa for b in fb if _compatible(a, b)]
-            if not pairs or any(_same(a, b) for a, b in pairs):
+            if not pairs or any(_same(a, b, ctx.settings.tolerance) for a, b in pairs):
                 continue
             a, b = min(pairs, key=lambda p: (_class(p[0]) != "actual") + (_class(p[1]) != "actual"))
             yield ctx.finding(
@@ -131,7 +131,7 @@ def narrative_against_table(report: Report, ctx: Context):
         if claim.source != "narrative" or claim.polarity != "asserts" or claim.key not in NARRATIVE_KEYS or claim.value is None:
             continue
         tables = _department_facts(report, claim.key, claim.year)
-        if not tables or any(_same(claim, t) for t in tables if _compatible(claim, t)):
+        if not tables or any(_same(claim, t, ctx.settings.tolerance) for t in tables if _compatible(claim, t)):
             continue
         compatible = [t for t in tables if _compatible(claim, t)]
         if not compatible:
@@ -257,7 +257,7 @@ def project_against_basic_data(report: Report, ctx: Context):
             if not name or not other or (name != other and name not in other and other not in name):
                 continue
             fact = line.values[col]
-            if fact.value is not None and not _same(fact, actual):
+            if fact.value is not None and not _same(fact, actual, ctx.settings.tolerance):
                 yield ctx.finding(
                     f"项目「{project.name}」全年执行数{fmt(actual.value)}万元，基础数据表「{line.label}」"
                     f"{data.columns[col].label.replace(' ', '')}为{fmt(fact.value)}万元",

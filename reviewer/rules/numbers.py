@@ -34,25 +34,14 @@ def tol(q: Quantity | Fact) -> Decimal:
     return quantity.tolerance()
 
 
-def sum_disagrees(total: Quantity | Fact, parts: list[Quantity | Fact]) -> bool:
-    """True when the parts cannot add up to the total within rounding."""
+def sum_disagrees(total: Quantity | Fact, parts: list[Quantity | Fact], extra: Decimal = Decimal(0)) -> bool:
+    """True when the parts cannot add up to the total within rounding (plus ``extra`` slack)."""
     t = value(total)
     if t is None:
         return False
     s = sum((value(p) or Decimal(0) for p in parts), Decimal(0))
-    slack = tol(total) + sum((tol(p) for p in parts if value(p) is not None), Decimal(0))
+    slack = tol(total) + sum((tol(p) for p in parts if value(p) is not None), Decimal(0)) + extra
     return abs(t - s) > slack
-
-
-def exceeds(part_sum: Decimal, part_slack: Decimal, parent: Quantity | Fact) -> bool:
-    """True when a sum of "其中" items is above its parent beyond rounding."""
-    p = value(parent)
-    return p is not None and part_sum - p > part_slack + tol(parent)
-
-
-def equal_within(a: Decimal, b: Decimal, slack: Decimal) -> bool:
-    """True when |a-b| ≤ slack."""
-    return abs(a - b) <= slack
 
 
 def fmt(number: Decimal | None, places: int | None = None) -> str:
@@ -75,8 +64,3 @@ def places_of(*items: Quantity | Fact | None) -> int:
         q = item.quantity if isinstance(item, Fact) else item
         out = max(out, q.decimals)
     return out
-
-
-def money(number: Decimal | None, places: int = 2) -> str:
-    """A money figure in 万元 for messages."""
-    return f"{fmt(number, places)}万元"

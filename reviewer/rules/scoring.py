@@ -363,3 +363,50 @@ def execution_above_full(report: Report, ctx: Context):
                     actual=f"{fmt(rate.quantity.value)}%",
                     suggestion="核对全年预算数是否包含预算调整，执行数是否超预算支出。",
                 )
+
+
+def proportional_score(indicator: Indicator, formula: str) -> Decimal | None:
+    """The score a missed quantitative target earns: actual/target × 分值 (≥), or the configured formula (≤)."""
+    a, w = assess(indicator), _w(indicator)
+    if a is None or a.met or w is None or a.comparator == "=":
+        return None
+    if a.comparator in (">=", ">"):
+        return max(a.actual, Decimal(0)) / a.target * w if a.target > 0 else None
+    if formula == "zero":
+        return Decimal(0)
+    if a.target <= 0 or a.actual <= 0:
+        return None
+    if formula == "deviation":
+        return max(Decimal(0), 1 - (a.actual - a.target) / a.target) * w
+    return a.target / a.actual * w
+
+
+@rule("SCORE013", "warning", "scoring", "未完成指标的得分高于按完成比例计算的分数")
+def score_above_proportion(report: Report, ctx: Context):
+    """A missed quantitative target earns at most its completion ratio of the 分值 (财预〔2020〕10号).
+
+    Positive (≥) indicators: actual ÷ target × 分值. Negative (≤) indicators
+    follow the formula set in reviewer.toml ([rules] negative_scoring): ratio
+    (target ÷ actual × 分值, the default), deviation ((1 − overrun ÷ target) ×
+    分值) or zero. Rounding of up to half a point is allowed; full marks are
+    SCORE007's business.
+
+    Example: 年度指标值 ≥100次, 实际完成值 60次, 分值 10, 得分 9 (should be ≤6)
+    → warning.
+    """
+    for e in report.evaluations:
+        if not _scored(e):
+            continue
+        for i in e.indicators.indicators:
+            expected = proportional_score(i, ctx.settings.negative_scoring)
+            w, s = _w(i), _s(i)
+            if expected is None or s is None or s >= w or s - expected <= Decimal("0.5"):
+                continue
+            yield ctx.finding(
+                f"{i.loc.label}「{i.name}」实际完成值{i.actual.raw.strip()}、年度指标值{i.target.raw.strip()}，"
+                f"按完成比例得分应不高于{fmt(expected, 2)}分，实际给{fmt(s)}分",
+                [_cell(i, "score", i.score.raw), _cell(i, "actual", i.actual.raw), _cell(i, "target", i.target.raw)],
+                expected=f"≤{fmt(expected, 2)}分",
+                actual=f"{fmt(s)}分",
+                suggestion="按完成比例重新计算得分。",
+            )
