@@ -9,14 +9,13 @@ from reviewer.document import Document, Paragraph, Table
 from reviewer.extract.basic import read_basic_data
 from reviewer.extract.forms import read_evaluation
 from reviewer.extract.narrative import narrative_facts, read_sections, read_signature
-from reviewer.extract.parts import Part, segment, years_in_titles
+from reviewer.extract.parts import PART_NAMES, Part, segment, years_in_titles
 from reviewer.report import Report, TextSpan
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _UNIT_IN_TITLE = re.compile(r"20\d{2}\s*年度?\s*(.+?)\s*(?:部门)?整体支出绩效")
 
 TEMPLATE_HUNAN = "湖南格式（附件一基础数据表、附件二部门整体支出绩效自评表、附件三项目支出绩效自评表、附件四自评报告）"
-TEMPLATE_FORMS = "分表格式（项目支出绩效自评表、部门整体支出绩效自评表、自评报告）"
 TEMPLATE_UNKNOWN = "未识别"
 
 
@@ -85,7 +84,9 @@ def _template(parts: list[Part], report: Report) -> str:
     if report.basic_data is not None and "department" in kinds and len(attachments) >= 2:
         return TEMPLATE_HUNAN
     if kinds & {"department", "project"}:
-        return TEMPLATE_FORMS
+        # Other layouts are named by the parts they contain, in document order.
+        present = list(dict.fromkeys(PART_NAMES[p.kind] for p in parts if p.kind in ("basic", "department", "project", "narrative")))
+        return f"分表格式（{'、'.join(present)}）"
     return TEMPLATE_UNKNOWN
 
 
