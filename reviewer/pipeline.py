@@ -22,6 +22,18 @@ class ReviewOptions:
     llm: LLMConfig | None = None  # the endpoint for the LLM stage; None: rules only
 
 
+def document_info(document: Document, report: Report) -> DocumentInfo:
+    """What a Review says about the reviewed document."""
+    return DocumentInfo(
+        path=document.path,
+        sha256=document.sha256,
+        unit=report.unit,
+        year=report.year,
+        template=report.template,
+        format=document.format,
+    )
+
+
 def review_document(document: Document, options: ReviewOptions | None = None) -> tuple[Review, Report]:
     """Review an already ingested document."""
     options = options or ReviewOptions()
@@ -35,19 +47,7 @@ def review_document(document: Document, options: ReviewOptions | None = None) ->
         stage = run_llm_stage(document, report, options.llm)
         findings = merge_findings(findings, [f for f in stage.findings if options.settings.enabled(f.rule)])
         rejected, notes = stage.rejected, stage.notes
-    review = Review(
-        document=DocumentInfo(
-            path=document.path,
-            sha256=document.sha256,
-            unit=report.unit,
-            year=report.year,
-            template=report.template,
-            format=document.format,
-        ),
-        findings=findings,
-        rejected=rejected,
-        notes=notes,
-    )
+    review = Review(document=document_info(document, report), findings=findings, rejected=rejected, notes=notes)
     return review, report
 
 
@@ -75,12 +75,4 @@ def verify_path(path: str | Path, candidates: Path) -> tuple[Review, Document]:
     document = load(path)
     report = extract(document)
     findings, rejected = verify_candidates(document, report, text, name=str(candidates))
-    info = DocumentInfo(
-        path=document.path,
-        sha256=document.sha256,
-        unit=report.unit,
-        year=report.year,
-        template=report.template,
-        format=document.format,
-    )
-    return Review(document=info, findings=findings, rejected=rejected), document
+    return Review(document=document_info(document, report), findings=findings, rejected=rejected), document
