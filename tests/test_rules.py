@@ -293,6 +293,22 @@ def test_xref003_control_rate():
     assert f.expected == "56%" and f.actual == "95%"
 
 
+def test_xref003_satisfaction_claim_against_the_indicator():
+    said = {"六、部门整体支出绩效情况": "各项指标均已完成，经问卷调查，学员满意度达100%。"}
+    (f,) = findings_of(clean(narrative=full_narrative(said)), "XREF003")
+    assert f.expected == "93.5%" and f.actual == "100%" and f.severity == "error"
+    assert f.evidence[1].loc.label.endswith("「实际完成值」")
+
+
+def test_xref007_no_overrun_claim_against_tables():
+    said = {"二、一般公共预算支出情况": "2024年全年无超预算支出。"}
+    overrun = ("100", "100", "112.50", "10", "112.5%", "10")
+    (f,) = findings_of(clean(form=department_form(standard_indicators(), funds=overrun, splits=None), narrative=full_narrative(said)), "XREF007")
+    assert f.message.startswith("报告称“无超预算支出”，但") and "112.5万元超过" in f.message
+    # 项目支出 2024 in the basic data: 预算数 40, 决算数 45 — in-year additions, not an overrun.
+    assert findings_of(clean(narrative=full_narrative(said)), "XREF007") == []
+
+
 def test_xref004_change_rate():
     body = "本年财政拨款支出376.36万元，比上年减少19.15万元，下降6.00%。"
     (f,) = findings_of(clean(narrative=full_narrative({"二、一般公共预算支出情况": body})), "XREF004")

@@ -323,6 +323,11 @@ class FormReader:
             loc=row_loc,
         )
         table.indicators.append(indicator)
+        key = canonical_key(indicator.level3 or indicator.level2)
+        actual = got["actual"]
+        if key is not None and actual is not None and indicator.actual.value is not None and not indicator.actual.qualitative:
+            # "满意度达100%" in the narrative is checked against this measured value.
+            self.facts.append(self.fact(actual, indicator.name, "实际完成值", key=key, measure="执行"))
 
     def read_total(self, cells: list[Cell]) -> None:
         table = self.evaluation.indicators

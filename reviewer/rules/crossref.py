@@ -17,7 +17,7 @@ DEPARTMENT_KEYS = {
     "一般公共预算", "政府性基金", "国有资本经营预算", "社会保险基金", "非税收入", "基本支出", "项目支出",
     "人员经费", "公用经费", "三公经费", "公务接待", "出国经费", "公务用车购置和维护经费", "编制数", "在职人数",
 }
-NARRATIVE_KEYS = DEPARTMENT_KEYS | {"年度资金总额", "执行率", "总分", "控制率"}
+NARRATIVE_KEYS = DEPARTMENT_KEYS | {"年度资金总额", "执行率", "总分", "控制率", "满意度"}
 MEASURE_CLASS = {"决算": "actual", "执行": "actual", "实有": "actual", "预算": "budget", "年初预算": "initial"}
 
 
@@ -45,13 +45,13 @@ def _department_facts(report: Report, key: str, year: int | None) -> list[Fact]:
             continue
         if year is not None and f.year is not None and f.year != year:
             continue
-        if key in ("执行率", "年度资金总额", "总分") and "部门整体" not in f.part:
+        if key in ("执行率", "年度资金总额", "总分", "满意度") and "部门整体" not in f.part:
             continue
         out.append(f)
     return out
 
 
-KEY_UNITS = {"编制数": "名", "在职人数": "人", "执行率": "%", "总分": "分", "控制率": "%"}
+KEY_UNITS = {"编制数": "名", "在职人数": "人", "执行率": "%", "总分": "分", "控制率": "%", "满意度": "%"}
 
 
 def _unit(f: Fact) -> str:
@@ -125,7 +125,8 @@ def narrative_against_table(report: Report, ctx: Context):
 
     A budget figure the tables only show as an executed amount is a warning.
 
-    Example: 基础数据表 编制数 25, 报告 "编制数合计14名" → error.
+    Example: 基础数据表 编制数 25, 报告 "编制数合计14名" → error; 报告 "群众满意度达100%",
+    部门整体支出绩效自评表 满意度 实际完成值 90% → error.
     """
     for claim in report.facts:
         if claim.source != "narrative" or claim.polarity != "asserts" or claim.key not in NARRATIVE_KEYS or claim.value is None:
@@ -147,6 +148,9 @@ def narrative_against_table(report: Report, ctx: Context):
             severity, note = "warning", f"（与{other_column.loc.label}一致，疑为口径混用）"
         elif _class(claim) in ("budget", "initial") and _class(best) != _class(claim):
             # A budget figure the tables do not state separately cannot be confirmed or refuted.
+            severity = "warning"
+        elif len(compatible) > 1 and claim.key == "满意度":
+            # Several satisfaction indicators: the sentence may speak of one the tables do not list.
             severity = "warning"
         yield ctx.finding(
             f"报告称“{claim.quote}”，但{best.loc.label}{claim.key}为{_show(best)}{note}",
@@ -266,3 +270,40 @@ def project_against_basic_data(report: Report, ctx: Context):
                     actual=f"{fmt(actual.value)}万元",
                     suggestion="核对项目执行数与基础数据表项目支出明细。",
                 )
+
+
+_NO_OVERRUN = re.compile(r"(?:无|没有|未发生|不存在|未出现)\s*(?:超预算|超标准|超范围)\s*(?:支出|开支|现象|情况)?|未超预算|不超预算")
+
+
+@rule("XREF007", "error", "crossref", "报告称“无超预算支出”，表格却显示执行数超过预算数")
+def no_overrun_claim(report: Report, ctx: Context):
+    """A claim of compliance ("无超预算支出") must hold in the tables.
+
+    Checked against every funds row: 全年执行数 above 全年预算数 (the adjusted
+    full-year budget). The 基础数据表 预算数 column is the initial budget, which
+    in-year additions legitimately exceed, so it is not used.
+
+    Example: 报告 "全年无超预算支出", 年度资金总额 全年预算数 100.00, 全年执行数 112.50 → error.
+    """
+    claims = [(span, m) for span in report.texts for m in _NO_OVERRUN.finditer(span.text)]
+    if not claims:
+        return
+    overruns: list[tuple[Fact, Fact]] = []
+    for e in report.evaluations:
+        for row in e.funds.rows if e.funds else []:
+            budget, actual = row.cells.get("budget"), row.cells.get("actual")
+            if budget and actual and budget.value is not None and actual.value is not None:
+                if actual.value - budget.value > tol(actual) + tol(budget) + ctx.settings.tolerance:
+                    overruns.append((budget, actual))
+    if not overruns:
+        return
+    span, m = claims[0]
+    budget, actual = overruns[0]
+    more = f"等{len(overruns)}处" if len(overruns) > 1 else ""
+    yield ctx.finding(
+        f"报告称“{m.group(0)}”，但{actual.loc.label}{fmt(actual.value)}万元超过{budget.loc.label}{fmt(budget.value)}万元{more}",
+        [Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end())), ev(actual), ev(budget)],
+        expected=f"≤{fmt(budget.value)}万元",
+        actual=f"{fmt(actual.value)}万元",
+        suggestion="如实说明超预算支出的原因，或核对表格数据。",
+    )
