@@ -138,7 +138,10 @@ def narrative_against_table(report: Report, ctx: Context):
         if not compatible:
             continue
         # The same figure in another column (年初预算 instead of 执行数) means mixed 口径, not a typo.
-        initial = [f for f in report.facts if f.source == "table" and f.measure == "年初预算" and "部门整体" in f.part]
+        initial = [
+            f for f in report.facts
+            if f.source == "table" and f.measure == "年初预算" and "部门整体" in f.part and _unit(claim) == "万元"
+        ]
         other_column = next((t for t in tables + initial if _same(claim, t)), None)
         # Prefer the table figure of the same measure (预算 with 预算), then the executed one.
         best = min(compatible, key=lambda t: (_class(t) != _class(claim), _class(t) != "actual", abs(t.value - claim.value)))
