@@ -381,3 +381,9 @@ def test_settings_enabled_covers_any_code_family():
     settings = Settings(select=["SUM", "LLM"], ignore=["LLM003"])
     assert settings.enabled("SUM001") and settings.enabled("LLM001")
     assert not settings.enabled("LLM003") and not settings.enabled("XREF001")
+
+
+def test_text007_nothing_recognised():
+    _, findings = review_text("关于做好年度工作的通知\n\n各单位：请按时报送材料。\n")
+    assert codes(findings) == ["TEXT007"]
+    assert codes(review_text(clean())[1]) == []

@@ -164,3 +164,23 @@ def item_numbering(report: Report, ctx: Context):
                 [Evidence(quote=ln.raw_label, loc=ln.loc) for ln in items],
                 suggestion="核对是否漏列项目或序号有误。",
             )
+
+
+@rule("TEXT007", "warning", "form", "未识别出绩效自评报告的表格或章节")
+def nothing_recognised(report: Report, ctx: Context):
+    """A file with no recognisable form or section was not really reviewed.
+
+    Without this, an unrelated document (or a layout the tool cannot read)
+    would come back as "no findings", which a reviewer would take as a pass.
+
+    Example: a pasted notice with no 基础数据表, no 绩效自评表 and no numbered
+    report sections → warning.
+    """
+    if report.basic_data or report.evaluations or report.sections:
+        return
+    first = report.texts[0] if report.texts else None
+    yield ctx.finding(
+        "文件中没有识别出基础数据表、部门整体支出或项目支出绩效自评表，也没有自评报告章节：可能不是绩效自评报告，或版式无法识别，本次未做实质审阅",
+        [Evidence(quote=first.text[:40], loc=first.loc)] if first else [],
+        suggestion="确认文件内容；如是扫描件或图片，请提供 Word 版本；用 reviewer extract 查看识别结果。",
+    )
