@@ -3,8 +3,10 @@
 The stages, in one direction:
 1. collect the sources (files, folders, globs, zip members) and hash them;
 2. look each up in the result store; review the rest in a bounded pool of
-   worker processes (the work is CPU-bound), storing each result as it
-   arrives, so an interrupted batch resumes where it stopped;
+   worker processes (the rules are CPU-bound), storing each result as it
+   arrives, so an interrupted batch resumes where it stopped; with the LLM
+   stage on, the pool's processes share the configured request concurrency
+   (see ``llm_workers``);
 3. run the cross-document checks on all reports and drop baseline-dismissed
    findings;
 4. render per-document outputs whose content changed, then summary.json and
@@ -33,12 +35,12 @@ from reviewer.baseline import Baseline, default_baseline_path, scope_of, suppres
 from reviewer.config import LLMConfig, find_config, load_config, rules_settings
 from reviewer.crosscheck import Features, features_of, run_crosschecks
 from reviewer.document import Document
-from reviewer.errors import InputError
+from reviewer.errors import ConfigError, InputError
 from reviewer.finding import SEVERITY_ORDER, Finding, Review
 from reviewer.inputs import Source, collect
 from reviewer.pool import run_pool
 from reviewer.rules import Settings
-from reviewer.store import Entry, Store, build_key, file_digest, settings_digest
+from reviewer.store import Entry, Store, build_key, file_digest, llm_digest, settings_digest
 
 FORMATS = {"json": ".json", "html": ".html", "docx": ".docx", "markdown": ".md", "text": ".txt"}
 DEFAULT_FORMATS = ("json", "html")  # plus docx for .docx inputs
@@ -48,16 +50,24 @@ SUMMARY_JSON = "summary.json"
 SUMMARY_XLSX = "summary.xlsx"
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _REASON_LIMIT = 300
+LLM_MISSING = (
+    "指定了 --llm，但未配置大模型：请设置 REVIEWER_LLM_BASE_URL 和 REVIEWER_LLM_MODEL，"
+    "或在 reviewer.toml 的 [llm] 中填写 base_url 和 model（见 docs/llm.md）"
+)
+LLM_HINT = "提示：未配置大模型，本次只做规则审阅（配置方法见 docs/llm.md）"
+# What the LLM stage writes into a review's notes when some of its requests failed (reviewer/llm/stage.py).
+LLM_INCOMPLETE = "文字审阅不完整"
 
 
 @dataclass
 class BatchOptions:
-    """What a batch runs: rule settings, output formats, parallelism and the baseline."""
+    """What a batch runs: rule settings, output formats, parallelism, the baseline and the LLM endpoint."""
 
     settings: Settings = field(default_factory=Settings)
     formats: tuple[str, ...] | None = None  # None: json + html, and docx for .docx inputs
     jobs: int = 1
     baseline: Baseline | None = None
+    llm: LLMConfig | None = None  # the endpoint for the LLM stage; None: rules only
 
 
 @dataclass
@@ -71,6 +81,7 @@ class Outcome:
     review: Review | None = None
     features: Features | None = None
     cached: bool = False
+    llm_incomplete: bool = False  # some LLM requests failed: not stored, a re-run asks again
     suppressed: int = 0
     outputs: list[str] = field(default_factory=list)
     key: str = ""
@@ -181,6 +192,27 @@ def default_jobs() -> int:
     return max(1, min(usable, 8))
 
 
+def llm_workers(jobs: int, llm: LLMConfig | None) -> tuple[int, LLMConfig | None]:
+    """Worker processes and the LLM config each one gets, so that all together keep at most ``llm.concurrency`` requests in flight.
+
+    Every worker asks with ``concurrency // workers`` threads, so with the
+    LLM on there are never more workers than the concurrency allows.
+    """
+    if llm is None:
+        return jobs, None
+    workers = max(1, min(jobs, llm.concurrency))
+    return workers, llm.model_copy(update={"concurrency": llm.concurrency // workers})
+
+
+def choose_llm(config: LLMConfig, force: bool, refuse: bool) -> LLMConfig | None:
+    """The LLM endpoint a run uses: the configured one unless refused (--no-llm); ConfigError when forced (--llm) but none is configured."""
+    if force and refuse:
+        raise ConfigError("--llm 与 --no-llm 不能同时使用")
+    if force and not config.configured:
+        raise ConfigError(LLM_MISSING)
+    return config if config.configured and not refuse else None
+
+
 def parse_formats(text: str) -> tuple[str, ...] | None:
     """``json,html,docx`` → a tuple of known formats; empty → None (the defaults). ValueError names a bad one."""
     names = tuple(dict.fromkeys(n.strip().lower() for n in text.split(",") if n.strip()))
@@ -217,11 +249,14 @@ def record_baseline(result: BatchResult, baseline: Baseline, note: str, who: str
     return added
 
 
-def report_lines(result: BatchResult) -> list[str]:
-    """What the command line prints at the end: every failure, then the totals."""
+def report_lines(result: BatchResult, notes: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """What the command line prints at the end: every failure, incomplete LLM reviews, ``notes``, then the totals."""
     if not result.outcomes:
-        return ["没有找到可审阅的文件（支持 .docx .xlsx .pdf .txt .md 等，以及 .zip 压缩包）"]
+        return ["没有找到可审阅的文件（支持 .docx .xlsx .pdf .txt .md 等，以及 .zip 压缩包）", *notes]
     lines = [f"失败：{o.reason}" for o in result.failed]
+    incomplete = sum(o.llm_incomplete for o in result.outcomes)
+    if incomplete:
+        lines.append(f"有 {incomplete} 个文件的大模型请求失败，文字审阅不完整（原因见各文件审阅结果的说明）；这些结果未写入缓存，重新运行会再次请求")
     counts = {s: sum(r.summary[s] for r in result.reviews) for s in SEVERITY_ORDER}
     suppressed = sum(o.suppressed for o in result.outcomes)
     line = (
@@ -232,7 +267,7 @@ def report_lines(result: BatchResult) -> list[str]:
         line += f"；已按基线忽略 {suppressed} 个"
     if result.out is not None:
         line += f"。结果已写入 {result.out}"
-    return [*lines, line]
+    return [*lines, *notes, line]
 
 
 def one_line(text: str) -> str:
@@ -267,15 +302,15 @@ def output_names(sources: list[Source]) -> list[str]:
 # ---- worker side -------------------------------------------------------------
 
 
-def review_job(file: str, display: str, suffix: str, settings: Settings) -> Entry:
-    """Review one file in a worker; every failure becomes a failed Entry with a one-line reason."""
+def review_job(file: str, display: str, suffix: str, settings: Settings, llm: LLMConfig | None = None) -> Entry:
+    """Review one file in a worker (with the LLM stage when ``llm`` is given); every failure becomes a failed Entry with a one-line reason."""
     start = time.perf_counter()
     try:
         from reviewer.ingest import load_bytes
         from reviewer.pipeline import ReviewOptions, review_document
 
         document = load_bytes(Path(file).read_bytes(), display, suffix)
-        review, report = review_document(document, ReviewOptions(settings=settings))
+        review, report = review_document(document, ReviewOptions(settings=settings, llm=llm))
         features = features_of(report)
     except InputError as exc:
         return Entry("failed", exc.problem, seconds=time.perf_counter() - start)
@@ -289,6 +324,7 @@ def review_job(file: str, display: str, suffix: str, settings: Settings) -> Entr
         document=document.model_dump_json(),
         features=features.model_dump_json(),
         seconds=time.perf_counter() - start,
+        complete=not any(LLM_INCOMPLETE in note for note in review.notes),
     )
 
 
@@ -347,6 +383,7 @@ def _apply(outcome: Outcome, entry: Entry) -> None:
     features.path = outcome.source.display
     outcome.review, outcome.features = review, features
     outcome.document_json = entry.document
+    outcome.llm_incomplete = not entry.complete
 
 
 def _formats(outcome: Outcome, formats: tuple[str, ...] | None) -> tuple[str, ...]:
@@ -373,6 +410,7 @@ def review_sources(
     """Review sources (cached where possible), then cross-check them and apply the baseline."""
     build = build_key()
     config = settings_digest(options.settings)
+    llm = llm_digest(options.llm)
     outcomes = [Outcome(s, n) for s, n in zip(sources, output_names(sources))]
     result = BatchResult(outcomes, build)
     progress.phase("审阅", len(outcomes))
@@ -384,7 +422,7 @@ def review_sources(
             progress.advance(source.display)
             continue
         try:
-            outcome.key = _digest(file_digest(source.file), build, config)
+            outcome.key = _digest(file_digest(source.file), build, config, llm)
         except OSError as exc:
             outcome.fail(f"无法读取文件（{exc.strerror or exc}）")
             progress.advance(source.display)
@@ -400,7 +438,7 @@ def review_sources(
 
     def done(index: int, entry: Entry) -> None:
         outcome = todo[index]
-        if store:
+        if store and entry.complete:
             store.put(outcome.key, entry)
         _apply(outcome, entry)
         result.reviewed += 1
@@ -412,8 +450,9 @@ def review_sources(
         outcome.fail(f"审阅进程意外退出（{type(exc).__name__}），可能是文件触发了解析库崩溃或内存不足")
         progress.advance(outcome.source.display)
 
-    tasks = [(str(o.source.file), o.source.display, o.source.suffix, options.settings) for o in todo]
-    run_pool(review_job, tasks, options.jobs, done, crashed)
+    workers, worker_llm = llm_workers(options.jobs, options.llm)
+    tasks = [(str(o.source.file), o.source.display, o.source.suffix, options.settings, worker_llm) for o in todo]
+    run_pool(review_job, tasks, workers, done, crashed)
 
     ok = [o for o in outcomes if o.review is not None and o.features is not None]
     for outcome, extra in zip(ok, run_crosschecks([o.features for o in ok], options.settings)):

@@ -205,29 +205,36 @@ def verify(
 def batch(
     inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="报告文件、目录（含子目录）、通配符或 .zip 压缩包"),
     out: Path = typer.Option(..., "--out", "-o", help="结果目录（每份报告的审阅结果、summary.json、summary.xlsx 和缓存）"),
-    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="并行进程数（默认：CPU 核数，最多 8）"),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="并行进程数（默认：CPU 核数，最多 8；用大模型时不超过其并发数）"),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="任一报告出现该级别及以上问题时退出码为1"),
     formats: str = typer.Option("", "--formats", help="每份报告的输出格式，逗号分隔：json,html,docx,markdown,text（默认 json,html，.docx 报告另加 docx）"),
     config: Optional[Path] = typer.Option(None, "--config", help="配置文件（默认：输入旁或上级目录中的 reviewer.toml）"),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线文件（默认：配置文件旁的 reviewer-baseline.json）"),
+    llm: bool = typer.Option(False, "--llm", help="用大模型审阅报告文字（未配置大模型时报错）"),
+    no_llm: bool = typer.Option(False, "--no-llm", help="不用大模型，只做规则审阅"),
 ) -> None:
     """批量审阅（发布前把关）：并行审阅、跨报告比对、汇总表；再次运行只审阅有改动的文件。"""
-    from reviewer.batch import Bar, BatchOptions, default_jobs, load_setup, parse_formats, report_lines, run_batch
+    from reviewer.batch import LLM_HINT, Bar, BatchOptions, choose_llm, default_jobs, load_setup, parse_formats, report_lines, run_batch
 
     try:
         setup = load_setup(inputs, config, baseline)
-        settings, dismissed = setup.settings, setup.baseline
         chosen = parse_formats(formats)
+        endpoint = choose_llm(setup.llm, llm, no_llm)
     except (ConfigError, ValueError) as exc:
         fail(str(exc))
-    options = BatchOptions(settings=settings, formats=chosen, jobs=jobs or default_jobs(), baseline=dismissed)
+    options = BatchOptions(
+        settings=setup.settings, formats=chosen, jobs=jobs or default_jobs(), baseline=setup.baseline, llm=endpoint
+    )
     try:
         with Bar(stderr) as bar:
             result = run_batch(inputs, out, options, bar)
     except KeyboardInterrupt:
         stderr.print("已中断。已完成的审阅结果保存在缓存中，重新运行同一命令会从中断处继续。", markup=False)
         raise typer.Exit(130) from None
-    for line in report_lines(result):
+    except ConfigError as exc:
+        fail(str(exc))
+    hint = [LLM_HINT] if not setup.llm.configured and not no_llm else []
+    for line in report_lines(result, hint):
         stderr.print(line, markup=False)
     raise typer.Exit(result.exit_code(fail_on.value))
 

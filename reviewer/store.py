@@ -1,10 +1,11 @@
-"""The batch result store: reviews cached in SQLite by file hash, reviewer build and rule settings.
+"""The batch result store: reviews cached in SQLite by file hash, reviewer build, rule settings and LLM setup.
 
 A re-run looks every file up by the SHA-256 of its bytes together with the
 reviewer's build key (version plus a digest of its own source, so a changed
-rule never serves a stale result) and the digest of the rule settings; only
-files with no entry are reviewed again. The store also remembers what each
-output file was rendered from, so unchanged outputs are not rewritten.
+rule never serves a stale result), the digest of the rule settings and the
+digest of the LLM setup (rules only, or the model, endpoint and prompts);
+only files with no entry are reviewed again. The store also remembers what
+each output file was rendered from, so unchanged outputs are not rewritten.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import reviewer
+from reviewer.config import LLMConfig
 from reviewer.rules import Settings
 
 _SCHEMA = """
@@ -40,18 +42,42 @@ CREATE TABLE IF NOT EXISTS outputs (
 
 # Sources that cannot change a review or an output file: the web front end and the command line.
 _NOT_IN_KEY = ("web", "cli.py", "__main__.py")
+RULES_ONLY = "rules-only"
 
 
 @lru_cache(maxsize=1)
 def build_key() -> str:
-    """The reviewer version plus a digest of the sources and prompts that shape reviews and outputs."""
+    """The reviewer version plus a digest of the sources that shape reviews and outputs (prompts: see llm_digest)."""
     root = Path(reviewer.__file__).parent
     digest = hashlib.sha256(reviewer.__version__.encode())
     sources = [p for p in root.rglob("*.py") if p.relative_to(root).parts[0] not in _NOT_IN_KEY]
-    for path in sorted([*sources, *(root.parent / "prompts").glob("*.md")]):
+    for path in sorted(sources):
         digest.update(str(path.relative_to(root.parent)).encode())
         digest.update(path.read_bytes())
     return f"{reviewer.__version__}+{digest.hexdigest()[:16]}"
+
+
+def llm_digest(llm: LLMConfig | None) -> str:
+    """What of the LLM setup shapes a review: RULES_ONLY without it, else a digest of model, base URL, token budget and prompts.
+
+    The API key, timeout, retries and concurrency change how the answers
+    arrive, not what they are, so they stay out: a rotated key keeps the cache.
+    Prompts enter with id, version and text, so editing one reviews again
+    with the model while rules-only results stay valid.
+    """
+    if llm is None:
+        return RULES_ONLY
+    from reviewer.llm.stage import TASKS
+    from reviewer.prompt import get_prompt
+
+    setup = {
+        "model": llm.model,
+        "base_url": (llm.base_url or "").rstrip("/"),
+        "token_budget": llm.token_budget,
+        "prompts": [get_prompt(task).model_dump(mode="json") for task in TASKS],
+    }
+    text = json.dumps(setup, sort_keys=True, ensure_ascii=False)
+    return f"llm-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
 
 
 def settings_digest(settings: Settings) -> str:
@@ -71,7 +97,7 @@ def file_digest(path: Path) -> str:
 
 @dataclass
 class Entry:
-    """A cached result: ok with the review, document and features JSON, or failed with the reason."""
+    """A result: ok with the review, document and features JSON, or failed with the reason."""
 
     status: str  # ok | failed
     reason: str = ""
@@ -79,6 +105,7 @@ class Entry:
     document: str = ""
     features: str = ""
     seconds: float = 0.0
+    complete: bool = True  # False: some LLM requests failed; used in this run, never stored, so a re-run asks again
 
 
 def _pack(text: str) -> bytes:

@@ -83,8 +83,8 @@ class BatchRunner:
         self.work_dir = work_dir
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reviewer-batch")
 
-    def start(self, uploads: list[Upload], refused: list[tuple[str, str]]) -> BatchRecord:
-        """Create the batch (refused files listed with their reason) and queue it."""
+    def start(self, uploads: list[Upload], refused: list[tuple[str, str]], llm: LLMConfig | None = None) -> BatchRecord:
+        """Create the batch (refused files listed with their reason) and queue it; with ``llm`` the LLM stage reads the narratives."""
         with self.sessions.begin() as session:
             batch = BatchRecord(total=len(refused) + len(uploads), done=0)
             session.add(batch)
@@ -94,18 +94,22 @@ class BatchRunner:
             session.add_all(items)
             session.flush()
             item_ids = [item.id for item in items]
-        self.pool.submit(self._guarded, batch.id, item_ids, uploads, refused)
+        self.pool.submit(self._guarded, batch.id, item_ids, uploads, refused, llm)
         return batch
 
-    def _guarded(self, batch_id: int, item_ids: list[int], uploads: list[Upload], refused: list[tuple[str, str]]) -> None:
+    def _guarded(
+        self, batch_id: int, item_ids: list[int], uploads: list[Upload], refused: list[tuple[str, str]], llm: LLMConfig | None
+    ) -> None:
         """Run a batch; if the run itself fails, close the batch with a reason instead of leaving it open."""
         try:
-            self._run(batch_id, item_ids, uploads, refused)
+            self._run(batch_id, item_ids, uploads, refused, llm)
         except Exception:  # the thread has no caller: the log and the page are the only places to report it
             log.exception("batch %s failed", batch_id)
             self._close(batch_id, INTERNAL)
 
-    def _run(self, batch_id: int, item_ids: list[int], uploads: list[Upload], refused: list[tuple[str, str]]) -> None:
+    def _run(
+        self, batch_id: int, item_ids: list[int], uploads: list[Upload], refused: list[tuple[str, str]], llm: LLMConfig | None
+    ) -> None:
         """Stage the files under generated names, review them with reviewer.batch, store every outcome."""
         self.work_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="batch-", dir=self.work_dir) as tmp:
@@ -114,7 +118,7 @@ class BatchRunner:
                 staged = Path(tmp) / f"{n:05d}{upload.suffix}"
                 staged.write_bytes(upload.data)
                 sources.append(Source(display=upload.name, file=staged, suffix=upload.suffix))
-            options = BatchOptions(settings=self.settings, jobs=default_jobs())
+            options = BatchOptions(settings=self.settings, jobs=default_jobs(), llm=llm)
             result = review_sources(sources, options, None, _Progress(self.sessions, batch_id))
         uploaded: list[Upload | None] = [None] * len(refused) + list(uploads)
         documents = []
@@ -123,7 +127,7 @@ class BatchRunner:
             if outcome.review is not None and upload is not None:
                 document = Document.model_validate_json(outcome.document_json)
                 documents.append((outcome.review, document))
-                review_id = self.history.add(upload, outcome.review, document, batch_id=batch_id).id
+                review_id = self.history.add(upload, outcome.review, document, batch_id=batch_id, llm=llm is not None).id
             with self.sessions.begin() as session:
                 session.execute(update(BatchItem).where(BatchItem.id == item_id).values(review_id=review_id, error=error))
         with self.sessions.begin() as session:
