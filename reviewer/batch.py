@@ -33,6 +33,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichBar, Sp
 
 from reviewer.baseline import Baseline, default_baseline_path, scope_of, suppress
 from reviewer.config import LLMConfig, find_config, load_config, rules_settings
+from reviewer.llm.stage import INCOMPLETE_NOTE
 from reviewer.crosscheck import Features, features_of, run_crosschecks
 from reviewer.document import Document
 from reviewer.errors import ConfigError, InputError
@@ -50,13 +51,6 @@ SUMMARY_JSON = "summary.json"
 SUMMARY_XLSX = "summary.xlsx"
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _REASON_LIMIT = 300
-LLM_MISSING = (
-    "指定了 --llm，但未配置大模型：请设置 REVIEWER_LLM_BASE_URL 和 REVIEWER_LLM_MODEL，"
-    "或在 reviewer.toml 的 [llm] 中填写 base_url 和 model（见 docs/llm.md）"
-)
-LLM_HINT = "提示：未配置大模型，本次只做规则审阅（配置方法见 docs/llm.md）"
-# What the LLM stage writes into a review's notes when some of its requests failed (reviewer/llm/stage.py).
-LLM_INCOMPLETE = "文字审阅不完整"
 
 
 @dataclass
@@ -204,15 +198,6 @@ def llm_workers(jobs: int, llm: LLMConfig | None) -> tuple[int, LLMConfig | None
     return workers, llm.model_copy(update={"concurrency": llm.concurrency // workers})
 
 
-def choose_llm(config: LLMConfig, force: bool, refuse: bool) -> LLMConfig | None:
-    """The LLM endpoint a run uses: the configured one unless refused (--no-llm); ConfigError when forced (--llm) but none is configured."""
-    if force and refuse:
-        raise ConfigError("--llm 与 --no-llm 不能同时使用")
-    if force and not config.configured:
-        raise ConfigError(LLM_MISSING)
-    return config if config.configured and not refuse else None
-
-
 def parse_formats(text: str) -> tuple[str, ...] | None:
     """``json,html,docx`` → a tuple of known formats; empty → None (the defaults). ValueError names a bad one."""
     names = tuple(dict.fromkeys(n.strip().lower() for n in text.split(",") if n.strip()))
@@ -324,7 +309,7 @@ def review_job(file: str, display: str, suffix: str, settings: Settings, llm: LL
         document=document.model_dump_json(),
         features=features.model_dump_json(),
         seconds=time.perf_counter() - start,
-        complete=not any(LLM_INCOMPLETE in note for note in review.notes),
+        complete=not any(INCOMPLETE_NOTE in note for note in review.notes),
     )
 
 

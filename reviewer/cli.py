@@ -78,26 +78,23 @@ def review(
     """审阅一份或多份报告，列出问题清单。"""
     from reviewer.baseline import suppress
     from reviewer.batch import load_setup
+    from reviewer.config import LLM_HINT, choose_llm
     from reviewer.pipeline import llm_dry_run as dry_run
 
-    if llm and no_llm:
-        fail("--llm 与 --no-llm 不能同时使用")
     try:
         setup = load_setup(paths, config, baseline)
+        endpoint = choose_llm(setup.llm, llm, no_llm)
     except ConfigError as exc:
         fail(str(exc))
-    settings, dismissed, llm_config = setup.settings, setup.baseline, setup.llm
     if llm_dry_run:
         for path in paths:
             try:
-                sys.stdout.write(dry_run(path, llm_config))
+                sys.stdout.write(dry_run(path, setup.llm))
             except InputError as exc:
                 fail(str(exc))
         raise typer.Exit(0)
-    if llm and not llm_config.configured:
-        fail("指定了 --llm，但未配置大模型：请设置 REVIEWER_LLM_BASE_URL 和 REVIEWER_LLM_MODEL，或在 reviewer.toml 的 [llm] 中填写 base_url 和 model（见 docs/llm.md）")
-    use_llm = llm_config.configured and not no_llm
-    options = ReviewOptions(settings=settings, llm=llm_config if use_llm else None)
+    dismissed = setup.baseline
+    options = ReviewOptions(settings=setup.settings, llm=endpoint)
     results = []
     failed = False
     for path in paths:
@@ -112,8 +109,8 @@ def review(
         results.append((suppress(review_, dismissed), document, path))
     if results:
         _write(results, fmt, output, single=len(paths) == 1)
-        if not llm_config.configured and not no_llm:
-            stderr.print("提示：未配置大模型，本次只做规则审阅（配置方法见 docs/llm.md）", markup=False)
+        if not setup.llm.configured and not no_llm:
+            stderr.print(LLM_HINT, markup=False)
     if failed:
         raise typer.Exit(2)
     raise typer.Exit(exit_code([r for r, _, _ in results], fail_on))
@@ -214,7 +211,8 @@ def batch(
     no_llm: bool = typer.Option(False, "--no-llm", help="不用大模型，只做规则审阅"),
 ) -> None:
     """批量审阅（发布前把关）：并行审阅、跨报告比对、汇总表；再次运行只审阅有改动的文件。"""
-    from reviewer.batch import LLM_HINT, Bar, BatchOptions, choose_llm, default_jobs, load_setup, parse_formats, report_lines, run_batch
+    from reviewer.batch import Bar, BatchOptions, default_jobs, load_setup, parse_formats, report_lines, run_batch
+    from reviewer.config import LLM_HINT, choose_llm
 
     try:
         setup = load_setup(inputs, config, baseline)

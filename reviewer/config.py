@@ -189,3 +189,19 @@ def rules_settings(config: Config) -> "Settings":
         raise ConfigError(f"{origin}: [rules.severity] 中的规则代码不存在：{'、'.join(unknown)}")
     values = table.model_dump(exclude_none=True, exclude={"select", "ignore", "severity"})
     return Settings(select=table.select, ignore=table.ignore, severity=severity, **values)
+
+
+LLM_MISSING = (
+    "指定了 --llm，但未配置大模型：请设置 REVIEWER_LLM_BASE_URL 和 REVIEWER_LLM_MODEL，"
+    "或在 reviewer.toml 的 [llm] 中填写 base_url 和 model（见 docs/llm.md）"
+)
+LLM_HINT = "提示：未配置大模型，本次只做规则审阅（配置方法见 docs/llm.md）"
+
+
+def choose_llm(config: LLMConfig, force: bool, refuse: bool) -> LLMConfig | None:
+    """The LLM endpoint a run uses: the configured one unless refused (--no-llm); ConfigError when forced (--llm) but none is configured."""
+    if force and refuse:
+        raise ConfigError("--llm 与 --no-llm 不能同时使用")
+    if force and not config.configured:
+        raise ConfigError(LLM_MISSING)
+    return config if config.configured and not refuse else None

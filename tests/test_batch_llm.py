@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.batch import BatchOptions, choose_llm, llm_workers, report_lines, run_batch
+from reviewer.batch import BatchOptions, llm_workers, report_lines, run_batch
+from reviewer.config import choose_llm
 from reviewer.config import LLMConfig
 from reviewer.errors import ConfigError
 from reviewer.llm.cache import CACHE_FILE, ResponseCache

@@ -12,8 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from reviewer.config import LLMConfig
 from reviewer.web.store import BatchItem, BatchRecord
 from tests.batch_helpers import SHARED, report_text
+from tests.fake_openai import FakeOpenAI
 from tests.web_helpers import make_app, report_docx
 
 
@@ -92,3 +94,18 @@ def test_a_batch_left_open_by_a_stopped_server_is_closed_on_start(tmp_path):
         assert "批量审阅完成" in page and "服务重启时该文件尚未审阅" in page
     with sessions() as session:
         assert session.scalars(select(BatchRecord)).one().finished_at is not None
+
+
+def test_batch_upload_offers_the_llm_switch_and_uses_the_model_when_on(tmp_path):
+    with FakeOpenAI() as server:
+        llm = LLMConfig(base_url=server.base_url, model="test-model", cache_dir=tmp_path / "cache", max_retries=0)
+        with TestClient(make_app(tmp_path, llm=llm)) as c:
+            assert 'name="llm"' in c.get("/batch").text
+            files = [("files", ("甲局.txt", report_text("甲县测试一局", 2024).encode(), "text/plain"))]
+            finish(c, c.post("/batch", files=files, follow_redirects=False).headers["location"])
+            assert server.chat_requests == []  # switch left off
+            server.reply({"claims": []}, when='{"claims"')
+            server.reply({"suspicions": []}, when='{"suspicions"')
+            r = c.post("/batch", files=files, data={"llm": "on"}, follow_redirects=False)
+            finish(c, r.headers["location"])
+            assert len(server.chat_requests) >= 1

@@ -30,6 +30,9 @@ from reviewer.verify import digits_of, fmt, significant_digits, verify
 TASKS = ("extract_claims", "find_contradictions")
 FACT_TABLE_HEADER = "部分 | 项目 | 口径 | 年度 | 数值"
 
+# Batch results carrying this note are not cached, so a re-run asks again.
+INCOMPLETE_NOTE = "文字审阅不完整"
+
 
 @dataclass
 class Passage:
@@ -247,7 +250,7 @@ def run_llm_stage(document: Document, report: Report, config: LLMConfig, dry_run
             suspicions.extend(outcome.data.suspicions)
     result = verify(document, report, claims, suspicions)
     if failures:
-        notes.append(f"大模型有 {len(failures)}/{len(requests)} 个请求失败，文字审阅不完整。首个错误：{failures[0]}")
+        notes.append(f"大模型有 {len(failures)}/{len(requests)} 个请求失败，{INCOMPLETE_NOTE}。首个错误：{failures[0]}")
     notes.append(
         f"大模型文字审阅（{config.model}）：{len(requests)} 个任务，发送 {counts.requests_sent} 次请求，"
         f"{counts.cache_hits} 个来自缓存；输入约 {counts.input_tokens} tokens，输出约 {counts.output_tokens} tokens；"

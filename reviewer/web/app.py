@@ -514,7 +514,7 @@ def create_app(settings: WebSettings | None = None, config: Config | None = None
         if not uploads:
             return page(request, "batch_new.html", 400, accepted=" ".join(accepted_suffixes()),
                         errors=[reason for _, reason in refused])
-        batch = await run_in_threadpool(runner.start, uploads, refused)
+        batch = await run_in_threadpool(runner.start, uploads, refused, llm if use_llm(form) else None)
         return RedirectResponse(f"/batches/{batch.key}", status_code=303)
 
     def batch_or_404(key: str):
