@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from reviewer.errors import ConfigError
+from reviewer.errors import ConfigError, validation_problems
 
 if TYPE_CHECKING:
     from reviewer.rules import Settings
@@ -107,7 +107,7 @@ def llm_settings(table: Mapping[str, Any], env: Mapping[str, str], origin: str) 
     try:
         return LLMConfig.model_validate(merged)
     except ValidationError as exc:
-        problems = "；".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        problems = validation_problems(exc)
         raise ConfigError(f"{origin}: [llm] 配置无效（{problems}）") from exc
 
 
@@ -174,7 +174,7 @@ def rules_settings(config: Config) -> "Settings":
     try:
         table = RulesConfig.model_validate(config.section("rules"))
     except ValidationError as exc:
-        problems = "；".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        problems = validation_problems(exc)
         raise ConfigError(f"{origin}: [rules] 配置无效（{problems}）") from exc
     codes = [*REGISTRY, *BATCH_RULES]
     for key in ("select", "ignore"):

@@ -12,3 +12,8 @@ class InputError(Exception):
 
 class ConfigError(Exception):
     """A configuration that cannot be used (bad reviewer.toml, missing LLM settings)."""
+
+
+def validation_problems(exc, root: str = "根对象", limit: int = 10) -> str:
+    """A pydantic ValidationError as one Chinese line: "field: message；…" (at most ``limit`` problems)."""
+    return "；".join(f"{'.'.join(map(str, e['loc'])) or root}: {e['msg']}" for e in exc.errors()[:limit])

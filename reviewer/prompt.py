@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from reviewer.errors import ConfigError
+from reviewer.errors import ConfigError, validation_problems
 from reviewer.llm.schemas import SCHEMAS
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
@@ -97,7 +97,7 @@ def parse_prompt(text: str, origin: str) -> Prompt:
     try:
         return Prompt.model_validate({**meta, "system": parts[2].strip(), "user": parts[4].strip()})
     except ValidationError as exc:
-        problems = "；".join(f"{'.'.join(map(str, e['loc'])) or '文件'}: {e['msg']}" for e in exc.errors())
+        problems = validation_problems(exc, root="文件", limit=50)
         raise ConfigError(f"{origin}: {problems}") from exc
 
 

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 from rapidfuzz import fuzz
 
 from reviewer.document import Document, Location, Paragraph
-from reviewer.errors import InputError
+from reviewer.errors import InputError, validation_problems
 from reviewer.finding import Evidence, Finding, Rejected, Severity
 from reviewer.llm.privacy import ID_MASK, NAME_MASK, PHONE_MASK
 from reviewer.llm.schemas import QUANTITY_KEYS, Candidates, Claim, Relation, Suspicion
@@ -715,7 +715,7 @@ def parse_candidates(candidates_json: str | bytes | dict[str, Any], name: str = 
     try:
         return Candidates.model_validate(data)
     except ValidationError as exc:
-        problems = "；".join(f"{'.'.join(map(str, e['loc'])) or '根对象'}: {e['msg']}" for e in exc.errors()[:10])
+        problems = validation_problems(exc)
         raise InputError(name, f"不符合候选格式（docs/candidates.schema.json）：{problems}") from exc
 
 

@@ -27,6 +27,7 @@ from langchain_openai import ChatOpenAI
 from pydantic import BaseModel, ValidationError
 
 from reviewer.config import LLMConfig
+from reviewer.errors import validation_problems
 from reviewer.llm.cache import ResponseCache, input_hash
 from reviewer.llm.tokens import count_messages, count_tokens
 from reviewer.prompt import Prompt
@@ -115,7 +116,7 @@ def to_langchain(messages: list[dict[str, str]]) -> list[BaseMessage]:
 def validation_problem(exc: Exception) -> str:
     """A short description of why an answer failed, for the re-ask and for the user."""
     if isinstance(exc, ValidationError):
-        return "；".join(f"{'.'.join(map(str, e['loc'])) or '根对象'}: {e['msg']}" for e in exc.errors()[:10])
+        return validation_problems(exc)
     return str(exc)
 
 

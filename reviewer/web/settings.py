@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from reviewer.errors import ConfigError
+from reviewer.errors import ConfigError, validation_problems
 
 # Environment variable -> [web] key.
 WEB_ENV: dict[str, str] = {
@@ -73,5 +73,5 @@ def web_settings(table: Mapping[str, Any], env: Mapping[str, str] | None = None,
     try:
         return WebSettings.model_validate(merged)
     except ValidationError as exc:
-        problems = "；".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        problems = validation_problems(exc)
         raise ConfigError(f"{origin}: [web] 配置无效（{problems}）") from exc
