@@ -36,7 +36,7 @@ from reviewer.config import LLMConfig, find_config, load_config, rules_settings
 from reviewer.llm.stage import INCOMPLETE_NOTE
 from reviewer.crosscheck import Features, features_of, run_crosschecks
 from reviewer.document import Document
-from reviewer.errors import ConfigError, InputError
+from reviewer.errors import InputError
 from reviewer.finding import SEVERITY_ORDER, Finding, Review
 from reviewer.inputs import Source, collect
 from reviewer.pool import run_pool

@@ -1,9 +1,7 @@
 """The LLM stage end to end: masked prompts to a scripted OpenAI-compatible server, answers verified."""
 
 import json
-from pathlib import Path
 
-import pytest
 
 from reviewer.config import LLMConfig
 from reviewer.llm.stage import plan, render_dry_run, run_llm_stage

@@ -183,7 +183,6 @@ def _facts_in(span: TextSpan, year: int | None) -> list[Fact]:
         between = window[: n.start()]
         if re.search(r"[，,]", between) and len(between) > 12:
             continue
-        start = m.end() + n.start()
         end = m.end() + n.end()
         unit = re.sub(r"\s+", "", n.group(2) or "")
         found.append(
