@@ -25,6 +25,7 @@ def extract(document: Document) -> Report:
     year = _report_year(parts, document)
     report = Report(path=document.path, sha256=document.sha256, format=document.format, year=year)
     for part in parts:
+        where = part.label
         if part.kind == "basic":
             data, facts = read_basic_data(part, year)
             report.basic_data = data
@@ -33,6 +34,7 @@ def extract(document: Document) -> Report:
             evaluation, facts = read_evaluation(part, part.kind, year)
             report.evaluations.append(evaluation)
             report.facts.extend(facts)
+            where = evaluation.display
         elif part.kind == "narrative":
             paragraphs = [b for b in part.blocks if isinstance(b, Paragraph) and not read_signature(b, "")]
             sections = read_sections(paragraphs, part.label)
@@ -40,7 +42,7 @@ def extract(document: Document) -> Report:
             report.facts.extend(narrative_facts(sections, year))
         for block in part.blocks:
             if isinstance(block, Paragraph):
-                sig = read_signature(block, f"{part.label} 表下签署栏" if part.kind != "narrative" else part.label)
+                sig = read_signature(block, f"{where} 表下签署栏" if part.kind != "narrative" else where)
                 if sig:
                     report.signatures.append(sig)
     report.texts = _texts(document, parts, report)

@@ -59,7 +59,7 @@ def signature_complete(report: Report, ctx: Context):
         if sig.date and sig.date.text.strip() and not re.search(r"20\d{2}", sig.date.text):
             problems["填报日期未写年份"].append(Evidence(quote=sig.date.text, loc=sig.date.loc))
     for problem, evidence in sorted(problems.items()):
-        where = "、".join(sorted({e.loc.label for e in evidence if e.loc and e.loc.label}))
+        where = "、".join(dict.fromkeys(e.loc.label for e in evidence if e.loc and e.loc.label))  # document order
         yield ctx.finding(
             f"{problem}（共{len(evidence)}处：{where}）",
             evidence,
