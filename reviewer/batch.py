@@ -11,7 +11,8 @@ The stages, in one direction:
    findings;
 4. render per-document outputs whose content changed, then summary.json and
    summary.xlsx.
-A document that cannot be read, raises, or even kills its worker process is
+A document that cannot be read, raises, kills its worker process or takes
+longer than the time limit (its worker is then killed and replaced) is
 recorded as failed with a one-line reason; the others are not affected.
 """
 
@@ -51,17 +52,19 @@ SUMMARY_JSON = "summary.json"
 SUMMARY_XLSX = "summary.xlsx"
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _REASON_LIMIT = 300
+DEFAULT_TIMEOUT = 300  # seconds per document; a parser stuck on a pathological file must not hold a worker forever
 
 
 @dataclass
 class BatchOptions:
-    """What a batch runs: rule settings, output formats, parallelism, the baseline and the LLM endpoint."""
+    """What a batch runs: rule settings, output formats, parallelism, the baseline, the LLM endpoint and the time limit."""
 
     settings: Settings = field(default_factory=Settings)
     formats: tuple[str, ...] | None = None  # None: json + html, and docx for .docx inputs
     jobs: int = 1
     baseline: Baseline | None = None
     llm: LLMConfig | None = None  # the endpoint for the LLM stage; None: rules only
+    timeout: float = DEFAULT_TIMEOUT  # seconds one document's review may take; 0: no limit
 
 
 @dataclass
@@ -435,9 +438,16 @@ def review_sources(
         outcome.fail(f"审阅进程意外退出（{type(exc).__name__}），可能是文件触发了解析库崩溃或内存不足")
         progress.advance(outcome.source.display)
 
+    def timed_out(index: int) -> None:
+        outcome = todo[index]
+        # Not stored, like a crash: a re-run tries again (perhaps with a longer --timeout).
+        outcome.fail(f"审阅超时（超过 {options.timeout:g} 秒），可能是文件过大或格式异常")
+        outcome.seconds = options.timeout
+        progress.advance(outcome.source.display)
+
     workers, worker_llm = llm_workers(options.jobs, options.llm)
     tasks = [(str(o.source.file), o.source.display, o.source.suffix, options.settings, worker_llm) for o in todo]
-    run_pool(review_job, tasks, workers, done, crashed)
+    run_pool(review_job, tasks, workers, done, crashed, timeout=options.timeout or None, on_timeout=timed_out)
 
     ok = [o for o in outcomes if o.review is not None and o.features is not None]
     for outcome, extra in zip(ok, run_crosschecks([o.features for o in ok], options.settings)):
