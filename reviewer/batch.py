@@ -53,6 +53,7 @@ SUMMARY_XLSX = "summary.xlsx"
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _REASON_LIMIT = 300
 DEFAULT_TIMEOUT = 300  # seconds per document; a parser stuck on a pathological file must not hold a worker forever
+DEFAULT_LLM_TIMEOUT = 1800  # with the LLM stage: several requests of up to 120 s each, with retries
 
 
 @dataclass
@@ -64,7 +65,14 @@ class BatchOptions:
     jobs: int = 1
     baseline: Baseline | None = None
     llm: LLMConfig | None = None  # the endpoint for the LLM stage; None: rules only
-    timeout: float = DEFAULT_TIMEOUT  # seconds one document's review may take; 0: no limit
+    timeout: float | None = None  # seconds one document's review may take; 0: no limit; None: the default
+
+    @property
+    def time_limit(self) -> float:
+        """The per-document limit in force: the given one, else the default for rules-only or LLM runs."""
+        if self.timeout is not None:
+            return self.timeout
+        return DEFAULT_TIMEOUT if self.llm is None else DEFAULT_LLM_TIMEOUT
 
 
 @dataclass
@@ -441,13 +449,13 @@ def review_sources(
     def timed_out(index: int) -> None:
         outcome = todo[index]
         # Not stored, like a crash: a re-run tries again (perhaps with a longer --timeout).
-        outcome.fail(f"审阅超时（超过 {options.timeout:g} 秒），可能是文件过大或格式异常")
-        outcome.seconds = options.timeout
+        outcome.fail(f"审阅超时（超过 {options.time_limit:g} 秒），可能是文件过大或格式异常")
+        outcome.seconds = options.time_limit
         progress.advance(outcome.source.display)
 
     workers, worker_llm = llm_workers(options.jobs, options.llm)
     tasks = [(str(o.source.file), o.source.display, o.source.suffix, options.settings, worker_llm) for o in todo]
-    run_pool(review_job, tasks, workers, done, crashed, timeout=options.timeout or None, on_timeout=timed_out)
+    run_pool(review_job, tasks, workers, done, crashed, timeout=options.time_limit or None, on_timeout=timed_out)
 
     ok = [o for o in outcomes if o.review is not None and o.features is not None]
     for outcome, extra in zip(ok, run_crosschecks([o.features for o in ok], options.settings)):

@@ -209,7 +209,7 @@ def batch(
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线文件（默认：配置文件旁的 reviewer-baseline.json）"),
     llm: bool = typer.Option(False, "--llm", help="用大模型审阅报告文字（未配置大模型时报错）"),
     no_llm: bool = typer.Option(False, "--no-llm", help="不用大模型，只做规则审阅"),
-    timeout: float = typer.Option(300, "--timeout", min=0, help="每份报告的审阅时限（秒），超时的记为失败；0 表示不限（用大模型时可能需要调大）"),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=0, help="每份报告的审阅时限（秒），超时的记为失败；0 表示不限（默认 300，用大模型时 1800）"),
 ) -> None:
     """批量审阅（发布前把关）：并行审阅、跨报告比对、汇总表；再次运行只审阅有改动的文件。"""
     from reviewer.batch import Bar, BatchOptions, default_jobs, load_setup, parse_formats, report_lines, run_batch

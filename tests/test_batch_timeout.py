@@ -14,6 +14,7 @@ from tests.batch_helpers import report_text, run_cli, write
 
 import reviewer.batch
 from reviewer.batch import BatchOptions, run_batch
+from reviewer.config import LLMConfig
 from reviewer.pool import run_pool
 
 HANG_SECONDS = 60
@@ -149,7 +150,9 @@ def test_command_line_and_web_batches_default_to_the_same_limit(tmp_path, monkey
     from reviewer.cli import batch
     import reviewer.web.jobs
 
-    assert inspect.signature(batch).parameters["timeout"].default.default == BatchOptions().timeout == 300
+    assert inspect.signature(batch).parameters["timeout"].default.default is None
+    assert BatchOptions().time_limit == 300 and BatchOptions(llm=LLMConfig(base_url="http://127.0.0.1:9", model="m")).time_limit == 1800
+    assert BatchOptions(timeout=5, llm=LLMConfig(base_url="http://127.0.0.1:9", model="m")).time_limit == 5
     seen: list[BatchOptions] = []
     real = reviewer.web.jobs.review_sources
     monkeypatch.setattr(reviewer.web.jobs, "review_sources", lambda s, options, *a: seen.append(options) or real(s, options, *a))
@@ -161,4 +164,4 @@ def test_command_line_and_web_batches_default_to_the_same_limit(tmp_path, monkey
             if client.get(r.headers["location"] + "/progress").json()["finished"]:
                 break
             time.sleep(0.25)
-    assert [o.timeout for o in seen] == [300]
+    assert [o.time_limit for o in seen] == [300]
