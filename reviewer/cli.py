@@ -90,7 +90,7 @@ def review(
         for path in paths:
             try:
                 sys.stdout.write(dry_run(path, setup.llm))
-            except InputError as exc:
+            except (InputError, ConfigError) as exc:
                 fail(str(exc))
         raise typer.Exit(0)
     dismissed = setup.baseline

@@ -29,7 +29,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from reviewer.errors import ConfigError, validation_problems
 from reviewer.llm.schemas import SCHEMAS
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+# Installed from a wheel the prompts ship inside the package; in the repository they live at the top.
+_PACKAGED = Path(__file__).resolve().parent / "prompts"
+PROMPTS_DIR = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parent.parent / "prompts"
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.DOTALL)
 PART_HEADING = re.compile(r"^## (system|user)\s*$", re.MULTILINE)
