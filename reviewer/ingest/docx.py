@@ -5,6 +5,10 @@ row it covers, so the table grid is read from the ``w:tc`` elements directly:
 a horizontal merge (gridSpan) is one cell with ``colspan``, a vertical merge
 (vMerge) is one cell with ``rowspan`` followed by empty ``continued`` cells in
 the rows below, which is what Word's own text export shows.
+
+Automatic list numbering ("一、", "（一）", "1.") is not in the runs; it is
+rendered from numbering.xml (reviewer.ingest.numbering) and put in front of
+the paragraph's text, as Word displays it, in the body and in table cells.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from lxml import etree
 
 from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.errors import InputError
+from reviewer.ingest.numbering import paragraph_prefixes
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 # What zipfile, zlib, lxml and the readers raise on a damaged or truncated package.
@@ -55,20 +60,22 @@ def read_docx(data: bytes, name: str, digest: str) -> Document:
         word = docx.Document(io.BytesIO(data))
         styles = {s.style_id: s.name for s in word.styles}
         default = word.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        numbers = paragraph_prefixes(word)
     except (*BROKEN_PACKAGE, PackageNotFoundError) as exc:
         raise InputError(name, "不是有效的 .docx 文件（文件损坏或被截断）") from exc
     doc = Document(path=name, sha256=digest, format="docx")
     for element in _body_blocks(word.element.body):
         index = len(doc.blocks)
         if element.tag == _P:
-            text = _paragraph_text(element).strip()
-            if text:
+            own = _paragraph_text(element)
+            text = (numbers.get(element, "") + own).strip()
+            if own.strip():  # a numbered paragraph without text shows only its number: not a block
                 style_id = _style_id(element)
                 style = styles.get(style_id, style_id) if style_id else (default.name if default else None)
                 doc.blocks.append(Paragraph(text=text, style=style, loc=Location(block=index)))
         else:
             table_index = len(doc.tables)
-            rows = _table_rows(element, index, table_index)
+            rows = _table_rows(element, index, table_index, numbers)
             if rows:
                 doc.blocks.append(Table(index=table_index, rows=rows, loc=Location(block=index, table=table_index)))
     return doc
@@ -111,21 +118,21 @@ def _paragraph_text(p: etree._Element) -> str:
     return "".join(parts)
 
 
-def _cell_text(tc: etree._Element) -> str:
-    """A cell's paragraphs joined with newlines; nested tables flattened into lines."""
-    return "\n".join(_cell_lines(tc)).strip()
+def _cell_text(tc: etree._Element, numbers: dict[etree._Element, str]) -> str:
+    """A cell's paragraphs (with their list numbers) joined with newlines; nested tables flattened into lines."""
+    return "\n".join(_cell_lines(tc, numbers)).strip()
 
 
-def _cell_lines(tc: etree._Element) -> Iterator[str]:
+def _cell_lines(tc: etree._Element, numbers: dict[etree._Element, str]) -> Iterator[str]:
     """Lines of a cell: one per paragraph, a nested table's cells one after another."""
     for child in _body_blocks(tc):
         if child.tag == _P:
-            yield _paragraph_text(child).rstrip()
+            yield (numbers.get(child, "") + _paragraph_text(child)).rstrip()
         else:
             for tr in _children(child, _TR):
                 for inner in _children(tr, _TC):
                     if _vmerge(inner) != "continue":
-                        yield from _cell_lines(inner)
+                        yield from _cell_lines(inner, numbers)
 
 
 def _int_attr(element: etree._Element, path: str, default: int) -> int:
@@ -147,7 +154,7 @@ def _vmerge(tc: etree._Element) -> str | None:
     return found.get(_VAL) or "continue"
 
 
-def _table_rows(tbl: etree._Element, block: int, table: int) -> list[list[Cell]]:
+def _table_rows(tbl: etree._Element, block: int, table: int, numbers: dict[etree._Element, str]) -> list[list[Cell]]:
     """The grid of one table: merged cells once, vertical continuations as empty cells."""
     # First pass: each row's cells with their grid position and merge state.
     layout: list[list[tuple[etree._Element, int, int, str | None]]] = []
@@ -175,7 +182,7 @@ def _table_rows(tbl: etree._Element, block: int, table: int) -> list[list[Cell]]
                         break
                     rowspan += 1
             row.append(
-                Cell(text=_cell_text(tc), row=r, col=c, grid_col=grid, colspan=span, rowspan=rowspan, loc=loc)
+                Cell(text=_cell_text(tc, numbers), row=r, col=c, grid_col=grid, colspan=span, rowspan=rowspan, loc=loc)
             )
         rows.append(row)
     return rows

@@ -7,6 +7,8 @@ LibreOffice included) is rebuilt as a new .docx
 Runs are split so that a comment covers exactly the quoted characters; when
 the quote cannot be placed, the whole paragraph or cell is covered. Findings
 without a location are commented on the first block of the document.
+A list number Word draws before a paragraph ("一、") is part of the ingested
+text but not of any run: it counts as a run-less prefix when offsets are mapped.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from lxml import etree
 from reviewer.document import Document, Paragraph, Table
 from reviewer.errors import InputError
 from reviewer.finding import Finding, Review
+from reviewer.ingest.numbering import paragraph_prefixes
 from reviewer.render.layout import (
     AUTHOR,
     INITIALS,
@@ -70,9 +73,15 @@ def render_docx(review: Review, document: Document, source_bytes: bytes | None =
 class _Targets:
     """Maps Document locations to the Word paragraphs that hold them."""
 
-    def __init__(self, blocks: dict[int, etree._Element], cells: dict[tuple[int, int, int], etree._Element]):
+    def __init__(
+        self,
+        blocks: dict[int, etree._Element],
+        cells: dict[tuple[int, int, int], etree._Element],
+        numbers: dict[etree._Element, str] | None = None,
+    ):
         self.blocks = blocks  # Document block index -> w:p or w:tbl
         self.cells = cells  # (block, row, col) -> w:tc, for rebuilt tables only
+        self.numbers = numbers or {}  # w:p -> list number shown before it (original documents only)
 
     def paragraphs(self, document: Document, ev_loc) -> tuple[list[CT_P], str | None] | None:
         """The w:p elements and the Document's text for a location, or None if it cannot be found."""
@@ -156,6 +165,7 @@ def _original_targets(word, document: Document) -> _Targets:
     paragraph with the same text so that an ingester skipping or adding a
     block does not shift every later comment.
     """
+    numbers = paragraph_prefixes(word)
     elements = list(_body_blocks(word.element.body))
     mapping: dict[int, etree._Element] = {}
     j = 0
@@ -164,7 +174,7 @@ def _original_targets(word, document: Document) -> _Targets:
         want = None if isinstance(block, Table) else _squash(block.text)
         k = j
         while k < len(elements) and not (
-            elements[k].tag == tag and (want is None or _squash(_text(elements[k])) == want)
+            elements[k].tag == tag and (want is None or _squash(_shown(elements[k], numbers)) == want)
         ):
             k += 1
         if k == len(elements) and j < len(elements) and elements[j].tag == tag:
@@ -172,7 +182,7 @@ def _original_targets(word, document: Document) -> _Targets:
         if k < len(elements):
             mapping[i] = elements[k]
             j = k + 1
-    return _Targets(mapping, {})
+    return _Targets(mapping, {}, numbers)
 
 
 def _clean(text: str) -> str:
@@ -227,14 +237,14 @@ def _comment(word, finding: Finding, document: Document, targets: _Targets) -> N
         found = targets.paragraphs(document, ev.loc)
         if found and found[0]:
             paragraphs, source_text = found
-            text = _joined_text(paragraphs)
+            text = _joined_text(paragraphs, targets.numbers)
             span = find_span(text, ev, source_text)
             break
     if not paragraphs:
         paragraphs = targets.first()
     if not paragraphs:
         paragraphs = [word.add_paragraph("审阅意见")._p]
-    first, last = _anchor(paragraphs, span)
+    first, last = _anchor(paragraphs, span, targets.numbers)
     word.add_comment([Run(first, word.part), Run(last, word.part)], text=_clean(comment_text(finding, document)),
                      author=AUTHOR, initials=INITIALS)
 
@@ -275,18 +285,24 @@ def _text(paragraph: CT_P) -> str:
     return "".join(_run_text(r) for r in _runs(paragraph))
 
 
-def _joined_text(paragraphs: list[CT_P]) -> str:
-    """Paragraph texts joined by newlines, as a cell's text is."""
-    return "\n".join(_text(p) for p in paragraphs)
+def _shown(paragraph: CT_P, numbers: dict[etree._Element, str]) -> str:
+    """A paragraph's text with its list number in front, as the docx ingester reads it."""
+    return numbers.get(paragraph, "") + _text(paragraph)
 
 
-def _extents(paragraphs: list[CT_P]) -> list[tuple[CT_R, int, int]]:
-    """Each run with its char range in the joined text."""
+def _joined_text(paragraphs: list[CT_P], numbers: dict[etree._Element, str]) -> str:
+    """Paragraph texts (list numbers included) joined by newlines, as a cell's text is."""
+    return "\n".join(_shown(p, numbers) for p in paragraphs)
+
+
+def _extents(paragraphs: list[CT_P], numbers: dict[etree._Element, str]) -> list[tuple[CT_R, int, int]]:
+    """Each run with its char range in the joined text; a list number occupies chars but no run."""
     out = []
     pos = 0
     for n, p in enumerate(paragraphs):
         if n:
             pos += 1
+        pos += len(numbers.get(p, ""))
         for r in _runs(p):
             length = len(_run_text(r))
             out.append((r, pos, pos + length))
@@ -317,23 +333,28 @@ def _split(run: CT_R, offset: int) -> CT_R:
     return tail
 
 
-def _cut_at(paragraphs: list[CT_P], offset: int) -> None:
+def _cut_at(paragraphs: list[CT_P], offset: int, numbers: dict[etree._Element, str]) -> None:
     """Make ``offset`` fall on a run boundary."""
-    for run, start, end in _extents(paragraphs):
+    for run, start, end in _extents(paragraphs, numbers):
         if start < offset < end:
             _split(run, offset - start)
             return
 
 
-def _anchor(paragraphs: list[CT_P], span: tuple[int, int] | None) -> tuple[CT_R, CT_R]:
-    """First and last run covering ``span`` (the whole text when None), splitting runs as needed."""
+def _anchor(
+    paragraphs: list[CT_P], span: tuple[int, int] | None, numbers: dict[etree._Element, str]
+) -> tuple[CT_R, CT_R]:
+    """First and last run covering ``span`` (the whole text when None), splitting runs as needed.
+
+    A span that covers only a list number (which has no run) falls back to the whole text.
+    """
     if span is not None:
-        _cut_at(paragraphs, span[0])
-        _cut_at(paragraphs, span[1])
-        inside = [r for r, s, e in _extents(paragraphs) if span[0] <= s and e <= span[1] and e > s]
+        _cut_at(paragraphs, span[0], numbers)
+        _cut_at(paragraphs, span[1], numbers)
+        inside = [r for r, s, e in _extents(paragraphs, numbers) if span[0] <= s and e <= span[1] and e > s]
         if inside:
             return inside[0], inside[-1]
-    texted = [r for r, s, e in _extents(paragraphs) if e > s]
+    texted = [r for r, s, e in _extents(paragraphs, numbers) if e > s]
     if texted:
         return texted[0], texted[-1]
     empty = paragraphs[0].add_r()  # an empty paragraph or cell: anchor on an empty run inside it
