@@ -19,6 +19,7 @@ import re
 import unicodedata
 
 import docx
+from docx.exceptions import InvalidSpanError
 from docx.oxml.ns import qn
 from docx.oxml.text.paragraph import CT_P
 from docx.oxml.text.run import CT_R
@@ -218,7 +219,7 @@ def _rebuild(document: Document):
                 last_col = min(slot.grid_col + slot.colspan, grid.width) - 1
                 try:
                     table.cell(slot.grid_row, slot.grid_col).merge(table.cell(last_row, last_col))
-                except Exception:  # overlapping spans in a malformed table: leave the cells unmerged
+                except InvalidSpanError:  # overlapping spans in a malformed table: leave the cells unmerged
                     pass
         for (r, c), slot in grid.slots.items():
             if slot.owner is None:
