@@ -117,6 +117,15 @@ class Grounding:
     exact: bool = True
     problem: str = ""
 
+    def evidence(self) -> Evidence:
+        """The located quote as evidence of a finding."""
+        return Evidence(quote=self.text[self.loc.start : self.loc.end], loc=self.loc)
+
+
+def fact_evidence(fact: Fact) -> Evidence:
+    """A table fact's cell as evidence of a finding."""
+    return Evidence(quote=fact.quote or fact.quantity.raw, loc=fact.loc)
+
 
 def digits_of(text: str) -> list[str]:
     """The numbers written in a text, in order (thousands separators removed)."""
@@ -429,8 +438,8 @@ class Verifier:
         finding = self.make_finding(
             "LLM001",
             message,
-            [Evidence(quote=found.text[found.loc.start : found.loc.end], loc=found.loc)]
-            + [Evidence(quote=f.quote or f.quantity.raw, loc=f.loc) for _, f in shown],
+            [found.evidence()]
+            + [fact_evidence(f) for _, f in shown],
             expected="、".join(fmt(n.value) for n, _ in shown),
             actual=f"{claim.value}{claim.unit or ''}",
             # Several different table values (budget vs actual) make the intended figure uncertain.
@@ -458,8 +467,8 @@ class Verifier:
         finding = self.make_finding(
             "LLM002",
             message,
-            [Evidence(quote=found.text[found.loc.start : found.loc.end], loc=found.loc)]
-            + [Evidence(quote=f.quote or f.quantity.raw, loc=f.loc) for _, f in shown],
+            [found.evidence()]
+            + [fact_evidence(f) for _, f in shown],
             expected="0",
             actual="、".join(fmt(n.value) for n, _ in shown),
         )
@@ -506,7 +515,7 @@ class Verifier:
             if not self.grounded(number, suspicion.quote):
                 return reject(f"所引数字 {text} 既不在引文中，也不在报告表格中，且无法由表格数据算出")
         rule = SUSPICION_RULES[suspicion.kind]
-        evidence = [Evidence(quote=found.text[found.loc.start : found.loc.end], loc=found.loc)]
+        evidence = [found.evidence()]
         if relation:
             computed, problem = recompute(relation)
             if problem:

@@ -77,6 +77,13 @@ def test_sum003_expense_splits_vs_total():
     assert f.message.endswith("年度资金总额100万元，与按支出性质分各项合计（基本支出50+项目支出45）95万元不一致（差5万元）")
 
 
+def test_sum003_staff_and_public_costs_vs_basic_expense():
+    splits = SPLITS + [["", "其他资金：0", "人员经费：40"], ["", "", "公用经费：12"]]
+    (f,) = findings_of(clean(form=department_form(standard_indicators(), splits=splits)), "SUM003")
+    assert f.message == "附件二 部门整体支出绩效自评表基本支出55万元，与人员经费40加公用经费12之和52万元不一致（差3万元）"
+    assert f.expected == "52万元" and f.actual == "55万元"
+
+
 def test_sum004_income_splits_vs_total():
     splits = [["", "其中： 一般公共预算：90", "其中：基本支出：55"], ["", "政府性基金拨款：5", "项目支出：45"]]
     (f,) = findings_of(clean(form=department_form(standard_indicators(), splits=splits)), "SUM004")

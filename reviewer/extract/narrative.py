@@ -157,8 +157,7 @@ def _facts_in(span: TextSpan, year: int | None) -> list[Fact]:
         before = text[clause_start : m.start()]
         if key in ("编制数", "在职人数") and before.endswith(_QUALIFIED):
             continue
-        if _DENIAL.search(before[-4:] if len(before) > 4 else before):
-            quote_start = clause_start
+        if _DENIAL.search(before[-4:]):
             found.append(
                 Fact(
                     label=m.group(0),
@@ -168,8 +167,8 @@ def _facts_in(span: TextSpan, year: int | None) -> list[Fact]:
                     part="报告",
                     source="narrative",
                     polarity="denies",
-                    quote=text[quote_start:clause_end].strip(),
-                    loc=span.loc.with_span(quote_start, clause_end),
+                    quote=text[clause_start:clause_end].strip(),
+                    loc=span.loc.with_span(clause_start, clause_end),
                 )
             )
             continue

@@ -143,14 +143,13 @@ def _split_checks(report: Report, ctx: Context, side: str):
             basic = _split(funds, "基本支出", side)
             staff, public = _split(funds, "人员经费", side), _split(funds, "公用经费", side)
             if basic and staff and public and sum_disagrees(basic, [staff, public], ctx.settings.tolerance):
-                places = places_of(basic, staff, public)
-                s = value(staff) + value(public)
-                yield ctx.finding(
-                    f"基本支出{fmt(value(basic), places)}万元，与人员经费{fmt(value(staff), places)}万元加公用经费"
-                    f"{fmt(value(public), places)}万元之和{fmt(s, places)}万元不一致",
-                    [ev(basic), ev(staff), ev(public)],
-                    expected=f"{fmt(s, places)}万元",
-                    actual=f"{fmt(value(basic), places)}万元",
+                yield sum_mismatch(
+                    ctx,
+                    f"{evaluation.display}基本支出",
+                    basic,
+                    [staff, public],
+                    f"人员经费{fmt(value(staff))}加公用经费{fmt(value(public))}之和",
+                    "核对人员经费、公用经费与基本支出的填报。",
                 )
             splits = [f for f in splits if f.key in ("基本支出", "项目支出")]
         if len(splits) < 2 or not totals:
