@@ -79,6 +79,9 @@ class Document(BaseModel):
     sha256: str
     format: str  # text-cells | text-tsv | text-markdown | docx | xlsx | pdf
     blocks: list[Block] = Field(default_factory=list)
+    # What the reader could not read as the author sees it (Chinese, one line each), e.g. a
+    # formula saved without its value that could not be computed; empty for most files.
+    warnings: list[str] = Field(default_factory=list)
 
     @property
     def tables(self) -> list[Table]:

@@ -83,17 +83,19 @@ _COMPARATORS: dict[str, str] = {
 }
 _SYMBOL_COMPARATORS = {k for k in _COMPARATORS if not any("\u4e00" <= c <= "\u9fff" for c in k)}
 
-# Suffix -> (comparator it implies, qualifier recorded).
+# Suffix -> (comparator it implies, qualifier recorded). "(含)" is the inclusive bound
+# spelled out ("95%（含）以上", after NFKC "95%(含)以上").
 _SUFFIXES: dict[str, tuple[str | None, str]] = {
-    "及以上": (">=", "以上"), "以上": (">=", "以上"),
-    "及以下": ("<=", "以下"), "以下": ("<=", "以下"),
+    "及以上": (">=", "以上"), "以上": (">=", "以上"), "(含)以上": (">=", "以上"), "以上(含)": (">=", "以上"),
+    "及以下": ("<=", "以下"), "以下": ("<=", "以下"), "(含)以下": ("<=", "以下"), "以下(含)": ("<=", "以下"),
+    "(不含)以上": (">", "以上"), "(不含)以下": ("<", "以下"),
     "以内": ("<=", "以内"), "之内": ("<=", "以内"), "内": ("<=", "以内"),
     "左右": (None, "约"),
 }
 
 # Units as they look after NFKC ("㎡" and "m²" both become "m2").
 _UNITS = (
-    "%", "‰", "个百分点", "百分点",
+    "%", "‰", "个百分点", "百分点", "百分比",
     "亿元", "万元", "千元", "元", "元/人", "元/平方米",
     "万人次", "万人", "人次", "人", "名", "户", "家",
     "个工作日", "工作日", "个月", "个", "项", "次/年", "次/月", "次", "件",
@@ -102,7 +104,7 @@ _UNITS = (
     "台", "套", "篇", "期", "场", "份", "所", "条", "座", "辆", "本", "批", "册", "张",
     "处", "间", "栋", "倍",
 )
-_UNIT_CANONICAL = {"m2": "㎡"}
+_UNIT_CANONICAL = {"m2": "㎡", "百分比": "%"}
 
 _CN_DIGIT = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
 # A numeral never starts with 百/千/万/亿: "≤万元" is a unit without a number.
@@ -117,6 +119,9 @@ def _alternation(words) -> str:
 
 
 _UNIT_RE = _alternation(_UNITS)
+# A unit per a measure ("元/亩", "万元/公里", "元/人·月"): the part after "/" is often a word
+# no list holds, so up to two short CJK words are accepted there.
+_PER_UNIT_RE = rf"(?:{_UNIT_RE})(?:[/·](?:{_UNIT_RE}|[\u4e00-\u9fff]{{1,4}})){{0,2}}"
 
 # Whole-cell grammar: [short label [,:]] [comparator] [约] number [余/多] [unit] [suffix].
 # The label is lazy so a comparator or number is read as such before it is
@@ -127,7 +132,7 @@ _QUANTITY = re.compile(
     r"(?P<approx>大约|约|≈)?"
     rf"(?:百分之(?P<pct>{_ARABIC}|{_CN_NUMBER})|(?P<num>{_ARABIC})|(?P<cn>{_CN_NUMBER}))?"
     r"(?P<more>余|多)?"
-    rf"(?P<unit>{_UNIT_RE})?"
+    rf"(?P<unit>{_PER_UNIT_RE})?"
     rf"(?P<suffix>{_alternation(_SUFFIXES)})?"
 )
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.(\d+))?")
@@ -141,6 +146,10 @@ _TRAILING_PUNCT = "。;,、:!?"
 _NOT_BEFORE_CN = "第同每逐唯统单"
 
 MISSING_VALUE = "缺少数值"
+MAX_DIGITS = 40  # more digits than any amount or rate has: the text is not read as a number
+TOO_MANY_DIGITS = f"数值位数过多（超过 {MAX_DIGITS} 位），未作为数值读取"
+# A cell longer than this is wording, not a value: not matched against the value grammar.
+_MAX_QUANTITY_CHARS = 1000
 NO_DIGIT_AFTER_POINT = "数值格式错误：小数点后缺少数字"
 NO_DIGIT_BEFORE_POINT = "数值格式错误：小数点前缺少数字"
 
@@ -166,8 +175,15 @@ def _cn_to_decimal(numeral: str) -> Decimal | None:
     return Decimal(f"{number}.{fraction}" if point else str(number))
 
 
-def _arabic(number: str) -> tuple[Decimal, int, str | None]:
-    """Value, decimals written and format problem of an Arabic-digit number."""
+def _too_long(number: str) -> bool:
+    """Whether a written number has more than MAX_DIGITS digits (its Decimal could overflow in arithmetic)."""
+    return sum(ch.isdigit() for ch in number) > MAX_DIGITS
+
+
+def _arabic(number: str) -> tuple[Decimal | None, int, str | None]:
+    """Value, decimals written and format problem of an Arabic-digit number (no value past MAX_DIGITS)."""
+    if _too_long(number):
+        return None, 0, TOO_MANY_DIGITS
     digits = number.replace(",", "").replace("−", "-")
     whole, point, fraction = digits.partition(".")
     problem = None
@@ -180,13 +196,22 @@ def _arabic(number: str) -> tuple[Decimal, int, str | None]:
 
 
 def parse_quantity(text: str) -> Quantity:
-    """Parse a cell or phrase such as ``≥95%``, ``>=148.万元``, ``10000余件``, ``提升明显``."""
+    """Parse a cell or phrase such as ``≥95%``, ``>=148.万元``, ``10000余件``, ``提升明显``.
+
+    Full-width digits and signs read as half-width (NFKC). A number of more than
+    MAX_DIGITS digits gets no value and the problem TOO_MANY_DIGITS; a text of
+    more than 1000 characters is qualitative. Never raises.
+    """
     s = _normalise(text)
     plain = _PLAIN_NUMBER.fullmatch(s)
     if plain:  # fast path: most table cells are bare numbers
+        if _too_long(s):
+            return Quantity(raw=text, problem=TOO_MANY_DIGITS)
         return Quantity(raw=text, value=Decimal(s), decimals=len(plain.group(1) or ""))
     if s in BLANK_TEXTS:
         return Quantity(raw=text)
+    if len(s) > _MAX_QUANTITY_CHARS:
+        return Quantity(raw=text, qualitative=True)
     s = s.rstrip(_TRAILING_PUNCT)
     if not s:
         return Quantity(raw=text)
@@ -215,6 +240,8 @@ def parse_quantity(text: str) -> Quantity:
     value, decimals, problem = None, 0, None
     if m["num"] is not None:
         value, decimals, problem = _arabic(m["num"])
+        if value is None:
+            return Quantity(raw=text, comparator=comparator, unit=unit, qualifier=qualifier, problem=problem)
     else:
         numeral = m["pct"] if m["pct"] is not None else m["cn"]
         if numeral is not None:
@@ -224,6 +251,10 @@ def parse_quantity(text: str) -> Quantity:
                 unit = "%"
             if numeral[0].isdigit() or numeral[0] in "+-−.":
                 value, decimals, problem = _arabic(numeral)
+                if value is None:
+                    return Quantity(raw=text, comparator=comparator, unit=unit, qualifier=qualifier, problem=problem)
+            elif len(numeral) > MAX_DIGITS:
+                return Quantity(raw=text, qualitative=True)
             else:
                 bare_label = label is not None and not m["sep"] and written_cmp is None
                 if bare_label and (m["unit"] is None or label[-1] in _NOT_BEFORE_CN):

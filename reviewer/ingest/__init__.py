@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from reviewer.document import Document
@@ -10,6 +11,24 @@ from reviewer.errors import InputError
 
 TEXT_SUFFIXES = {".txt", ".text", ".tsv", ".md", ".markdown", ".csv", ""}
 OFFICE_SUFFIXES = {".doc", ".wps", ".et", ".xls", ".dps"}
+
+
+# Bookmarks that converters leave in the text ("[bookmark: _GoBack]" from Word-to-text tools,
+# "[]{#_GoBack .anchor}" from pandoc): not part of what the author wrote. Bounded, so linear.
+_RESIDUE = re.compile(r"\[bookmark: ?[^\]\n]{1,200}\]|\[\]\{#[^}\n]{1,200}\}")
+# Full-width digits and number punctuation read as their half-width forms. One character for
+# one, so offsets into the text stay valid; the Chinese punctuation （）：，、 is left as written.
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+
+
+def strip_residue(text: str) -> str:
+    """``text`` without converter residue such as ``[bookmark: _GoBack]`` (may shorten it)."""
+    return _RESIDUE.sub("", text) if "[" in text else text
+
+
+def half_width_numbers(text: str) -> str:
+    """``text`` with full-width digits, ``．`` and ``％`` made half-width (same length: offsets stay valid)."""
+    return text.translate(_HALF_WIDTH)
 
 
 def sha256_of(data: bytes) -> str:

@@ -1,62 +1,126 @@
 """Plain-text input: the three layouts reviewers paste, detected automatically.
 
 - cells: a Word export where each cell is a tab-prefixed line, lines without a
-  tab continue the previous cell, and a blank line ends a table row;
-- tsv: tab-separated rows, as Excel and WPS copy-paste gives them;
-- markdown: pipe tables (``| a | b |``) between paragraphs.
+  tab continue the previous cell, and a blank line ends a table row (a cell
+  whose text holds or starts with blank lines stays one cell);
+- tsv: tab-separated rows, as Excel and WPS copy-paste gives them (rows may
+  have fewer cells than the widest);
+- markdown: pipe tables (``| a | b |``), with or without the ``|---|`` line.
+
+Every step is linear in the input: lines are split and compared with string
+methods, never with regular expressions that backtrack over a long run. Input
+past ``MAX_LINES`` lines or ``MAX_LINE_CHARS`` characters on one line is
+refused with an InputError naming the file and the limit.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 
 from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.errors import InputError
+from reviewer.ingest import half_width_numbers, strip_residue
 
-_MD_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_INTERNAL_TAB = re.compile(r"[^\t\s][^\t]*\t|\t[^\t]*[^\t\s][^\t]*\t")
+MAX_LINES = 200_000  # a long report is a few thousand lines
+MAX_LINE_CHARS = 100_000  # a Word paragraph of this length is some fifty pages
+# An Excel-quoted cell spanning more lines than this is an unclosed quote, not a cell.
+_MAX_QUOTED_LINES = 200
 
 
 def decode(data: bytes, name: str) -> str:
     """Decode text bytes: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = data.decode(encoding)
+            return data.decode("utf-16")
         except UnicodeDecodeError:
-            continue
-        if "\x00" in text:
-            break
-        return text
+            pass
+    else:
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" in text:
+                break
+            return text
     raise InputError(name, "无法识别的文本编码，或这不是文本文件（请提供 UTF-8 或 GBK 编码的文本）")
+
+
+def _pipe_cells(line: str) -> list[str] | None:
+    """The cells of a markdown pipe row (``| a | b |``), or None when the line is not one."""
+    s = line.strip()
+    if len(s) < 3 or s[0] != "|" or s[-1] != "|":
+        return None
+    cells, current, escaped = [], [], False
+    for ch in s[1:-1]:
+        if escaped:
+            current.append(ch if ch == "|" else "\\" + ch)
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "|":
+            cells.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    cells.append("".join(current) + ("\\" if escaped else ""))
+    return [c.strip().replace("<br>", "\n") for c in cells]
+
+
+def _is_separator(cells: list[str], min_dashes: int) -> bool:
+    """Whether pipe cells form a ``|---|:--:|`` alignment row."""
+    for cell in cells:
+        core = cell.removeprefix(":").removesuffix(":")
+        if len(core) < min_dashes or core.strip("-"):
+            return False
+    return True
+
+
+def _has_internal_tab(line: str) -> bool:
+    """Whether text stands before some tab of the line (tab-separated cells, not a tab-prefixed cell line)."""
+    return any(field.strip() for field in line.split("\t")[:-1])
 
 
 def detect_layout(lines: list[str]) -> str:
     """Which of the three layouts the text uses."""
-    md_rows = sum(1 for ln in lines if _MD_ROW.match(ln))
-    md_seps = sum(1 for ln in lines if _MD_SEPARATOR.match(ln) and "|" in ln)
-    if md_rows >= 2 and md_seps >= 1:
-        return "markdown"
-    internal = sum(1 for ln in lines if "\t" in ln.strip("\n") and _INTERNAL_TAB.search(ln))
-    if internal >= 2:
-        return "tsv"
+    previous = None
+    for line in lines:
+        cells = _pipe_cells(line)
+        if cells is not None and len(cells) >= 2 and previous is not None:
+            return "markdown"  # two pipe rows of two cells in a row: a markdown table
+        previous = cells if cells is not None and len(cells) >= 2 else None
+    internal = 0
+    for line in lines:
+        if "\t" in line and _has_internal_tab(line):
+            internal += 1
+            if internal >= 2:
+                return "tsv"
     return "cells"
 
 
 def read_text_bytes(data: bytes, name: str, digest: str) -> Document:
-    """Read text bytes into a Document, detecting the layout."""
+    """Read text bytes into a Document, detecting the layout; InputError past the size limits."""
     return read_text(decode(data, name), name, digest)
 
 
 def read_text(text: str, name: str, digest: str) -> Document:
-    """Read a text string into a Document, detecting the layout."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """Read a text string into a Document, detecting the layout; InputError past the size limits."""
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if len(raw_lines) > MAX_LINES:
+        raise InputError(name, f"文本共 {len(raw_lines)} 行，超过 {MAX_LINES} 行的上限")
+    lines: list[str] = []
+    numbers: list[int] = []  # the 1-based source line of each kept line
+    for number, line in enumerate(raw_lines, start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise InputError(name, f"第 {number} 行有 {len(line)} 个字符，超过每行 {MAX_LINE_CHARS} 个字符的上限")
+        clean = strip_residue(line)
+        if len(clean) < len(line) and not clean.strip():
+            continue  # a line that held only converter residue is no line of the report
+        lines.append(half_width_numbers(clean))
+        numbers.append(number)
     layout = detect_layout(lines)
-    builder = _Builder()
+    builder = _Builder(numbers)
     if layout == "markdown":
         _read_markdown(lines, builder)
     elif layout == "tsv":
@@ -69,38 +133,41 @@ def read_text(text: str, name: str, digest: str) -> Document:
 
 
 class _Builder:
-    """Accumulates blocks with consistent locations."""
+    """Accumulates blocks with consistent locations; ``line`` arguments are 0-based indexes of kept lines."""
 
-    def __init__(self) -> None:
+    def __init__(self, numbers: list[int]) -> None:
         self.blocks: list = []
         self.table_count = 0
+        self.numbers = numbers
 
     def paragraph(self, text: str, line: int) -> None:
         text = text.strip()
         if text:
-            self.blocks.append(Paragraph(text=text, loc=Location(block=len(self.blocks), line=line)))
+            self.blocks.append(Paragraph(text=text, loc=Location(block=len(self.blocks), line=self.numbers[line])))
 
-    def table(self, rows: list[list[tuple[str, int]]]) -> None:
-        """Add a table from rows of (text, line) pairs."""
+    def table(self, rows: list[list[tuple[str, int]]], grid: bool = False) -> None:
+        """Add a table from rows of (text, line) pairs; ``grid``: a cell's ordinal is its grid column."""
         rows = [r for r in rows if r]
         if not rows:
             return
         block = len(self.blocks)
         index = self.table_count
         self.table_count += 1
-        grid = [
+        cells = [
             [
                 Cell(
                     text=text,
                     row=r,
                     col=c,
-                    loc=Location(block=block, table=index, row=r, col=c, line=line),
+                    grid_col=c if grid else None,
+                    loc=Location(block=block, table=index, row=r, col=c, line=self.numbers[line]),
                 )
                 for c, (text, line) in enumerate(row)
             ]
             for r, row in enumerate(rows)
         ]
-        self.blocks.append(Table(index=index, rows=grid, loc=Location(block=block, table=index, line=rows[0][0][1])))
+        first = self.numbers[rows[0][0][1]]
+        self.blocks.append(Table(index=index, rows=cells, loc=Location(block=block, table=index, line=first)))
 
 
 def _clean_cell(parts: list[str]) -> str:
@@ -111,30 +178,31 @@ def _read_cells(lines: list[str], b: _Builder) -> None:
     """The Word-export layout: tab-prefixed cell lines, blank line ends a row."""
     rows: list[list[tuple[str, int]]] = []
     row: list[tuple[list[str], int]] = []
+    widest = 0  # cells in the widest row of the current table
     blanks = 0  # blank lines seen since the last content line
     n = len(lines)
 
     def close_row() -> None:
-        nonlocal row
+        nonlocal row, widest
         if row:
             rows.append([(_clean_cell(parts), line) for parts, line in row])
+            widest = max(widest, len(row))
             row = []
 
     def close_table() -> None:
-        nonlocal rows
+        nonlocal rows, widest
         close_row()
         b.table(rows)
-        rows = []
+        rows, widest = [], 0
 
     i = 0
     while i < n:
         raw = lines[i]
-        lineno = i + 1
         if raw.startswith("\t"):
             if blanks:
                 close_row()
             blanks = 0
-            row.append(([raw[1:].replace("\t", " ")], lineno))
+            row.append(([raw[1:].replace("\t", " ")], i))
             i += 1
             continue
         if not raw.strip():
@@ -146,54 +214,77 @@ def _read_cells(lines: list[str], b: _Builder) -> None:
             row[-1][0].append(raw)
             i += 1
             continue
-        if row and blanks == 1 and _continues_row(lines, i):
-            # A cell holding several paragraphs exports as text, blank, text:
-            # the run belongs to the last cell when a cell line follows it directly.
-            row[-1][0].extend(["", raw])
+        end = _run_end(lines, i) if row else i  # only with a row open: each run is scanned once
+        if row and end < n and lines[end].startswith("\t") and _cell_goes_on(row, rows, widest, blanks):
+            # Blank paragraphs inside a cell export as blank lines: the run belongs to the
+            # last cell when the row goes on directly after it.
+            row[-1][0].extend(["", *lines[i:end]])
             blanks = 0
-            i += 1
-            while i < n and lines[i].strip() and not lines[i].startswith("\t"):
-                row[-1][0].append(lines[i])
-                i += 1
+            i = end
             continue
         close_table()
         blanks = 0
-        b.paragraph(raw, lineno)
+        b.paragraph(raw, i)
         i += 1
     close_table()
 
 
-def _continues_row(lines: list[str], i: int) -> bool:
-    """True when the non-tab run starting at ``i`` is followed directly by a cell line."""
+def _run_end(lines: list[str], i: int) -> int:
+    """Index of the first line after the run of non-blank, non-tab lines starting at ``i``."""
     j = i
     while j < len(lines) and lines[j].strip() and not lines[j].startswith("\t"):
         j += 1
-    return j < len(lines) and lines[j].startswith("\t")
+    return j
+
+
+def _cell_goes_on(row: list[tuple[list[str], int]], rows: list, widest: int, blanks: int) -> bool:
+    """Whether text after ``blanks`` blank lines continues the last cell of ``row`` rather than ending the table.
+
+    One blank line is a blank paragraph inside the cell (the seeds' layout). After
+    several, the text is the rest of a cell whose own first paragraph was empty
+    (Word puts a cell's first paragraph on its tab line) in a row that is not
+    complete yet: shorter than the table's widest row, or, as the first row, all
+    empty. A complete row is the end of the table and the text a title.
+    """
+    if blanks == 1:
+        return True
+    if any(part.strip() for part in row[-1][0]):
+        return False
+    if rows:
+        return len(row) < widest
+    return not any(part.strip() for parts, _ in row for part in parts)
 
 
 def _read_tsv(lines: list[str], b: _Builder) -> None:
     """Tab-separated rows; quoted cells may hold newlines (Excel copy-paste)."""
-    text = "\n".join(lines)
-    # csv handles Excel's quoting of multi-line cells; track line numbers by counting.
-    reader = csv.reader(io.StringIO(text), delimiter="\t", quotechar='"')
+    records = _tsv_records(lines)
     rows: list[list[tuple[str, int]]] = []
-    line = 1
-
-    def flush() -> None:
-        nonlocal rows
-        _emit_tsv_table(rows, b)
-        rows = []
-
-    for record in reader:
-        start = line
-        line = reader.line_num + 1
+    for record, start in records:
         if len(record) <= 1:
-            flush()
+            _emit_tsv_table(rows, b)
+            rows = []
             if record and record[0].strip():
                 b.paragraph(record[0], start)
             continue
         rows.append([(cell.strip(), start) for cell in record])
-    flush()
+    _emit_tsv_table(rows, b)
+
+
+def _tsv_records(lines: list[str]) -> list[tuple[list[str], int]]:
+    """Records with the 0-based kept line each starts on; Excel quoting honoured unless a quote never closes."""
+    reader = csv.reader(io.StringIO("\n".join(lines)), delimiter="\t", quotechar='"', strict=False)
+    records, start = [], 0
+    try:
+        for record in reader:
+            if reader.line_num - start > _MAX_QUOTED_LINES:
+                break
+            records.append((record, start))
+            start = reader.line_num
+        else:
+            return records
+    except csv.Error:  # a quoted cell past csv's field size limit: an unclosed quote
+        pass
+    return [(line.split("\t") if line else [], i) for i, line in enumerate(lines)]
 
 
 def _emit_tsv_table(rows: list[list[tuple[str, int]]], b: _Builder) -> None:
@@ -206,25 +297,27 @@ def _emit_tsv_table(rows: list[list[tuple[str, int]]], b: _Builder) -> None:
     if not rows:
         return
     width = max((max((c for c, (t, _) in enumerate(r) if t), default=-1) + 1) for r in rows)
-    b.table([r[:width] for r in rows])
+    b.table([r[:width] for r in rows], grid=True)
 
 
 def _read_markdown(lines: list[str], b: _Builder) -> None:
-    """Markdown with pipe tables; headings and text become paragraphs."""
+    """Markdown with pipe tables (alignment row optional); headings and text become paragraphs."""
     rows: list[list[tuple[str, int]]] = []
-    for i, raw in enumerate(lines, start=1):
-        if _MD_ROW.match(raw):
-            if _MD_SEPARATOR.match(raw):
+    for i, raw in enumerate(lines):
+        cells = _pipe_cells(raw)
+        if cells is not None:
+            # The alignment row follows the header row; elsewhere only a clear ``---`` row is one
+            # (a row of "-" or "--" cells is a row of blank values).
+            if _is_separator(cells, 1 if len(rows) == 1 else 3):
                 continue
-            inner = raw.strip()[1:-1]
-            cells = [c.strip().replace("<br>", "\n").replace("\\|", "|") for c in re.split(r"(?<!\\)\|", inner)]
             rows.append([(c, i) for c in cells])
             continue
         if rows:
-            b.table(rows)
+            b.table(rows, grid=True)
             rows = []
         stripped = raw.strip()
         if stripped:
-            b.paragraph(re.sub(r"^#{1,6}\s*", "", stripped), i)
+            hashes = len(stripped) - len(stripped.lstrip("#"))
+            b.paragraph(stripped[hashes:] if hashes <= 6 else stripped, i)
     if rows:
-        b.table(rows)
+        b.table(rows, grid=True)

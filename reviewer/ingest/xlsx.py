@@ -5,7 +5,15 @@ its top-left, with ``colspan``/``rowspan``; each row below it holds one empty
 ``continued`` cell. Title lines above the grid and notes below it (rows with
 a single filled cell) become paragraphs, as they are in the Word form, and a
 sheet that holds only such rows (narrative pasted into Excel) is all
-paragraphs.
+paragraphs. Formulas saved without their value are computed when simple
+(reviewer.ingest.formula) and otherwise named in ``Document.warnings``.
+
+Bounded: sheets are streamed (openpyxl read-only mode, XML through defusedxml:
+no entity expansion), only cells that hold something are kept, merged ranges
+are clipped to the area the values span, and a workbook past MAX_CELLS
+values, MAX_CELL_ELEMENTS cell elements, MAX_GRID cells of used area on a
+sheet or MAX_MERGES merged ranges is refused with an InputError naming the
+limit. Malformed XML anywhere is the one-line "文件损坏" InputError.
 """
 
 from __future__ import annotations
@@ -13,31 +21,82 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import zipfile
 from decimal import Decimal
+from typing import NamedTuple
 
 from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.errors import InputError
+from reviewer.ingest import half_width_numbers, strip_residue
 from reviewer.ingest.docx import BROKEN_PACKAGE, OLE2_MAGIC, OLE2_PROBLEM
+from reviewer.ingest.formula import Evaluator, FormulaError
 
 _DECIMALS = re.compile(r"\.([0#?]+)")
 _LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')  # quoted text, escapes, colours, padding
 
+MAX_UNPACKED = 512 << 20  # bytes the package's parts may unpack to (declared sizes)
+MAX_CELLS = 200_000  # cells holding a value, whole workbook
+MAX_CELL_ELEMENTS = 2_000_000  # cell elements parsed, empty styled ones included, whole workbook
+MAX_GRID = 200_000  # cells in the rectangle one sheet's values span
+MAX_MERGES = 20_000  # merged ranges, whole workbook
+_FORMULA_BUDGET = 1_000_000  # cell reads for computing uncached formulas, per sheet
+_BROKEN = "不是有效的 .xlsx 文件（文件损坏或被截断）"
+
+
+class _Range(NamedTuple):
+    """A merged range, 1-based and inclusive."""
+
+    min_row: int
+    min_col: int
+    max_row: int
+    max_col: int
+
+
+class _Budget:
+    """What the workbook has used of its limits so far."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.cells = self.elements = self.merges = 0
+
+    def charge(self, cells: int = 0, elements: int = 0, merges: int = 0) -> None:
+        self.cells += cells
+        self.elements += elements
+        self.merges += merges
+        if self.cells > MAX_CELLS:
+            raise InputError(self.name, f"工作簿中有内容的单元格超过 {MAX_CELLS} 个的上限")
+        if self.elements > MAX_CELL_ELEMENTS:
+            raise InputError(self.name, f"工作簿中的单元格（含空白格式单元格）超过 {MAX_CELL_ELEMENTS} 个的上限")
+        if self.merges > MAX_MERGES:
+            raise InputError(self.name, f"工作簿中的合并单元格超过 {MAX_MERGES} 个的上限")
+
 
 def read_xlsx(data: bytes, name: str, digest: str) -> Document:
-    """Read .xlsx bytes into a Document; raise InputError when the file is not a usable workbook."""
+    """Read .xlsx bytes into a Document; raise InputError when the file is not a usable workbook or passes a limit."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     if data[:4] == OLE2_MAGIC:
         raise InputError(name, OLE2_PROBLEM.format(suffix=".xlsx"))
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except (*BROKEN_PACKAGE, InvalidFileException) as exc:
-        raise InputError(name, "不是有效的 .xlsx 文件（文件损坏或被截断）") from exc
+        unpacked = sum(member.file_size for member in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise InputError(name, _BROKEN) from exc
+    if unpacked > MAX_UNPACKED:
+        raise InputError(name, f"解压后超过 {MAX_UNPACKED >> 20} MB 的上限")
     doc = Document(path=name, sha256=digest, format="xlsx")
-    for ordinal, sheet in enumerate(book.worksheets, start=1):
-        if sheet.sheet_state == "visible":
-            _read_sheet(sheet, ordinal, doc)
+    budget = _Budget(name)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            for ordinal, sheet in enumerate(book.worksheets, start=1):
+                if sheet.sheet_state == "visible":
+                    _read_sheet(sheet, ordinal, doc, budget)
+        finally:
+            book.close()
+    except (*BROKEN_PACKAGE, InvalidFileException, SyntaxError) as exc:
+        # SyntaxError: the ParseError of malformed XML; ValueError covers defusedxml's refusals.
+        raise InputError(name, _BROKEN) from exc
     if not doc.blocks:
         raise InputError(name, "工作簿中没有内容")
     return doc
@@ -55,15 +114,17 @@ def display(value: object, number_format: str = "General") -> str:
         return value.strftime("%Y-%m-%d")
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, Decimal)):
         return _number(value, number_format)
-    return str(value).replace("\r\n", "\n").strip()
+    return half_width_numbers(strip_residue(str(value))).replace("\r\n", "\n").strip()
 
 
-def _number(value: int | float, number_format: str) -> str:
+def _number(value: int | float | Decimal, number_format: str) -> str:
     """Format a number by the positive section of its number format (digits, not grouping)."""
     # Excel keeps 15 significant digits; repr-level float noise (471.28000000000003) is not shown.
     exact = Decimal(format(value, ".15g")) if isinstance(value, float) else Decimal(value)
+    if not exact.is_finite():
+        return str(value)
     section = _LITERAL.sub("", number_format.split(";")[0])
     if section.lower() in ("general", "@", ""):
         return _plain(exact)
@@ -82,23 +143,106 @@ def _plain(number: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _read_sheet(sheet, ordinal: int, doc: Document) -> None:
+def _scan(sheet, budget: _Budget) -> tuple[dict, dict, list[_Range]]:
+    """Stream one sheet: (values, uncached formulas, merged ranges); only cells holding something are kept.
+
+    values: (row, col) -> (value, number format); formulas: (row, col) -> "=..." for
+    formula cells saved without a value.
+    """
+    from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        """openpyxl's streaming sheet parser (what read-only mode uses), keeping a formula beside its cached value."""
+
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                cell["formula"] = self.parse_formula(element)
+            return cell
+
+    book = sheet.parent
+    values: dict[tuple[int, int], tuple[object, str]] = {}
+    formulas: dict[tuple[int, int], str] = {}
+    with sheet._get_source() as source:  # read-only mode gives no public access to merged ranges
+        parser = Parser(
+            source, sheet._shared_strings, data_only=True, epoch=book.epoch,
+            date_formats=book._date_formats, timedelta_formats=book._timedelta_formats,
+        )
+        for _, row in parser.parse():
+            budget.charge(elements=len(row))
+            for cell in row:
+                formula = cell.pop("formula", None)
+                key = (cell["row"], cell["column"])
+                if isinstance(formula, str) and len(formula) > 1:
+                    formulas[key] = formula
+                    budget.charge(cells=1)
+                elif cell["value"] is not None and cell["value"] != "":
+                    values[key] = (cell["value"], ReadOnlyCell(sheet, **cell).number_format)
+                    budget.charge(cells=1)
+        ranges = parser.merged_cells.mergeCell if parser.merged_cells else []
+        budget.charge(merges=len(ranges))
+    merges = []
+    for merge in ranges:
+        left, top, right, bottom = merge.bounds
+        merges.append(_Range(top, left, bottom, right))
+    return values, formulas, merges
+
+
+def _texts(sheet, values: dict, formulas: dict, doc: Document) -> dict[tuple[int, int], str]:
+    """The displayed text of every cell holding something; uncached formulas computed or warned about."""
+    texts = {key: text for key, (value, fmt) in values.items() if (text := display(value, fmt))}
+    if not formulas:
+        return texts
+    evaluator = Evaluator({k: v for k, (v, _) in values.items()}, formulas, _FORMULA_BUDGET)
+    failed = []
+    for key in sorted(formulas):
+        try:
+            text = display(evaluator.cell(key))
+        except FormulaError as exc:
+            failed.append(f"{_coordinate(key)}（{formulas[key]}：{exc}）")
+            continue
+        if text:
+            texts[key] = text
+    if failed:
+        shown = "、".join(failed[:5]) + (f" 等 {len(failed)} 个" if len(failed) > 5 else "")
+        doc.warnings.append(f"工作表「{sheet.title}」的公式没有保存计算结果，也无法计算，按空白读取：{shown}")
+    return texts
+
+
+def _coordinate(key: tuple[int, int]) -> str:
+    from openpyxl.utils.cell import get_column_letter
+
+    return f"{get_column_letter(key[1])}{key[0]}"
+
+
+def _read_sheet(sheet, ordinal: int, doc: Document, budget: _Budget) -> None:
     """Add one sheet's paragraphs and table to the document."""
-    merged = {(r.min_row, r.min_col): r for r in sheet.merged_cells.ranges}
+    values, formulas, ranges = _scan(sheet, budget)
+    texts = _texts(sheet, values, formulas, doc)
+    if not texts:
+        return
+    # The area the values span bounds everything after: merged ranges are clipped to it.
+    top, bottom = min(r for r, _ in texts), max(r for r, _ in texts)
+    first, last = min(c for _, c in texts), max(c for _, c in texts)
+    if (bottom - top + 1) * (last - first + 1) > MAX_GRID:
+        area = f"{_coordinate((top, first))}:{_coordinate((bottom, last))}"
+        raise InputError(doc.path, f"工作表「{sheet.title}」使用的区域 {area} 超过 {MAX_GRID} 个单元格的上限")
+    merged: dict[tuple[int, int], _Range] = {}
     covered: dict[tuple[int, int], tuple[int, int]] = {}  # cell -> top-left of its merged range
-    for (top, left), rng in merged.items():
-        for row in range(rng.min_row, rng.max_row + 1):
-            for col in range(rng.min_col, rng.max_col + 1):
-                if (row, col) != (top, left):
-                    covered[(row, col)] = (top, left)
-    texts: dict[tuple[int, int], str] = {}
-    for row in sheet.iter_rows():
-        for cell in row:
-            if (cell.row, cell.column) in covered:
-                continue  # openpyxl's MergedCell: no value of its own
-            text = display(cell.value, cell.number_format)
-            if text:
-                texts[(cell.row, cell.column)] = text
+    for rng in ranges:
+        clipped = _Range(max(rng.min_row, top), max(rng.min_col, first), min(rng.max_row, bottom), min(rng.max_col, last))
+        if clipped.min_row > clipped.max_row or clipped.min_col > clipped.max_col:
+            continue
+        origin = (clipped.min_row, clipped.min_col)
+        if origin != (rng.min_row, rng.min_col):
+            texts.pop(origin, None)  # the range's own top-left is outside the values: it shows nothing
+        merged[origin] = clipped
+        for row in range(clipped.min_row, clipped.max_row + 1):
+            for col in range(clipped.min_col, clipped.max_col + 1):
+                if (row, col) != origin:
+                    covered[(row, col)] = origin
+                    texts.pop((row, col), None)  # Excel hides what a merged range covers
     if not texts:
         return
 
@@ -116,16 +260,16 @@ def _read_sheet(sheet, ordinal: int, doc: Document) -> None:
     if not table_rows:
         _paragraphs(doc, [texts[k] for k in sorted(texts)], where)
         return
+    # Merged ranges crossing the table's edge belong to it (a label merged down from above, ...):
+    # the table spans the run of overlapping row spans that holds its rows.
     head, tail = min(table_rows), max(table_rows)
-    # Merged ranges crossing the table's edge belong to it (a label merged down from above, ...).
+    spans = sorted((merged[k].min_row, merged[k].max_row) for k in texts if k in merged)
     changed = True
     while changed:
         changed = False
-        for key in texts:
-            span = rows_of(key)
-            if span.start < head <= span.stop - 1 or span.start <= tail < span.stop - 1:
-                head, tail = min(head, span.start), max(tail, span.stop - 1)
-                changed = True
+        for start, stop in spans:
+            if start <= tail and stop >= head and (start < head or stop > tail):
+                head, tail, changed = min(head, start), max(tail, stop), True
     inside = [k for k in texts if head <= k[0] <= tail]
     left = min(c for _, c in inside)
     right = max(merged[k].max_col if k in merged else k[1] for k in inside)
