@@ -148,7 +148,7 @@ _NOT_BEFORE_CN = "第同每逐唯统单"
 MISSING_VALUE = "缺少数值"
 MAX_DIGITS = 40  # more digits than any amount or rate has: the text is not read as a number
 TOO_MANY_DIGITS = f"数值位数过多（超过 {MAX_DIGITS} 位），未作为数值读取"
-# A cell longer than this is wording, not a value: not matched against the value grammar.
+# A cell with more characters besides digits is wording, not a value: not matched against the value grammar.
 _MAX_QUANTITY_CHARS = 1000
 NO_DIGIT_AFTER_POINT = "数值格式错误：小数点后缺少数字"
 NO_DIGIT_BEFORE_POINT = "数值格式错误：小数点前缺少数字"
@@ -200,7 +200,7 @@ def parse_quantity(text: str) -> Quantity:
 
     Full-width digits and signs read as half-width (NFKC). A number of more than
     MAX_DIGITS digits gets no value and the problem TOO_MANY_DIGITS; a text of
-    more than 1000 characters is qualitative. Never raises.
+    more than 1000 characters besides digits is qualitative. Never raises.
     """
     s = _normalise(text)
     plain = _PLAIN_NUMBER.fullmatch(s)
@@ -210,8 +210,8 @@ def parse_quantity(text: str) -> Quantity:
         return Quantity(raw=text, value=Decimal(s), decimals=len(plain.group(1) or ""))
     if s in BLANK_TEXTS:
         return Quantity(raw=text)
-    if len(s) > _MAX_QUANTITY_CHARS:
-        return Quantity(raw=text, qualitative=True)
+    if len(s) > _MAX_QUANTITY_CHARS and len(s) - sum(ch.isdigit() for ch in s) > _MAX_QUANTITY_CHARS:
+        return Quantity(raw=text, qualitative=True)  # wording; a long digit run still gets TOO_MANY_DIGITS
     s = s.rstrip(_TRAILING_PUNCT)
     if not s:
         return Quantity(raw=text)

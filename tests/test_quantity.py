@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from reviewer.quantity import (
+    MAX_DIGITS,
     MISSING_VALUE,
+    TOO_MANY_DIGITS,
     NO_DIGIT_AFTER_POINT,
     NO_DIGIT_BEFORE_POINT,
     parse_quantity,
@@ -97,6 +99,20 @@ CASES = {
     "其中：当年财政拨款": (None, None, None, None, 0, True, None),
     "2、出国经费": (None, None, None, None, 0, True, None),
     "批复规模（㎡）": (None, None, None, None, 0, True, None),
+    # full-width digits and signs read exactly like half-width ones
+    "９９．５": (None, D("99.5"), None, None, 1, False, None),
+    "１２０．００": (None, D("120.00"), None, None, 2, False, None),
+    "≥９５％": (">=", D("95"), "%", None, 0, False, None),
+    "＞＝１４８．５万元": (">=", D("148.5"), "万元", None, 1, False, None),
+    # units per a measure, 百分比 as %, the inclusive bound spelled out
+    "≤38元/亩": ("<=", D("38"), "元/亩", None, 0, False, None),
+    "41元/亩": (None, D("41"), "元/亩", None, 0, False, None),
+    "≤1.2万元／公里": ("<=", D("1.2"), "万元/公里", None, 1, False, None),
+    "≥95百分比": (">=", D("95"), "%", None, 0, False, None),
+    "90百分比": (None, D("90"), "%", None, 0, False, None),
+    "95%（含）以上": (">=", D("95"), "%", "以上", 0, False, None),
+    "30天（含）以内": (None, None, None, None, 0, True, None),
+    "5%（不含）以下": ("<", D("5"), "%", "以下", 0, False, None),
 }
 
 
@@ -171,3 +187,20 @@ def test_cn2an_is_imported_only_for_chinese_numerals():
         "assert parse_quantity('一百二十').value == 120 and 'cn2an' in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
+
+
+def test_full_width_text_reads_exactly_like_half_width():
+    for half in ["99.5", "≥95%", "120.00万元", "≤30天", "1,234.56", "90%以上"]:
+        full = half.translate(str.maketrans("0123456789.%,", "０１２３４５６７８９．％，"))
+        assert parse_quantity(full).model_dump(exclude={"raw"}) == parse_quantity(half).model_dump(exclude={"raw"})
+
+
+@pytest.mark.parametrize("text", ["9" * 1_000_000, "≥" + "9" * 5000 + "%", "1" + "0" * 60 + ".5万元", "百分之" + "9" * 100])
+def test_a_number_past_the_digit_cap_gets_no_value_and_says_why(text):
+    q = parse_quantity(text)
+    assert q.value is None and q.problem == TOO_MANY_DIGITS
+
+
+def test_forty_digits_are_still_a_number_and_a_long_text_is_wording():
+    assert parse_quantity("1" * MAX_DIGITS).value == D("1" * MAX_DIGITS)
+    assert parse_quantity("甲" * 200_000).qualitative

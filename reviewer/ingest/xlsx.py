@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import warnings
 import zipfile
 from decimal import Decimal
 from typing import NamedTuple
@@ -87,15 +88,18 @@ def read_xlsx(data: bytes, name: str, digest: str) -> Document:
     doc = Document(path=name, sha256=digest, format="xlsx")
     budget = _Budget(name)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            for ordinal, sheet in enumerate(book.worksheets, start=1):
-                if sheet.sheet_state == "visible":
-                    _read_sheet(sheet, ordinal, doc, budget)
-        finally:
-            book.close()
-    except (*BROKEN_PACKAGE, InvalidFileException, SyntaxError) as exc:
-        # SyntaxError: the ParseError of malformed XML; ValueError covers defusedxml's refusals.
+        with warnings.catch_warnings():  # openpyxl warns on stderr about extensions it drops
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                for ordinal, sheet in enumerate(book.worksheets, start=1):
+                    if sheet.sheet_state == "visible":
+                        _read_sheet(sheet, ordinal, doc, budget)
+            finally:
+                book.close()
+    except (*BROKEN_PACKAGE, IndexError, InvalidFileException, SyntaxError) as exc:
+        # SyntaxError: the ParseError of malformed XML; ValueError covers defusedxml's refusals;
+        # IndexError a shared string that is not there.
         raise InputError(name, _BROKEN) from exc
     if not doc.blocks:
         raise InputError(name, "工作簿中没有内容")
@@ -146,8 +150,8 @@ def _plain(number: Decimal) -> str:
 def _scan(sheet, budget: _Budget) -> tuple[dict, dict, list[_Range]]:
     """Stream one sheet: (values, uncached formulas, merged ranges); only cells holding something are kept.
 
-    values: (row, col) -> (value, number format); formulas: (row, col) -> "=..." for
-    formula cells saved without a value.
+    values: (row, col) -> (value, number format), the value None for a formula cell
+    saved without one; formulas: (row, col) -> "=..." for those cells.
     """
     from openpyxl.cell.read_only import ReadOnlyCell
     from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
@@ -176,10 +180,10 @@ def _scan(sheet, budget: _Budget) -> tuple[dict, dict, list[_Range]]:
                 key = (cell["row"], cell["column"])
                 if isinstance(formula, str) and len(formula) > 1:
                     formulas[key] = formula
-                    budget.charge(cells=1)
-                elif cell["value"] is not None and cell["value"] != "":
-                    values[key] = (cell["value"], ReadOnlyCell(sheet, **cell).number_format)
-                    budget.charge(cells=1)
+                elif cell["value"] is None or cell["value"] == "":
+                    continue
+                values[key] = (cell["value"], ReadOnlyCell(sheet, **cell).number_format)
+                budget.charge(cells=1)
         ranges = parser.merged_cells.mergeCell if parser.merged_cells else []
         budget.charge(merges=len(ranges))
     merges = []
@@ -198,7 +202,7 @@ def _texts(sheet, values: dict, formulas: dict, doc: Document) -> dict[tuple[int
     failed = []
     for key in sorted(formulas):
         try:
-            text = display(evaluator.cell(key))
+            text = display(evaluator.cell(key), values[key][1])
         except FormulaError as exc:
             failed.append(f"{_coordinate(key)}（{formulas[key]}：{exc}）")
             continue

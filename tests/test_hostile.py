@@ -1,0 +1,76 @@
+"""Broken and hostile files through ``reviewer review``: the exit code, one line each, no traceback, bounded time.
+
+The corpus is written by tests/fixtures/hostile.py into a temporary folder and
+reviewed in two runs of the command (interpreter start-up costs seconds on a
+shared machine): the files that must be refused, and the valid but odd ones.
+Each run has a 2 GB address-space cap, so a regression fails here instead of
+exhausting the machine. benchmarks/hostile.py reviews every file on its own
+and prints its time and peak memory.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.hostile import REFUSED, build
+
+ROOT = Path(__file__).resolve().parents[1]
+SECONDS = 180  # for a whole run; generous against a loaded machine (each file alone takes well under 30 s)
+ADDRESS_SPACE = 2 << 30
+
+
+def _cap() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+
+
+def review(paths: list[Path]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "reviewer", "review", "--no-llm", "--format", "json", *map(str, paths)],
+        capture_output=True, text=True, timeout=SECONDS, preexec_fn=_cap, cwd=ROOT,
+    )
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("hostile"))
+
+
+def test_each_refused_file_gets_one_line_naming_it_and_exit_2(corpus):
+    refused = [item for item in corpus if item.exit_codes == REFUSED]
+    done = review([item.path for item in refused])
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert len(lines) == len(refused), lines
+    for item, line in zip(refused, lines):
+        assert line.startswith(f"错误：{item.path}: "), (item.what, line)
+    problems = {item.path.name: line.split(": ", 1)[1] for item, line in zip(refused, lines)}
+    assert problems["far_cells.xlsx"] == "工作表「Sheet1」使用的区域 A1:XFD1048576 超过 200000 个单元格的上限"
+    assert problems["line_2m.txt"] == "第 2 行有 700000 个字符，超过每行 100000 个字符的上限"
+    assert problems["many_lines.txt"] == "文本共 600001 行，超过 200000 行的上限"
+    for name in ("bad_sheet.xlsx", "bad_shared.xlsx", "laughs_sheet.xlsx", "laughs_shared.xlsx", "random.xlsx"):
+        assert problems[name] == "不是有效的 .xlsx 文件（文件损坏或被截断）", name
+
+
+def test_valid_but_odd_files_are_reviewed_without_a_word_on_stderr(corpus):
+    odd = [item for item in corpus if item.exit_codes != REFUSED]
+    sample_path = ROOT / "samples" / "hunan_department.txt"
+    done = review([item.path for item in odd] + [sample_path])
+    assert done.stderr == ""
+    assert done.returncode in (0, 1)
+    *reviews, sample = json.loads(done.stdout)
+    assert [r["document"]["path"] for r in reviews] == [str(item.path) for item in odd]
+    by_name = {Path(r["document"]["path"]).name: r for r in reviews}
+    # Full-width digits and GBK read like the UTF-8 sample they were made from.
+
+    def rules(r: dict) -> list[str]:
+        return sorted(f["rule"] for f in r["findings"])
+
+    assert rules(by_name["full_width.txt"]) == rules(by_name["gbk.txt"]) == rules(sample)
+    assert by_name["full_width.txt"]["document"]["year"] == sample["document"]["year"]
