@@ -77,6 +77,11 @@ def test_pipe_rows_without_the_separator_line_are_a_table():
     assert [p.text for p in doc.paragraphs] == ["自评表", "说明"]
 
 
+def test_pipe_rows_without_the_closing_pipe():
+    doc = read("| 指标 | 分值\n| 数量 | 10\n| 转义 \\| 竖线 | 5 |\n")
+    assert rows(doc.tables[0]) == [["指标", "分值"], ["数量", "10"], ["转义 | 竖线", "5"]]
+
+
 def test_the_separator_follows_the_header_and_dash_cells_elsewhere_are_values():
     doc = read("# 表\n| 指标 | 得分 |\n|:--|--:|\n| 满意度 | - |\n| 合计 | -- |\n")
     assert rows(doc.tables[0]) == [["指标", "得分"], ["满意度", "-"], ["合计", "--"]]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -174,3 +176,21 @@ def test_case_x1_formulas_without_cached_values():
     totals = next(row for row in texts(doc) if row[0] == "年度资金总额")
     assert totals[1:7] == ["120", "120", "90", "10", "0.75", "7.5"]
     assert doc.warnings == []
+
+
+def test_review_names_uncomputable_formulas_on_stderr(tmp_path):
+    def fill(sheet):
+        sheet.append(["指标", "值", "结果"])
+        sheet.append(["查找", 1, "=VLOOKUP(B2,A1:B2,2,0)"])
+
+    path = tmp_path / "公式.xlsx"
+    path.write_bytes(workbook(fill))
+    done = subprocess.run(
+        [sys.executable, "-m", "reviewer", "review", "--no-llm", str(path)],
+        capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[1],
+    )
+    assert done.returncode == 0
+    assert done.stderr.splitlines() == [
+        f"提示：{path}: 工作表「Sheet」的公式没有保存计算结果，也无法计算，按空白读取："
+        "C2（=VLOOKUP(B2,A1:B2,2,0)：不支持函数 VLOOKUP）"
+    ]

@@ -48,12 +48,13 @@ def decode(data: bytes, name: str) -> str:
 
 
 def _pipe_cells(line: str) -> list[str] | None:
-    """The cells of a markdown pipe row (``| a | b |``), or None when the line is not one."""
+    """The cells of a markdown pipe row (``| a | b |``, the closing pipe optional), or None when the line is not one."""
     s = line.strip()
-    if len(s) < 3 or s[0] != "|" or s[-1] != "|":
+    if len(s) < 3 or s[0] != "|" or "|" not in s[1:]:
         return None
+    inner = s[1:-1] if s[-1] == "|" and s[-2] != "\\" else s[1:]
     cells, current, escaped = [], [], False
-    for ch in s[1:-1]:
+    for ch in inner:
         if escaped:
             current.append(ch if ch == "|" else "\\" + ch)
             escaped = False
