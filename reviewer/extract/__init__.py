@@ -8,6 +8,7 @@ from collections import Counter
 from reviewer.document import Document, Paragraph, Table
 from reviewer.extract.basic import read_basic_data
 from reviewer.extract.forms import UNIT_LABELS, coverage_of, read_evaluation
+from reviewer.extract.money import money_tables
 from reviewer.extract.narrative import narrative_facts, read_sections, read_signature
 from reviewer.extract.parts import PART_NAMES, Part, segment, years_in_titles
 from reviewer.report import Report, TableCoverage, TextSpan
@@ -39,10 +40,11 @@ def extract(document: Document) -> Report:
             report.basic_data = data
             report.facts.extend(facts)
         elif part.kind in ("department", "project"):
-            evaluation, facts, coverage = read_evaluation(part, part.kind, year)
+            evaluation, facts, coverage, money = read_evaluation(part, part.kind, year)
             report.evaluations.append(evaluation)
             report.facts.extend(facts)
             report.coverage.extend(coverage)
+            report.money_tables.extend(money)
             where = evaluation.display
         elif part.kind == "narrative":
             paragraphs = [b for b in part.blocks if isinstance(b, Paragraph) and not read_signature(b, "")]
@@ -54,7 +56,12 @@ def extract(document: Document) -> Report:
                 TableCoverage(table=t.index, page=t.loc.page, part=part.label, read_as="基础数据表", loc=t.loc) for t in part.tables
             )
         elif part.kind not in ("department", "project"):
-            report.coverage.extend(coverage_of(read_table(t), part.label or "正文") for t in part.tables)
+            for table in part.tables:
+                reading = read_table(table, part.unit_above(table))
+                money, facts = money_tables(reading, part.label or "正文", year)
+                report.money_tables.extend(money)
+                report.facts.extend(facts)
+                report.coverage.append(coverage_of(reading, part.label or "正文"))
         for block in part.blocks:
             if isinstance(block, Paragraph):
                 sig = read_signature(block, f"{where} 表下签署栏" if part.kind != "narrative" else where)

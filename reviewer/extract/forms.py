@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 
 from reviewer.document import Cell, Location
+from reviewer.extract.money import money_tables
 from reviewer.extract.parts import Part
 from reviewer.extract.vocabulary import canonical_key, normalize_label
 from reviewer.quantity import Quantity, parse_quantity
@@ -25,6 +26,7 @@ from reviewer.report import (
     FundsTable,
     Indicator,
     IndicatorTable,
+    MoneyTable,
     TableCoverage,
     TextSpan,
 )
@@ -63,6 +65,7 @@ class FormReader:
         )
         self.facts: list[Fact] = []
         self.coverage: list[TableCoverage] = []
+        self.money: list[MoneyTable] = []
 
     # -- helpers ---------------------------------------------------------
     def label(self, cell: Cell, column: str) -> str:
@@ -88,10 +91,10 @@ class FormReader:
         )
 
     # -- the part ----------------------------------------------------------
-    def read(self) -> tuple[Evaluation, list[Fact], list[TableCoverage]]:
+    def read(self) -> tuple[Evaluation, list[Fact], list[TableCoverage], list[MoneyTable]]:
         """Read every table of the part."""
         for table in self.part.tables:
-            reading = read_table(table)
+            reading = read_table(table, self.part.unit_above(table))
             for pair in reading.pairs:
                 self.read_pair(pair)
             for band in reading.bands:
@@ -103,8 +106,11 @@ class FormReader:
                     self.read_goals(band)
                 elif band.kind == "indicators":
                     self.read_indicators(band)
+            tables, facts = money_tables(reading, self.evaluation.display, self.year)
+            self.money.extend(tables)
+            self.facts.extend(facts)
             self.coverage.append(coverage_of(reading, self.evaluation.display))
-        return self.evaluation, self.facts, self.coverage
+        return self.evaluation, self.facts, self.coverage, self.money
 
     def read_pair(self, pair: Pair) -> None:
         label = squash(pair.label)
@@ -319,6 +325,8 @@ def _scaled(q: Quantity, unit: str | None) -> Quantity:
     return q
 
 
-def read_evaluation(part: Part, kind: str, year: int | None) -> tuple[Evaluation, list[Fact], list[TableCoverage]]:
-    """Read one evaluation form part into an Evaluation, its facts and what each table was read as."""
+def read_evaluation(
+    part: Part, kind: str, year: int | None
+) -> tuple[Evaluation, list[Fact], list[TableCoverage], list[MoneyTable]]:
+    """Read one evaluation form part into an Evaluation, its facts, what each table was read as, and its money tables."""
     return FormReader(part, kind, year).read()
