@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from reviewer.document import Cell, Table
 from reviewer.quantity import parse_quantity
-from reviewer.tables.grid import Placed, align, cell_kind, has_grid, place
+from reviewer.tables.grid import Placed, align, cell_kind, fit, has_grid, place
 from reviewer.tables.vocabulary import (
     FUNDS_ROLES,
     NOT_AMOUNT_WORDS,
@@ -155,7 +155,7 @@ def read_table(table: Table, unit: str | None = None) -> TableReading:
             continue
         if band is not None and r in band.header_rows:
             continue
-        header = _header(r, placed, rows)
+        header = _header(r, placed, rows, in_band=band is not None)
         if header is not None:
             if band is not None and band.kind == header.kind and not band.rows and _is_subheader(header):
                 _merge_header(band, header)
@@ -184,8 +184,12 @@ def _is_number(text: str) -> bool:
     return cell_kind(text) == "number"
 
 
-def _header(r: int, placed: list[Placed], rows: list[list[Cell]]) -> Band | None:
-    """A band opened by this row, when its words name the columns of a known block."""
+def _header(r: int, placed: list[Placed], rows: list[list[Cell]], in_band: bool) -> Band | None:
+    """A band opened by this row, when its words name the columns of a known block.
+
+    Inside a band only a known block's header opens a new one; a money
+    table's header (plain labels over amounts) is recognised outside bands.
+    """
     filled = [p for p in placed if p.text]
     if any(_is_number(p.text) for p in filled):
         return None
@@ -199,7 +203,7 @@ def _header(r: int, placed: list[Placed], rows: list[list[Cell]]) -> Band | None
     elif len(roles & set(FUNDS_ROLES)) >= 2 and not roles & set(LEVEL_ROLES):
         kind = "funds"
     else:
-        return _money_header(r, placed, rows)
+        return None if in_band else _money_header(r, placed, rows)
     band = Band(kind=kind, header_rows=[r], columns=columns)
     titled = [c for c in columns if c.role is None or split_points(c.header)[1] is not None]
     for c in titled:
@@ -227,7 +231,7 @@ def _money_header(r: int, placed: list[Placed], rows: list[list[Cell]]) -> Band 
     A second all-text row under the header refines it (multi-row headers).
     """
     filled = [p for p in placed if p.text]
-    if len(filled) < 2:
+    if len(filled) < 2 or any(cell_kind(p.text) != "text" for p in filled):
         return None
     header_rows = [r]
     sub: list[Placed] = []
@@ -347,10 +351,13 @@ def _row(band: Band, r: int, row: list[Cell]) -> Row:
         placed = align(row, roles)
     by_column: list[Cell | None] = []
     for column in band.columns:
-        owner = next((p for p in placed if p.start == column.start), None)
-        if owner is None:
-            # A cell that starts inside the header's span (the header cell was merged above split data cells).
-            owner = next((p for p in placed if column.start < p.start < column.end and p.text), None)
+        inside = [p for p in placed if column.start <= p.start < column.end]
+        if len(inside) > 1:
+            # The header cell was merged above data cells that stay split ("一级指标" over 序号 and
+            # the level): the cell whose content fits the column's role is its cell.
+            owner = max(inside, key=lambda p: (fit(cell_kind(p.text), column.role) if p.text else -1.0, -p.start))
+        else:
+            owner = inside[0] if inside else None
         by_column.append(owner.cell if owner is not None else None)
     cells: dict[str, Cell] = {}
     for column, cell in zip(band.columns, by_column):
@@ -381,7 +388,7 @@ def _classify_rows(band: Band) -> None:
         return
     for row in band.rows:
         labels = [row.text(role) for role in ("seq", *LEVEL_ROLES)]
-        first = next((p.text for p in row.placed if p.text), "")
+        first = next((p.text for p in row.placed if p.text and cell_kind(p.text) != "number"), "")
         values = [row.text(role) for role in ("target", "actual", "weight", "score")]
         name = row.text("level3")
         if is_total_label(first) and first not in (row.text("target"), row.text("actual")):
