@@ -53,7 +53,7 @@ def test_each_refused_file_gets_one_line_naming_it_and_exit_2(corpus):
     problems = {item.path.name: line.split(": ", 1)[1] for item, line in zip(refused, lines)}
     assert problems["far_cells.xlsx"] == "工作表「Sheet1」使用的区域 A1:XFD1048576 超过 200000 个单元格的上限"
     assert problems["line_2m.txt"] == "第 2 行有 700000 个字符，超过每行 100000 个字符的上限"
-    assert problems["many_lines.txt"] == "文本共 600001 行，超过 200000 行的上限"
+    assert problems["many_lines.txt"] == "文本共 600000 行，超过 200000 行的上限"
     for name in ("bad_sheet.xlsx", "bad_shared.xlsx", "laughs_sheet.xlsx", "laughs_shared.xlsx", "random.xlsx"):
         assert problems[name] == "不是有效的 .xlsx 文件（文件损坏或被截断）", name
 

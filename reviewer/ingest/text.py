@@ -108,8 +108,9 @@ def read_text_bytes(data: bytes, name: str, digest: str) -> Document:
 def read_text(text: str, name: str, digest: str) -> Document:
     """Read a text string into a Document, detecting the layout; InputError past the size limits."""
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if len(raw_lines) > MAX_LINES:
-        raise InputError(name, f"文本共 {len(raw_lines)} 行，超过 {MAX_LINES} 行的上限")
+    count = len(raw_lines) - (raw_lines[-1] == "")  # a final newline ends the last line, not starts one
+    if count > MAX_LINES:
+        raise InputError(name, f"文本共 {count} 行，超过 {MAX_LINES} 行的上限")
     lines: list[str] = []
     numbers: list[int] = []  # the 1-based source line of each kept line
     for number, line in enumerate(raw_lines, start=1):
