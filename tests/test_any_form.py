@@ -164,3 +164,26 @@ def test_same_form_as_word_and_excel_gives_the_same_findings(name, build, tmp_pa
     _, from_text = read(FORMS[name])
     rebuilt = extract(load(build(source, tmp_path / f"{name}{'.docx' if build is text_to_docx else '.xlsx'}")))
     assert _signature(run_rules(rebuilt)) == _signature(from_text)
+
+
+def test_cover_page_with_a_two_line_title_and_a_unit_label():
+    text = "2024年度部门（单位）整体支出\n绩效评价自评报告\n部门（单位）名称：白河县林业局（盖章）\n评价方式：单位自评\n一、基本情况\n编制12人。\n"
+    report, _ = read(text)
+    assert report.unit == "白河县林业局" and report.year == 2024
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("部门预算项目支出绩效自评表(2023年度)", "project"),
+        ("2023年中央对地方转移支付项目绩效自评表", "project"),
+        ("2023年度部门整体支出绩效评价自评表", "department"),
+        ("2024年度单位整体支出绩效评分表", "department"),
+        ("2024年度白河县林业局整体支出绩效自评报告", "narrative"),
+        ("附表", None),
+    ],
+)
+def test_form_titles_of_other_provinces(title, kind):
+    from reviewer.extract.parts import title_kind
+
+    assert title_kind(title) == kind

@@ -58,17 +58,25 @@ class Part:
 
 
 def title_kind(text: str) -> str | None:
-    """The part a title paragraph opens, if it is a part title."""
+    """The part a title paragraph opens, if it is a part title.
+
+    Forms are named many ways (项目支出绩效自评表, 部门预算项目支出绩效自评表,
+    转移支付项目绩效自评表, 部门整体支出绩效评价自评表, 整体支出绩效评分表):
+    a short line ending in 表 that speaks of 绩效 is a form, a project one
+    when it names a 项目 or 转移支付, else a department one.
+    """
     t = re.sub(r"\s+", "", text)
     if len(t) > 60:
         return None
     if "基础数据表" in t:
         return "basic"
-    if "项目支出绩效" in t and t.endswith(("表", "自评表", "评价表")):
-        return "project"
-    if "部门整体支出绩效" in t and t.endswith("表"):
-        return "department"
-    if t.endswith("自评报告") or t.endswith("评价报告"):
+    form = re.sub(r"[（(][^）)]*[)）]$", "", t)  # "…自评表（2024年度）"
+    if "绩效" in form and form.endswith("表") and not form.endswith("附表"):
+        if "项目" in form or "转移支付" in form:
+            return "project"
+        if any(w in form for w in ("部门", "单位", "整体", "机关")):
+            return "department"
+    if t.endswith(("自评报告", "评价报告", "自评价报告")) or (t.endswith("报告") and "绩效" in t):
         return "narrative"
     return None
 
