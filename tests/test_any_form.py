@@ -187,3 +187,17 @@ def test_form_titles_of_other_provinces(title, kind):
     from reviewer.extract.parts import title_kind
 
     assert title_kind(title) == kind
+
+
+def test_key_value_table_figures_are_checked_against_the_narrative():
+    text = forms.tsv(
+        "2024年度白河县林业局部门整体支出绩效自评报告",
+        "一、基本情况",
+        "单位名称 | 白河县林业局 | 单位性质 | 行政单位",
+        "人员编制 | 21 | 实有人数 | 23",
+        "",
+        "本局编制数18人，实有人数23人。",
+    )
+    report, findings = read(text)
+    assert {f.key: f.quantity.value for f in report.facts if f.source == "table"} == {"编制数": 21, "在职人数": 23}
+    assert codes(findings) == ["XREF003"] and "18" in findings[0].message and "21" in findings[0].message

@@ -7,7 +7,7 @@ from collections import Counter
 
 from reviewer.document import Document, Paragraph, Table
 from reviewer.extract.basic import read_basic_data
-from reviewer.extract.forms import UNIT_LABELS, coverage_of, read_evaluation
+from reviewer.extract.forms import UNIT_LABELS, coverage_of, pair_facts, read_evaluation
 from reviewer.extract.money import money_tables
 from reviewer.extract.narrative import narrative_facts, read_sections, read_signature
 from reviewer.extract.parts import PART_NAMES, Part, segment, years_in_titles
@@ -63,6 +63,7 @@ def extract(document: Document) -> Report:
                 money, facts = money_tables(reading, part.label or "正文", year)
                 report.money_tables.extend(money)
                 report.facts.extend(facts)
+                report.facts.extend(pair_facts(reading.pairs, part.label or "正文", year))
                 report.coverage.append(coverage_of(reading, part.label or "正文"))
         for block in part.blocks:
             if isinstance(block, Paragraph):

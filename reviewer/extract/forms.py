@@ -127,9 +127,7 @@ class FormReader:
             self.evaluation.goal_actual = TextSpan(text=value, loc=pair.cell.loc.with_label(self.label(pair.cell, "实际完成情况")))
         elif label.startswith(GOAL_LABELS) and self.evaluation.goal_expected is None and not parse_quantity(value).is_number:
             self.evaluation.goal_expected = TextSpan(text=value, loc=pair.cell.loc.with_label(self.label(pair.cell, "年度总体目标")))
-        q = parse_quantity(value)
-        if q.value is not None and not q.qualitative and (key := canonical_key(label)):
-            self.facts.append(self.fact(pair.cell, normalize_label(label), normalize_label(label), key=key, measure=None, quantity=q))
+        self.facts.extend(pair_facts([pair], self.evaluation.display, self.year))
 
     # -- goals -------------------------------------------------------------
     def read_goals(self, band: Band) -> None:
@@ -291,6 +289,23 @@ class FormReader:
             table.total_score = self.fact(score, "总分", "总分", key="总分", measure="得分")
             if table.total_score.quantity.value is not None:
                 self.facts.append(table.total_score)
+
+
+def pair_facts(pairs: list[Pair], part: str, year: int | None) -> list[Fact]:
+    """Facts of the label/value pairs that state a known quantity ("人员编制 | 21", "实有人数 | 23")."""
+    facts = []
+    for pair in pairs:
+        q = parse_quantity(pair.value)
+        label = normalize_label(pair.label)
+        if q.value is None or q.qualitative or (key := canonical_key(label)) is None:
+            continue
+        facts.append(
+            Fact(
+                label=label, key=key, quantity=q, year=year, part=part, source="table", quote=pair.cell.text.strip(),
+                loc=pair.cell.loc.with_label(f"{part} 第{pair.cell.row + 1}行「{label}」"),
+            )
+        )
+    return facts
 
 
 def coverage_of(reading: TableReading, part: str) -> TableCoverage:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from reviewer.document import Document, Paragraph, Table
-from reviewer.tables import unit_stated
+from reviewer.tables import read_table, unit_stated
 
 _ATTACHMENT = re.compile(r"^附件\s*([一二三四五六七八九十\d]+)\s*$")
 _YEAR = re.compile(r"(20\d{2})\s*年")
@@ -82,14 +82,19 @@ def title_kind(text: str) -> str | None:
 
 
 def table_kind(table: Table) -> str | None:
-    """Classify a table that has no title paragraph by its first rows."""
+    """Classify a table that has no title paragraph by its first rows and what it holds.
+
+    A table naming a project (项目名称) opens a project form; a table holding a
+    funds or indicator block opens a department form; a table of labels only
+    (单位名称 | … in a narrative's 基本情况) opens nothing.
+    """
     head = "".join(c.text for row in table.rows[:3] for c in row)
     head = re.sub(r"\s+", "", head)
     if "财政供养人员" in head or "经费控制情况" in head:
         return "basic"
     if "项目支出名称" in head or "项目名称" in head:
         return "project"
-    if "预算部门" in head or "部门名称" in head or "单位名称" in head:
+    if any(b.kind in ("funds", "indicators") for b in read_table(table).bands):
         return "department"
     return None
 
