@@ -155,6 +155,7 @@ class Indicator(BaseModel):
     actual: Quantity
     weight: Quantity | None = None
     score: Quantity | None = None
+    coef: Quantity | None = None  # 得分系数 (%), when the form has that column
     deviation: str = ""
     locs: dict[str, Location] = Field(default_factory=dict)  # level1..deviation, row
     loc: Location

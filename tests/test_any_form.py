@@ -201,3 +201,19 @@ def test_key_value_table_figures_are_checked_against_the_narrative():
     report, findings = read(text)
     assert {f.key: f.quantity.value for f in report.facts if f.source == "table"} == {"编制数": 21, "在职人数": 23}
     assert codes(findings) == ["XREF003"] and "18" in findings[0].message and "21" in findings[0].message
+
+
+def test_score_follows_its_coefficient():
+    text = forms.tsv(
+        "项目支出绩效自评表（2024年度）",
+        "项目名称 | 林下经济示范 |  | ",
+        "实施单位 | 白河县林业局 |  | ",
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分系数(%) | 得分 | 偏差原因分析及改进措施",
+        "产出指标 | 数量指标 | 示范基地 | ≥5个 | 4个 | 50 | 80 | 40 | 一个基地用地手续未办结",
+        "效益指标 | 经济效益指标 | 带动增收 | ≥100万元 | 90万元 | 40 | 90 | 38 | 价格下行",
+        "满意度指标 | 服务对象满意度指标 | 农户满意度 | ≥90% | 95% | 10 | 100 | 10 | ",
+    )
+    report, findings = read(text)
+    assert [str(i.coef.value) for i in indicators(report)] == ["80", "90", "100"]
+    errors = [f for f in findings if f.severity == "error"]
+    assert codes(errors) == ["SCORE015"] and errors[0].expected == "36.00分"

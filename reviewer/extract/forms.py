@@ -250,6 +250,8 @@ class FormReader:
             if unit and actual.value is not None and actual.unit is None:
                 actual = parse_quantity(f"{text['actual']}{unit}").model_copy(update={"raw": text["actual"]})
         locs = {f: c.loc.with_label(self.label(c, INDICATOR_FIELD_LABELS[f])) for f, c in got.items() if c is not None}
+        if (coef := row.cells.get("coef")) is not None:
+            locs["coef"] = coef.loc.with_label(self.label(coef, "得分系数"))
         anchor = row.placed[0].cell
         name = squash(text["level3"]) if text["level3"] else ""
         row_loc = anchor.loc.model_copy(update={"col": None, "label": f"{self.evaluation.display} 第{anchor.row + 1}行"})
@@ -261,6 +263,7 @@ class FormReader:
             actual=actual,
             weight=parse_quantity(text["weight"]) if "weight" in roles else None,
             score=parse_quantity(text["score"]) if "score" in roles else None,
+            coef=parse_quantity(row.text("coef")) if "coef" in roles else None,
             deviation=text["deviation"],
             locs=locs,
             loc=row_loc,
