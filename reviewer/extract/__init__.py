@@ -7,7 +7,7 @@ from collections import Counter
 
 from reviewer.document import Document, Paragraph, Table
 from reviewer.extract.basic import read_basic_data
-from reviewer.extract.forms import UNIT_LABELS, coverage_of, pair_facts, read_evaluation
+from reviewer.extract.forms import UNIT_LABELS, FormReader, coverage_of, pair_facts, stated_grades
 from reviewer.extract.money import money_tables
 from reviewer.extract.narrative import narrative_facts, read_sections, read_signature
 from reviewer.extract.parts import PART_NAMES, Part, segment, years_in_titles
@@ -42,7 +42,9 @@ def extract(document: Document) -> Report:
             report.basic_data = data
             report.facts.extend(facts)
         elif part.kind in ("department", "project"):
-            evaluation, facts, coverage, money = read_evaluation(part, part.kind, year)
+            reader = FormReader(part, part.kind, year)
+            evaluation, facts, coverage, money = reader.read()
+            report.grades.extend(reader.grades)
             report.evaluations.append(evaluation)
             report.facts.extend(facts)
             report.coverage.extend(coverage)
@@ -64,6 +66,7 @@ def extract(document: Document) -> Report:
                 report.money_tables.extend(money)
                 report.facts.extend(facts)
                 report.facts.extend(pair_facts(reading.pairs, part.label or "正文", year))
+                report.grades.extend(stated_grades(reading, part.label or "正文", year))
                 report.coverage.append(coverage_of(reading, part.label or "正文"))
         for block in part.blocks:
             if isinstance(block, Paragraph):

@@ -27,11 +27,12 @@ from reviewer.report import (
     Indicator,
     IndicatorTable,
     MoneyTable,
+    StatedGrade,
     TableCoverage,
     TextSpan,
 )
 from reviewer.tables import Band, Pair, Row, TableReading, read_table
-from reviewer.tables.vocabulary import FUNDS_TOTAL_WORDS, GOAL_LABELS, split_points, squash
+from reviewer.tables.vocabulary import FUNDS_TOTAL_WORDS, GOAL_LABELS, GRADE_LABELS, split_points, squash
 
 FUNDS_MEASURES = {"initial": "年初预算", "budget": "预算", "actual": "执行", "rate": "执行率", "weight": "分值", "score": "得分"}
 # Reader role -> FundsRow column.
@@ -66,6 +67,7 @@ class FormReader:
         self.facts: list[Fact] = []
         self.coverage: list[TableCoverage] = []
         self.money: list[MoneyTable] = []
+        self.grades: list[StatedGrade] = []
 
     # -- helpers ---------------------------------------------------------
     def label(self, cell: Cell, column: str) -> str:
@@ -106,6 +108,7 @@ class FormReader:
                     self.read_goals(band)
                 elif band.kind == "indicators":
                     self.read_indicators(band)
+            self.grades.extend(stated_grades(reading, self.evaluation.display, self.year))
             tables, facts = money_tables(reading, self.evaluation.display, self.year)
             self.money.extend(tables)
             self.facts.extend(facts)
@@ -311,6 +314,17 @@ def pair_facts(pairs: list[Pair], part: str, year: int | None) -> list[Fact]:
     return facts
 
 
+def stated_grades(reading: TableReading, part: str, year: int | None) -> list[StatedGrade]:
+    """Grades a table states ("评价等次 | 优"), each with the score the same table states beside it."""
+    scores = [f for f in pair_facts(reading.pairs, part, year) if f.key == "总分"]
+    grades = []
+    for pair in reading.pairs:
+        if squash(pair.label) in GRADE_LABELS and pair.value.strip():
+            span = TextSpan(text=pair.value.strip(), loc=pair.cell.loc.with_label(f"{part} 第{pair.cell.row + 1}行「{pair.label}」"))
+            grades.append(StatedGrade(grade=span, score=scores[0] if len(scores) == 1 else None))
+    return grades
+
+
 def coverage_of(reading: TableReading, part: str) -> TableCoverage:
     """The coverage entry of a table reading: what it was read as and any band that failed its checks."""
     table = reading.table
@@ -341,10 +355,3 @@ def _scaled(q: Quantity, unit: str | None) -> Quantity:
     if unit == "元" and q.value is not None and q.unit is None:
         return q.model_copy(update={"unit": "元"})
     return q
-
-
-def read_evaluation(
-    part: Part, kind: str, year: int | None
-) -> tuple[Evaluation, list[Fact], list[TableCoverage], list[MoneyTable]]:
-    """Read one evaluation form part into an Evaluation, its facts, what each table was read as, and its money tables."""
-    return FormReader(part, kind, year).read()
