@@ -48,9 +48,14 @@ INDICATOR_FIELD_LABELS = {
     "deviation": "偏差原因分析及改进措施",
 }
 _ROLE_OF_FIELD = {"deviation": "reason"}
-NAME_LABELS = ("预算部门、单位名称", "预算部门单位名称", "部门(单位)名称", "部门名称", "单位名称", "项目支出名称", "项目名称", "转移支付(项目)名称")
+# The form's own name: a project's name on project forms, the department's on department forms.
+NAME_LABELS = {
+    "project": ("项目支出名称", "项目名称", "转移支付(项目)名称", "转移支付名称"),
+    "department": ("预算部门、单位名称", "预算部门单位名称", "部门(单位)名称", "部门名称", "单位名称"),
+}
 # Labels naming the reporting unit, best first.
-UNIT_LABELS = ("部门(单位)名称", "单位名称", "部门名称", "预算部门", "实施单位", "项目单位", "单位", "主管部门", "主管单位")
+UNIT_LABELS = ("部门(单位)名称", "单位名称", "填报单位", "部门名称", "预算部门", "实施单位", "项目单位", "单位", "主管部门", "主管单位")
+_SEALED = re.compile(r"[(（]盖章[)）]")
 ACTUAL_GOAL_LABELS = ("绩效目标实际完成情况", "实际完成情况", "目标完成情况", "全年目标实际完成情况")
 _SPLIT = re.compile(r"(?:其中[:：]?\s*)?([^:：\d\s][^:：]*?)[:：]\s*(-?[\d,]+(?:\.\d*)?)\s*(万元|元)?\s*$")
 
@@ -116,11 +121,11 @@ class FormReader:
         return self.evaluation, self.facts, self.coverage, self.money
 
     def read_pair(self, pair: Pair) -> None:
-        label = squash(pair.label)
+        label = _SEALED.sub("", squash(pair.label))
         value = pair.value.strip()
         if not value:
             return
-        if label.startswith(NAME_LABELS) and not self.evaluation.name:
+        if label.startswith(NAME_LABELS[self.evaluation.kind]) and not self.evaluation.name:
             self.evaluation.name = value
         for unit_label in UNIT_LABELS:
             if label == unit_label or label.startswith(unit_label) and "名称" in label:
