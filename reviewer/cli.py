@@ -106,8 +106,6 @@ def review(
             continue
         except ConfigError as exc:
             fail(str(exc))
-        for warning in document.warnings:  # what the reader could not read as the author sees it
-            stderr.print(f"提示：{path}: {warning}", markup=False)
         results.append((suppress(review_, dismissed), document, path))
     if results:
         _write(results, fmt, output, single=len(paths) == 1)

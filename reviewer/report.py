@@ -304,6 +304,7 @@ class Report(BaseModel):
     facts: list[Fact] = Field(default_factory=list)
     texts: list[TextSpan] = Field(default_factory=list)  # every paragraph and cell text
     coverage: list[TableCoverage] = Field(default_factory=list)  # one entry per table
+    reader_warnings: list[str] = Field(default_factory=list)  # what the file reader could not read (uncomputed formulas …)
 
     @property
     def department(self) -> Evaluation | None:

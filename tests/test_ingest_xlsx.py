@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 import time
@@ -178,7 +179,7 @@ def test_case_x1_formulas_without_cached_values():
     assert doc.warnings == []
 
 
-def test_review_names_uncomputable_formulas_on_stderr(tmp_path):
+def test_review_names_uncomputable_formulas_in_a_finding(tmp_path):
     def fill(sheet):
         sheet.append(["指标", "值", "结果"])
         sheet.append(["查找", 1, "=VLOOKUP(B2,A1:B2,2,0)"])
@@ -186,11 +187,12 @@ def test_review_names_uncomputable_formulas_on_stderr(tmp_path):
     path = tmp_path / "公式.xlsx"
     path.write_bytes(workbook(fill))
     done = subprocess.run(
-        [sys.executable, "-m", "reviewer", "review", "--no-llm", str(path)],
+        [sys.executable, "-m", "reviewer", "review", "--no-llm", "--format", "json", str(path)],
         capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[1],
     )
     assert done.returncode == 0
-    assert done.stderr.splitlines() == [
-        f"提示：{path}: 工作表「Sheet」的公式没有保存计算结果，也无法计算，按空白读取："
-        "C2（=VLOOKUP(B2,A1:B2,2,0)：不支持函数 VLOOKUP）"
+    findings = json.loads(done.stdout)["findings"]
+    assert [(f["rule"], f["severity"], f["message"]) for f in findings if f["rule"] == "READ002"] == [
+        ("READ002", "info", "工作表「Sheet」的公式没有保存计算结果，也无法计算，按空白读取："
+         "C2（=VLOOKUP(B2,A1:B2,2,0)：不支持函数 VLOOKUP）")
     ]

@@ -36,7 +36,9 @@ def extract(document: Document) -> Report:
     """Build the Report of a document."""
     parts = segment(document)
     year = _report_year(parts, document)
-    report = Report(path=document.path, sha256=document.sha256, format=document.format, year=year)
+    report = Report(
+        path=document.path, sha256=document.sha256, format=document.format, year=year, reader_warnings=list(document.warnings)
+    )
     for part in parts:
         where = part.label
         if part.kind == "basic":

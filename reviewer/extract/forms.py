@@ -178,6 +178,8 @@ class FormReader:
             if cell is None:
                 continue
             q = _scaled(parse_quantity(cell.text), unit) if role in ("initial", "budget", "spent") else None
+            if role == "rate":
+                q = _rate(parse_quantity(cell.text), row)
             key = "执行率" if column == "rate" else canonical_key(label)
             cells[column] = self.fact(
                 cell, f"{label}{FUNDS_COLUMN_LABELS[column]}", FUNDS_COLUMN_LABELS[column], key=key,
@@ -353,6 +355,25 @@ def _has_numbers(reading: TableReading) -> bool:
         parse_quantity(c.text).value is not None and id(c) not in paired and not _SPLIT.match(c.text.strip())
         for row in reading.table.rows for c in row if c.text.strip()
     )
+
+
+def _rate(q: Quantity, row: Row) -> Quantity:
+    """An 执行率 written as a fraction (0.75, as Excel shows a General-format ratio) read as a percentage.
+
+    A bare number is a fraction when it matches 全年执行数 ÷ 全年预算数 as one
+    (or, without both amounts, when it is at most 1); otherwise it stays as written.
+    """
+    if q.value is None or q.unit is not None or not 0 < q.value <= Decimal("1.5"):
+        return q
+    budget, spent = (parse_quantity(row.text(r)).value for r in ("budget", "spent"))
+    if budget and spent is not None:
+        ratio = spent / budget
+        fraction = abs(ratio - q.value) < abs(ratio * 100 - q.value)
+    else:
+        fraction = q.value <= 1
+    if not fraction:
+        return q
+    return q.model_copy(update={"value": q.value * 100, "unit": "%", "decimals": max(q.decimals - 2, 0)})
 
 
 def _scaled(q: Quantity, unit: str | None) -> Quantity:

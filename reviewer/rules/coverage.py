@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reviewer.document import Location
 from reviewer.finding import Evidence
 from reviewer.report import Report
 from reviewer.rules import Context, rule
@@ -32,3 +33,18 @@ def unread_tables(report: Report, ctx: Context):
         [Evidence(quote="", loc=c.loc.with_label(f"{c.part or '表格'} 表{c.table + 1}")) for c in missed],
         suggestion="请人工核对这些表格；如是扫描件或图片，请提供 Word 或 Excel 版本。",
     )
+
+
+@rule("READ002", "info", "form", "文件中有读取器无法读出的内容（如未计算的公式）")
+def reader_warnings(report: Report, ctx: Context):
+    """What the file reader could not read is said, not silently read as blank.
+
+    An Excel workbook written by a script or WPS may hold formulas without
+    their computed values; simple sums and products are computed, others are
+    named here with their cells so the reviewer can check them.
+
+    Example: 工作表「自评表」的公式没有保存计算结果，也无法计算，按空白读取：D5 → info.
+    """
+    for warning in report.reader_warnings:
+        yield ctx.finding(warning, [Evidence(quote="", loc=Location(label="文件"))],
+                          suggestion="在 Excel 中打开并保存一次（让公式算出结果），或人工核对这些单元格。")

@@ -172,6 +172,11 @@ def read_table(table: Table, unit: str | None = None) -> TableReading:
             band.rows.append(_row(band, r, row))
             continue
         band = None
+        inferred = _headerless_funds(r, placed)
+        if inferred is not None:
+            inferred.rows.append(_row(inferred, r, row))
+            reading.bands.append(inferred)
+            continue
         reading.pairs.extend(_pairs(r, placed))
     for b in reading.bands:
         _funds_or_money(b)
@@ -219,6 +224,37 @@ def _header(r: int, placed: list[Placed], rows: list[list[Cell]], in_band: bool)
             band.points = formula_points(score.header)
     _widen_for_rows(band, r, rows)
     return band
+
+
+def _headerless_funds(r: int, placed: list[Placed]) -> Band | None:
+    """A 年度资金总额 row whose header row is missing (lost in a text export), read by its figures' pattern.
+
+    The forms write amounts, then 分值 | 执行率 | 得分: "年度资金总额 | 120.00 |
+    150.00 | 135.00 | 10 | 90% | 9". The one percentage is the rate; the
+    figure before it the weight, after it the score; of the amounts, the last
+    is the spending and the one before the budget (a third, 年初预算数). The
+    reading is kept only when the rate recomputes from those two amounts.
+    """
+    filled = [p for p in placed if p.text]
+    if not filled or not squash(filled[0].text).rstrip(":：").endswith(("资金总额", "资金总和")):
+        return None
+    figures = filled[1:]
+    rates = [i for i, p in enumerate(figures) if p.text.endswith(("%", "％"))]
+    if len(rates) != 1 or not all(_is_number(p.text) for p in figures):
+        return None
+    k = rates[0]
+    amounts = figures[: k - 1] if k >= 1 else []
+    if len(amounts) not in (2, 3) or k + 1 >= len(figures) + 1:
+        return None
+    budget, spent, rate = (parse_quantity(amounts[-2].text).value, parse_quantity(amounts[-1].text).value,
+                           parse_quantity(figures[k].text).value)
+    if not budget or abs(spent / budget * 100 - rate) > 1:
+        return None
+    roles = (["initial"] if len(amounts) == 3 else []) + ["budget", "spent", "weight", "rate"]
+    roles += ["score"] if k + 1 < len(figures) else []
+    columns = [Column(None, filled[0].start, filled[0].end, "")]
+    columns += [Column(role, p.start, p.end, role) for role, p in zip(roles, figures)]
+    return Band(kind="funds", header_rows=[], columns=columns, label="年度资金", problems=[])
 
 
 def _known_kind(columns: list[Column]) -> str | None:
