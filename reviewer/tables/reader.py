@@ -204,9 +204,16 @@ def _header(r: int, placed: list[Placed], rows: list[list[Cell]], in_band: bool)
     if any(_is_number(p.text) for p in filled):
         return None
     columns = [Column(column_role(p.text), p.start, p.end, squash(p.text)) for p in filled]
+    for c in columns:
+        # A block title with its points ("年度绩效目标(80分)", "绩效指标(90分)") names the block, not a column.
+        if c.role not in LEVEL_ROLES and split_points(c.header)[1] is not None and column_role(split_points(c.header)[0]) != "score":
+            c.role = None
     kind = _known_kind(columns)
     if kind is None:
         return None if in_band else _money_header(r, placed, rows)
+    if kind == "goals":
+        for c in columns:
+            c.role = "goal_actual" if c.role == "actual" else c.role
     band = Band(kind=kind, header_rows=[r], columns=columns)
     titled = [c for c in columns if c.role is None or split_points(c.header)[1] is not None]
     for c in titled:
@@ -524,7 +531,7 @@ def _pairs(r: int, placed: list[Placed]) -> list[Pair]:
         p = filled[i]
         text = squash(p.text)
         inside = _PAIR_IN_CELL.match(p.text.strip())
-        if inside and len(filled) == 1 or inside and "\n" not in p.text and i + 1 == len(filled):
+        if inside and (len(filled) == 1 or "\n" not in p.text.strip()):
             pairs.append(Pair(squash(inside.group(1)), inside.group(2).strip(), p.cell, r))
             i += 1
             continue
