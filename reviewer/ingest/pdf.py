@@ -27,9 +27,11 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.errors import InputError
+from reviewer.ingest.pdf_unruled import unruled_tables
 
 NOT_PDF = "不是有效的 PDF 文件"
 ENCRYPTED = "PDF 文件已加密，无法读取"
@@ -142,18 +144,20 @@ class _Page:
 
 def _read_page(page, number: int) -> _Page:
     """Find the page's tables, put characters into cells, and group the rest into lines."""
-    page = page.dedupe_chars()
+    page = _dedupe_chars(page)
     chars = [c for c in page.chars if c["text"] and not c["text"].startswith("(cid:")]
     text_chars = sum(1 for c in chars if not c["text"].isspace())
     tables = [t for t in (_grid(t.cells, number) for t in page.find_tables()) if t is not None]
+    loose = [c for c in chars if not any(_contains(_box(t), *_centre(c)) for t in tables)]
+    tables += [t for t in (_grid(cells, number) for cells in unruled_tables(loose)) if t is not None]
+    tables.sort(key=lambda t: t.top)
     outside: list[dict] = []
     for char in chars:
-        x = (char["x0"] + char["x1"]) / 2
-        y = (char["top"] + char["bottom"]) / 2
+        x, y = _centre(char)
         cell = next((c for t in tables if (c := t.cell_at(x, y)) is not None), None)
         if cell is not None:
             cell.chars.append(char)
-        elif not any(_contains((t.columns[0], t.top, t.columns[-1], t.bottom), x, y) for t in tables):
+        elif not any(_contains(_box(t), x, y) for t in tables):
             outside.append(char)
     for table in tables:
         for cell in table.cells:
@@ -165,6 +169,46 @@ def _read_page(page, number: int) -> _Page:
     items: list[_Line | _PageTable] = [*_lines(outside, number), *tables]
     items.sort(key=lambda item: item.top)
     return _Page(height=float(page.height), items=items, text_chars=text_chars)
+
+
+def _dedupe_chars(page):
+    """The page without glyphs drawn twice at the same place (fake bold), as ``Page.dedupe_chars`` with its defaults.
+
+    pdfplumber restores the reading order with ``list.index``, quadratic in
+    the characters of a page; this clusters the same way (same text, font and
+    size; positions chained within 1 pt, first vertically, then horizontally)
+    and keeps the first copy of each cluster, in O(n log n).
+    """
+    same = itemgetter("upright", "text", "fontname", "size")
+    groups: dict[tuple, list[dict]] = {}
+    for char in page.chars:
+        groups.setdefault(same(char), []).append(char)
+    keep: set[int] = set()
+    for group in groups.values():
+        for line in _chained(group, "doctop"):
+            for copies in _chained(line, "x0"):
+                keep.add(id(min(copies, key=itemgetter("doctop", "x0"))))
+    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in keep)
+
+
+def _chained(chars: list[dict], key: str, tolerance: float = 1.0) -> list[list[dict]]:
+    """Characters split where the sorted ``key`` values step by more than ``tolerance``."""
+    ordered = sorted(chars, key=itemgetter(key))
+    clusters = [[ordered[0]]]
+    for previous, char in zip(ordered, ordered[1:]):
+        if char[key] > previous[key] + tolerance:
+            clusters.append([char])
+        else:
+            clusters[-1].append(char)
+    return clusters
+
+
+def _centre(char: dict) -> tuple[float, float]:
+    return (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+
+
+def _box(table: _PageTable) -> tuple[float, float, float, float]:
+    return table.columns[0], table.top, table.columns[-1], table.bottom
 
 
 def _contains(bbox: tuple, x: float, y: float) -> bool:
