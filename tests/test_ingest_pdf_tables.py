@@ -102,7 +102,7 @@ def test_duplicate_removal_keeps_what_pdfplumber_keeps_without_its_quadratic_sor
 
     import pdfplumber
 
-    from reviewer.ingest.pdf import _dedupe_chars
+    from reviewer.ingest.pdf_glyphs import dedupe_chars
 
     rows = [(40 + 150 * (i // 100), 790 - 7 * (i % 100), f"Line {i:03d} bold") for i in range(200)]
     data = _pdf_with_text([r for row in rows for r in (row, (row[0] + 0.3, row[1], row[2]))])
@@ -116,7 +116,7 @@ def test_duplicate_removal_keeps_what_pdfplumber_keeps_without_its_quadratic_sor
             return time.perf_counter() - start, kept
 
         theirs, expected = timed(lambda p: p.dedupe_chars())
-        ours, kept = min(timed(_dedupe_chars) for _ in range(3))
+        ours, kept = min(timed(dedupe_chars) for _ in range(3))
     assert kept == expected and len(kept) * 2 == len(page.chars)
     # pdfplumber restores the order with list.index (quadratic): on this page it is many times slower.
     assert ours * 5 < theirs

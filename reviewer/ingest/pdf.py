@@ -1,9 +1,11 @@
-"""Read a .pdf file into a Document with pdfplumber: ruled tables as grids, other text as paragraphs.
+"""Read a .pdf file into a Document with pdfplumber: tables as grids, other text as paragraphs.
 
 A PDF has no paragraphs or cells, only positioned characters and ruling
 lines, so this module rebuilds them from geometry:
 
-- tables come from pdfplumber's ruling-line detection; a cell covering
+- glyphs drawn twice (fake bold) are read once (pdf_glyphs);
+- tables come from pdfplumber's ruling-line detection, and tables printed
+  without ruling lines from where their text stands (pdf_unruled); a cell covering
   several grid columns is one cell with ``colspan``, a cell covering several
   rows appears at its top with ``rowspan`` and as an empty ``continued`` cell
   in the rows below (the same grid the .docx reader gives);
@@ -27,10 +29,10 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from operator import itemgetter
 
 from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.errors import InputError
+from reviewer.ingest.pdf_glyphs import dedupe_chars
 from reviewer.ingest.pdf_unruled import unruled_tables
 
 NOT_PDF = "不是有效的 PDF 文件"
@@ -144,7 +146,7 @@ class _Page:
 
 def _read_page(page, number: int) -> _Page:
     """Find the page's tables, put characters into cells, and group the rest into lines."""
-    page = _dedupe_chars(page)
+    page = dedupe_chars(page)
     chars = [c for c in page.chars if c["text"] and not c["text"].startswith("(cid:")]
     text_chars = sum(1 for c in chars if not c["text"].isspace())
     tables = [t for t in (_grid(t.cells, number) for t in page.find_tables()) if t is not None]
@@ -169,38 +171,6 @@ def _read_page(page, number: int) -> _Page:
     items: list[_Line | _PageTable] = [*_lines(outside, number), *tables]
     items.sort(key=lambda item: item.top)
     return _Page(height=float(page.height), items=items, text_chars=text_chars)
-
-
-def _dedupe_chars(page):
-    """The page without glyphs drawn twice at the same place (fake bold), as ``Page.dedupe_chars`` with its defaults.
-
-    pdfplumber restores the reading order with ``list.index``, quadratic in
-    the characters of a page; this clusters the same way (same text, font and
-    size; positions chained within 1 pt, first vertically, then horizontally)
-    and keeps the first copy of each cluster, in O(n log n).
-    """
-    same = itemgetter("upright", "text", "fontname", "size")
-    groups: dict[tuple, list[dict]] = {}
-    for char in page.chars:
-        groups.setdefault(same(char), []).append(char)
-    keep: set[int] = set()
-    for group in groups.values():
-        for line in _chained(group, "doctop"):
-            for copies in _chained(line, "x0"):
-                keep.add(id(min(copies, key=itemgetter("doctop", "x0"))))
-    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in keep)
-
-
-def _chained(chars: list[dict], key: str, tolerance: float = 1.0) -> list[list[dict]]:
-    """Characters split where the sorted ``key`` values step by more than ``tolerance``."""
-    ordered = sorted(chars, key=itemgetter(key))
-    clusters = [[ordered[0]]]
-    for previous, char in zip(ordered, ordered[1:]):
-        if char[key] > previous[key] + tolerance:
-            clusters.append([char])
-        else:
-            clusters[-1].append(char)
-    return clusters
 
 
 def _centre(char: dict) -> tuple[float, float]:
