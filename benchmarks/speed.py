@@ -1,0 +1,283 @@
+"""Speed benchmark: every figure of the speed targets, side by side, in one run.
+
+Usage: python benchmarks/speed.py [--runs N] [--scales 1,10,100] [--copies N] [--only a,b,...]
+
+(a) the command-line rules-only review of a small .docx against a bare
+    ``python -c "import docx; docx.Document(PATH)"`` process, run in turn
+    (A B A B ...) so that the ratio is taken pair by pair;
+(b) in-process review against in-process parse (the library's own reading:
+    python-docx, openpyxl, pdfplumber, or decoding the text) for .docx,
+    .xlsx, .pdf and text, with the reviewer's own ingest for reference;
+(c) ``reviewer --help``;
+(d) review time at 1×, 10× and 100× the sample's tables (the text sample
+    repeated), with the exponent of the fitted power law t ∝ n^k;
+(e) ``reviewer batch`` reports per second with --jobs 1 (json + html outputs),
+    per CPU second of its processes;
+(f) the LLM stage's planned input tokens against the document's own tokens
+    (the stage's dry-run plan; nothing is sent).
+
+Process figures are medians; CPU seconds (user + system, from the operating
+system's accounting of the finished children) are shown next to wall seconds
+because they depend less on what else the machine runs. Source files are
+compiled to bytecode first, as an installed package has them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import math
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+SAMPLE = SAMPLES / "hunan_department"
+sys.path.insert(0, str(ROOT))
+
+TARGETS = {
+    "a": "≤ 2× the bare python-docx process",
+    "b": "≤ 1.5× the parse on every format",
+    "c": "≤ 0.3 s",
+    "d": "exponent ≤ 1.1",
+    "e": "≥ 20 reports/s per core",
+    "f": "≤ 0.8× the document's tokens",
+}
+
+
+def run(args: list[str], cwd: Path = ROOT) -> tuple[float, float]:
+    """(wall, cpu) seconds of one process run to its end; its output is discarded."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def run_tree(args: list[str], cwd: Path = ROOT) -> tuple[float, float]:
+    """(wall, cpu) seconds of a command and every process it starts (batch workers are not its reaped children).
+
+    The CPU time of each descendant is read from /proc every 20 ms while it
+    runs (Linux), so the last moments of a short-lived process may be missed.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    seen: dict[int, float] = {}
+    start = time.perf_counter()
+    process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while process.poll() is None:
+        family, parents = {process.pid}, {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                parents[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+        grew = True
+        while grew:
+            grew = False
+            for pid, (parent, _) in parents.items():
+                if parent in family and pid not in family:
+                    family.add(pid)
+                    grew = True
+        for pid in family - {process.pid}:
+            if pid in parents:
+                seen[pid] = max(seen.get(pid, 0.0), parents[pid][1])
+        time.sleep(0.02)
+    wall = time.perf_counter() - start
+    own = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, own.ru_utime + own.ru_stime + sum(seen.values())
+
+
+def reviewer_command() -> list[str]:
+    """The installed console script next to this interpreter, else ``python -m reviewer``."""
+    script = Path(sys.executable).with_name("reviewer")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "reviewer"]
+
+
+def median_pairs(a: list[str], b: list[str], runs: int) -> tuple[tuple[float, float], tuple[float, float], float, float]:
+    """Medians of A's and B's (wall, cpu) and of the pairwise ratios A/B (wall, cpu); A and B in turn."""
+    run(a), run(b)  # warm the file cache
+    pairs = [(run(a), run(b)) for _ in range(runs)]
+    med = lambda xs: statistics.median(xs)  # noqa: E731
+    wall_a, cpu_a = med([p[0][0] for p in pairs]), med([p[0][1] for p in pairs])
+    wall_b, cpu_b = med([p[1][0] for p in pairs]), med([p[1][1] for p in pairs])
+    return (wall_a, cpu_a), (wall_b, cpu_b), med([p[0][0] / p[1][0] for p in pairs]), med([p[0][1] / p[1][1] for p in pairs])
+
+
+def section_a(runs: int) -> None:
+    path = str(SAMPLE.with_suffix(".docx"))
+    a = [*reviewer_command(), "review", path, "--no-llm"]
+    b = [sys.executable, "-c", f"import docx; docx.Document({path!r})"]
+    (wa, ca), (wb, cb), rw, rc = median_pairs(a, b, runs)
+    print(f"(a) CLI rules-only review of {Path(path).name}: {wa:.3f} s wall, {ca:.3f} s CPU")
+    print(f"    bare python-docx process:                {wb:.3f} s wall, {cb:.3f} s CPU")
+    print(f"    ratio (pairwise median): {rw:.2f}× wall, {rc:.2f}× CPU   target {TARGETS['a']}")
+
+
+def _cpu_median(func, runs: int) -> float:
+    func()
+    times = []
+    for _ in range(runs):
+        start = time.process_time()
+        func()
+        times.append(time.process_time() - start)
+    return statistics.median(times)
+
+
+def _parse_docx(path: Path) -> None:
+    import docx
+
+    document = docx.Document(str(path))
+    for paragraph in document.paragraphs:
+        paragraph.text
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                cell.text
+
+
+def _parse_xlsx(path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path)
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            list(row)
+
+
+def _parse_pdf(path: Path) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.chars
+
+
+def _parse_text(path: Path) -> None:
+    path.read_bytes().decode("utf-8")
+
+
+def section_b(runs: int) -> None:
+    from reviewer.ingest import load
+    from reviewer.pipeline import review_path
+
+    print("(b) in-process, CPU medians:  parse = the library's own reading; ingest = reviewer's reader")
+    print(f"    {'format':6} {'parse':>9} {'ingest':>9} {'review':>9} {'review/parse':>13} {'review/ingest':>14}")
+    parsers = {".docx": _parse_docx, ".xlsx": _parse_xlsx, ".pdf": _parse_pdf, ".txt": _parse_text}
+    for suffix, parse in parsers.items():
+        path = SAMPLE.with_suffix(suffix)
+        p = _cpu_median(lambda: parse(path), runs)
+        i = _cpu_median(lambda: load(path), runs)
+        r = _cpu_median(lambda: review_path(path), runs)
+        print(f"    {suffix[1:]:6} {p * 1000:7.1f}ms {i * 1000:7.1f}ms {r * 1000:7.1f}ms {r / p:12.2f}× {r / i:13.2f}×")
+    print(f"    target {TARGETS['b']}")
+
+
+def section_c(runs: int) -> None:
+    results = [run([*reviewer_command(), "--help"]) for _ in range(runs + 1)][1:]
+    wall = statistics.median(r[0] for r in results)
+    cpu = statistics.median(r[1] for r in results)
+    start = [run([sys.executable, "-c", "pass"]) for _ in range(runs)]
+    print(f"(c) reviewer --help: {wall:.3f} s wall, {cpu:.3f} s CPU (bare interpreter: "
+          f"{statistics.median(r[0] for r in start):.3f} s wall)   target {TARGETS['c']}")
+
+
+def section_d(scales: list[int]) -> None:
+    from reviewer.ingest import load_bytes
+    from reviewer.pipeline import review_document
+
+    text = SAMPLE.with_suffix(".txt").read_text(encoding="utf-8")
+    points = []
+    print("(d) review time against the number of tables (the text sample repeated), CPU:")
+    for scale in scales:
+        document = load_bytes("\n\n".join([text] * scale).encode("utf-8"), f"x{scale}.txt", ".txt")
+        start = time.process_time()
+        review_document(document)
+        seconds = time.process_time() - start
+        points.append((len(document.tables), seconds))
+        print(f"    {scale:4}×: {len(document.tables):5} tables {seconds:8.3f} s  ({seconds / len(document.tables) * 1000:.1f} ms per table)")
+    if len(points) > 1:
+        xs = [math.log(n) for n, _ in points]
+        ys = [math.log(s) for _, s in points]
+        mx, my = statistics.fmean(xs), statistics.fmean(ys)
+        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+        print(f"    fitted exponent k (t ∝ n^k): {slope:.2f}   target {TARGETS['d']}")
+
+
+def section_e(copies: int) -> None:
+    files = sorted(p for p in SAMPLES.iterdir() if p.suffix in {".txt", ".md", ".docx", ".xlsx", ".pdf"} and ".expected" not in p.name)
+    with tempfile.TemporaryDirectory(prefix="reviewer-speed-") as tmp:
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        for copy in range(copies):
+            for file in files:
+                shutil.copyfile(file, folder / f"{copy:03d}_{file.name}")
+        count = copies * len(files)
+        for jobs in (1, 2):
+            out = Path(tmp) / f"out{jobs}"
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            wall, cpu = run_tree([*reviewer_command(), "batch", str(folder), "--out", str(out), "--jobs", str(jobs),
+                             "--no-llm", "--fail-on", "never", "--formats", "json,html"])
+            cpu -= before.ru_utime + before.ru_stime
+            print(f"(e) batch of {count} reports, --jobs {jobs}, first run: {wall:.2f} s wall, {cpu:.2f} s CPU → "
+                  f"{count / wall:.1f} reports/s, {count / cpu:.1f} reports per CPU second")
+    print(f"    target {TARGETS['e']}")
+
+
+def section_f() -> None:
+    try:
+        from reviewer.config import LLMConfig
+        from reviewer.extract import extract
+        from reviewer.ingest import load
+        from reviewer.llm.stage import run_llm_stage
+        from reviewer.llm.tokens import count_tokens
+
+        print("(f) LLM stage, dry-run plan (nothing sent):")
+        config = LLMConfig(base_url="http://127.0.0.1:9/v1", model="dry-run")
+        for suffix in (".txt", ".docx"):
+            document = load(SAMPLE.with_suffix(suffix))
+            whole = "\n".join([p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r])
+            counts = run_llm_stage(document, extract(document), config, dry_run=True).token_counts
+            ratio = counts.planned_input_tokens / count_tokens(whole)
+            print(f"    {SAMPLE.name}{suffix}: {counts.planned_requests} requests, planned input {counts.planned_input_tokens} tokens, "
+                  f"document {count_tokens(whole)} tokens → {ratio:.2f}×")
+        print(f"    target {TARGETS['f']}")
+    except Exception as exc:  # noqa: BLE001 - the stage's API moves; the other figures still stand
+        print(f"(f) not measured: {type(exc).__name__}: {exc}")
+
+
+def main() -> None:
+    """Run the sections asked for and print their figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="runs per process measurement (medians)")
+    parser.add_argument("--scales", default="1,10,100", help="table multiples for (d)")
+    parser.add_argument("--copies", type=int, default=10, help="copies of each sample in the batch of (e)")
+    parser.add_argument("--only", default="a,b,c,d,e,f", help="sections to run")
+    args = parser.parse_args()
+    compileall.compile_dir(str(ROOT / "reviewer"), quiet=1)
+    wanted = set(args.only.split(","))
+    if "a" in wanted:
+        section_a(args.runs)
+    if "b" in wanted:
+        section_b(args.runs)
+    if "c" in wanted:
+        section_c(args.runs)
+    if "d" in wanted:
+        section_d([int(s) for s in args.scales.split(",")])
+    if "e" in wanted:
+        section_e(args.copies)
+    if "f" in wanted:
+        section_f()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+"""Glyph-level clean-up of a PDF page before it is read."""
+
+from __future__ import annotations
+
+from operator import itemgetter
+
+
+def dedupe_chars(page):
+    """The page without glyphs drawn twice at the same place (fake bold), as ``Page.dedupe_chars`` with its defaults.
+
+    pdfplumber restores the reading order with ``list.index``, quadratic in
+    the characters of a page; this clusters the same way (same text, font and
+    size; positions chained within 1 pt, first vertically, then horizontally)
+    and keeps the first copy of each cluster, in O(n log n).
+    """
+    same = itemgetter("upright", "text", "fontname", "size")
+    groups: dict[tuple, list[dict]] = {}
+    for char in page.chars:
+        groups.setdefault(same(char), []).append(char)
+    keep: set[int] = set()
+    for group in groups.values():
+        for line in _chained(group, "doctop"):
+            for copies in _chained(line, "x0"):
+                keep.add(id(min(copies, key=itemgetter("doctop", "x0"))))
+    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in keep)
+
+
+def _chained(chars: list[dict], key: str, tolerance: float = 1.0) -> list[list[dict]]:
+    """Characters split where the sorted ``key`` values step by more than ``tolerance``."""
+    ordered = sorted(chars, key=itemgetter(key))
+    clusters = [[ordered[0]]]
+    for previous, char in zip(ordered, ordered[1:]):
+        if char[key] > previous[key] + tolerance:
+            clusters.append([char])
+        else:
+            clusters[-1].append(char)
+    return clusters

@@ -1,0 +1,59 @@
+"""Each command loads only what it uses: a rules-only review never imports the LLM client, the web framework or other formats' readers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+LLM = ["openai", "langchain_openai", "langchain_core", "langsmith", "tiktoken", "reviewer.llm.stage", "reviewer.verify"]
+FUZZY = ["rapidfuzz", "cn2an"]
+WEB = ["fastapi", "starlette", "uvicorn", "jinja2", "multipart"]
+BATCH = ["reviewer.batch", "reviewer.pool", "multiprocessing", "sqlite3"]
+READERS = {"docx": ["docx", "lxml"], "pdf": ["pdfplumber", "pdfminer"], "xlsx": ["openpyxl"]}
+
+PROBE = """
+import json, sys
+from reviewer.cli import app
+try:
+    app(sys.argv[2:], prog_name="reviewer")
+except SystemExit:
+    pass
+wanted = json.loads(sys.argv[1])
+print(json.dumps([name for name in wanted if name in sys.modules]))
+"""
+
+
+def loaded(args: list[str], names: list[str]) -> list[str]:
+    """Which of ``names`` are imported after running the command line ``args`` in a fresh interpreter."""
+    # No LLM may be configured from the environment for a rules-only run.
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(SAMPLES), "PYTHONDONTWRITEBYTECODE": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(names), *args],
+        capture_output=True, text=True, env=env, cwd=SAMPLES.parent, timeout=120,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("suffix", ["txt", "docx", "pdf", "xlsx"])
+def test_rules_only_review_imports_neither_llm_web_batch_nor_other_readers(suffix):
+    others = [name for kind, names in READERS.items() if kind != suffix for name in names if name != "lxml"]
+    names = LLM + FUZZY + WEB + BATCH + others
+    assert loaded(["review", f"samples/hunan_department.{suffix}", "--no-llm", "--format", "json"], names) == []
+
+
+def test_the_probe_sees_what_a_command_imports():
+    # The same probe reports the reader a format needs: a test that cannot fail would prove nothing.
+    assert loaded(["review", "samples/hunan_department.pdf", "--no-llm"], ["pdfplumber"]) == ["pdfplumber"]
+
+
+def test_help_loads_no_data_model_or_reader():
+    names = [*LLM, *FUZZY, *WEB, *BATCH, *[n for v in READERS.values() for n in v]]
+    assert loaded(["--help"], ["pydantic", "reviewer.pipeline", *names]) == []
+    # typer itself loads pydantic for a command's help, but nothing of ours beyond it.
+    assert loaded(["review", "--help"], ["reviewer.pipeline", *names]) == []
