@@ -36,7 +36,9 @@ MODES = ("json_schema", "function_calling", "json_object")
 # A server without the key (local vLLM, Ollama) still needs a non-empty value for the openai client.
 NO_KEY = "not-needed"
 REASK_EXCERPT = 4000  # characters of the invalid answer quoted back to the model
-FENCE = re.compile(r"\A\s*```(?:json)?\s*(.*?)\s*```\s*\Z", re.DOTALL)
+FENCE = re.compile(r"```[a-zA-Z]*\s*(.*?)\s*```", re.DOTALL)
+# Reasoning models (DeepSeek-R1, QwQ on vLLM or Ollama) write their thinking first; some templates drop the opening tag.
+THINKING = re.compile(r"\A\s*(?:<think>)?.*?</think>", re.DOTALL)
 
 _mode_lock = threading.Lock()
 _endpoint_modes: dict[tuple[str, str], int] = {}  # (base_url, model) -> index into MODES
@@ -239,13 +241,34 @@ class LLMClient:
         """Validate the reply: a tool call's arguments, or JSON in the content."""
         if reply.tool_calls:
             return model.model_validate(reply.tool_calls[0]["args"])
-        text = raw_text(reply)
-        fenced = FENCE.match(text)
+        return model.model_validate(json_in(raw_text(reply)))
+
+
+def json_in(text: str) -> Any:
+    """The JSON object of a reply that may open with a <think> block and wrap the JSON in prose or a fence.
+
+    Tried in order: the whole text, each fenced block, then the first text
+    from a "{" that parses. ValueError (with the parser's complaint about the
+    whole text) when none does.
+    """
+    text = THINKING.sub("", text, count=1) if "</think>" in text else text
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        problem = f"不是合法的 JSON（{exc.msg}，第 {exc.pos} 个字符）"
+    for block in FENCE.findall(text):
         try:
-            data = json.loads(fenced.group(1) if fenced else text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"不是合法的 JSON（{exc.msg}，第 {exc.pos} 个字符）") from exc
-        return model.model_validate(data)
+            return json.loads(block)
+        except json.JSONDecodeError:
+            continue
+    decoder = json.JSONDecoder()
+    start = text.find("{")
+    while start >= 0:
+        try:
+            return decoder.raw_decode(text, start)[0]
+        except json.JSONDecodeError:
+            start = text.find("{", start + 1)
+    raise ValueError(problem)
 
 
 class CapabilityRefused(Exception):
