@@ -2,8 +2,9 @@
 
 A candidate is a Claim ("项目支出471.28万元", "无政府性基金安排支出") or a
 Suspicion (a suspected contradiction or out-of-place text). Its quote must be
-found in the document; its numbers must be in the quote, among the Report's
-facts, or recomputable from them; any arithmetic it states is recomputed.
+found in the document; every number it cites or writes in its message must
+be the document's, with its unit, scale and year, or recomputable from it
+(reviewer.grounding); any arithmetic it states is recomputed.
 Claims are then compared with the table facts: a difference becomes a
 finding naming both numbers. Outcomes: verified (shown), unverified (shown,
 marked 需人工复核), rejected (listed with the reason, never shown), and for
