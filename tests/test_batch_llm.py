@@ -23,8 +23,8 @@ from tests.batch_helpers import ROOT, report_text, run_cli, write
 from tests.fake_openai import FakeOpenAI
 from tests.web_helpers import make_app
 
-# A sum the report gets wrong: no rule reads it, the model points at it, the code recomputes it.
-QUOTE = "开展业务培训支出12.00万元，宣传活动支出8.00万元，两项合计21.00万元"
+# A difference the report gets wrong: no rule reads it, the model points at it, the code recomputes it.
+QUOTE = "培训经费安排30.00万元，实际使用8.00万元，结余21.00万元"
 UNITS = ("甲县文化馆", "乙县图书馆", "丙县博物馆")
 NO_CLAIMS = {"claims": []}
 SUSPICIONS = {
@@ -32,9 +32,9 @@ SUSPICIONS = {
         {
             "kind": "contradiction",
             "quote": QUOTE,
-            "message": "两项之和不等于所写合计",
-            "cited_numbers": ["12.00", "8.00", "21.00"],
-            "relation": {"op": "sum", "operands": ["12.00", "8.00"], "result": "20.00", "stated": "21.00"},
+            "message": "安排数减去使用数不等于所写结余",
+            "cited_numbers": ["30.00", "8.00", "21.00"],
+            "relation": {"op": "difference", "operands": ["30.00", "8.00"], "result": "22.00", "stated": "21.00"},
         }
     ]
 }
@@ -105,7 +105,7 @@ def test_cli_batch_with_the_llm_then_cached_then_rules_only_from_the_earlier_ent
         assert data["totals"]["reviewed"] == 3 and data["totals"]["cached"] == 0
         for row in data["documents"]:
             assert row["top_issues"][0]["rule"] == "LLM003"
-            assert "12.00 + 8.00 = 20" in row["top_issues"][0]["message"]
+            assert "30.00 − 8.00 = 22" in row["top_issues"][0]["message"]
         for unit in UNITS:
             (finding,) = llm_findings(out, unit)
             assert finding["rule"] == "LLM003" and finding["verification"] == "verified"
