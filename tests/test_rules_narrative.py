@@ -231,3 +231,16 @@ def test_project_amount_in_the_text_against_its_form(text, name):
     (f,) = findings(text, "NARR005", name)
     assert f.severity == "warning" and f.actual == "45.00万元" and "39.20" in f.message
     assert findings(text.replace("45.00万元", "39.20万元"), "NARR005", name) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "全年支出480.00万元，结余20.00万元。其中：购书300.00万元，讲座180.00万元。",  # two amounts: which is the parent?
+        "计划投资500.00万元，本年完成200.00万元，累计完成300.00万元。",  # a running total is not a sum of the sentence
+        "项目支出预算数344.29万元，执行数300.00万元，其中信息化支出120.5万元，占项目支出的40.2%。",  # base of unclear measure
+    ],
+)
+def test_unclear_sentences_are_left_alone(body):
+    text = word_department({"二、一般公共预算支出情况": body})
+    assert findings(text, "NARR001") == [] and findings(text, "NARR002") == []

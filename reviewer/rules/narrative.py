@@ -25,7 +25,7 @@ SENTENCE_END = re.compile(r"[。！？!?\n]")
 CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
 # A clause about a change or a ratio does not state a part of the total.
 CHANGE = re.compile(r"比上年|较上年|比去年|较去年|同比|环比|增加|减少|增长|下降|上升|增幅|降幅|[%％]|占")
-SUM_WORDS = re.compile(r"合计|共计|总计|累计|总额为?")
+SUM_WORDS = re.compile(r"合计|共计|总计")  # not 累计: "累计完成" is a running total of other years
 # Splits a known total has no other part of: 基本支出 is 人员经费 + 公用经费, spending is 基本支出 + 项目支出.
 COMPLETE_SPLITS: dict[str, frozenset[str]] = {
     "基本支出": frozenset({"人员经费", "公用经费"}),
@@ -133,18 +133,23 @@ def text_sums(report: Report, ctx: Context):
 
 
 def _qizhong(ctx: Context, span: TextSpan, at: int, after: int):
-    """"TOTAL。其中：a；b；c。" — the total is the last amount before 其中, in this sentence or the one before."""
+    """"TOTAL，其中：a，b" or "TOTAL。其中：a；b；c。" — the total must be the only amount where it is looked for.
+
+    Mid-sentence, that is the clause just before 其中; when 其中 opens a
+    sentence, the whole sentence before. Two amounts there ("支出480万元，结余20万元。
+    其中…") leave the parent unclear, and nothing is checked.
+    """
     text = span.text
     start, _ = sentence_bounds(text, at)
-    if not text[start:at].strip(" ，,：:"):  # 其中 opens a sentence: the total ends the previous one
-        start, _ = sentence_bounds(text, max(0, start - 1))
-    before = amounts(text, start, at)
-    if not before:
+    if text[start:at].strip(" ，,：:"):
+        region = [c for c in clauses(text, start, at) if text[c[0] : c[1]].strip(" ：:")][-1]
+    else:  # 其中 opens a sentence: the total is the previous sentence's
+        region = sentence_bounds(text, max(0, start - 1))
+    before = amounts(text, *region)
+    if len(before) != 1 or CHANGE.search(text, *region):
         return None
-    total = before[-1]
-    clause_start = max((m.end() for m in CLAUSE_END.finditer(text, 0, total.start)), default=0)
-    if CHANGE.search(text, clause_start, total.end):
-        return None
+    total = before[0]
+    clause_start = region[0]
     _, end = sentence_bounds(text, after)
     closing = SUM_WORDS.search(text, after, end)
     parts = part_amounts(text, after, closing.start() if closing else end)
@@ -230,9 +235,10 @@ def _share(ctx: Context, span: TextSpan, m: re.Match):
     base_name = m.group("base").strip()
     if len(parts) != 1 or len(base_name) < 2:
         return None
+    # The base's amount follows its name closely, with no other figure kind (预算/年初) in between.
     bases = [a for b in re.finditer(re.escape(base_name), text) if b.end() <= parts[0].start or b.start() > m.end()
-             for a in amounts(text, b.end(), min(len(text), b.end() + 10))[:1]
-             if not re.search(r"[，,。；;]", text[b.end() : a.start])]
+             for a in amounts(text, b.end(), min(len(text), b.end() + 24))[:1]
+             if a.start - b.end() <= 4 and not re.search(r"[，,。；;]|预算|年初|调整", text[b.end() : a.start])]
     if len({a.value for a in bases}) != 1:
         return None
     return _ratio_finding(ctx, span, parts[0], bases[0], m, f"{parts[0].text}占{base_name}{bases[0].text}的比例")
