@@ -244,3 +244,83 @@ def test_project_amount_in_the_text_against_its_form(text, name):
 def test_unclear_sentences_are_left_alone(body):
     text = word_department({"二、一般公共预算支出情况": body})
     assert findings(text, "NARR001") == [] and findings(text, "NARR002") == []
+
+
+
+# ---------------------------------------------------------------- the same quantity in text and tables (XREF)
+
+MD_DEPARTMENT = """# 2024年度部门整体支出绩效评价基础数据表
+
+| 财政供养人员情况（人） | 编制数 | 2024年实际在职人数 | 控制率 |
+| --- | --- | --- | --- |
+|  | {quota} | 24 | 96% |
+| 经费控制情况（万元） | 2023年决算数 | 2024年预算数 | 2024年决算数 |
+| 基本支出 | 180.00 | 190.00 | 200.00 |
+| 项目支出 | 100.00 | 110.00 | 120.00 |
+
+# 2024年度部门整体支出绩效自评表
+
+| 预算部门、单位名称 | 青溪县档案馆 |  |  |  |  |  |  |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+| 年度预算申请（万元） |  | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 自评得分 |
+|  | 年度资金总额 | 300.00 | 330.00 | {actual} | 10 | {rate} | 9.7 |
+| 年度总体目标 | 预期目标 |  |  | 实际完成情况 |  |  |  |
+|  | 完成档案数字化。 |  |  | 完成了档案数字化。 |  |  |  |
+
+| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 自评得分 | 偏差原因分析及改进措施 |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+| 产出指标（50分） | 数量指标 | 数字化卷数 | ≥1000卷 | 1200卷 | 50 | 50 | 无 |
+| 效益指标（30分） | 社会效益指标 | 查阅人次 | ≥500人次 | 520人次 | 30 | 30 | 无 |
+| 满意度指标（10分） | 服务对象满意度指标 | 查档满意度 | ≥90% | 95% | 10 | 10 | 无 |
+| 总分 |  |  |  |  | 100 | 99.7 |  |
+
+## 2024年度青溪县档案馆整体支出绩效自评报告
+
+### 一、部门基本情况
+
+{body}
+"""
+
+
+def markdown_department(body: str, quota: str = "25", actual: str = "320.00", rate: str = "96.97%") -> str:
+    """Basic data, department form and a one-section report as Markdown."""
+    return MD_DEPARTMENT.format(body=body, quota=quota, actual=actual, rate=rate)
+
+
+@layouts(
+    word_department({"一、部门基本情况": "本局核定编制数合计20名。"}),
+    markdown_department("本馆核定编制数合计20名。"),
+)
+def test_head_count_in_the_text_against_the_basic_data(text, name):
+    (f,) = findings(text, "XREF003", name)
+    assert f.expected == "25名" and f.actual == "20名"
+    assert findings(text.replace("合计20名", "合计25名"), "XREF003", name) == []
+
+
+@layouts(
+    word_department({"六、部门整体支出绩效情况": "全年预算执行率90%。"}),
+    markdown_department("全年预算执行率90%。"),
+)
+def test_execution_rate_in_the_text_against_the_funds_block(text, name):
+    (f,) = findings(text, "XREF003", name)
+    assert f.actual == "90%" and f.expected in ("100%", "96.97%")
+
+
+@layouts(
+    word_department({"六、部门整体支出绩效情况": "学员满意度100%。"}),
+    markdown_department("查档满意度100%。"),
+)
+def test_full_satisfaction_claim_against_the_indicator(text, name):
+    (f,) = findings(text, "XREF003", name)
+    assert f.actual == "100%" and f.expected in ("93.5%", "95%")
+
+
+@layouts(
+    basic_data(BASIC_LINES)
+    + department_form(standard_indicators(), funds=("100", "100", "112.50", "10", "112.5%", "10"))
+    + full_narrative({"六、部门整体支出绩效情况": "全年无超预算支出。"}),
+    markdown_department("全年无超预算支出。", actual="340.00", rate="103.03%"),
+)
+def test_no_overspending_claim_against_the_funds_block(text, name):
+    (f,) = findings(text, "XREF007", name)
+    assert "超过" in f.message and f.actual in ("112.5万元", "340万元")
