@@ -1,4 +1,4 @@
-"""NARR rules: the narrative's sums, shares, scores and claims, each on two layouts.
+"""The narrative against itself and the tables (NARR, and the XREF claims), each on two layouts.
 
 Layout "word": Word's text export (one tab-prefixed line per cell), built
 with tests.reports. Layout "markdown": pipe tables and headings, as pasted
@@ -324,3 +324,13 @@ def test_full_satisfaction_claim_against_the_indicator(text, name):
 def test_no_overspending_claim_against_the_funds_block(text, name):
     (f,) = findings(text, "XREF007", name)
     assert "超过" in f.message and f.actual in ("112.5万元", "340万元")
+
+
+@layouts(
+    word_project(narrative="经问卷调查，学员满意度100%。"),
+    markdown_project(narrative="经问卷调查，读者满意度100%。"),
+)
+def test_full_satisfaction_claim_in_a_project_report(text, name):
+    (f,) = findings(text, "NARR006", name)
+    assert f.actual == "100%" and f.expected in ("93.5%", "95%")
+    assert findings(text.replace("满意度100%", "满意度较高"), "NARR006", name) == []

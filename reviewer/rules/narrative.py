@@ -414,3 +414,43 @@ def project_amounts(report: Report, ctx: Context):
 def _money(fact: Fact) -> str:
     """A table amount with the decimals it was written with ("39.20万元")."""
     return f"{fmt(fact.value, fact.quantity.decimals or None)}万元"
+
+
+_FULL_SATISFACTION = re.compile(r"满意度(?:均|总体)?(?:达到|达|为|是)?\s*100\s*[%％]")
+
+
+@rule("NARR006", "error", "narrative", "文字称满意度100%，项目自评表的满意度指标却未到100%")
+def full_satisfaction_claim(report: Report, ctx: Context):
+    """"满意度100%" in a project report must be what the project's satisfaction indicators measured.
+
+    The sentence's project (named, or the only one) is checked: every
+    满意度 indicator with a measured percentage below 100 contradicts it. A
+    department report's claim is compared by XREF003 instead.
+
+    Example: 项目表 读者满意度 实际完成值 96%, 报告 "读者满意度100%" → error.
+    """
+    if report.department is not None:
+        return
+    for span in report.texts:
+        for m in _FULL_SATISFACTION.finditer(span.text):
+            start, end = sentence_bounds(span.text, m.start())
+            named_projects = [e for e in report.projects if e.name and e.name in span.text[start:end]]
+            candidates = named_projects or report.projects
+            if len(candidates) != 1 or candidates[0].indicators is None:
+                continue
+            form = candidates[0]
+            measured = [
+                i for i in form.indicators.indicators  # type: ignore[union-attr]
+                if "满意" in i.name and i.actual.value is not None and i.actual.unit == "%" and not i.actual.is_range
+            ]
+            if not measured or any(i.actual.value >= 100 for i in measured):
+                continue
+            first = measured[0]
+            yield ctx.finding(
+                f"文字称“{m.group(0)}”，但{form.display}「{first.name}」实际完成值为{first.actual.raw.strip()}",
+                [Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end()))]
+                + [Evidence(quote=i.actual.raw, loc=i.locs.get("actual", i.loc)) for i in measured[:3]],
+                expected=first.actual.raw.strip(),
+                actual="100%",
+                suggestion="统一报告文字与自评表中的满意度。",
+            )
