@@ -38,6 +38,7 @@ class Fact(BaseModel):
     source: Literal["table", "narrative"] = "table"
     polarity: Literal["asserts", "denies"] = "asserts"  # "无政府性基金安排支出" denies
     quote: str = ""  # the text the number was read from
+    column: str = ""  # the column's header path in a table ("收入合计", "其中/财政拨款")
     loc: Location
 
     @property
@@ -154,6 +155,7 @@ class Indicator(BaseModel):
     actual: Quantity
     weight: Quantity | None = None
     score: Quantity | None = None
+    coef: Quantity | None = None  # 得分系数 (%), when the form has that column
     deviation: str = ""
     locs: dict[str, Location] = Field(default_factory=dict)  # level1..deviation, row
     loc: Location
@@ -221,6 +223,45 @@ class Signature(BaseModel):
     loc: Location
 
 
+class MoneyColumn(BaseModel):
+    """A value column of a money table: its header path and whether it holds a total."""
+
+    header: str
+    total: bool = False
+
+
+class MoneyGroup(BaseModel):
+    """A total column and the columns that make it up; ``exhaustive`` when they must add up to it exactly.
+
+    Without ``exhaustive`` the parts are a "其中" breakdown: they may add up
+    to less, never to more.
+    """
+
+    total: int  # index into MoneyTable.columns
+    parts: list[int]
+    exhaustive: bool = False
+
+
+class MoneyRow(BaseModel):
+    """A row of a money table: a total (合计 / 汇总), an item that adds into it, or another row."""
+
+    label: str
+    kind: Literal["total", "item", "other"] = "other"
+    values: list[Fact | None]  # aligned with MoneyTable.columns
+    loc: Location
+
+
+class MoneyTable(BaseModel):
+    """A table of amounts with row and column labels: 收支情况 by unit, 项目支出明细, 三公经费 …"""
+
+    part: str
+    name: str  # how messages name it: 项目支出明细表, 表3
+    columns: list[MoneyColumn]
+    groups: list[MoneyGroup] = Field(default_factory=list)
+    rows: list[MoneyRow] = Field(default_factory=list)
+    loc: Location
+
+
 class TableCoverage(BaseModel):
     """What one table was read as, and whether its figures were checked.
 
@@ -251,6 +292,7 @@ class Report(BaseModel):
     evaluations: list[Evaluation] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     signatures: list[Signature] = Field(default_factory=list)
+    money_tables: list[MoneyTable] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
     texts: list[TextSpan] = Field(default_factory=list)  # every paragraph and cell text
     coverage: list[TableCoverage] = Field(default_factory=list)  # one entry per table

@@ -7,7 +7,8 @@ from collections import Counter
 
 from reviewer.document import Document, Paragraph, Table
 from reviewer.extract.basic import read_basic_data
-from reviewer.extract.forms import UNIT_LABELS, coverage_of, read_evaluation
+from reviewer.extract.forms import UNIT_LABELS, coverage_of, pair_facts, read_evaluation
+from reviewer.extract.money import money_tables
 from reviewer.extract.narrative import narrative_facts, read_sections, read_signature
 from reviewer.extract.parts import PART_NAMES, Part, segment, years_in_titles
 from reviewer.report import Report, TableCoverage, TextSpan
@@ -20,6 +21,8 @@ _UNIT_AFTER_YEAR = re.compile(rf"^(?:关于)?20\d{{2}}年度?(.{{2,30}}?){_TITLE
 _UNIT_BEFORE_YEAR = re.compile(rf"^(?:关于)?(.{{2,30}}?)20\d{{2}}年度?.{{0,12}}?{_TITLE_TAIL}")
 # A unit name is a name: no sentence punctuation, quotes or clause words.
 _NOT_A_NAME = re.compile(r"[，,。；;：:《》“”\"！？、]|根据|要求|通知|我单位|现将|如下")
+# A cover page's label line: "部门（单位）名称：青山县林业局", "填报单位：…".
+_UNIT_LABEL_LINE = re.compile(r"^(?:部门[（(]单位[)）]名称|单位名称|部门名称|预算部门|填报单位|实施单位|评价单位)[:：](.+?)(?:[（(]盖章[)）])?$")
 _UNIT_END = ("局", "委", "办", "院", "馆", "站", "所", "中心", "政府", "会", "部", "处", "室", "队", "校", "学", "厅", "园", "社", "协会", "公司", "委员会", "办公室", "管理处", "服务中心")
 
 TEMPLATE_HUNAN = "湖南格式（附件一基础数据表、附件二部门整体支出绩效自评表、附件三项目支出绩效自评表、附件四自评报告）"
@@ -39,10 +42,11 @@ def extract(document: Document) -> Report:
             report.basic_data = data
             report.facts.extend(facts)
         elif part.kind in ("department", "project"):
-            evaluation, facts, coverage = read_evaluation(part, part.kind, year)
+            evaluation, facts, coverage, money = read_evaluation(part, part.kind, year)
             report.evaluations.append(evaluation)
             report.facts.extend(facts)
             report.coverage.extend(coverage)
+            report.money_tables.extend(money)
             where = evaluation.display
         elif part.kind == "narrative":
             paragraphs = [b for b in part.blocks if isinstance(b, Paragraph) and not read_signature(b, "")]
@@ -54,7 +58,13 @@ def extract(document: Document) -> Report:
                 TableCoverage(table=t.index, page=t.loc.page, part=part.label, read_as="基础数据表", loc=t.loc) for t in part.tables
             )
         elif part.kind not in ("department", "project"):
-            report.coverage.extend(coverage_of(read_table(t), part.label or "正文") for t in part.tables)
+            for table in part.tables:
+                reading = read_table(table, part.unit_above(table))
+                money, facts = money_tables(reading, part.label or "正文", year)
+                report.money_tables.extend(money)
+                report.facts.extend(facts)
+                report.facts.extend(pair_facts(reading.pairs, part.label or "正文", year))
+                report.coverage.append(coverage_of(reading, part.label or "正文"))
         for block in part.blocks:
             if isinstance(block, Paragraph):
                 sig = read_signature(block, f"{where} 表下签署栏" if part.kind != "narrative" else where)
@@ -86,6 +96,11 @@ def _unit(report: Report, parts: list[Part]) -> str | None:
             value = evaluation.units.get(label, "")
             if _is_name(value):
                 return re.sub(r"\s+", "", value)
+    for part in parts:
+        for p in part.paragraphs[:40]:
+            m = _UNIT_LABEL_LINE.match(re.sub(r"\s+", "", p.text))
+            if m and _is_name(m.group(1)):
+                return m.group(1)
     for title in _titles(parts):
         if unit := unit_in_title(title):
             return unit

@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 
 from reviewer.document import Cell, Location
+from reviewer.extract.money import money_tables
 from reviewer.extract.parts import Part
 from reviewer.extract.vocabulary import canonical_key, normalize_label
 from reviewer.quantity import Quantity, parse_quantity
@@ -25,6 +26,7 @@ from reviewer.report import (
     FundsTable,
     Indicator,
     IndicatorTable,
+    MoneyTable,
     TableCoverage,
     TextSpan,
 )
@@ -63,6 +65,7 @@ class FormReader:
         )
         self.facts: list[Fact] = []
         self.coverage: list[TableCoverage] = []
+        self.money: list[MoneyTable] = []
 
     # -- helpers ---------------------------------------------------------
     def label(self, cell: Cell, column: str) -> str:
@@ -88,10 +91,10 @@ class FormReader:
         )
 
     # -- the part ----------------------------------------------------------
-    def read(self) -> tuple[Evaluation, list[Fact], list[TableCoverage]]:
+    def read(self) -> tuple[Evaluation, list[Fact], list[TableCoverage], list[MoneyTable]]:
         """Read every table of the part."""
         for table in self.part.tables:
-            reading = read_table(table)
+            reading = read_table(table, self.part.unit_above(table))
             for pair in reading.pairs:
                 self.read_pair(pair)
             for band in reading.bands:
@@ -103,8 +106,11 @@ class FormReader:
                     self.read_goals(band)
                 elif band.kind == "indicators":
                     self.read_indicators(band)
+            tables, facts = money_tables(reading, self.evaluation.display, self.year)
+            self.money.extend(tables)
+            self.facts.extend(facts)
             self.coverage.append(coverage_of(reading, self.evaluation.display))
-        return self.evaluation, self.facts, self.coverage
+        return self.evaluation, self.facts, self.coverage, self.money
 
     def read_pair(self, pair: Pair) -> None:
         label = squash(pair.label)
@@ -121,9 +127,7 @@ class FormReader:
             self.evaluation.goal_actual = TextSpan(text=value, loc=pair.cell.loc.with_label(self.label(pair.cell, "实际完成情况")))
         elif label.startswith(GOAL_LABELS) and self.evaluation.goal_expected is None and not parse_quantity(value).is_number:
             self.evaluation.goal_expected = TextSpan(text=value, loc=pair.cell.loc.with_label(self.label(pair.cell, "年度总体目标")))
-        q = parse_quantity(value)
-        if q.value is not None and not q.qualitative and (key := canonical_key(label)):
-            self.facts.append(self.fact(pair.cell, normalize_label(label), normalize_label(label), key=key, measure=None, quantity=q))
+        self.facts.extend(pair_facts([pair], self.evaluation.display, self.year))
 
     # -- goals -------------------------------------------------------------
     def read_goals(self, band: Band) -> None:
@@ -246,6 +250,8 @@ class FormReader:
             if unit and actual.value is not None and actual.unit is None:
                 actual = parse_quantity(f"{text['actual']}{unit}").model_copy(update={"raw": text["actual"]})
         locs = {f: c.loc.with_label(self.label(c, INDICATOR_FIELD_LABELS[f])) for f, c in got.items() if c is not None}
+        if (coef := row.cells.get("coef")) is not None:
+            locs["coef"] = coef.loc.with_label(self.label(coef, "得分系数"))
         anchor = row.placed[0].cell
         name = squash(text["level3"]) if text["level3"] else ""
         row_loc = anchor.loc.model_copy(update={"col": None, "label": f"{self.evaluation.display} 第{anchor.row + 1}行"})
@@ -257,6 +263,7 @@ class FormReader:
             actual=actual,
             weight=parse_quantity(text["weight"]) if "weight" in roles else None,
             score=parse_quantity(text["score"]) if "score" in roles else None,
+            coef=parse_quantity(row.text("coef")) if "coef" in roles else None,
             deviation=text["deviation"],
             locs=locs,
             loc=row_loc,
@@ -285,6 +292,23 @@ class FormReader:
             table.total_score = self.fact(score, "总分", "总分", key="总分", measure="得分")
             if table.total_score.quantity.value is not None:
                 self.facts.append(table.total_score)
+
+
+def pair_facts(pairs: list[Pair], part: str, year: int | None) -> list[Fact]:
+    """Facts of the label/value pairs that state a known quantity ("人员编制 | 21", "实有人数 | 23")."""
+    facts = []
+    for pair in pairs:
+        q = parse_quantity(pair.value)
+        label = normalize_label(pair.label)
+        if q.value is None or q.qualitative or (key := canonical_key(label)) is None:
+            continue
+        facts.append(
+            Fact(
+                label=label, key=key, quantity=q, year=year, part=part, source="table", quote=pair.cell.text.strip(),
+                loc=pair.cell.loc.with_label(f"{part} 第{pair.cell.row + 1}行「{label}」"),
+            )
+        )
+    return facts
 
 
 def coverage_of(reading: TableReading, part: str) -> TableCoverage:
@@ -319,6 +343,8 @@ def _scaled(q: Quantity, unit: str | None) -> Quantity:
     return q
 
 
-def read_evaluation(part: Part, kind: str, year: int | None) -> tuple[Evaluation, list[Fact], list[TableCoverage]]:
-    """Read one evaluation form part into an Evaluation, its facts and what each table was read as."""
+def read_evaluation(
+    part: Part, kind: str, year: int | None
+) -> tuple[Evaluation, list[Fact], list[TableCoverage], list[MoneyTable]]:
+    """Read one evaluation form part into an Evaluation, its facts, what each table was read as, and its money tables."""
     return FormReader(part, kind, year).read()

@@ -483,3 +483,32 @@ def blank_total_score(report: Report, ctx: Context):
             actual="（空白）",
             suggestion=f"填写总分得分（{fmt(computed)}分）。",
         )
+
+
+@rule("SCORE015", "error", "scoring", "指标得分不等于分值×得分系数")
+def score_by_coefficient(report: Report, ctx: Context):
+    """On forms with a 得分系数 column, 得分 = 分值 × 得分系数.
+
+    The coefficient is a percentage ("80%" or "80") or a fraction ("0.8").
+    Rounding is allowed to the score's written decimals.
+
+    Example: 分值 20, 得分系数 80%, 得分 18 (should be 16) → error.
+    """
+    for e in report.evaluations:
+        if not _scored(e):
+            continue
+        for i in e.indicators.indicators:
+            w, s = _w(i), _s(i)
+            c = i.coef.value if i.coef is not None else None
+            if w is None or s is None or c is None:
+                continue
+            ratio = c / 100 if i.coef.unit == "%" or c > 1 else c
+            computed = w * ratio
+            if abs(computed - s) > i.score.tolerance() + w * i.coef.tolerance() / (100 if ratio != c else 1):
+                yield ctx.finding(
+                    f"{i.loc.label}「{i.name}」得分{fmt(s)}分，按分值{fmt(w)}分×得分系数{i.coef.raw.strip()}应为{fmt(computed, 2)}分",
+                    [_cell(i, "score", i.score.raw), _cell(i, "coef", i.coef.raw), _cell(i, "weight", i.weight.raw)],
+                    expected=f"{fmt(computed, 2)}分",
+                    actual=f"{fmt(s)}分",
+                    suggestion="按分值×得分系数重新计算得分，或核对得分系数。",
+                )

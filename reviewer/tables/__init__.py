@@ -4,6 +4,6 @@
 report's forms from it. Nothing here knows a province's template.
 """
 
-from reviewer.tables.reader import Band, Column, Pair, Row, TableReading, read_table
+from reviewer.tables.reader import Band, Column, Pair, Row, TableReading, read_table, unit_stated
 
-__all__ = ["Band", "Column", "Pair", "Row", "TableReading", "read_table"]
+__all__ = ["Band", "Column", "Pair", "Row", "TableReading", "read_table", "unit_stated"]

@@ -55,7 +55,7 @@ def cell_kind(text: str) -> str:
     return "quantity"
 
 
-def _fit(kind: str, role: str | None) -> float:
+def fit(kind: str, role: str | None) -> float:
     """How well a cell of this kind fits a column of this role (higher is better)."""
     if kind == "empty" or role is None:
         return 0.0
@@ -93,14 +93,14 @@ def align(row: list[Cell], roles: list[str | None]) -> list[Placed]:
     # best[i][s]: best score of cells 0..i with cell i starting in column s.
     best = [[neg] * n for _ in range(m)]
     back = [[0] * n for _ in range(m)]
-    best[0][0] = _fit(kinds[0], roles[0])
+    best[0][0] = fit(kinds[0], roles[0])
     for i in range(1, m):
         for s in range(i, n - (m - 1 - i)):
-            fit = _fit(kinds[i], roles[s])
+            score_here = fit(kinds[i], roles[s])
             for p in range(i - 1, s):
                 if best[i - 1][p] == neg:
                     continue
-                score = best[i - 1][p] - _span_cost(i - 1, m, s - p - 1) + fit
+                score = best[i - 1][p] - _span_cost(i - 1, m, s - p - 1) + score_here
                 if score > best[i][s]:
                     best[i][s], back[i][s] = score, p
     last = max(range(m - 1, n), key=lambda s: best[m - 1][s] - _span_cost(m - 1, m, n - s - 1))

@@ -22,9 +22,11 @@ from decimal import Decimal
 
 from reviewer.document import Cell, Table
 from reviewer.quantity import parse_quantity
-from reviewer.tables.grid import Placed, align, cell_kind, has_grid, place
+from reviewer.tables.grid import Placed, align, cell_kind, fit, has_grid, place
 from reviewer.tables.vocabulary import (
     FUNDS_ROLES,
+    NOT_AMOUNT_WORDS,
+    is_money_total,
     GOAL_LABELS,
     INDICATOR_VALUE_ROLES,
     LEVEL_ROLES,
@@ -65,8 +67,9 @@ class Row:
     """
 
     index: int
-    cells: dict[str, Cell]
+    cells: dict[str, Cell]  # the first column of each role
     placed: list[Placed]
+    by_column: list[Cell | None] = field(default_factory=list)  # aligned with the band's columns
     kind: str = "data"
 
     def text(self, role: str) -> str:
@@ -137,16 +140,22 @@ class TableReading:
         return "、".join(dict.fromkeys(parts)) or "未识别"
 
 
-def read_table(table: Table) -> TableReading:
-    """Read a table into bands and pairs; never raises on odd layouts (unknown rows become pairs or nothing)."""
-    reading = TableReading(table=table, unit=_table_unit(table))
+def read_table(table: Table, unit: str | None = None) -> TableReading:
+    """Read a table into bands and pairs; never raises on odd layouts (unknown rows become pairs or nothing).
+
+    ``unit`` (万元 or 元) is what the text just above the table says ("单位：元");
+    a unit stated in the table's own first rows or a band's header wins.
+    """
+    reading = TableReading(table=table, unit=_table_unit(table) or unit)
     band: Band | None = None
     rows = table.rows
     for r, row in enumerate(rows):
         placed = place(row)
         if not any(p.text for p in placed):
             continue
-        header = _header(r, placed, rows)
+        if band is not None and r in band.header_rows:
+            continue
+        header = _header(r, placed, rows, in_band=band is not None)
         if header is not None:
             if band is not None and band.kind == header.kind and not band.rows and _is_subheader(header):
                 _merge_header(band, header)
@@ -175,8 +184,12 @@ def _is_number(text: str) -> bool:
     return cell_kind(text) == "number"
 
 
-def _header(r: int, placed: list[Placed], rows: list[list[Cell]]) -> Band | None:
-    """A band opened by this row, when its words name the columns of a known block."""
+def _header(r: int, placed: list[Placed], rows: list[list[Cell]], in_band: bool) -> Band | None:
+    """A band opened by this row, when its words name the columns of a known block.
+
+    Inside a band only a known block's header opens a new one; a money
+    table's header (plain labels over amounts) is recognised outside bands.
+    """
     filled = [p for p in placed if p.text]
     if any(_is_number(p.text) for p in filled):
         return None
@@ -190,7 +203,7 @@ def _header(r: int, placed: list[Placed], rows: list[list[Cell]]) -> Band | None
     elif len(roles & set(FUNDS_ROLES)) >= 2 and not roles & set(LEVEL_ROLES):
         kind = "funds"
     else:
-        return None
+        return None if in_band else _money_header(r, placed, rows)
     band = Band(kind=kind, header_rows=[r], columns=columns)
     titled = [c for c in columns if c.role is None or split_points(c.header)[1] is not None]
     for c in titled:
@@ -208,6 +221,57 @@ def _header(r: int, placed: list[Placed], rows: list[list[Cell]]) -> Band | None
             band.points = formula_points(score.header)
     _widen_for_rows(band, r, rows)
     return band
+
+
+def _money_header(r: int, placed: list[Placed], rows: list[list[Cell]]) -> Band | None:
+    """A header over rows of amounts with a total somewhere (a 合计 column, or a 合计 / 汇总 row).
+
+    "机构名称 | 收入合计 | 财政拨款 | 其他收入" over "汇总 | 1、局机关 | …", or
+    "支出内容 | 实际支出数 | 会计凭证号" over detail lines ending in 支出合计.
+    A second all-text row under the header refines it (multi-row headers).
+    """
+    filled = [p for p in placed if p.text]
+    if len(filled) < 2 or any(cell_kind(p.text) != "text" for p in filled):
+        return None
+    header_rows = [r]
+    sub: list[Placed] = []
+    below = [(i, place(x)) for i, x in enumerate(rows[r + 1 :], start=r + 1) if any(c.text.strip() for c in x)]
+    if below and not any(_is_number(p.text) for p in below[0][1] if p.text) and len(below) > 1:
+        sub = [p for p in below[0][1] if p.text]
+        header_rows.append(below[0][0])
+        below = below[1:]
+    data = [ps for _, ps in below[:3]]
+    if not data or not all(sum(_is_number(p.text) for p in ps) >= 1 for ps in data[:2]):
+        return None
+    columns = _money_columns(filled, sub, has_grid(rows[r]))
+    if not any(c.role in ("total", "amount") for c in columns):
+        return None
+    labels = [next((p.text for p in ps if p.text), "") for _, ps in below]
+    if not any(c.role == "total" for c in columns) and not any(is_money_total(t) for t in labels):
+        return None
+    return Band(kind="money", header_rows=header_rows, columns=columns, unit=_unit_in(" ".join(p.text for p in filled)))
+
+
+def _money_columns(top: list[Placed], sub: list[Placed], grid: bool) -> list[Column]:
+    """Columns of a money header: leaf headers (the sub-row where it names one), with their parent's words."""
+    leaves: list[tuple[str, int, int]] = []
+    for p in top:
+        under = [s for s in sub if p.start <= s.start < p.end] if grid else [s for s in sub if s.start == p.start]
+        if len(under) > 1 or (under and not grid):
+            leaves.extend((f"{squash(p.text)}/{squash(s.text)}", s.start, s.end) for s in under)
+        else:
+            leaves.append((squash(p.text), p.start, p.end))
+    columns = []
+    for header, start, end in leaves:
+        own = header.rsplit("/", 1)[-1]
+        if any(w in own for w in NOT_AMOUNT_WORDS) or start == 0:
+            role = None
+        elif is_money_total(own):
+            role = "total"
+        else:
+            role = "amount"
+        columns.append(Column(role, start, end, header))
+    return columns
 
 
 def _is_subheader(band: Band) -> bool:
@@ -249,6 +313,11 @@ def _table_unit(table: Table) -> str | None:
     return None
 
 
+def unit_stated(text: str) -> str | None:
+    """The money unit a line states: "单位：元", "（万元）"."""
+    return _unit_in(text)
+
+
 def _unit_in(text: str) -> str | None:
     m = _TABLE_UNIT.search(squash(text))
     return (m.group(1) or m.group(2)) if m else None
@@ -280,17 +349,21 @@ def _row(band: Band, r: int, row: list[Cell]) -> Row:
             for g in range(c.start, c.end):
                 roles[g] = c.role
         placed = align(row, roles)
-    cells: dict[str, Cell] = {}
+    by_column: list[Cell | None] = []
     for column in band.columns:
-        if column.role is None or column.role in cells:
-            continue
-        owner = next((p for p in placed if p.start == column.start), None)
-        if owner is None:
-            # A cell that starts inside the header's span (the header cell was merged above split data cells).
-            owner = next((p for p in placed if column.start < p.start < column.end and p.text), None)
-        if owner is not None:
-            cells[column.role] = owner.cell
-    return Row(index=r, cells=cells, placed=placed)
+        inside = [p for p in placed if column.start <= p.start < column.end]
+        if len(inside) > 1:
+            # The header cell was merged above data cells that stay split ("一级指标" over 序号 and
+            # the level): the cell whose content fits the column's role is its cell.
+            owner = max(inside, key=lambda p: (fit(cell_kind(p.text), column.role) if p.text else -1.0, -p.start))
+        else:
+            owner = inside[0] if inside else None
+        by_column.append(owner.cell if owner is not None else None)
+    cells: dict[str, Cell] = {}
+    for column, cell in zip(band.columns, by_column):
+        if column.role is not None and cell is not None:
+            cells.setdefault(column.role, cell)
+    return Row(index=r, cells=cells, placed=placed, by_column=by_column)
 
 
 def _demote_label_columns(band: Band, rows: list[list[Cell]]) -> None:
@@ -315,7 +388,7 @@ def _classify_rows(band: Band) -> None:
         return
     for row in band.rows:
         labels = [row.text(role) for role in ("seq", *LEVEL_ROLES)]
-        first = next((p.text for p in row.placed if p.text), "")
+        first = next((p.text for p in row.placed if p.text and cell_kind(p.text) != "number"), "")
         values = [row.text(role) for role in ("target", "actual", "weight", "score")]
         name = row.text("level3")
         if is_total_label(first) and first not in (row.text("target"), row.text("actual")):

@@ -45,7 +45,13 @@ LEVEL_ROLES = ("level1", "level2", "level3")
 INDICATOR_VALUE_ROLES = ("target", "target_op", "actual", "weight", "score")
 FUNDS_ROLES = ("initial", "budget", "spent", "rate")
 # Roles whose cells are numbers; a text label found there means the column was misread.
-NUMERIC_ROLES = frozenset({"weight", "score", "rate", "initial", "budget", "spent", "coef", "review"})
+NUMERIC_ROLES = frozenset({"weight", "score", "rate", "initial", "budget", "spent", "coef", "review", "total", "amount"})
+# Money tables: a column headed 合计 holds a total; columns of numbers that are not amounts are left alone.
+MONEY_TOTAL_WORDS = ("合计", "总计", "小计", "汇总")
+NOT_AMOUNT_WORDS = ("序号", "编号", "凭证", "代码", "电话", "日期", "时间", "备注", "说明", "名称", "人数", "编制", "比例", "率", "%")
+# Identities of money columns that exhaust their total (财政部门决算报表口径).
+EXHAUSTIVE_PARTS = ({"基本支出", "项目支出"}, {"人员经费", "公用经费"})
+_ENUMERATION = re.compile(r"^\s*(?:(\d+)\s*[、.．]|[（(]\s*([一二三四五六七八九十\d]+)\s*[)）]|([一二三四五六七八九十]+)\s*、)")
 # Label columns and free text.
 TEXT_ROLES = frozenset({"level1", "level2", "level3", "reason", "standard", "goal_expected", "goal_actual", "label", "seq"})
 
@@ -98,6 +104,20 @@ def is_total_label(text: str) -> bool:
 def is_placeholder(text: str) -> bool:
     """A template row left unfilled ("指标1", "……")."""
     return bool(_PLACEHOLDER.match(squash(text)))
+
+
+def enumeration(text: str) -> str | None:
+    """The kind of list marker a row label starts with: "1、" -> "arabic", "（一）" -> "paren", "一、" -> "chinese"."""
+    m = _ENUMERATION.match(text)
+    if not m:
+        return None
+    return "arabic" if m.group(1) else ("paren" if m.group(2) else "chinese")
+
+
+def is_money_total(text: str) -> bool:
+    """A money table's total row or column: 合计, 收入合计, 支出总计, 汇总, 小计."""
+    s = squash(text).rstrip(":：")
+    return 0 < len(s) <= 10 and s.endswith(MONEY_TOTAL_WORDS)
 
 
 def is_breakdown(text: str) -> bool:
