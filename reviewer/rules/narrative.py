@@ -309,7 +309,8 @@ def text_score(report: Report, ctx: Context):
 
     A sentence naming a project is compared with that project's form; any
     other with the 部门整体支出绩效自评表 (or the only form). A score rounded to
-    the points written is accepted (97分 for 96.8).
+    the points written is accepted (97分 for 96.8). This rule alone compares
+    scores: XREF003 leaves 总分 to it.
 
     Example: 部门整体支出绩效自评表 总分 92.5, 报告 "综合评分为97分" → error.
     """
