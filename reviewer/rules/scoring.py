@@ -357,22 +357,48 @@ def far_above_target(report: Report, ctx: Context):
                 )
 
 
+def _grade_of(total: Decimal) -> str:
+    return next(name for name, floor in GRADES if total >= floor)
+
+
+_GRADE_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "不合格": "差"}
+
+
 @rule("SCORE011", "error", "scoring", "评价等级与总分不符")
 def grade_matches_score(report: Report, ctx: Context):
     """The grade must follow the score: 优 ≥ 90, 良 80–89, 中 60–79, 差 < 60.
+
+    A grade written in a table is checked against the score the same table
+    states (综合得分 | 88.5 | 评价等次 | 优), else against the form's 总分; a
+    grade in the text against the department form's (or the only form's) 总分.
 
     Example: 总分 97 but the text says "自评等级为良" → error.
     """
     scored = [e for e in report.evaluations if e.indicators and e.indicators.total_score and e.indicators.total_score.quantity.value is not None]
     target = next((e for e in scored if e.kind == "department"), scored[0] if len(scored) == 1 else None)
+    for stated in report.grades:
+        word = stated.grade.text.strip()
+        said = _GRADE_WORDS.get(word, word)
+        score = stated.score or (target.indicators.total_score if target else None)
+        if said not in dict(GRADES) or score is None or score.quantity.value is None:
+            continue
+        expected = _grade_of(score.quantity.value)
+        if said != expected:
+            yield ctx.finding(
+                f"评价等次填“{word}”，但{score.part}{score.label}为{fmt(score.quantity.value)}分，应评为“{expected}”",
+                [Evidence(quote=word, loc=stated.grade.loc), ev(score)],
+                expected=expected,
+                actual=word,
+                suggestion="按优≥90、良80–89、中60–79、差<60确定评价等次。",
+            )
     if target is None:
         return
     total = target.indicators.total_score.quantity.value
-    expected = next(name for name, floor in GRADES if total >= floor)
+    expected = _grade_of(total)
     for span in report.texts:
         for m in _GRADE_TEXT.finditer(span.text):
             word = m.group(1)
-            said = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "不合格": "差"}.get(word, word)
+            said = _GRADE_WORDS.get(word, word)
             if said != expected:
                 yield ctx.finding(
                     f"文中评价等级为“{word}”，但{target.display}总分为{fmt(total)}分，应评为“{expected}”",
