@@ -119,4 +119,5 @@ class Review(BaseModel):
             "summary": self.summary,
             "findings": [f.model_dump(mode="json") for f in self.sorted_findings()],
             "rejected": [r.model_dump(mode="json") for r in self.rejected],
+            "notes": list(self.notes),  # e.g. LLM requests that failed: the review is then incomplete
         }

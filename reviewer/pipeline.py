@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reviewer.config import LLMConfig
 from reviewer.document import Document
 from reviewer.extract import extract
-from reviewer.finding import DocumentInfo, Review
+from reviewer.finding import DocumentInfo, Finding, Rejected, Review
 from reviewer.ingest import load
 from reviewer.report import Report
 from reviewer.rules import Settings, run_rules
+
+if TYPE_CHECKING:  # the stage loads the LLM libraries: only a review with a model imports it
+    from reviewer.llm.stage import TokenCounts
 
 
 @dataclass
@@ -42,14 +46,39 @@ def review_document(document: Document, options: ReviewOptions | None = None) ->
     findings = run_rules(report, options.settings)
     rejected, notes = [], []
     if options.llm is not None:
-        from reviewer.llm.stage import run_llm_stage
         from reviewer.verify import merge_findings
 
-        stage = run_llm_stage(document, report, options.llm)
-        findings = merge_findings(findings, [f for f in stage.findings if options.settings.enabled(f.rule)])
-        rejected, notes = stage.rejected, stage.notes
+        model = model_review(document, report, options.llm)
+        findings = merge_findings(findings, [f for f in model.findings if options.settings.enabled(f.rule)])
+        rejected, notes = model.rejected, model.notes
     review = Review(document=document_info(document, report), findings=findings, rejected=rejected, notes=notes)
     return review, report
+
+
+@dataclass
+class ModelReview:
+    """What the model stage adds to a review once verified: findings, rejections, notes, token bill."""
+
+    findings: list[Finding]
+    rejected: list[Rejected]
+    notes: list[str]
+    token_counts: TokenCounts
+
+
+def model_review(document: Document, report: Report, llm: LLMConfig) -> ModelReview:
+    """Ask the model about the narrative, then keep only what reviewer.verify accepts."""
+    from reviewer.llm.stage import run_llm_stage
+    from reviewer.verify import verify
+
+    stage = run_llm_stage(document, report, llm)
+    checked = verify(document, report, stage.claims, stage.suspicions)
+    notes = list(stage.notes)
+    if stage.claims or stage.suspicions:
+        notes.append(
+            f"程序核对大模型的 {len(stage.claims) + len(stage.suspicions)} 条结果：核实 {checked.count('verified')} 条、"
+            f"待人工复核 {checked.count('unverified')} 条、剔除 {checked.count('rejected')} 条"
+        )
+    return ModelReview(checked.findings, checked.rejected, notes, stage.token_counts)
 
 
 def review_path(path: str | Path, options: ReviewOptions | None = None) -> tuple[Review, Document]:

@@ -6,7 +6,12 @@ content, or as the arguments of a tool call when the request offered tools,
 so the same script works whichever structured-output mode the client uses.
 Servers that refuse a capability (DeepSeek refuses json_schema) are modelled
 by ``reject_json_schema`` / ``reject_tools``, which answer 400 without
-consuming the script.
+consuming the script. Models that do not answer with bare JSON are modelled
+by ``reply(..., style=...)``: "prose" puts a sentence before a fenced block
+and one after it, "think" opens with a <think>…</think> block as reasoning
+models do (DeepSeek-R1, QwQ on vLLM or Ollama), "think_unopened" the same
+with only the closing tag (some chat templates add the opening one to the
+prompt). The style applies to content replies, not to tool-call arguments.
 """
 
 from __future__ import annotations
@@ -34,14 +39,15 @@ class FakeOpenAI:
         self.in_flight = 0
         self.max_in_flight = 0  # most chat requests being answered at the same time
 
-    def reply(self, content: str | dict | list, delay: float = 0.0, when: str | None = None) -> None:
+    def reply(self, content: str | dict | list, delay: float = 0.0, when: str | None = None, style: str = "plain") -> None:
         """Queue a successful answer (a dict or list is sent as its JSON text).
 
         With ``when``, the answer goes to the first request whose messages contain
         that text, so concurrent requests still get the answer meant for them.
+        ``style`` is plain, prose, think or think_unopened (see the module text).
         """
-        text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
-        self.script.append({"content": text, "delay": delay, "when": when})
+        text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False, indent=1)
+        self.script.append({"content": text, "delay": delay, "when": when, "style": STYLES[style]})
 
     def error(self, status: int, message: str = "scripted error", when: str | None = None) -> None:
         """Queue an HTTP error answer."""
@@ -116,7 +122,7 @@ class FakeOpenAI:
             return item["status"], error_body(item["message"])
         if item["delay"]:
             time.sleep(item["delay"])
-        message: dict[str, Any] = {"role": "assistant", "content": item["content"]}
+        message: dict[str, Any] = {"role": "assistant", "content": item["style"].format(item["content"])}
         finish = "stop"
         if body.get("tools"):
             name = body["tools"][0]["function"]["name"]
@@ -141,6 +147,14 @@ class FakeOpenAI:
                 "total_tokens": prompt_chars + len(item["content"]),
             },
         }
+
+
+STYLES = {
+    "plain": "{}",
+    "prose": "好的，下面是按要求整理的结果，共分两部分：{{摘录}}与{{疑点}}。\n\n```json\n{}\n```\n\n以上结果仅供参考。",
+    "think": "<think>\n先找出文字中的数字，例如 {{\"claims\": 需要逐条列出}}，再与表格核对。\n</think>\n\n{}",
+    "think_unopened": "先逐句阅读，再列出陈述和疑点。\n</think>\n{}",
+}
 
 
 class QuietServer(ThreadingHTTPServer):

@@ -66,7 +66,7 @@ def test_review_json_shape_and_fail_on_never(tmp_path):
     assert result.returncode == 0
     data = json.loads(result.stdout)
     assert data["schema_version"] == 1
-    assert set(data) == {"schema_version", "document", "summary", "findings", "rejected"}
+    assert set(data) == {"schema_version", "document", "summary", "findings", "rejected", "notes"}
     assert data["document"]["year"] == 2024
     assert data["summary"]["error"] == 1
     finding = data["findings"][0]

@@ -8,11 +8,11 @@ import pytest
 from reviewer.config import LLMConfig
 from reviewer.llm.cache import ResponseCache
 from reviewer.llm.client import LLMClient, LLMOutputError, LLMRequestError
-from reviewer.llm.schemas import ClaimList
+from reviewer.llm.schemas import Reading
 from reviewer.prompt import get_prompt
 from tests.fake_openai import FakeOpenAI
 
-PROMPT = get_prompt("extract_claims")
+PROMPT = get_prompt("read_narrative")
 MESSAGES = [
     {"role": "system", "content": "摘录陈述，只输出 JSON。"},
     {"role": "user", "content": "2024年本单位项目支出326.5万元。"},
@@ -48,13 +48,13 @@ def test_json_schema_when_the_server_supports_it():
     with FakeOpenAI() as server:
         server.reply(GOOD)
         answer = client(server).ask(PROMPT, MESSAGES)
-    assert isinstance(answer.data, ClaimList)
+    assert isinstance(answer.data, Reading)
     claim = answer.data.claims[0]
     assert (claim.value, claim.unit, claim.polarity) == ("326.5", "万元", "asserts")  # number kept as text
     assert answer.mode == "json_schema" and answer.requests == 1 and not answer.cached
     request = server.chat_requests[0]
     assert request["model"] == "test-model" and request["temperature"] == 0
-    assert request["response_format"]["json_schema"]["name"] == "ClaimList"
+    assert request["response_format"]["json_schema"]["name"] == "Reading"
     assert "$ref" not in str(request["response_format"])
     assert [m["role"] for m in request["messages"]] == ["system", "user"]
 
@@ -71,7 +71,7 @@ def test_a_server_refusing_json_schema_is_used_through_function_calling():
     assert second.data.claims == []
     # The refusal is remembered for the endpoint: the second question does not probe json_schema again.
     assert kinds(server) == ["json_schema", "tools", "tools"]
-    assert server.chat_requests[1]["tool_choice"]["function"]["name"] == "ClaimList"
+    assert server.chat_requests[1]["tool_choice"]["function"]["name"] == "Reading"
 
 
 def test_json_object_with_the_schema_in_the_prompt_as_last_resort():
@@ -82,6 +82,24 @@ def test_json_object_with_the_schema_in_the_prompt_as_last_resort():
     assert kinds(server) == ["json_schema", "tools", "json_object"]
     system = server.chat_requests[-1]["messages"][0]["content"]
     assert system.startswith("摘录陈述") and "JSON Schema" in system and '"polarity"' in system
+
+
+@pytest.mark.parametrize("style", ["prose", "think", "think_unopened"])
+def test_replies_around_the_json_are_read_without_a_reask(style):
+    # Prose before a fenced block, or a reasoning model's <think> block (itself holding braces) first.
+    with FakeOpenAI(reject_json_schema=True, reject_tools=True) as server:
+        server.reply(GOOD, style=style)
+        answer = client(server).ask(PROMPT, MESSAGES)
+    assert answer.requests == 1 and answer.data.claims[0].value == "326.5"
+
+
+def test_a_reply_that_still_fails_after_the_wrapping_is_removed_is_asked_again():
+    with FakeOpenAI() as server:
+        server.reply('{"claims": [ {"quote": ', style="think")
+        server.reply(GOOD, style="prose")
+        answer = client(server).ask(PROMPT, MESSAGES)
+    assert answer.requests == 2 and answer.data.claims[0].quantity == "项目支出"
+    assert "不是合法的 JSON" in server.chat_requests[1]["messages"][-1]["content"]
 
 
 def test_invalid_json_is_asked_again_once_with_the_error():
@@ -110,7 +128,7 @@ def test_invalid_twice_fails_loudly_after_exactly_one_reask():
     with FakeOpenAI() as server:
         server.reply("不是 JSON")
         server.reply({"claims": "still wrong"})
-        with pytest.raises(LLMOutputError, match="两次都不符合 ClaimList"):
+        with pytest.raises(LLMOutputError, match="两次都不符合 Reading"):
             client(server).ask(PROMPT, MESSAGES)
         assert len(server.chat_requests) == 2
 

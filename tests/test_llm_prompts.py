@@ -4,12 +4,12 @@ import pytest
 
 from reviewer.errors import ConfigError
 from reviewer.llm.schemas import SCHEMAS
-from reviewer.prompt import PROMPTS_DIR, load_prompts, parse_prompt
+from reviewer.prompt import PLACEHOLDER, PROMPTS_DIR, load_prompts, parse_prompt
 
 GOOD = """---
 id: demo
 version: 2
-schema: ClaimList
+schema: Reading
 description: 示例
 variables: [section_text]
 ---
@@ -24,7 +24,7 @@ variables: [section_text]
 
 def test_every_shipped_prompt_loads_and_validates():
     prompts = load_prompts()
-    assert {"extract_claims", "find_contradictions"} <= set(prompts)
+    assert set(prompts) == {"read_narrative"}
     assert len(prompts) == len(list(PROMPTS_DIR.glob("*.md")))
     for prompt in prompts.values():
         assert prompt.output_schema in SCHEMAS
@@ -34,12 +34,19 @@ def test_every_shipped_prompt_loads_and_validates():
         assert "{{" not in system + user
 
 
+def test_the_system_message_holds_no_per_document_value():
+    # Providers cache a shared prefix: the system message must be the same for every chunk of every report.
+    prompt = load_prompts()["read_narrative"]
+    assert set(PLACEHOLDER.findall(prompt.system)) == {"quantity_keys"}  # a constant list of names
+    assert {"unit", "year", "facts_table", "section_text"} <= set(PLACEHOLDER.findall(prompt.user))
+
+
 def test_render_fills_placeholders_and_keeps_json_braces():
     prompt = parse_prompt(GOOD, "demo.md")
     system, user = prompt.render({"section_text": "本年度项目支出12.5万元"})
     assert system == '只输出 JSON：{"claims": []}'
     assert user == "<<<\n本年度项目支出12.5万元\n>>>"
-    assert prompt.version == 2 and prompt.schema_model is SCHEMAS["ClaimList"]
+    assert prompt.version == 2 and prompt.schema_model is SCHEMAS["Reading"]
 
 
 def test_render_requires_exactly_the_declared_variables():
@@ -53,7 +60,7 @@ def test_render_requires_exactly_the_declared_variables():
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        (GOOD.replace("schema: ClaimList", "schema: Nope"), "未知的输出模式"),
+        (GOOD.replace("schema: Reading", "schema: Nope"), "未知的输出模式"),
         (GOOD.replace("variables: [section_text]", "variables: [section_text, unit]"), "未在正文中使用"),
         (GOOD.replace("variables: [section_text]", "variables: []"), "未声明的变量"),
         (GOOD.replace("description: 示例", "description: 示例\nauthor: x"), "author"),

@@ -9,6 +9,7 @@ from reviewer.config import LLMConfig
 from reviewer.extract import extract
 from reviewer.ingest import load
 from reviewer.llm.stage import run_llm_stage
+from reviewer.pipeline import model_review
 from reviewer.rules import run_rules
 from reviewer.verify import merge_findings, overlaps
 from tests.fake_openai import FakeOpenAI
@@ -60,10 +61,9 @@ def test_sample_report_end_to_end(tmp_path):
         ]
     }
     with FakeOpenAI(reject_json_schema=True) as server:
-        server.reply(claims, when='{"claims"')
-        server.reply(suspicions, when='{"suspicions"')
+        server.reply({**claims, **suspicions})
         config = LLMConfig(base_url=server.base_url, model="deepseek-chat", cache_dir=tmp_path, max_retries=0)
-        result = run_llm_stage(document, report, config)
+        result = model_review(document, report, config)
         sent = json.dumps(server.chat_requests, ensure_ascii=False)
     assert not any(secret in sent for secret in secrets)
     assert "［姓名］" in sent and "［电话］" in sent

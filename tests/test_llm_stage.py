@@ -4,13 +4,12 @@ import json
 
 
 from reviewer.config import LLMConfig
-from reviewer.llm.stage import plan, render_dry_run, run_llm_stage
+from reviewer.llm.stage import facts_table, plan, render_dry_run, run_llm_stage
+from reviewer.llm.privacy import Masker
 from reviewer.llm.tokens import count_messages
+from reviewer.pipeline import model_review
 from tests.fake_openai import FakeOpenAI
 from tests.llm_helpers import sample_document, sample_report
-
-FOR_CLAIMS = '{"claims"'
-FOR_SUSPICIONS = '{"suspicions"'
 TOTAL_QUOTE = "基本支出150.25万元，项目支出326.5万元，合计478.75万元"
 
 CLAIMS = {
@@ -44,21 +43,24 @@ SUSPICIONS = {
 
 
 def config(server, tmp_path, **settings) -> LLMConfig:
-    return LLMConfig(base_url=server.base_url, model="test-model", cache_dir=tmp_path, max_retries=1, **settings)
+    settings.setdefault("max_retries", 1)
+    return LLMConfig(base_url=server.base_url, model="test-model", cache_dir=tmp_path, **settings)
 
 
-def script(server):
-    server.reply(CLAIMS, when=FOR_CLAIMS)
-    server.reply(SUSPICIONS, when=FOR_SUSPICIONS)
+READING = {**CLAIMS, **SUSPICIONS}
+
+
+def script(server, style="plain"):
+    server.reply(READING, style=style)
 
 
 def test_stage_sends_masked_narrative_and_keeps_only_verified_findings(tmp_path):
     document = sample_document()
     with FakeOpenAI() as server:
         script(server)
-        result = run_llm_stage(document, sample_report(document), config(server, tmp_path))
+        result = model_review(document, sample_report(document), config(server, tmp_path))
         sent = json.dumps(server.chat_requests, ensure_ascii=False)
-    assert len(server.chat_requests) == 2
+    assert len(server.chat_requests) == 1  # one request per chunk: claims and suspicions together
     # Privacy: the signature's name and phone, and the name repeated in the narrative, never leave.
     assert "李春梅" not in sent and "13907340001" not in sent
     assert "［姓名］" in sent and "［电话］" in sent
@@ -78,20 +80,53 @@ def test_stage_sends_masked_narrative_and_keeps_only_verified_findings(tmp_path)
     assert any("523.17" in r for r in reasons)  # invented number
     assert any("算式不成立" in r for r in reasons)  # wrong arithmetic
     counts = result.token_counts
-    assert (counts.chunks, counts.planned_requests, counts.requests_sent, counts.cache_hits) == (1, 2, 2, 0)
+    assert (counts.chunks, counts.planned_requests, counts.requests_sent, counts.cache_hits) == (1, 1, 1, 0)
     assert counts.input_tokens > 0 and counts.output_tokens > 0
     assert "核实 3 条、待人工复核 1 条、剔除 3 条" in result.notes[-1]
+
+
+def test_a_reasoning_model_or_a_chatty_one_is_read_the_same(tmp_path):
+    document = sample_document()
+    for style in ("think", "prose"):
+        with FakeOpenAI(reject_json_schema=True, reject_tools=True) as server:
+            script(server, style)
+            result = model_review(document, sample_report(document), config(server, tmp_path / style))
+        assert sorted(f.rule for f in result.findings) == ["LLM001", "LLM002", "LLM003", "LLM004"]
+        answered = [r for r in server.chat_requests if r.get("response_format", {}).get("type") == "json_object"]
+        assert len(answered) == 1 and not server.script  # read at once: no re-ask
+
+
+def test_every_request_opens_with_the_same_system_message(tmp_path):
+    # Static instructions first: DeepSeek, DashScope and vLLM bill a repeated prefix once.
+    document = sample_document(filler=6)
+    requests, _, chunks = plan(document, sample_report(document), 200)
+    assert chunks >= 3 and len(requests) == chunks
+    assert len({r.messages[0]["content"] for r in requests}) == 1
+    assert all("示例县交通运输局" not in r.messages[0]["content"] for r in requests)
+
+
+def test_the_facts_table_holds_only_what_the_chunk_names():
+    report = sample_report()
+    masker = Masker([])
+    staff = facts_table(report, "本单位核定编制数20名，现有在职人员18人。", masker)
+    assert "编制数 | - | 2024 | 20" in staff and "在职人数" in staff
+    assert "基本支出" not in staff and "年度资金总额" not in staff
+    money = facts_table(report, "基本支出150.25万元。", masker)
+    assert "基本支出 | 决算 | 2024 | 152.25" in money and "编制数" not in money
+    assert "信息化运维" not in money  # a project's facts only come with the project's name
+    # A figure the text writes brings its fact along, whatever its name.
+    assert "社会保险基金" in facts_table(report, "缴费18.423万元。", masker)
 
 
 def test_second_review_of_the_same_document_makes_no_request(tmp_path):
     document = sample_document()
     with FakeOpenAI() as server:
         script(server)
-        first = run_llm_stage(document, sample_report(document), config(server, tmp_path))
-        second = run_llm_stage(document, sample_report(document), config(server, tmp_path))
-        assert len(server.chat_requests) == 2
+        first = model_review(document, sample_report(document), config(server, tmp_path))
+        second = model_review(document, sample_report(document), config(server, tmp_path))
+        assert len(server.chat_requests) == 1
     assert [f.id for f in second.findings] == [f.id for f in first.findings]
-    assert second.token_counts.cache_hits == 2 and second.token_counts.requests_sent == 0
+    assert second.token_counts.cache_hits == 1 and second.token_counts.requests_sent == 0
 
 
 def test_dry_run_shows_exactly_what_a_real_run_sends_and_sends_nothing(tmp_path):
@@ -105,7 +140,7 @@ def test_dry_run_shows_exactly_what_a_real_run_sends_and_sends_nothing(tmp_path)
         received = sorted(json.dumps(r["messages"], ensure_ascii=False, sort_keys=True) for r in server.chat_requests)
     planned = sorted(json.dumps(r.messages, ensure_ascii=False, sort_keys=True) for r in dry.dry_run_messages)
     assert planned == received
-    assert dry.findings == [] and dry.token_counts.requests_sent == 0
+    assert dry.claims == [] and dry.token_counts.requests_sent == 0
     assert dry.token_counts.planned_input_tokens == sum(
         count_messages(r.messages) + r.format_tokens for r in dry.dry_run_messages
     )
@@ -117,28 +152,32 @@ def test_dry_run_shows_exactly_what_a_real_run_sends_and_sends_nothing(tmp_path)
 def test_dry_run_works_without_configuration():
     document = sample_document()
     result = run_llm_stage(document, sample_report(document), LLMConfig(), dry_run=True)
-    assert len(result.dry_run_messages) == 2 and result.token_counts.planned_input_tokens > 500
+    assert len(result.dry_run_messages) == 1 and result.token_counts.planned_input_tokens > 500
 
 
-def test_a_failing_task_becomes_a_note_and_the_rest_is_kept(tmp_path):
-    document = sample_document()
+def test_a_failing_request_becomes_a_note_and_the_rest_is_kept(tmp_path):
+    document = sample_document(filler=6)
+    report = sample_report(document)
+    requests, _, _ = plan(document, report, 200)
+    first, *rest = requests
     with FakeOpenAI() as server:
-        server.reply("这不是 JSON", when=FOR_CLAIMS)
-        server.reply("仍然不是 JSON", when=FOR_CLAIMS)
-        server.reply(SUSPICIONS, when=FOR_SUSPICIONS)
-        result = run_llm_stage(document, sample_report(document), config(server, tmp_path))
-    assert sorted(f.rule for f in result.findings) == ["LLM003", "LLM004"]
-    assert "1/2 个请求失败" in result.notes[0] and "extract_claims" in result.notes[0]
+        server.reply("这不是 JSON", when=first.chunk)
+        server.reply("仍然不是 JSON", when=first.chunk)
+        for request in rest:
+            server.reply(READING if "部门基本情况" in request.chunk else {}, when=request.messages[1]["content"][-200:])
+        result = model_review(document, report, config(server, tmp_path, token_budget=200))
+    assert f"1/{len(requests)} 个请求失败" in result.notes[0] and "文字审阅不完整" in result.notes[0]
+    assert first.chunk in result.notes[0]
 
 
 def test_an_unreachable_model_still_lets_the_review_complete(tmp_path):
     document = sample_document()
     with FakeOpenAI() as server:
-        for _ in range(4):
+        for _ in range(2):
             server.error(503, "overloaded")
         settings = LLMConfig(base_url=server.base_url, model="m", cache_dir=tmp_path, max_retries=0)
-        result = run_llm_stage(document, sample_report(document), settings)
-    assert result.findings == [] and "2/2 个请求失败" in result.notes[0] and "HTTP 503" in result.notes[0]
+        result = model_review(document, sample_report(document), settings)
+    assert result.findings == [] and "1/1 个请求失败" in result.notes[0] and "HTTP 503" in result.notes[0]
 
 
 def test_concurrency_is_bounded(tmp_path):
@@ -147,9 +186,8 @@ def test_concurrency_is_bounded(tmp_path):
     requests, _, chunks = plan(document, report, 200)
     assert chunks >= 3
     with FakeOpenAI() as server:
-        for request in requests:
-            key = FOR_CLAIMS if request.prompt_id == "extract_claims" else FOR_SUSPICIONS
-            server.reply({"claims": []} if key == FOR_CLAIMS else {"suspicions": []}, delay=0.1, when=key)
+        for _ in requests:
+            server.reply({"claims": [], "suspicions": []}, delay=0.1)
         run_llm_stage(document, report, config(server, tmp_path, concurrency=2, token_budget=200))
     assert len(server.chat_requests) == len(requests)
     assert server.max_in_flight == 2
@@ -158,4 +196,17 @@ def test_concurrency_is_bounded(tmp_path):
 def test_unconfigured_stage_says_so():
     document = sample_document()
     result = run_llm_stage(document, sample_report(document), LLMConfig())
-    assert result.findings == [] and result.notes == ["未配置大模型，跳过文字审阅"]
+    assert result.claims == [] and result.notes == ["未配置大模型，跳过文字审阅"]
+
+
+def test_json_output_carries_the_model_notes(tmp_path):
+    # A failed request leaves the review incomplete: the JSON says so, as the text output does.
+    from reviewer.pipeline import ReviewOptions, review_document
+    from reviewer.render.json import render_json
+
+    document = sample_document()
+    with FakeOpenAI() as server:
+        server.error(503, "overloaded")
+        review, _ = review_document(document, ReviewOptions(llm=config(server, tmp_path, max_retries=0)))
+    notes = json.loads(render_json([review], single=True))["notes"]
+    assert any("1/1 个请求失败" in n and "文字审阅不完整" in n and "HTTP 503" in n for n in notes)

@@ -10,16 +10,9 @@ from reviewer.document import Location
 from reviewer.errors import InputError
 from reviewer.finding import Evidence, Finding
 from reviewer.llm.schemas import Claim, Relation, Suspicion, candidates_schema_text
-from reviewer.verify import (
-    TextIndex,
-    Verifier,
-    canonical_key,
-    load_candidates_file,
-    merge_findings,
-    parse_number,
-    verify,
-    verify_candidates,
-)
+from reviewer.figures import parse_number
+from reviewer.grounding import TextIndex, canonical_key
+from reviewer.verify import Verifier, load_candidates_file, merge_findings, verify, verify_candidates
 from tests.llm_helpers import sample_document, sample_report
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "docs" / "candidates.schema.json"
@@ -190,6 +183,38 @@ def test_number_recomputed_from_two_facts_is_grounded(verifier):
     assert verifier.suspicion(suspicion).outcome == "unverified"
 
 
+def test_a_figure_only_in_the_message_must_be_grounded_too(verifier):
+    # The model names a budget figure in its explanation without citing it: it is in no table and no text.
+    invented = Suspicion(kind="contradiction", quote=QUOTE, message="基本支出预算为512.37万元，文字所写偏低", cited_numbers=[])
+    verdict = verifier.suspicion(invented)
+    assert verdict.outcome == "rejected" and verdict.reason == "说明中的数字 512.37 既不在报告中，也无法由报告数据算出"
+    honest = Suspicion(kind="contradiction", quote=QUOTE, message="基本支出预算为140万元，决算152.25万元，文字写150.25万元")
+    assert verifier.suspicion(honest).outcome == "unverified"
+
+
+@pytest.mark.parametrize(
+    ("cited", "grounded"),
+    [
+        ("1,522,500元", True),  # 152.25 万元 of the table, written in 元
+        ("152.25元", False),  # the table's digits at a ten-thousandth of the amount
+        ("152.25%", False),  # the table's digits as a percentage
+        ("68.5%", True),  # written in the quote as a percentage
+        ("68.5万元", False),  # the quote's percentage read as money
+    ],
+)
+def test_numbers_are_matched_with_unit_and_scale(verifier, cited, grounded):
+    suspicion = Suspicion(kind="contradiction", quote=QUOTE + "，项目支出占68.5%", message="数据有疑问", cited_numbers=[cited])
+    assert (verifier.suspicion(suspicion).outcome == "unverified") is grounded
+
+
+def test_a_figure_of_another_year_does_not_ground_a_citation(verifier):
+    # 280 is only the 2023 决算 of 项目支出: it grounds a citation that speaks of 2023, not one that does not.
+    silent = Suspicion(kind="contradiction", quote=QUOTE, message="项目支出应为280万元", cited_numbers=["280"])
+    assert verifier.suspicion(silent).outcome == "rejected"
+    dated = Suspicion(kind="contradiction", quote=QUOTE, message="项目支出比2023年的280万元增加较多", cited_numbers=["280"])
+    assert verifier.suspicion(dated).outcome == "unverified"
+
+
 def test_share_that_recomputes_to_the_stated_value_is_no_contradiction(verifier):
     suspicion = Suspicion(
         kind="contradiction",
@@ -303,3 +328,43 @@ def test_candidates_file_errors_name_the_file(tmp_path):
     bad.write_bytes("{}".encode("utf-16"))
     with pytest.raises(InputError, match="UTF-8"):
         load_candidates_file(bad)
+
+
+def test_verify_command_rejects_what_the_report_does_not_support(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.reports import basic_data, department_form, full_narrative, standard_indicators
+
+    lines = [["基本支出", "180.00", "190.00", "200.00"], ["项目支出", "100.00", "110.00", "120.00"]]
+    said = {"二、一般公共预算支出情况": "2024年基本支出200.00万元，项目支出120.00万元，合计330.00万元。"}
+    report = tmp_path / "report.txt"
+    report.write_text(basic_data(lines) + department_form(standard_indicators()) + full_narrative(said), encoding="utf-8")
+    candidates = {
+        "claims": [
+            {"quote": "项目支出120.00万元", "quantity": "项目支出", "value": "120.00", "unit": "万元", "year": 2024, "polarity": "asserts"},
+            {"quote": "基本支出210.00万元", "quantity": "基本支出", "value": "210.00", "unit": "万元", "polarity": "asserts"},
+        ],
+        "suspicions": [
+            {"kind": "contradiction", "quote": "合计330.00万元", "message": "合计与两项之和不符",
+             "relation": {"op": "sum", "operands": ["200.00", "120.00"], "result": "320.00", "stated": "330.00"}},
+            {"kind": "contradiction", "quote": "合计330.00万元", "message": "合计不符",
+             "relation": {"op": "sum", "operands": ["200.00", "120.00"], "result": "310.00", "stated": "330.00"}},
+            {"kind": "contradiction", "quote": "合计330.00万元", "message": "年初预算为345.67万元", "cited_numbers": ["345.67"]},
+        ],
+    }
+    path = tmp_path / "candidates.json"
+    path.write_text(json.dumps(candidates, ensure_ascii=False), encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-m", "reviewer", "verify", str(report), "--candidates", str(path), "--format", "json"],
+        cwd=root, capture_output=True, text=True, timeout=120,
+    )
+    data = json.loads(done.stdout)
+    llm = [f for f in data["findings"] if f["source"] == "llm"]
+    assert [f["rule"] for f in llm] == ["LLM003"] and "320" in llm[0]["message"]
+    reasons = [r["reason"] for r in data["rejected"]]
+    assert len(reasons) == 3
+    assert "210.00" in reasons[0] and "原文" in reasons[0]  # quote not in the report (its digits differ)
+    assert "算式不成立" in reasons[1]  # arithmetic that does not hold
+    assert "345.67" in reasons[2]  # a figure the report does not contain

@@ -104,8 +104,7 @@ def test_batch_upload_offers_the_llm_switch_and_uses_the_model_when_on(tmp_path)
             files = [("files", ("甲局.txt", report_text("甲县测试一局", 2024).encode(), "text/plain"))]
             finish(c, c.post("/batch", files=files, follow_redirects=False).headers["location"])
             assert server.chat_requests == []  # switch left off
-            server.reply({"claims": []}, when='{"claims"')
-            server.reply({"suspicions": []}, when='{"suspicions"')
+            server.reply({"claims": [], "suspicions": []})
             r = c.post("/batch", files=files, data={"llm": "on"}, follow_redirects=False)
             finish(c, r.headers["location"])
             assert len(server.chat_requests) >= 1

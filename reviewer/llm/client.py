@@ -36,7 +36,9 @@ MODES = ("json_schema", "function_calling", "json_object")
 # A server without the key (local vLLM, Ollama) still needs a non-empty value for the openai client.
 NO_KEY = "not-needed"
 REASK_EXCERPT = 4000  # characters of the invalid answer quoted back to the model
-FENCE = re.compile(r"\A\s*```(?:json)?\s*(.*?)\s*```\s*\Z", re.DOTALL)
+FENCE = re.compile(r"```[a-zA-Z]*\s*(.*?)\s*```", re.DOTALL)
+# Reasoning models (DeepSeek-R1, QwQ on vLLM or Ollama) write their thinking first; some templates drop the opening tag.
+THINKING = re.compile(r"\A\s*(?:<think>)?.*?</think>", re.DOTALL)
 
 _mode_lock = threading.Lock()
 _endpoint_modes: dict[tuple[str, str], int] = {}  # (base_url, model) -> index into MODES
@@ -82,22 +84,25 @@ def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
     return resolve(schema)
 
 
-def without_titles(node: Any) -> Any:
-    """Drop pydantic's generated "title" annotations: they cost tokens and tell the model nothing."""
+def without_annotations(node: Any) -> Any:
+    """Drop pydantic's "title" and the fields' "description" texts: the prompt explains every field already.
+
+    They would cost some 500 tokens per request and tell the model nothing new.
+    """
     if isinstance(node, dict):
         return {
-            k: (without_titles(v) if k != "properties" else {p: without_titles(s) for p, s in v.items()})
+            k: (without_annotations(v) if k != "properties" else {p: without_annotations(s) for p, s in v.items()})
             for k, v in node.items()
-            if not (k == "title" and isinstance(v, str))
+            if not (k in ("title", "description") and isinstance(v, str))
         }
     if isinstance(node, list):
-        return [without_titles(v) for v in node]
+        return [without_annotations(v) for v in node]
     return node
 
 
 def output_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """The JSON Schema of an answer model, self-contained."""
-    return without_titles(inline_refs(model.model_json_schema()))
+    """The JSON Schema of an answer model, self-contained and without annotations."""
+    return without_annotations(inline_refs(model.model_json_schema()))
 
 
 def schema_instruction(model: type[BaseModel]) -> str:
@@ -239,13 +244,34 @@ class LLMClient:
         """Validate the reply: a tool call's arguments, or JSON in the content."""
         if reply.tool_calls:
             return model.model_validate(reply.tool_calls[0]["args"])
-        text = raw_text(reply)
-        fenced = FENCE.match(text)
+        return model.model_validate(json_in(raw_text(reply)))
+
+
+def json_in(text: str) -> Any:
+    """The JSON object of a reply that may open with a <think> block and wrap the JSON in prose or a fence.
+
+    Tried in order: the whole text, each fenced block, then the first text
+    from a "{" that parses. ValueError (with the parser's complaint about the
+    whole text) when none does.
+    """
+    text = THINKING.sub("", text, count=1) if "</think>" in text else text
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        problem = f"不是合法的 JSON（{exc.msg}，第 {exc.pos} 个字符）"
+    for block in FENCE.findall(text):
         try:
-            data = json.loads(fenced.group(1) if fenced else text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"不是合法的 JSON（{exc.msg}，第 {exc.pos} 个字符）") from exc
-        return model.model_validate(data)
+            return json.loads(block)
+        except json.JSONDecodeError:
+            continue
+    decoder = json.JSONDecoder()
+    start = text.find("{")
+    while start >= 0:
+        try:
+            return decoder.raw_decode(text, start)[0]
+        except json.JSONDecodeError:
+            start = text.find("{", start + 1)
+    raise ValueError(problem)
 
 
 class CapabilityRefused(Exception):

@@ -52,14 +52,6 @@ class Claim(BaseModel):
     measure: str | None = Field(default=None, description="口径：预算、执行、决算、年初预算等；未写明为 null")
 
 
-class ClaimList(BaseModel):
-    """All claims found in one piece of narrative."""
-
-    model_config = STRICT
-
-    claims: list[Claim] = Field(default_factory=list, description="找到的全部陈述；没有则为空列表")
-
-
 class Relation(BaseModel):
     """An arithmetic relation a suspicion rests on, for the code to recompute."""
 
@@ -87,11 +79,12 @@ class Suspicion(BaseModel):
     relation: Relation | None = Field(default=None, description="如果判断依赖计算，给出算式；否则为 null")
 
 
-class SuspicionList(BaseModel):
-    """All suspicions found in one piece of narrative."""
+class Reading(BaseModel):
+    """What the model reads in one piece of narrative: its claims and the problems it suspects."""
 
     model_config = STRICT
 
+    claims: list[Claim] = Field(default_factory=list, description="找到的全部陈述；没有则为空列表")
     suspicions: list[Suspicion] = Field(default_factory=list, description="发现的全部疑点；没有则为空列表")
 
 
@@ -106,7 +99,7 @@ class Candidates(BaseModel):
     suspicions: list[Suspicion] = Field(default_factory=list)
 
 
-SCHEMAS: dict[str, type[BaseModel]] = {"ClaimList": ClaimList, "SuspicionList": SuspicionList}
+SCHEMAS: dict[str, type[BaseModel]] = {"Reading": Reading}
 
 
 def candidates_schema_text() -> str:

@@ -1,11 +1,14 @@
-"""The LLM stage: narrative -> masked prompts -> model answers -> verified findings.
+"""The LLM stage: narrative -> masked prompts -> the model's claims and suspicions.
 
 The narrative sections (merged while they fit the token budget, split when
 one is too long), the 实际完成情况 texts of the forms and any prose outside
-sections are sent, masked, twice: once to extract claims, once to look for
-contradictions against a compact table of the Report's facts. Answers go to
-the verifier; only what it accepts becomes a finding. A failed request
-becomes a note and the review completes without it.
+sections are sent, masked, once per chunk: one request asks for the claims
+the text makes and the problems it suspects, with the table facts the chunk
+names. The system message is the same for every chunk and every document,
+so providers that cache shared prefixes (DeepSeek, Qwen/DashScope, vLLM)
+bill it once. The answers are candidates only: the pipeline hands them to
+reviewer.verify, which decides what is shown. A failed request becomes a
+note and the review completes without it.
 """
 
 from __future__ import annotations
@@ -17,17 +20,18 @@ from pydantic import BaseModel, Field
 
 from reviewer.config import LLMConfig
 from reviewer.document import Document, Paragraph
-from reviewer.finding import Finding, Rejected
 from reviewer.llm.cache import ResponseCache
 from reviewer.llm.client import Answer, LLMClient, LLMError, schema_instruction
 from reviewer.llm.privacy import Masker
-from reviewer.llm.schemas import QUANTITY_KEYS, ClaimList, SuspicionList
+from reviewer.extract.vocabulary import KEY_PATTERN, key_of_synonym
+from reviewer.figures import digits_of, fmt, significant_digits
+from reviewer.llm.schemas import QUANTITY_KEYS, Claim, Reading, Suspicion
 from reviewer.llm.tokens import count_messages, count_tokens, chunk_paragraphs
 from reviewer.prompt import Prompt, get_prompt
 from reviewer.report import Fact, Report
-from reviewer.verify import digits_of, fmt, significant_digits, verify
 
-TASKS = ("extract_claims", "find_contradictions")
+TASK = "read_narrative"
+TASKS = (TASK,)  # every prompt the stage uses (the batch cache key names them)
 FACT_TABLE_HEADER = "部分 | 项目 | 口径 | 年度 | 数值"
 
 # Batch results carrying this note are not cached, so a re-run asks again.
@@ -44,7 +48,7 @@ class Passage:
 
 @dataclass
 class Chunk:
-    """What one pair of requests is about: section titles and their text (already masked)."""
+    """What one request is about: section titles and their text (already masked)."""
 
     title: str
     text: str
@@ -75,10 +79,11 @@ class TokenCounts(BaseModel):
 
 
 class LLMStageResult(BaseModel):
-    """Verified findings, rejected candidates, notes for the user, and the token bill."""
+    """The model's candidates (not yet verified), notes for the user, and the token bill."""
 
-    findings: list[Finding] = Field(default_factory=list)
-    rejected: list[Rejected] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    suspicions: list[Suspicion] = Field(default_factory=list)
+    failed: int = 0  # requests that gave no usable answer
     notes: list[str] = Field(default_factory=list)
     token_counts: TokenCounts = Field(default_factory=TokenCounts)
     dry_run_messages: list[PlannedRequest] = Field(default_factory=list)
@@ -150,52 +155,60 @@ def fact_row(fact: Fact) -> str:
 
 
 def facts_table(report: Report, text: str, masker: Masker) -> str:
-    """Table facts relevant to a chunk: department-level canonical quantities, and any fact whose number the text mentions."""
+    """The table facts a chunk names: its quantities (by name), its projects, and the figures it writes.
+
+    A canonical quantity the text names (基本支出, 执行率 …) brings its
+    department-level facts, and a project's facts when the text names the
+    project too; any fact whose number the text writes comes along.
+    """
+    named = {key_of_synonym(m.group(0)) for m in KEY_PATTERN.finditer(text)}
+    projects = {e.name for e in report.projects if e.name and e.name in text}
     mentioned = set(digits_of(text))
     rows: list[str] = []
     for fact in report.facts:
         if fact.source != "table" or fact.quantity.value is None:
             continue
-        canonical = fact.key in QUANTITY_KEYS and not fact.part.startswith("项目")
+        project = fact.part.startswith("项目")
+        of_project = project and any(name in fact.part for name in projects)
+        by_name = fact.key in named and (not project or of_project)
         # A 0 or a single digit appears in almost any text: it does not make a fact relevant.
         specific = significant_digits(fact.quantity.value) >= 2 and fmt(fact.quantity.value) in mentioned
-        if canonical or specific:
+        if by_name or specific:
             row = masker(fact_row(fact))
             if row not in rows:
                 rows.append(row)
-    return "\n".join([FACT_TABLE_HEADER, *rows]) if rows else "（表格中没有读出数据）"
+    return "\n".join([FACT_TABLE_HEADER, *rows]) if rows else "（没有与这段文字有关的表格数据）"
 
 
 def plan(document: Document, report: Report, budget: int) -> tuple[list[PlannedRequest], int, int]:
     """The requests for a document, masked; with the document-text tokens and the chunk count."""
     masker = Masker(document_texts(document))
     chunks = chunks_of(passages(document, report), budget, masker)
-    prompts = {task: get_prompt(task) for task in TASKS}
+    prompt = get_prompt(TASK)
+    format_tokens = count_tokens(schema_instruction(prompt.schema_model))
     requests: list[PlannedRequest] = []
     for chunk in chunks:
-        common = {
-            "unit": masker(report.unit or "未识别"),
-            "year": str(report.year or "未识别"),
-            "section_title": chunk.title,
-            "section_text": chunk.text,
-        }
-        extra = {
-            "extract_claims": {"quantity_keys": "、".join(QUANTITY_KEYS)},
-            "find_contradictions": {"facts_table": facts_table(report, chunk.text, masker)},
-        }
-        for task, prompt in prompts.items():
-            system, user = prompt.render({**common, **extra[task]})
-            messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
-            requests.append(
-                PlannedRequest(
-                    prompt_id=prompt.id,
-                    prompt_version=prompt.version,
-                    chunk=chunk.title,
-                    messages=messages,
-                    tokens=count_messages(messages),
-                    format_tokens=count_tokens(schema_instruction(prompt.schema_model)),
-                )
+        system, user = prompt.render(
+            {
+                "quantity_keys": "、".join(QUANTITY_KEYS),
+                "unit": masker(report.unit or "未识别"),
+                "year": str(report.year or "未识别"),
+                "section_title": chunk.title,
+                "facts_table": facts_table(report, chunk.text, masker),
+                "section_text": chunk.text,
+            }
+        )
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        requests.append(
+            PlannedRequest(
+                prompt_id=prompt.id,
+                prompt_version=prompt.version,
+                chunk=chunk.title,
+                messages=messages,
+                tokens=count_messages(messages),
+                format_tokens=format_tokens,
             )
+        )
     document_tokens = sum(count_tokens(c.text) for c in chunks)
     return requests, document_tokens, len(chunks)
 
@@ -212,7 +225,7 @@ def document_texts(document: Document) -> list[str]:
 
 
 def run_llm_stage(document: Document, report: Report, config: LLMConfig, dry_run: bool = False) -> LLMStageResult:
-    """Read the narrative with the model and return what the verifier accepts."""
+    """Ask the model about every chunk of the narrative; its answers, unverified, with notes and token counts."""
     requests, document_tokens, chunks = plan(document, report, config.token_budget)
     counts = TokenCounts(
         document_tokens=document_tokens,
@@ -233,32 +246,29 @@ def run_llm_stage(document: Document, report: Report, config: LLMConfig, dry_run
             notes.append(f"无法使用缓存目录 {config.cache_dir}（{exc.strerror}），本次不缓存")
     client = LLMClient(config, cache)
     outcomes = ask_all(client, requests, config.concurrency)
-    claims = []
-    suspicions = []
+    result = LLMStageResult(token_counts=counts)
     failures: list[str] = []
     for request, outcome in zip(requests, outcomes):
         if isinstance(outcome, LLMError):
-            failures.append(f"{request.chunk}（{request.prompt_id}）：{outcome}")
+            failures.append(f"{request.chunk}：{outcome}")
             continue
         counts.requests_sent += outcome.requests
         counts.cache_hits += int(outcome.cached)
         counts.input_tokens += outcome.input_tokens
         counts.output_tokens += outcome.output_tokens
-        if isinstance(outcome.data, ClaimList):
-            claims.extend(outcome.data.claims)
-        elif isinstance(outcome.data, SuspicionList):
-            suspicions.extend(outcome.data.suspicions)
-    result = verify(document, report, claims, suspicions)
+        assert isinstance(outcome.data, Reading)
+        result.claims.extend(outcome.data.claims)
+        result.suspicions.extend(outcome.data.suspicions)
+    result.failed = len(failures)
     if failures:
         notes.append(f"大模型有 {len(failures)}/{len(requests)} 个请求失败，{INCOMPLETE_NOTE}。首个错误：{failures[0]}")
     notes.append(
-        f"大模型文字审阅（{config.model}）：{len(requests)} 个任务，发送 {counts.requests_sent} 次请求，"
+        f"大模型文字审阅（{config.model}）：{len(requests)} 个请求，发送 {counts.requests_sent} 次，"
         f"{counts.cache_hits} 个来自缓存；输入约 {counts.input_tokens} tokens，输出约 {counts.output_tokens} tokens；"
-        f"摘录陈述 {len(claims)} 条、疑点 {len(suspicions)} 条，"
-        f"核实 {result.count('verified')} 条、待人工复核 {result.count('unverified')} 条、"
-        f"剔除 {result.count('rejected')} 条"
+        f"摘录陈述 {len(result.claims)} 条、疑点 {len(result.suspicions)} 条"
     )
-    return LLMStageResult(findings=result.findings, rejected=result.rejected, notes=notes, token_counts=counts)
+    result.notes = notes
+    return result
 
 
 def ask_all(client: LLMClient, requests: list[PlannedRequest], concurrency: int) -> list[Answer | LLMError]:

@@ -1,0 +1,457 @@
+"""NARR: what the narrative's own figures fix — its sums, shares, scores and claims — checked without a model.
+
+Every text of the report is read (paragraphs and text cells alike: a
+project form's 实际完成情况 cell is prose too). A check speaks only when the
+sentence leaves no doubt about what it adds up or compares; anything less
+certain is skipped or, at most, a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from reviewer.finding import Evidence
+from reviewer.quantity import parse_quantity
+from reviewer.report import Evaluation, Fact, Report, TextSpan
+from reviewer.rules import Context, rule
+from reviewer.rules.arithmetic import ev
+from reviewer.rules.numbers import fmt
+from reviewer.rules.targets import assess
+
+MONEY = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(亿元|万元|元)")
+SENTENCE_END = re.compile(r"[。！？!?\n]")
+CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
+# A clause about a change or a ratio does not state a part of the total.
+CHANGE = re.compile(r"比上年|较上年|比去年|较去年|同比|环比|增加|减少|增长|下降|上升|增幅|降幅|[%％]|占")
+SUM_WORDS = re.compile(r"合计|共计|总计")  # not 累计: "累计完成" is a running total of other years
+# Splits a known total has no other part of: 基本支出 is 人员经费 + 公用经费, spending is 基本支出 + 项目支出.
+COMPLETE_SPLITS: dict[str, frozenset[str]] = {
+    "基本支出": frozenset({"人员经费", "公用经费"}),
+    "支出": frozenset({"基本支出", "项目支出"}),
+}
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A money amount written in a text: value and rounding half-interval in 万元, and where it is."""
+
+    value: Decimal
+    slack: Decimal
+    text: str
+    start: int
+    end: int
+
+    def evidence(self, span: TextSpan) -> Evidence:
+        """The amount as evidence, located in its text."""
+        return Evidence(quote=self.text, loc=span.loc.with_span(self.start, self.end))
+
+
+def amounts(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
+    """Money amounts in text[start:end]; a whole number is exact, "29.99" stands for ±0.005."""
+    found = []
+    for m in MONEY.finditer(text, start, len(text) if end is None else end):
+        quantity = parse_quantity(m.group(1) + m.group(2))
+        value = quantity.in_wan()
+        if value is None or quantity.value is None:
+            continue
+        scale = value / quantity.value if quantity.value else Decimal(1)
+        slack = quantity.tolerance() * abs(scale) if quantity.decimals else Decimal(0)
+        found.append(Amount(value, slack, m.group(0), m.start(), m.end()))
+    return found
+
+
+def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The clauses of text[start:end], split at commas, semicolons and sentence ends."""
+    out, at = [], start
+    for m in CLAUSE_END.finditer(text, start, end):
+        out.append((at, m.start()))
+        at = m.end()
+    out.append((at, end))
+    return [(a, b) for a, b in out if b > a]
+
+
+def sentence_bounds(text: str, at: int) -> tuple[int, int]:
+    """Start and end of the sentence holding position ``at``."""
+    start = max((m.end() for m in SENTENCE_END.finditer(text, 0, at)), default=0)
+    end_match = SENTENCE_END.search(text, at)
+    return start, end_match.start() if end_match else len(text)
+
+
+def show(value: Decimal, *written: Amount) -> str:
+    """A computed amount with the most decimals written among its inputs."""
+    places = max((len(a.text.split(".")[1].rstrip("亿万元 ")) if "." in a.text else 0 for a in written), default=0)
+    return f"{fmt(value, places)}万元"
+
+
+def part_amounts(text: str, start: int, end: int) -> list[Amount] | None:
+    """The one amount of each clause in text[start:end]; None when a clause is unclear (two amounts, a change, a share)."""
+    parts: list[Amount] = []
+    for a, b in clauses(text, start, end):
+        found = amounts(text, a, b)
+        if not found:
+            continue
+        if len(found) > 1 or CHANGE.search(text, a, b) or "（" in text[a:b] or "(" in text[a:b]:
+            return None
+        parts.append(found[0])
+    return parts
+
+
+def named(text: str, start: int, end: int) -> str:
+    """The quantity a clause names before its amount, stripped of numbering and verbs ("其中人员经费" -> "人员经费")."""
+    words = re.sub(r"^(其中|包括|含)[:：]?|[\d年度本单位部门全年共计实际完成]|支付|为|达到?|约", "", text[start:end])
+    return words.strip(" ：:")
+
+
+@rule("NARR001", "error", "narrative", "文字中的合计或总数与“其中”所列各项之和不一致")
+def text_sums(report: Report, ctx: Context):
+    """A total the text states must equal the parts it lists with it.
+
+    Two shapes are read, in any paragraph or text cell: a total followed by
+    "其中" and one amount per clause ("共完成89.97万元。其中：30万元…；30万元…；
+    29.99万元…"), and parts followed by "合计/共计" and the total. Parts above
+    the total are always wrong; parts below it are wrong only when the
+    "合计" closes the list or the parts are a complete split (人员经费 + 公用经费
+    of 基本支出, 基本支出 + 项目支出 of 支出), since a "其中" may name some items
+    only. Whole amounts are taken as exact, "29.99" as ±0.005.
+
+    Example: 共完成预算资金89.97万元。其中：30万元用于预算编制；30万元用于审计；
+    29.99万元用于设计测绘 → 30 + 30 + 29.99 = 89.99 ≠ 89.97 → error.
+    """
+    for span in report.texts:
+        text = span.text
+        for m in re.finditer(r"其中[:：]?", text):
+            finding = _qizhong(ctx, span, m.start(), m.end())
+            if finding is not None:
+                yield finding
+        for m in SUM_WORDS.finditer(text):
+            finding = _closing_total(ctx, span, m.start(), m.end())
+            if finding is not None:
+                yield finding
+
+
+def _qizhong(ctx: Context, span: TextSpan, at: int, after: int):
+    """"TOTAL，其中：a，b" or "TOTAL。其中：a；b；c。" — the total must be the only amount where it is looked for.
+
+    Mid-sentence, that is the clause just before 其中; when 其中 opens a
+    sentence, the whole sentence before. Two amounts there ("支出480万元，结余20万元。
+    其中…") leave the parent unclear, and nothing is checked.
+    """
+    text = span.text
+    start, _ = sentence_bounds(text, at)
+    if text[start:at].strip(" ，,：:"):
+        region = [c for c in clauses(text, start, at) if text[c[0] : c[1]].strip(" ：:")][-1]
+    else:  # 其中 opens a sentence: the total is the previous sentence's
+        region = sentence_bounds(text, max(0, start - 1))
+    before = amounts(text, *region)
+    if len(before) != 1 or CHANGE.search(text, *region):
+        return None
+    total = before[0]
+    clause_start = region[0]
+    _, end = sentence_bounds(text, after)
+    closing = SUM_WORDS.search(text, after, end)
+    parts = part_amounts(text, after, closing.start() if closing else end)
+    if not parts or len(parts) < 2:
+        return None
+    names = {named(text, clauses(text, after, p.start)[-1][0] if clauses(text, after, p.start) else after, p.start) for p in parts}
+    complete = any(names == split and key in text[clause_start : total.start] for key, split in COMPLETE_SPLITS.items())
+    return _mismatch(ctx, span, total, parts, complete=complete)
+
+
+def _closing_total(ctx: Context, span: TextSpan, at: int, after: int):
+    """"a，b，合计TOTAL" — the parts are the amounts since the sentence start (or the last 其中)."""
+    text = span.text
+    start, end = sentence_bounds(text, at)
+    totals = amounts(text, after, min(end, after + 12))
+    if not totals or not text[after : totals[0].start].strip(" ：:为是达") == "":
+        return None
+    opener = text.rfind("其中", start, at)
+    first = opener + 2 if opener >= 0 else start
+    parts = part_amounts(text, first, at)
+    if not parts or len(parts) < 2:
+        return None
+    return _mismatch(ctx, span, totals[0], parts, complete=True)
+
+
+def _mismatch(ctx: Context, span: TextSpan, total: Amount, parts: list[Amount], complete: bool):
+    """The finding when the parts and the total cannot meet within rounding (None when they can)."""
+    summed = sum((p.value for p in parts), Decimal(0))
+    slack = total.slack + sum((p.slack for p in parts), Decimal(0)) + ctx.settings.tolerance
+    over = summed - total.value > slack
+    under = total.value - summed > slack
+    if not over and not (under and complete):
+        return None
+    listed = " + ".join(p.text.replace("万元", "").replace(" ", "") for p in parts)
+    return ctx.finding(
+        f"文字称合计{total.text}，但所列各项 {listed} = {show(summed, total, *parts)}，两者不一致"
+        f"（差{show(abs(summed - total.value), total, *parts)}）",
+        [total.evidence(span)] + [p.evidence(span) for p in parts],
+        expected=show(summed, total, *parts),
+        actual=total.text,
+        suggestion="核对各分项金额与合计数，更正错误的一处。",
+    )
+
+
+_SHARE = re.compile(r"占(?P<base>[^，,。；;%％\d]{1,16}?)(?:的)?(?:比重|比例)?(?:为|达|约)?\s*(?P<pct>\d+(?:\.\d+)?)\s*[%％]")
+_RATE = re.compile(r"执行率(?:为|达到|达|是)?\s*(?P<pct>\d+(?:\.\d+)?)\s*[%％]")
+_BUDGET_WORDS = ("预算",)
+_SPENT_WORDS = ("执行", "支出", "决算", "使用", "完成", "拨付")
+
+
+@rule("NARR002", "error", "narrative", "文字中的占比或执行率无法由同一段所列金额算出")
+def text_shares(report: Report, ctx: Context):
+    """A share or an execution rate the text states must recompute from the amounts it names.
+
+    "其中信息化支出120.5万元，占项目支出的35.0%" is recomputed when the same
+    paragraph states 项目支出 with an amount; "预算数200万元，实际支出172万元，
+    执行率86%" from the two amounts of the sentence. The result is compared
+    within the decimals written (35.0% stands for 34.95–35.05%). Change rates
+    ("比上年减少…占比4.84%") are XREF004's.
+
+    Example: 项目支出344.29万元 … 其中信息化支出120.5万元，占项目支出的36.2%
+    (120.5 ÷ 344.29 = 35.0%) → error.
+    """
+    for span in report.texts:
+        text = span.text
+        for m in _SHARE.finditer(text):
+            finding = _share(ctx, span, m)
+            if finding is not None:
+                yield finding
+        for m in _RATE.finditer(text):
+            finding = _rate(ctx, span, m)
+            if finding is not None:
+                yield finding
+
+
+def _share(ctx: Context, span: TextSpan, m: re.Match):
+    text = span.text
+    clause_start = max((c.end() for c in CLAUSE_END.finditer(text, 0, m.start())), default=0)
+    previous_start = max((c.end() for c in CLAUSE_END.finditer(text, 0, max(0, clause_start - 1))), default=0)
+    if re.search(r"比上年|较上年|同比|增加|减少|增长|下降", text[previous_start : m.start()]):
+        return None  # a change rate: XREF004 recomputes it
+    parts = amounts(text, clause_start, m.start()) or amounts(text, previous_start, clause_start)
+    base_name = m.group("base").strip()
+    if len(parts) != 1 or len(base_name) < 2:
+        return None
+    # The base's amount follows its name closely, with no other figure kind (预算/年初) in between.
+    bases = [a for b in re.finditer(re.escape(base_name), text) if b.end() <= parts[0].start or b.start() > m.end()
+             for a in amounts(text, b.end(), min(len(text), b.end() + 24))[:1]
+             if a.start - b.end() <= 4 and not re.search(r"[，,。；;]|预算|年初|调整", text[b.end() : a.start])]
+    if len({a.value for a in bases}) != 1:
+        return None
+    return _ratio_finding(ctx, span, parts[0], bases[0], m, f"{parts[0].text}占{base_name}{bases[0].text}的比例")
+
+
+def _rate(ctx: Context, span: TextSpan, m: re.Match):
+    text = span.text
+    start, end = sentence_bounds(text, m.start())
+    found = amounts(text, start, end)
+    if len(found) != 2:
+        return None
+    roles = {}
+    for amount in found:
+        clause_start = max((c.end() for c in CLAUSE_END.finditer(text, 0, amount.start)), default=start)
+        words = text[clause_start : amount.start]
+        if any(w in words for w in _BUDGET_WORDS):
+            roles.setdefault("budget", amount)
+        elif any(w in words for w in _SPENT_WORDS):
+            roles.setdefault("spent", amount)
+    if set(roles) != {"budget", "spent"}:
+        return None
+    return _ratio_finding(ctx, span, roles["spent"], roles["budget"], m, f"执行数{roles['spent'].text}÷预算数{roles['budget'].text}")
+
+
+def _ratio_finding(ctx: Context, span: TextSpan, part: Amount, base: Amount, m: re.Match, what: str):
+    if not base.value:
+        return None
+    stated = parse_quantity(m.group("pct") + "%")
+    assert stated.value is not None
+    computed = part.value / base.value * HUNDRED
+    spread = computed * ((part.slack / part.value if part.value else 0) + base.slack / base.value)
+    if abs(computed - stated.value) <= stated.tolerance() + spread + Decimal("0.000001"):
+        return None
+    places = max(stated.decimals, 2)
+    return ctx.finding(
+        f"文字称“{m.group(0)}”，但按{what}计算为{fmt(computed, places)}%",
+        [Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end())), part.evidence(span), base.evidence(span)],
+        expected=f"{fmt(computed, places)}%",
+        actual=f"{fmt(stated.value)}%",
+        suggestion="按所列金额重新计算比例，或更正金额。",
+    )
+
+
+_SCORE = re.compile(
+    r"(?P<word>绩效自评综合得分|自评综合得分|综合评分|综合得分|自评得分|自评总分|评价得分|总得分|自评分数|自评结果)"
+    r"(?:为|是|达到|达|[:：])?\s*(?P<score>\d+(?:\.\d+)?)\s*分"
+)
+
+
+def _scored_form(report: Report, sentence: str) -> Evaluation | None:
+    """The form a score sentence speaks of: a project it names, else the department form, else the only form."""
+    scored = [e for e in report.evaluations if e.indicators and e.indicators.total_score and e.indicators.total_score.value is not None]
+    named_projects = [e for e in scored if e.kind == "project" and e.name and e.name in sentence]
+    if len(named_projects) == 1:
+        return named_projects[0]
+    if named_projects:
+        return None
+    department = next((e for e in scored if e.kind == "department"), None)
+    if department is not None:
+        # "项目…得分" in a department report may be about a project the sentence does not name.
+        return None if "项目" in sentence and "整体" not in sentence else department
+    return scored[0] if len(scored) == 1 else None
+
+
+@rule("NARR003", "error", "narrative", "文字所述自评得分与自评表总分不一致")
+def text_score(report: Report, ctx: Context):
+    """The score the text gives ("自评得分为92分", "综合评分为97分") must be the form's 总分.
+
+    A sentence naming a project is compared with that project's form; any
+    other with the 部门整体支出绩效自评表 (or the only form). A score rounded to
+    the points written is accepted (97分 for 96.8). This rule alone compares
+    scores: XREF003 leaves 总分 to it.
+
+    Example: 部门整体支出绩效自评表 总分 92.5, 报告 "综合评分为97分" → error.
+    """
+    for span in report.texts:
+        for m in _SCORE.finditer(span.text):
+            start, end = sentence_bounds(span.text, m.start())
+            form = _scored_form(report, span.text[start:end])
+            if form is None:
+                continue
+            total: Fact = form.indicators.total_score  # type: ignore[union-attr,assignment]
+            said = parse_quantity(m.group("score") + "分")
+            assert said.value is not None and total.value is not None
+            if abs(said.value - total.value) <= said.tolerance() + total.quantity.tolerance() + ctx.settings.tolerance:
+                continue
+            yield ctx.finding(
+                f"文字称“{m.group(0)}”，但{form.display}总分为{fmt(total.value)}分",
+                [Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end())), ev(total)],
+                expected=f"{fmt(total.value)}分",
+                actual=f"{fmt(said.value)}分",
+                suggestion="统一报告文字与自评表中的得分。",
+            )
+
+
+_ALL_DONE = re.compile(
+    r"(?:各项|全部|所有)(?:绩效)?(?:目标|指标)(?:均|全部|都)?(?:已|已经)?(?:全部)?(?:完成|达到|达成|实现|达标)"
+    r"|(?:绩效)?指标(?:均|全部|都)(?:已|已经)?(?:完成|达到|达成|实现|达标)"
+)
+
+
+@rule("NARR004", "error", "narrative", "文字称指标全部完成，自评表却有未完成的指标")
+def all_targets_met_claim(report: Report, ctx: Context):
+    """A claim that every indicator was met ("各项指标均已完成") must hold in the indicator table.
+
+    Checked against the 部门整体支出绩效自评表 (or the only form), with the
+    same comparison of target and actual as the scoring rules; indicators
+    whose values cannot be compared are left out.
+
+    Example: 报告 "各项指标均已完成", 指标 "合格率" 年度指标值 ≥95%, 实际完成值 90% → error.
+    """
+    forms = [e for e in report.evaluations if e.indicators and e.indicators.indicators]
+    form = next((e for e in forms if e.kind == "department"), forms[0] if len(forms) == 1 else None)
+    if form is None:
+        return
+    missed = [(i, a) for i in form.indicators.indicators if (a := assess(i)) is not None and not a.met]  # type: ignore[union-attr]
+    if not missed:
+        return
+    for span in report.texts:
+        for m in _ALL_DONE.finditer(span.text):
+            if re.search(r"[未没不非]\S?$", span.text[max(0, m.start() - 2) : m.start()]):
+                continue
+            first, assessment = missed[0]
+            more = f"等{len(missed)}项" if len(missed) > 1 else ""
+            yield ctx.finding(
+                f"文字称“{m.group(0)}”，但{form.display}「{first.name}」{assessment.explanation}{more}",
+                [Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end()))]
+                + [Evidence(quote=i.actual.raw, loc=i.locs.get("actual", i.loc)) for i, _ in missed[:3]],
+                expected="如实说明未完成的指标",
+                actual=m.group(0),
+                suggestion="如实说明未完成的指标及原因，或核对自评表的实际完成值。",
+            )
+            break  # one claim per text is enough
+
+
+@rule("NARR005", "warning", "narrative", "文字所述项目金额与项目自评表不符")
+def project_amounts(report: Report, ctx: Context):
+    """An amount stated right after a project's name must be one of that project's funds figures.
+
+    The clause must name the project and carry one amount, with no change,
+    share or "其中" in it; the amount is compared with every figure of the
+    project's funds block (年初预算数, 全年预算数, 全年执行数 of each source).
+    A warning: the sentence may speak of a part of the project.
+
+    Example: 项目表「乡村阅读推广」全年预算数 40.00、全年执行数 39.20, 报告
+    "乡村阅读推广项目全年支出45.00万元" → warning.
+    """
+    projects = [e for e in report.projects if e.name and len(e.name) >= 4 and e.funds and e.funds.rows]
+    for span in report.texts:
+        text = span.text
+        for project in projects:
+            for m in re.finditer(re.escape(project.name), text):
+                clause_end = CLAUSE_END.search(text, m.end())
+                end = clause_end.start() if clause_end else len(text)
+                found = amounts(text, m.end(), end)
+                if len(found) != 1 or CHANGE.search(text, m.end(), end) or "其中" in text[m.end() : end]:
+                    continue
+                figures = [f for row in project.funds.rows for f in row.cells.values() if f.value is not None and f.key != "执行率"]  # type: ignore[union-attr]
+                money = [f for f in figures if f.quantity.unit != "%" and "%" not in f.quantity.raw]
+                if not money or any(abs(f.value - found[0].value) <= found[0].slack + Decimal("0.005") for f in money):
+                    continue
+                total = project.funds.total  # type: ignore[union-attr]
+                shown = [total.cells[c] for c in ("budget", "actual") if total and c in total.cells and total.cells[c].value is not None]
+                yield ctx.finding(
+                    f"文字称“{text[m.start():end].strip()}”，但{project.display}中没有这个金额"
+                    + (f"（{'、'.join(f'{f.loc.label}为{_money(f)}' for f in shown)}）" if shown else ""),
+                    [found[0].evidence(span)] + [ev(f) for f in shown],
+                    expected="、".join(_money(f) for f in shown) or None,
+                    actual=found[0].text,
+                    suggestion="核对文字中的项目金额与项目自评表资金情况。",
+                )
+
+
+def _money(fact: Fact) -> str:
+    """A table amount with the decimals it was written with ("39.20万元")."""
+    return f"{fmt(fact.value, fact.quantity.decimals or None)}万元"
+
+
+_FULL_SATISFACTION = re.compile(r"满意度(?:均|总体)?(?:达到|达|为|是)?\s*100\s*[%％]")
+
+
+@rule("NARR006", "error", "narrative", "文字称满意度100%，项目自评表的满意度指标却未到100%")
+def full_satisfaction_claim(report: Report, ctx: Context):
+    """"满意度100%" in a project report must be what the project's satisfaction indicators measured.
+
+    The sentence's project (named, or the only one) is checked: every
+    满意度 indicator with a measured percentage below 100 contradicts it. A
+    department report's claim is compared by XREF003 instead.
+
+    Example: 项目表 读者满意度 实际完成值 96%, 报告 "读者满意度100%" → error.
+    """
+    if report.department is not None:
+        return
+    for span in report.texts:
+        for m in _FULL_SATISFACTION.finditer(span.text):
+            start, end = sentence_bounds(span.text, m.start())
+            named_projects = [e for e in report.projects if e.name and e.name in span.text[start:end]]
+            candidates = named_projects or report.projects
+            if len(candidates) != 1 or candidates[0].indicators is None:
+                continue
+            form = candidates[0]
+            measured = [
+                i for i in form.indicators.indicators  # type: ignore[union-attr]
+                if "满意" in i.name and i.actual.value is not None and i.actual.unit == "%" and not i.actual.is_range
+            ]
+            if not measured or any(i.actual.value >= 100 for i in measured):
+                continue
+            first = measured[0]
+            yield ctx.finding(
+                f"文字称“{m.group(0)}”，但{form.display}「{first.name}」实际完成值为{first.actual.raw.strip()}",
+                [Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end()))]
+                + [Evidence(quote=i.actual.raw, loc=i.locs.get("actual", i.loc)) for i in measured[:3]],
+                expected=first.actual.raw.strip(),
+                actual="100%",
+                suggestion="统一报告文字与自评表中的满意度。",
+            )
