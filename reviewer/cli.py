@@ -126,13 +126,13 @@ def _write(results: list, fmt: Format, output: Optional[Path], single: bool) -> 
         from reviewer.render.text import render_plain, render_text
 
         if output:
-            output.write_text("\n".join(render_plain(r) for r in reviews), encoding="utf-8")
+            output.write_text("\n".join(render_plain(r, d) for r, d, _ in results), encoding="utf-8")
             return
         console = Console(highlight=False, soft_wrap=True)
-        for i, r in enumerate(reviews):
+        for i, (r, d, _) in enumerate(results):
             if i:
                 console.print()
-            for line, style in render_text(r):
+            for line, style in render_text(r, d):
                 console.print(line, style=style, markup=False)
         return
     if fmt == Format.json:

@@ -65,7 +65,7 @@ def test_original_docx_gets_one_comment_per_finding_on_the_quote():
     assert by_code["F501"]["anchor"] == TITLE  # unlocated: on the first block
     for comment in comments.values():
         assert comment["author"] == "绩效审阅" and comment["initials"] == "审"
-    assert by_code["A101"]["text"] == "[A101] 项目支出执行数471.28万元高于预算426万元\n建议：核对执行数"
+    assert by_code["A101"]["text"] == "[A101] 项目支出执行数471.28万元高于预算426万元\n报告值：471.28\n计算值：≤426\n建议：核对执行数"
     assert "需人工复核" in by_code["N401"]["text"]
     assert "附件二 自评表 第3行「全年」" in by_code["C201"]["text"]  # the second evidence is named
 

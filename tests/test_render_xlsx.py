@@ -12,7 +12,8 @@ from reviewer.document import Document, Location
 from reviewer.finding import DocumentInfo, Evidence, Finding, Review
 from reviewer.render.xlsx import render_xlsx
 
-COLUMNS = ["文件", "规则", "严重程度", "类别", "位置", "问题说明", "应为", "实为", "原文摘录", "核验状态", "修改建议"]
+COLUMNS = ["文件", "规则", "严重程度", "类别", "位置", "问题说明", "报告值", "计算值", "要求", "对照值",
+           "原文摘录", "修改建议", "模型核验", "处置状态", "备注", "处置人"]
 
 
 def _open(data: bytes):
@@ -39,12 +40,13 @@ def test_findings_sheet_has_the_columns_and_one_row_per_finding():
     a101 = by_code["A101"]
     assert a101[:6] == ("样例.docx", "A101", "错误", "表内勾稽", "附件二 自评表 第3行「执行」",
                         "项目支出执行数471.28万元高于预算426万元")
-    assert a101[6:] == ("≤426", "471.28", "「471.28」", "已核验", "核对执行数")
-    assert by_code["N401"][9] == "需人工复核"
+    assert a101[6:] == ("471.28", "≤426", None, None, "「471.28」", "核对执行数", None, "待处理", None, None)
+    assert by_code["N401"][12] == "需人工复核"  # only model findings carry a verification
+    assert all(by_code[code][11] for code in by_code)  # every finding has a 建议
     assert by_code["F501"][4] == "全文"
     assert [r[2] for r in rows[1:]] == sorted((r[2] for r in rows[1:]), key=["错误", "警告", "提示"].index)
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:K{len(rows)}"
+    assert sheet.auto_filter.ref == f"A1:P{len(rows)}"
     assert sheet.column_dimensions["F"].width >= 40 and sheet.cell(2, 6).alignment.wrap_text
 
 
@@ -55,7 +57,8 @@ def test_batch_puts_all_files_on_one_sheet_and_counts_them_in_the_summary():
     rows = list(book["问题清单"].iter_rows(values_only=True))
     assert len(rows) - 1 == len(sample_review().findings) + 1
     last = rows[-1]
-    assert last[0] == "b/第二份.txt" and last[8] == "「=56人」" and last[7] == "=56人" and last[5] == "指标值写成“=56人”"
+    assert last[0] == "第二份.txt"  # the report's name, not its path
+    assert last[10] == "「=56人」" and last[6] == "=56人" and last[5] == "指标值写成“=56人”"
     xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in xml  # text that starts with "=" stays text
     summary = list(book["汇总"].iter_rows(values_only=True))

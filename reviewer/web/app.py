@@ -32,7 +32,7 @@ from reviewer.errors import ConfigError, InputError
 from reviewer.finding import SEVERITY_LABELS
 from reviewer.render.html import html_assets, render_html_body
 from reviewer.render.layout import category_label
-from reviewer.web.history import History, decision_counts
+from reviewer.web.history import NOTE_LIMIT, History, decision_counts
 from reviewer.web.jobs import BatchRunner, llm_preview, review_upload
 from reviewer.web.settings import WebSettings, web_settings
 from reviewer.web.store import ReviewRecord, open_database, safe_url
@@ -189,6 +189,7 @@ def create_app(settings: WebSettings | None = None, config: Config | None = None
             f"上传的文件保留 {settings.retention_hours:g} 小时后自动删除" if settings.retention_hours > 0 else "上传的文件审阅后即删除"
         ),
         llm=llm,
+        note_limit=NOTE_LIMIT,
     )
     templates = Jinja2Templates(env=env)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -399,6 +400,8 @@ def create_app(settings: WebSettings | None = None, config: Config | None = None
         action = str(form.get("action") or "")
         if action not in ("confirm", "dismiss", "reset"):
             raise FormRejected("未知的处置操作")
+        if len(str(form.get("note") or "").strip()) > NOTE_LIMIT:
+            raise FormRejected(f"备注超过 {NOTE_LIMIT} 字，请精简后再保存")
         who = str(form.get("who") or "").strip()
         views, view = await run_in_threadpool(dispose_work, key, finding_id, action, str(form.get("note") or ""), who)
         if "application/json" in request.headers.get("accept", ""):
@@ -428,23 +431,25 @@ def create_app(settings: WebSettings | None = None, config: Config | None = None
         return RedirectResponse(f"/reviews/{outcome.key}", status_code=303)
 
     def download_bytes(record: ReviewRecord, fmt: str) -> bytes:
-        """One download of a review, without the dismissed findings."""
+        """One download of a review: the Excel working list with every finding and its 处置状态, the others without the dismissed findings."""
         review = record.review()
         views = history.views(record, review)
+        document = record.document()
+        if fmt == "xlsx":
+            from reviewer.render.xlsx import Decision, render_xlsx
+
+            named = review.model_copy(update={"document": review.document.model_copy(update={"path": record.name})})
+            decisions = {v.finding.id: Decision(v.status, v.note, v.who) for v in views}
+            return render_xlsx([(named, document)], decisions)
         dismissed = {v.finding.id for v in views if v.status == "dismissed"}
         notes = list(review.notes)
         if dismissed:
             notes.append(f"已忽略 {len(dismissed)} 条问题（审阅人判断无需修改），未列入本文件")
         shown = review.model_copy(update={"findings": [f for f in review.findings if f.id not in dismissed], "notes": notes})
-        document = record.document()
         if fmt == "docx":
             from reviewer.render.docx import render_docx
 
             return render_docx(shown, document, history.source_bytes(record))
-        if fmt == "xlsx":
-            from reviewer.render.xlsx import render_xlsx
-
-            return render_xlsx([(shown, document)])
         if fmt == "json":
             from reviewer.render.json import render_json
 
