@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from reviewer.baseline import Baseline, fingerprint, scope_of
@@ -175,6 +175,16 @@ class History:
         with self.sessions.begin() as session:
             session.add(record)
         return record
+
+    def replace_review(self, review_id: int, review: Review) -> None:
+        """Store a later state of a stored review (a batch's cross-checks add findings after it was stored)."""
+        counts = review.summary
+        with self.sessions.begin() as session:
+            session.execute(
+                update(ReviewRecord)
+                .where(ReviewRecord.id == review_id)
+                .values(review_json=review.model_dump_json(), errors=counts["error"], warnings=counts["warning"], infos=counts["info"])
+            )
 
     def get(self, key: str) -> ReviewRecord | None:
         """The review with public key ``key``."""
