@@ -12,11 +12,13 @@ from rich.console import Console
 from rich.markup import escape
 
 from reviewer import __version__
+from reviewer.clihelp import ChineseCommand, ChineseGroup
 from reviewer.errors import ConfigError, InputError
 from reviewer.finding import SEVERITY_ORDER, Review
 from reviewer.pipeline import ReviewOptions, review_path
 
 app = typer.Typer(
+    cls=ChineseGroup,
     add_completion=False,
     no_args_is_help=True,
     help="绩效自评报告审阅器：检查部门整体支出绩效自评报告、项目支出绩效自评表和基础数据表。",
@@ -63,9 +65,9 @@ def _default_output(path: str, suffix: str) -> Path:
     return Path(f"{stem}.审阅{suffix}")
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def review(
-    paths: list[str] = typer.Argument(..., metavar="PATH...", help="报告文件（.docx .xlsx .pdf .txt .md），- 表示标准输入"),
+    paths: list[str] = typer.Argument(..., metavar="文件...", help="报告文件（.docx .xlsx .pdf .txt .md），- 表示标准输入"),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="输出格式"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="输出文件（多个输入且格式为 html/docx 时为目录）"),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="出现该级别及以上问题时退出码为1"),
@@ -179,9 +181,9 @@ def _emit(text: str, output: Optional[Path]) -> None:
         sys.stdout.write(text)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def verify(
-    path: str = typer.Argument(..., help="报告文件，- 表示标准输入"),
+    path: str = typer.Argument(..., metavar="文件", help="报告文件，- 表示标准输入"),
     candidates: Path = typer.Option(..., "--candidates", help="候选问题 JSON 文件（格式见 docs/llm.md 与 docs/candidates.schema.json）"),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="输出格式"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="输出文件"),
@@ -198,9 +200,9 @@ def verify(
     raise typer.Exit(exit_code([review_], fail_on))
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def batch(
-    inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="报告文件、目录（含子目录）、通配符或 .zip 压缩包"),
+    inputs: list[str] = typer.Argument(..., metavar="输入...", help="报告文件、目录（含子目录）、通配符或 .zip 压缩包"),
     out: Path = typer.Option(..., "--out", "-o", help="结果目录（每份报告的审阅结果、summary.json、summary.xlsx 和缓存）"),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="并行进程数（默认：CPU 核数，最多 8；用大模型时不超过其并发数）"),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="任一报告出现该级别及以上问题时退出码为1"),
@@ -243,9 +245,9 @@ def batch(
     raise typer.Exit(result.exit_code(fail_on.value))
 
 
-@app.command("baseline")
+@app.command("baseline", cls=ChineseCommand)
 def baseline_command(
-    inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="报告文件、目录、通配符或 .zip 压缩包"),
+    inputs: list[str] = typer.Argument(..., metavar="输入...", help="报告文件、目录、通配符或 .zip 压缩包"),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线文件（默认：配置文件旁的 reviewer-baseline.json）"),
     note: str = typer.Option("存量问题，建立基线时确认", "--note", help="写入每条记录的说明"),
     config: Optional[Path] = typer.Option(None, "--config", help="配置文件（默认：输入旁或上级目录中的 reviewer.toml）"),
@@ -276,9 +278,9 @@ class ExtractFormat(str, Enum):
     json = "json"
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def extract(
-    path: str = typer.Argument(..., help="报告文件，- 表示标准输入"),
+    path: str = typer.Argument(..., metavar="文件", help="报告文件，- 表示标准输入"),
     fmt: ExtractFormat = typer.Option(ExtractFormat.text, "--format", "-f", help="输出格式"),
 ) -> None:
     """显示从报告中识别出的内容（表格、指标、章节、数据），用于核对识别是否正确。"""
@@ -296,7 +298,7 @@ def extract(
         sys.stdout.write(render_report_text(report))
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def rules(
     markdown: bool = typer.Option(False, "--markdown", help="输出 docs/rules.md 的内容"),
 ) -> None:
@@ -306,7 +308,7 @@ def rules(
     sys.stdout.write(render_rules_markdown() if markdown else render_rules_text())
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="监听地址（默认仅本机；内网共用时设为本机内网 IP 或 0.0.0.0）"),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="端口"),
