@@ -79,3 +79,25 @@ def test_a_review_without_findings_still_has_both_sheets():
     assert book.sheetnames == ["问题清单", "汇总"]
     assert book["问题清单"].max_row == 1
     assert list(book["汇总"].iter_rows(min_row=2, values_only=True))[0][4:8] == (0, 0, 0, 0)
+
+
+def test_the_findings_sheet_prints_and_reads_as_a_working_document():
+    from reviewer.render.xlsx import Decision
+
+    review = sample_review()
+    a101 = next(f for f in review.findings if f.rule == "A101")
+    data = render_xlsx([(review, sample_document())], {a101.id: Decision("dismissed", "执行数含上年结转，\n无需修改", "王五")})
+    sheet = _open(data)["问题清单"]
+    rows = list(sheet.iter_rows(values_only=True))
+    columns = {title: n for n, title in enumerate(rows[0])}
+    row = next(r for r in rows if r[1] == "A101")
+    assert (row[columns["处置状态"]], row[columns["备注"]], row[columns["处置人"]]) == ("已忽略", "执行数含上年结转，\n无需修改", "王五")
+    assert all(r[columns["处置状态"]] == "待处理" for r in rows[1:] if r[1] != "A101")
+    # Rows grow with their wrapped text: a long message gets more lines than a short one.
+    heights = {r[1]: sheet.row_dimensions[n].height for n, r in enumerate(rows[1:], start=2)}
+    assert all(h and h >= 15 for h in heights.values())
+    assert heights["A101"] >= 30  # two lines of 备注 at least
+    # Printing: landscape, one page wide, as many pages down as needed, header row on every page.
+    assert sheet.page_setup.orientation == "landscape"
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.print_title_rows == "$1:$1"

@@ -2,9 +2,9 @@
 
 A single review is the one-element case: ``render_xlsx([(review, document)])``.
 The findings sheet is a working document: 处置状态, 备注 and 处置人 columns
-(filled from the web app's confirm/dismiss decisions when given, else left for
-the reviewer), rows tall enough for their wrapped text, and printing over as
-many pages as needed with the header row repeated.
+(filled from the web app's confirm/dismiss decisions when given, else 待处理),
+rows tall enough for their wrapped text, and printing on as many pages down as
+needed with the header row repeated on each.
 """
 
 from __future__ import annotations
@@ -30,13 +30,12 @@ SUMMARY_SHEET = "汇总"
 # (header, width in characters); the figure columns carry Finding's fixed meanings.
 FINDING_COLUMNS = [
     ("文件", 22), ("规则", 9), ("严重程度", 9), ("类别", 12), ("位置", 30), ("问题说明", 44),
-    (REPORTED_LABEL, 14), (BASIS_LABELS["computed"], 14), (BASIS_LABELS["required"], 14), (BASIS_LABELS["compared"], 22),
-    ("原文摘录", 30), ("修改建议", 30), ("模型核验", 10), ("处置状态", 9), ("备注", 24), ("处置人", 9),
+    (REPORTED_LABEL, 14), (BASIS_LABELS["computed"], 14), (BASIS_LABELS["required"], 14), (BASIS_LABELS["compared"], 20),
+    ("原文摘录", 26), ("修改建议", 28), ("模型核验", 9), ("处置状态", 9), ("备注", 24), ("处置人", 8),
 ]
 STATUS_LABELS = {"confirmed": "已确认", "dismissed": "已忽略", "": "待处理"}
 _LINE_HEIGHT = 15  # points per wrapped line at the default 11-point font
 _MAX_ROW_HEIGHT = 409  # Excel's limit in points
-_PRINT_WIDTH = 150  # column-width units that fit a landscape A4 page at 100 % scale
 
 
 @dataclass(frozen=True)
@@ -90,11 +89,13 @@ def _header(sheet: Worksheet, titles: list[str], widths: list[int]) -> None:
         cell.fill = _HEADER_FILL
         sheet.column_dimensions[get_column_letter(col)].width = width
     sheet.freeze_panes = "A2"
-    # Printed: landscape A4, scaled so the columns fit the page width, as many pages down as
-    # needed (no fit-to-page: that squeezes a long list onto one page), the header on each page.
+    # Printed: landscape A4, the columns scaled to the page width, as many pages down as the
+    # rows need (fitToHeight 0 = automatic), the header row repeated on every page.
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.scale = max(10, min(100, math.floor(_PRINT_WIDTH * 100 / max(sum(widths), 1))))
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
 
 
