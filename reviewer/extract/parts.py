@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from reviewer.document import Document, Paragraph, Table
+from reviewer.tables import unit_stated
 
 _ATTACHMENT = re.compile(r"^附件\s*([一二三四五六七八九十\d]+)\s*$")
 _YEAR = re.compile(r"(20\d{2})\s*年")
@@ -42,6 +43,12 @@ class Part:
     def paragraphs(self) -> list[Paragraph]:
         """The part's paragraphs."""
         return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    def unit_above(self, table: Table) -> str | None:
+        """The money unit stated in the paragraph just above a table ("单位：元"), if any."""
+        index = next(i for i, b in enumerate(self.blocks) if b is table)
+        above = self.blocks[index - 1] if index else None
+        return unit_stated(above.text) if isinstance(above, Paragraph) else None
 
     @property
     def label(self) -> str:
