@@ -16,6 +16,7 @@ from reviewer.clihelp import ChineseCommand, ChineseGroup
 from reviewer.errors import ConfigError, InputError
 from reviewer.finding import SEVERITY_ORDER, Review
 from reviewer.pipeline import ReviewOptions, review_path
+from reviewer.render.text import printable
 
 app = typer.Typer(
     cls=ChineseGroup,
@@ -48,7 +49,7 @@ class FailOn(str, Enum):
 
 def fail(message: str) -> None:
     """Print one error line and exit 2."""
-    stderr.print(f"[red]错误：[/red]{escape(message)}", markup=True)
+    stderr.print(f"[red]错误：[/red]{escape(printable(message))}", markup=True)
     raise typer.Exit(2)
 
 
@@ -103,7 +104,7 @@ def review(
         try:
             review_, document = review_path(path, options)
         except InputError as exc:
-            stderr.print(f"[red]错误：[/red]{escape(str(exc))}", markup=True)
+            stderr.print(f"[red]错误：[/red]{escape(printable(str(exc)))}", markup=True)
             failed = True
             continue
         except ConfigError as exc:

@@ -37,3 +37,19 @@ def test_extract_prints_one_colon_after_a_label():
     text = CliRunner().invoke(app, ["extract", str(sample)]).output
     assert "项目支出：296.00" in text  # the label "项目支出：" keeps one colon
     assert not re.search(r"[:：]{2}", text)
+
+
+def test_control_characters_in_names_and_text_never_reach_the_terminal(tmp_path):
+    from reviewer.render.text import printable, render_plain
+    from reviewer.finding import DocumentInfo, Evidence, Finding, Review
+
+    name = tmp_path / "报告\x1b[2J\x1b]0;标题\x07.txt"
+    name.write_text("no report here", encoding="utf-8")
+    result = CliRunner().invoke(app, ["review", str(tmp_path / "缺失\x1b[31m.txt")])
+    assert result.exit_code == 2 and "\x1b" not in result.output and "\\x1b[31m" in result.output
+    finding = Finding(rule="TEXT001", severity="warning", category="form", message="残留\x1b[2J", evidence=[
+        Evidence(quote="\x9b31m红字\u202e")])
+    text = render_plain(Review(document=DocumentInfo(path=str(name), sha256="0"), findings=[finding]))
+    assert not any(ch in text for ch in "\x1b\x07\x9b\u202e")
+    assert "\\x1b[2J" in text and "\\x9b31m" in text and "\\u202e" in text
+    assert printable("换行\n和\t制表符保留") == "换行\n和\t制表符保留"
