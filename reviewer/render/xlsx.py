@@ -110,7 +110,7 @@ def fit_row_height(sheet: Worksheet, row: int, widths: list[int]) -> None:
     for col, width in enumerate(widths, start=1):
         value = sheet.cell(row=row, column=col).value
         if isinstance(value, str) and value:
-            usable = max(width - 1, 1)
+            usable = max(int(width * 0.9) - 1, 1)  # LibreOffice and Excel fit a little less than the width
             lines = max(lines, sum(max(1, math.ceil(display_width(part) / usable)) for part in value.split("\n")))
     sheet.row_dimensions[row].height = min(_MAX_ROW_HEIGHT, lines * _LINE_HEIGHT)
 
