@@ -27,7 +27,7 @@ from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+from typing import Callable, Protocol
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichBar, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -387,9 +387,14 @@ def _digest(*parts: str) -> str:
 
 
 def review_sources(
-    sources: list[Source], options: BatchOptions, store: Store | None, progress: Progress
+    sources: list[Source], options: BatchOptions, store: Store | None, progress: Progress,
+    on_review: Callable[[Outcome], None] | None = None,
 ) -> BatchResult:
-    """Review sources (cached where possible), then cross-check them and apply the baseline."""
+    """Review sources (cached where possible), then cross-check them and apply the baseline.
+
+    ``on_review`` gets each outcome reviewed in this run as soon as it is done
+    (before the cross-checks), so a caller can keep it if the run is killed.
+    """
     build = build_key()
     config = settings_digest(options.settings)
     llm = llm_digest(options.llm)
@@ -424,6 +429,8 @@ def review_sources(
             store.put(outcome.key, entry)
         _apply(outcome, entry)
         result.reviewed += 1
+        if on_review is not None:
+            on_review(outcome)
         progress.advance(outcome.source.display, len(outcome.review.findings) if outcome.review else 0)
 
     def crashed(index: int, exc: BaseException) -> None:

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from reviewer import __version__
+from reviewer.clihelp import ChineseCommand, ChineseGroup
 from reviewer.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 # neither the LLM client, the web framework nor readers of other formats.
 
 app = typer.Typer(
+    cls=ChineseGroup,
     add_completion=False,
     rich_markup_mode=None,  # plain help and usage errors: rich's help renderer alone costs 0.1 s per start
     no_args_is_help=True,
@@ -52,7 +54,9 @@ class FailOn(str, Enum):
 
 def fail(message: str) -> None:
     """Print one error line and exit 2."""
-    stderr.print(f"[red]错误：[/red]{escape(message)}", markup=True)
+    from reviewer.render.text import printable
+
+    stderr.print(f"[red]错误：[/red]{escape(printable(message))}", markup=True)
     raise typer.Exit(2)
 
 
@@ -71,9 +75,9 @@ def _default_output(path: str, suffix: str) -> Path:
     return Path(f"{stem}.审阅{suffix}")
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def review(
-    paths: list[str] = typer.Argument(..., metavar="PATH...", help="报告文件（.docx .xlsx .pdf .txt .md），- 表示标准输入"),
+    paths: list[str] = typer.Argument(..., metavar="文件...", help="报告文件（.docx .xlsx .pdf .txt .md），- 表示标准输入"),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="输出格式"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="输出文件（多个输入且格式为 html/docx 时为目录）"),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="出现该级别及以上问题时退出码为1"),
@@ -109,7 +113,9 @@ def review(
         try:
             review_, document = review_path(path, options)
         except InputError as exc:
-            stderr.print(f"[red]错误：[/red]{escape(str(exc))}", markup=True)
+            from reviewer.render.text import printable
+
+            stderr.print(f"[red]错误：[/red]{escape(printable(str(exc)))}", markup=True)
             failed = True
             continue
         except ConfigError as exc:
@@ -134,13 +140,13 @@ def _write(results: list, fmt: Format, output: Optional[Path], single: bool) -> 
         from reviewer.render.text import render_plain, render_text
 
         if output:
-            output.write_text("\n".join(render_plain(r) for r in reviews), encoding="utf-8")
+            output.write_text("\n".join(render_plain(r, d) for r, d, _ in results), encoding="utf-8")
             return
         console = Console(highlight=False, soft_wrap=True)
-        for i, r in enumerate(reviews):
+        for i, (r, d, _) in enumerate(results):
             if i:
                 console.print()
-            for line, style in render_text(r):
+            for line, style in render_text(r, d):
                 console.print(line, style=style, markup=False)
         return
     if fmt == Format.json:
@@ -187,9 +193,9 @@ def _emit(text: str, output: Optional[Path]) -> None:
         sys.stdout.write(text)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def verify(
-    path: str = typer.Argument(..., help="报告文件，- 表示标准输入"),
+    path: str = typer.Argument(..., metavar="文件", help="报告文件，- 表示标准输入"),
     candidates: Path = typer.Option(..., "--candidates", help="候选问题 JSON 文件（格式见 docs/llm.md 与 docs/candidates.schema.json）"),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="输出格式"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="输出文件"),
@@ -206,9 +212,9 @@ def verify(
     raise typer.Exit(exit_code([review_], fail_on))
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def batch(
-    inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="报告文件、目录（含子目录）、通配符或 .zip 压缩包"),
+    inputs: list[str] = typer.Argument(..., metavar="输入...", help="报告文件、目录（含子目录）、通配符或 .zip 压缩包"),
     out: Path = typer.Option(..., "--out", "-o", help="结果目录（每份报告的审阅结果、summary.json、summary.xlsx 和缓存）"),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="并行进程数（默认：CPU 核数，最多 8；用大模型时不超过其并发数）"),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="任一报告出现该级别及以上问题时退出码为1"),
@@ -251,9 +257,9 @@ def batch(
     raise typer.Exit(result.exit_code(fail_on.value))
 
 
-@app.command("baseline")
+@app.command("baseline", cls=ChineseCommand)
 def baseline_command(
-    inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="报告文件、目录、通配符或 .zip 压缩包"),
+    inputs: list[str] = typer.Argument(..., metavar="输入...", help="报告文件、目录、通配符或 .zip 压缩包"),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线文件（默认：配置文件旁的 reviewer-baseline.json）"),
     note: str = typer.Option("存量问题，建立基线时确认", "--note", help="写入每条记录的说明"),
     config: Optional[Path] = typer.Option(None, "--config", help="配置文件（默认：输入旁或上级目录中的 reviewer.toml）"),
@@ -285,9 +291,9 @@ class ExtractFormat(str, Enum):
     json = "json"
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def extract(
-    path: str = typer.Argument(..., help="报告文件，- 表示标准输入"),
+    path: str = typer.Argument(..., metavar="文件", help="报告文件，- 表示标准输入"),
     fmt: ExtractFormat = typer.Option(ExtractFormat.text, "--format", "-f", help="输出格式"),
 ) -> None:
     """显示从报告中识别出的内容（表格、指标、章节、数据），用于核对识别是否正确。"""
@@ -305,7 +311,7 @@ def extract(
         sys.stdout.write(render_report_text(report))
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def rules(
     markdown: bool = typer.Option(False, "--markdown", help="输出 docs/rules.md 的内容"),
 ) -> None:
@@ -315,7 +321,7 @@ def rules(
     sys.stdout.write(render_rules_markdown() if markdown else render_rules_text())
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="监听地址（默认仅本机；内网共用时设为本机内网 IP 或 0.0.0.0）"),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="端口"),

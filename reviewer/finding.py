@@ -24,6 +24,22 @@ CATEGORY_LABELS: dict[str, str] = {
 }
 
 
+# What ``Finding.expected`` is, by ``Finding.basis``; ``Finding.actual`` is always the 报告值.
+BASIS_LABELS: dict[str, str] = {"computed": "计算值", "required": "要求", "compared": "对照值"}
+REPORTED_LABEL = "报告值"
+
+# The 建议 of a finding whose rule gives none: what a reviewer does about that kind of problem.
+DEFAULT_SUGGESTIONS: dict[str, str] = {
+    "arithmetic": "核对相关数字的填报与计算，使合计、明细和比率一致。",
+    "scoring": "按评分规则核对分值、得分和总分，更正不一致之处。",
+    "indicator": "按“比较符+数值+单位”填写年度指标值，实际完成值写实际测得的数值。",
+    "crossref": "核对两处的同一数据，更正错误的一处，使表格与文字一致。",
+    "form": "按模板补全或更正这一处的内容。",
+    "narrative": "核实这段文字所述是否属实，与表格数据保持一致。",
+}
+FALLBACK_SUGGESTION = "核实这一处内容，必要时更正。"
+
+
 class Evidence(BaseModel):
     """A quoted piece of the source supporting a finding."""
 
@@ -32,7 +48,17 @@ class Evidence(BaseModel):
 
 
 class Finding(BaseModel):
-    """One issue a reviewer should look at."""
+    """One issue a reviewer should look at.
+
+    The two figures have one meaning everywhere: ``actual`` is the 报告值,
+    what the report itself gives at the finding's first located evidence;
+    ``expected`` is what it was checked against, and ``basis`` says which
+    kind: a 计算值 recomputed from the report's other figures ("computed"),
+    a 要求 of the template or the scoring rules ("required"), or the 对照值
+    the report gives for the same quantity elsewhere ("compared": its place is
+    the location of the evidence after the first). Every finding has a
+    ``suggestion``; a rule that gives none gets its category's default.
+    """
 
     id: str = ""
     rule: str
@@ -45,9 +71,12 @@ class Finding(BaseModel):
     source: Literal["rule", "llm"] = "rule"
     verification: Literal["verified", "unverified"] = "verified"
     suggestion: str | None = None
+    basis: Literal["computed", "required", "compared"] = "computed"
 
     def model_post_init(self, __context: Any) -> None:
-        """Derive a stable id from the rule, the message and where it points."""
+        """Derive a stable id from the rule, the message and where it points; fill a missing suggestion."""
+        if not (self.suggestion or "").strip():
+            self.suggestion = DEFAULT_SUGGESTIONS.get(self.category, FALLBACK_SUGGESTION)
         if not self.id:
             where = ";".join(
                 f"{e.loc.block},{e.loc.row},{e.loc.col}" if e.loc else e.quote for e in self.evidence
@@ -62,6 +91,11 @@ class Finding(BaseModel):
             if e.loc and e.loc.label:
                 return e.loc.label
         return ""
+
+    @property
+    def expected_label(self) -> str:
+        """计算值, 要求 or 对照值: what ``expected`` is."""
+        return BASIS_LABELS[self.basis]
 
     def sort_key(self) -> tuple:
         """Order: severity, then position in the document, then rule code."""

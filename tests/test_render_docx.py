@@ -6,6 +6,7 @@ import io
 import shutil
 import subprocess
 import zipfile
+from pathlib import Path
 
 import docx
 import pytest
@@ -65,7 +66,7 @@ def test_original_docx_gets_one_comment_per_finding_on_the_quote():
     assert by_code["F501"]["anchor"] == TITLE  # unlocated: on the first block
     for comment in comments.values():
         assert comment["author"] == "绩效审阅" and comment["initials"] == "审"
-    assert by_code["A101"]["text"] == "[A101] 项目支出执行数471.28万元高于预算426万元\n建议：核对执行数"
+    assert by_code["A101"]["text"] == "[A101] 项目支出执行数471.28万元高于预算426万元\n报告值：471.28\n计算值：≤426\n建议：核对执行数"
     assert "需人工复核" in by_code["N401"]["text"]
     assert "附件二 自评表 第3行「全年」" in by_code["C201"]["text"]  # the second evidence is named
 
@@ -211,3 +212,26 @@ def test_seed_rebuilt_as_docx_gets_anchored_comments(seed, tmp_path):
         evidence = located_evidence(finding, document)
         if evidence and evidence[0].quote:
             assert squash(evidence[0].quote) in squash(comments[str(n)]["anchor"]), finding.rule
+
+
+def test_every_comment_on_a_real_review_sits_on_the_cell_or_sentence_it_quotes():
+    """The sample report through the whole pipeline: each comment's anchor is its finding's quoted text."""
+    pipeline = pytest.importorskip("reviewer.pipeline", reason="reviewer.pipeline 尚未实现")
+    source = Path(__file__).resolve().parents[1] / "samples" / "hunan_department.docx"
+    review, document = pipeline.review_path(source)
+    comments = list(read_comments(render_docx(review, document, source.read_bytes())).values())
+    assert len(comments) == len(review.findings) >= 10
+    squash = lambda text: "".join(text.split())  # noqa: E731 - Word keeps the spaces the ingester drops
+    for finding in review.findings:
+        comment = next(c for c in comments if c["text"].startswith(f"[{finding.rule}] {finding.message}\n"))
+        where = located_evidence(finding, document)
+        if not where or not where[0].quote.strip():
+            continue
+        quote = where[0].quote
+        assert squash(quote) in squash(comment["anchor"]) or squash(comment["anchor"]) in squash(quote), (
+            finding.rule, quote, comment["anchor"])
+        assert comment["anchor"].strip(), finding.rule  # never an empty neighbour
+    # A narrative-vs-table finding is commented on the sentence, not on the table cell.
+    xref = next(f for f in review.findings if f.rule == "XREF003")
+    comment = next(c for c in comments if c["text"].startswith(f"[XREF003] {xref.message}"))
+    assert "346.75" in comment["anchor"] and "356.75" not in comment["anchor"]

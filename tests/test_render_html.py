@@ -57,7 +57,7 @@ def test_everything_from_the_input_is_escaped():
     assert "&amp; &quot;引号&quot;" in page
     # Attribute values come out intact after parsing: the tooltip holds the raw message.
     titles = [a["title"] for _, a in tags if "title" in a]
-    assert '正文含脚本 <script> & "引号"' in titles
+    assert 'X901 正文含脚本 <script> & "引号"' in titles  # rule code, then the message
 
 
 def test_one_anchor_per_located_finding_and_list_links_match():

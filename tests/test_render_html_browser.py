@@ -128,3 +128,34 @@ def test_seed_review_shows_highlights_and_list(browser, tmp_path, seed):
         page.wait_for_function(f"() => document.querySelector('[data-f~=\"{fid}\"]').classList.contains('rv-flash')")
     assert page.errors == []
     page.close()
+
+
+def test_a_narrative_finding_goes_to_its_sentence_not_to_the_table(browser, tmp_path):
+    """A finding comparing a sentence with a table cell is about the sentence: the click shows and marks it."""
+    pipeline = pytest.importorskip("reviewer.pipeline", reason="reviewer.pipeline 尚未实现")
+    review, document = pipeline.review_path(Path(__file__).resolve().parents[1] / "samples" / "hunan_department.txt")
+    finding = next(f for f in review.findings if f.rule == "XREF003")
+    sentence = finding.evidence[0].quote  # "基本支出346.75万元" in the narrative; the table cell comes second
+    page = _open(browser, tmp_path, render_html(review, document))
+    item = page.locator(".rv-item", has_text=finding.message)
+    fid = item.get_attribute("data-fid")
+    marks = page.locator(f'[data-f~="{fid}"].rv-hl')
+    assert marks.count() == 2  # the sentence and the table cell
+    mark = f'mark[data-f~="{fid}"]'
+    assert sentence in page.locator(mark).inner_text()
+    assert not _in_view(page, mark)
+    item.locator("a.rv-go").click()
+    page.wait_for_function(
+        """sel => { const r = document.querySelector(sel).getBoundingClientRect();
+                     return r.top >= 0 && r.bottom <= window.innerHeight; }""",
+        arg=mark,
+        timeout=5000,
+    )
+    classes = page.locator(mark).get_attribute("class")
+    assert "rv-primary" in classes and "rv-selected" in classes and "rv-hl" in classes
+    assert page.locator(f'td[data-f~="{fid}"]').get_attribute("class").count("rv-primary") == 0
+    # The highlight says which finding it belongs to: its number in the list and its rule.
+    number = item.evaluate("li => Array.prototype.indexOf.call(li.parentNode.children, li) + 1")
+    assert page.locator(f'sup.rv-tag[data-f="{fid}"]').inner_text() == f"{number}·XREF003"
+    assert page.errors == []
+    page.close()

@@ -32,8 +32,10 @@ def test_every_row_has_exactly_the_columns_despite_pipes_and_markup():
         assert len(_cells(row)) == len(COLUMNS), row
     x901 = next(_cells(r) for r in rows if "X901" in r)
     assert x901[4] == r'正文含脚本 \<script\> & "引号"'
-    assert x901[7] == r"「\<script\>」"
-    assert x901[8] == r"删除 \<script\> 标记"
+    assert x901[6] == r"「\<script\>」"
+    assert x901[7] == r"删除 \<script\> 标记"
+    a101 = next(_cells(r) for r in rows if "A101" in r)
+    assert a101[5] == "报告值：471.28；计算值：≤426"  # fixed labels, the reported figure first
 
 
 def test_review_state_labels_and_rejected_count():

@@ -12,7 +12,8 @@ from reviewer.document import Document, Location
 from reviewer.finding import DocumentInfo, Evidence, Finding, Review
 from reviewer.render.xlsx import render_xlsx
 
-COLUMNS = ["文件", "规则", "严重程度", "类别", "位置", "问题说明", "应为", "实为", "原文摘录", "核验状态", "修改建议"]
+COLUMNS = ["文件", "规则", "严重程度", "类别", "位置", "问题说明", "报告值", "计算值", "要求", "对照值",
+           "原文摘录", "修改建议", "模型核验", "处置状态", "备注", "处置人"]
 
 
 def _open(data: bytes):
@@ -39,12 +40,13 @@ def test_findings_sheet_has_the_columns_and_one_row_per_finding():
     a101 = by_code["A101"]
     assert a101[:6] == ("样例.docx", "A101", "错误", "表内勾稽", "附件二 自评表 第3行「执行」",
                         "项目支出执行数471.28万元高于预算426万元")
-    assert a101[6:] == ("≤426", "471.28", "「471.28」", "已核验", "核对执行数")
-    assert by_code["N401"][9] == "需人工复核"
+    assert a101[6:] == ("471.28", "≤426", None, None, "「471.28」", "核对执行数", None, "待处理", None, None)
+    assert by_code["N401"][12] == "需人工复核"  # only model findings carry a verification
+    assert all(by_code[code][11] for code in by_code)  # every finding has a 建议
     assert by_code["F501"][4] == "全文"
     assert [r[2] for r in rows[1:]] == sorted((r[2] for r in rows[1:]), key=["错误", "警告", "提示"].index)
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:K{len(rows)}"
+    assert sheet.auto_filter.ref == f"A1:P{len(rows)}"
     assert sheet.column_dimensions["F"].width >= 40 and sheet.cell(2, 6).alignment.wrap_text
 
 
@@ -55,7 +57,8 @@ def test_batch_puts_all_files_on_one_sheet_and_counts_them_in_the_summary():
     rows = list(book["问题清单"].iter_rows(values_only=True))
     assert len(rows) - 1 == len(sample_review().findings) + 1
     last = rows[-1]
-    assert last[0] == "b/第二份.txt" and last[8] == "「=56人」" and last[7] == "=56人" and last[5] == "指标值写成“=56人”"
+    assert last[0] == "第二份.txt"  # the report's name, not its path
+    assert last[10] == "「=56人」" and last[6] == "=56人" and last[5] == "指标值写成“=56人”"
     xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in xml  # text that starts with "=" stays text
     summary = list(book["汇总"].iter_rows(values_only=True))
@@ -76,3 +79,25 @@ def test_a_review_without_findings_still_has_both_sheets():
     assert book.sheetnames == ["问题清单", "汇总"]
     assert book["问题清单"].max_row == 1
     assert list(book["汇总"].iter_rows(min_row=2, values_only=True))[0][4:8] == (0, 0, 0, 0)
+
+
+def test_the_findings_sheet_prints_and_reads_as_a_working_document():
+    from reviewer.render.xlsx import Decision
+
+    review = sample_review()
+    a101 = next(f for f in review.findings if f.rule == "A101")
+    data = render_xlsx([(review, sample_document())], {a101.id: Decision("dismissed", "执行数含上年结转，\n无需修改", "王五")})
+    sheet = _open(data)["问题清单"]
+    rows = list(sheet.iter_rows(values_only=True))
+    columns = {title: n for n, title in enumerate(rows[0])}
+    row = next(r for r in rows if r[1] == "A101")
+    assert (row[columns["处置状态"]], row[columns["备注"]], row[columns["处置人"]]) == ("已忽略", "执行数含上年结转，\n无需修改", "王五")
+    assert all(r[columns["处置状态"]] == "待处理" for r in rows[1:] if r[1] != "A101")
+    # Rows grow with their wrapped text: a long message gets more lines than a short one.
+    heights = {r[1]: sheet.row_dimensions[n].height for n, r in enumerate(rows[1:], start=2)}
+    assert all(h and h >= 15 for h in heights.values())
+    assert heights["A101"] >= 30  # two lines of 备注 at least
+    # Printing: landscape, one page wide, as many pages down as needed, header row on every page.
+    assert sheet.page_setup.orientation == "landscape"
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.print_title_rows == "$1:$1"

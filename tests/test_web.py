@@ -82,7 +82,7 @@ def test_dismissal_is_stored_fed_to_the_baseline_and_undone(client, tmp_path):
     assert len(entries) == 1 and entries[0]["rule"] == "TEXT002"
     assert entries[0]["note"] == "签署栏由单位补填" and entries[0]["who"] == "张三"
     page = client.get(url).text
-    assert 'data-status="dismissed"' in page and 'value="签署栏由单位补填"' in page
+    assert 'data-status="dismissed"' in page and '>签署栏由单位补填</textarea>' in page
     assert 'value="张三"' in page  # remembered through the cookie
 
     # Without JavaScript the form posts and comes back to the page.
@@ -99,11 +99,11 @@ def test_unknown_action_or_finding_is_refused(client):
     assert client.post(url + "/findings/NOPE-1", data={"action": "dismiss"}).status_code == 404
 
 
-def test_downloads_leave_out_dismissed_findings(client):
+def test_downloads_leave_out_dismissed_findings_and_excel_carries_the_dispositions(client):
     r = upload(client, "报告.docx", report_docx())
     url = r.headers["location"]
     action, _ = forms(client.get(url).text)["TEXT002"]
-    client.post(action, data={"action": "dismiss", "note": "无需修改"})
+    client.post(action, data={"action": "dismiss", "note": "无需修改", "who": "王五"})
 
     r = client.get(url + "/download/docx")
     assert r.headers["content-type"] == DOCX
@@ -113,9 +113,16 @@ def test_downloads_leave_out_dismissed_findings(client):
     assert len(comments) == 1 and SUM_MESSAGE in comments[0]
     assert any("2024 年决算数" in cell.text for cell in word.tables[0].rows[0].cells)  # the original, commented
 
-    sheet = openpyxl.load_workbook(io.BytesIO(client.get(url + "/download/xlsx").content)).worksheets[0]
-    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
-    assert any(SUM_MESSAGE in c for c in cells) and not any(DATE_MESSAGE in c for c in cells)
+    # The Excel list is the working document: every finding, with what the reviewer decided.
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(url + "/download/xlsx").content))["问题清单"]
+    rows = list(sheet.iter_rows(values_only=True))
+    columns = {title: n for n, title in enumerate(rows[0])}
+    by_code = {row[columns["规则"]]: row for row in rows[1:]}
+    assert set(by_code) == {"SUM001", "TEXT002"}
+    dismissed, still_open = by_code["TEXT002"], by_code["SUM001"]
+    assert (dismissed[columns["处置状态"]], dismissed[columns["备注"]], dismissed[columns["处置人"]]) == ("已忽略", "无需修改", "王五")
+    assert still_open[columns["处置状态"]] == "待处理" and SUM_MESSAGE in still_open[columns["问题说明"]]
+    assert dismissed[columns["文件"]] == "报告.docx" and not still_open[columns["模型核验"]]
 
     data = json.loads(client.get(url + "/download/json").content)
     assert data["summary"] == {"error": 1, "warning": 0, "info": 0}
@@ -127,8 +134,9 @@ def test_downloads_leave_out_dismissed_findings(client):
 
 def test_rereview_shows_fixed_remaining_and_new_and_keeps_the_dismissal(client):
     first = upload(client, "报告.docx", report_docx()).headers["location"]
-    action, _ = forms(client.get(first).text)["TEXT002"]
-    client.post(action, data={"action": "dismiss", "note": "无需修改"})
+    found = forms(client.get(first).text)
+    client.post(found["TEXT002"][0], data={"action": "dismiss", "note": "无需修改", "who": "张三"})
+    client.post(found["SUM001"][0], data={"action": "confirm", "note": "请单位核对项目支出", "who": "李四"})
     r = upload(client, "报告（修改稿）.docx", report_docx(total="45", last_year="35"), url=first + "/rereview")
     assert r.status_code == 303
     second = r.headers["location"]
@@ -137,11 +145,42 @@ def test_rereview_shows_fixed_remaining_and_new_and_keeps_the_dismissal(client):
     assert re.search(r'data-compare="fixed">1<', page) and SUM_MESSAGE in page  # listed as fixed
     assert re.search(r'data-compare="remaining">1<', page)
     assert re.search(r'data-compare="new">1<', page) and NEW_SUM_MESSAGE in page
-    # The dismissed finding remains, and stays dismissed through the baseline.
+    # The dismissed finding remains, stays dismissed with its note, and the comparison says so.
     assert re.search(r'data-status="dismissed">\s*<div class="wb-disp-head">\s*<span class="wb-code wb-disp-code">TEXT002', page)
-    assert "已忽略（沿用基线）" in page
+    assert "已忽略（沿用上一版）" in page and ">无需修改</textarea>" in page
+    remaining = re.search(r'data-compare-list="remaining">.*?</details>', page, re.S).group()
+    assert "data-dismissed" in remaining and "已忽略" in remaining
+    assert "data-dismissed" not in re.search(r'data-compare-list="new">.*?</details>', page, re.S).group()
+    # The revision keeps the report's name; the history lists one report with two versions.
+    assert "<strong class=\"wb-title\">报告.docx</strong>" in page
     history = client.get("/history").text
-    assert "修改稿" in history and history.count("/reviews/") == 2
+    assert "共 1 份报告" in history and "第 2 版（修改稿）" in history and "此前 1 个版本" in history
+    assert history.count("/reviews/") == 2 and "报告（修改稿）.docx" not in history
+
+
+def test_a_confirmation_and_its_note_carry_into_the_next_version_until_undone(client):
+    first = upload(client, "报告.docx", report_docx()).headers["location"]
+    client.post(forms(client.get(first).text)["TEXT002"][0], data={"action": "confirm", "note": "请补写年份\n并签名", "who": "李四"})
+    second = upload(client, "报告.docx", report_docx(total="45"), url=first + "/rereview").headers["location"]
+    page = client.get(second).text
+    assert "已确认（沿用上一版）" in page and ">请补写年份\n并签名</textarea>" in page
+    action, _ = forms(page)["TEXT002"]
+    r = client.post(action, data={"action": "reset"}, headers={"Accept": "application/json"})
+    assert r.json()["status"] == "" and r.json()["label"] == "待处理"
+    page = client.get(second).text
+    assert "已确认（沿用上一版）" not in page
+    assert re.search(r'data-status="open">\s*<div class="wb-disp-head">\s*<span class="wb-code wb-disp-code">TEXT002', page)
+    assert "已确认" in client.get(first).text  # the first version keeps its own decision
+
+
+def test_a_long_note_is_kept_whole_or_refused_never_cut(client):
+    url = review_text(client)
+    action, _ = forms(client.get(url).text)["TEXT002"]
+    note = "说明：" + "签署栏由单位补填，" * 300
+    client.post(action, data={"action": "dismiss", "note": note})
+    assert f">{note}</textarea>" in client.get(url).text
+    r = client.post(action, data={"action": "dismiss", "note": "长" * 10001})
+    assert r.status_code == 400 and "备注超过" in r.text
 
 
 def test_rereview_with_a_bad_file_stays_on_the_page_with_the_reason(client):

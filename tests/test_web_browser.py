@@ -102,14 +102,14 @@ def test_upload_dismiss_rereview_and_download(page, base_url, tmp_path):
     date = item(page, "TEXT002")
     expect(date).to_contain_text(DATE_MESSAGE)
     page.fill("#who", "李四")
-    date.locator("input[name=note]").fill("签署栏由单位另行补填")
+    date.locator("textarea[name=note]").fill("签署栏由单位另行补填")
     date.get_by_role("button", name="忽略").click()
     expect(date.locator("[data-status-label]")).to_have_text("已忽略")
     assert "wb-item-dismissed" in date.get_attribute("class")
     expect(page.locator('[data-count="dismissed"]')).to_have_text("1")
     page.reload()
     expect(item(page, "TEXT002").locator("[data-status-label]")).to_have_text("已忽略")
-    expect(item(page, "TEXT002").locator("input[name=note]")).to_have_value("签署栏由单位另行补填")
+    expect(item(page, "TEXT002").locator("textarea[name=note]")).to_have_value("签署栏由单位另行补填")
     page.check("#hide-dismissed")
     expect(item(page, "TEXT002")).to_be_hidden()
     page.uncheck("#hide-dismissed")
@@ -123,6 +123,11 @@ def test_upload_dismiss_rereview_and_download(page, base_url, tmp_path):
         page.locator('a[data-download="xlsx"]').click()
     sheet = openpyxl.load_workbook(str(_saved(info.value, tmp_path))).worksheets[0]
     assert any(SUM_MESSAGE in str(c.value) for row in sheet.iter_rows() for c in row)
+    # The Excel list carries what was decided on the page.
+    rows = list(sheet.iter_rows(values_only=True))
+    column = {title: n for n, title in enumerate(rows[0])}
+    dismissed = next(r for r in rows[1:] if r[column["规则"]] == "TEXT002")
+    assert (dismissed[column["处置状态"]], dismissed[column["备注"]]) == ("已忽略", "签署栏由单位另行补填")
 
     first_url = page.url
     page.get_by_text("重新审阅修改稿").click()
@@ -135,7 +140,9 @@ def test_upload_dismiss_rereview_and_download(page, base_url, tmp_path):
     expect(page.locator('[data-compare="new"]')).to_have_text("1")
     expect(item(page, "SUM001")).to_contain_text(NEW_SUM_MESSAGE)
     expect(item(page, "SUM001").locator(".wb-change")).to_have_text("新增")
-    expect(item(page, "TEXT002").locator("[data-status-label]")).to_have_text("已忽略（沿用基线）")
+    expect(item(page, "TEXT002").locator("[data-status-label]")).to_have_text("已忽略（沿用上一版）")
+    expect(item(page, "TEXT002").locator("textarea[name=note]")).to_have_value("签署栏由单位另行补填")
+    expect(page.locator('[data-compare-list="remaining"] li[data-dismissed]')).to_contain_text("已忽略")
     page.screenshot(path=str(tmp_path / "rereview.png"))
     assert page.errors == [] and page.foreign == []
 
@@ -173,3 +180,24 @@ def _saved(download, folder: Path) -> Path:
     target = folder / download.suggested_filename
     download.save_as(str(target))
     return target
+
+
+def test_the_file_picker_speaks_chinese_in_an_english_browser(browser, base_url, tmp_path):
+    context = browser.new_context(locale="en-US", viewport={"width": 1200, "height": 800})
+    page = context.new_page()
+    for url, field in (("/", "#files"), ("/batch", "#batch-files")):
+        page.goto(base_url + url)
+        picker = page.locator(f'label[for="{field[1:]}"][data-pick]')
+        assert picker.inner_text() == "选择文件" and picker.is_visible()
+        shown = page.locator(f'[data-picked="{field[1:]}"]')
+        assert shown.inner_text() == "未选择文件"
+        box = page.locator(field).bounding_box()
+        assert box is None or (box["width"] <= 1 and box["height"] <= 1)  # the browser's own English button is hidden
+        first, second = tmp_path / "甲局.txt", tmp_path / "乙局.txt"
+        first.write_text("甲", encoding="utf-8")
+        second.write_text("乙", encoding="utf-8")
+        page.set_input_files(field, [str(first)])
+        assert shown.inner_text() == "甲局.txt"
+        page.set_input_files(field, [str(first), str(second)])
+        assert shown.inner_text() == "已选择 2 个文件：甲局.txt、乙局.txt"
+    context.close()

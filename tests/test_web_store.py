@@ -28,7 +28,7 @@ def test_history_and_dispositions_survive_a_restart(tmp_path):
         assert "报告.docx" in history and url in history
         page = client.get(url).text
         assert SUM_MESSAGE in page
-        assert 'data-status="dismissed"' in page and 'value="签署栏另附"' in page
+        assert 'data-status="dismissed"' in page and '>签署栏另附</textarea>' in page
         assert client.get(url + "/download/docx").status_code == 200
 
 

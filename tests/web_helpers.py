@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import socket
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import docx
@@ -67,7 +71,7 @@ def report_docx(total: str = "55", last_year: str = "30", date: str = "6月19日
 
 def web_settings(folder: Path, **overrides) -> WebSettings:
     """Settings keeping everything under ``folder``."""
-    values = {"data_dir": folder / "data", "baseline": folder / "baseline.json", **overrides}
+    values = {"data_dir": folder / "data", "baseline": folder / "baseline.json", "hosts": ["testserver", "127.0.0.1"], **overrides}
     return WebSettings(**values)
 
 
@@ -75,3 +79,25 @@ def make_app(folder: Path, llm: LLMConfig | None = None, **overrides):
     """The app on a data folder under ``folder``, without reading any reviewer.toml."""
     config = Config(llm=llm) if llm else Config()
     return create_app(web_settings(folder, **overrides), config)
+
+
+@contextmanager
+def served(app):
+    """The app served by uvicorn on a free port of 127.0.0.1 in a thread; yields (host, port)."""
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield "127.0.0.1", port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)

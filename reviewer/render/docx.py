@@ -241,7 +241,7 @@ def _rebuild(document: Document):
 
 
 def _comment(word, finding: Finding, document: Document, targets: _Targets) -> None:
-    """Attach one comment for ``finding`` at its first locatable evidence (else on the first block)."""
+    """Attach one comment for ``finding`` at its primary evidence (its sentence, if any), else the next locatable one, else the first block."""
     paragraphs: list[CT_P] = []
     span = None
     for ev in located_evidence(finding, document):

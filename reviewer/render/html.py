@@ -18,9 +18,14 @@ from reviewer.render.layout import (
     block_index,
     category_label,
     cell_at,
+    document_name,
+    figures,
     finding_label,
     find_span,
     owning_cell,
+    places,
+    primary_evidence,
+    settled,
     severity_label,
     table_grid,
     verification_label,
@@ -34,7 +39,8 @@ class _Hit:
     key: str  # the finding's element id
     severity: str
     message: str
-    anchor: bool  # the first place of the finding carries its id
+    anchor: bool  # the place the finding is about carries its id
+    tag: str = ""  # "3·SUM005": the finding's number in the list and its rule, shown at the anchor
     span: tuple[int, int] | None = None
     cell: tuple[int, int] | None = None
 
@@ -48,7 +54,7 @@ def html_assets() -> tuple[str, str]:
 def render_html(review: Review, document: Document, source_bytes: bytes | None = None) -> str:
     """A complete, self-contained HTML page for one review."""
     css, js = html_assets()
-    title = f"审阅结果 · {Path(review.document.path).name}"
+    title = f"审阅结果 · {document_name(review.document.path)}"
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -80,22 +86,23 @@ def _e(text: object) -> str:
 
 
 def _hits(findings: list[Finding], keys: list[str], document: Document) -> dict[int, list[_Hit]]:
-    """Highlighted places per block index, the first located evidence of each finding anchoring it."""
+    """Highlighted places per block index; each finding's primary evidence (its sentence, if any) anchors it."""
     out: dict[int, list[_Hit]] = {}
-    for finding, key in zip(findings, keys):
-        first = True
-        for ev in finding.evidence:
-            index = block_index(ev.loc, document) if ev.loc else None
+    for number, (finding, key) in enumerate(zip(findings, keys), start=1):
+        primary = primary_evidence(finding, document)
+        for raw in finding.evidence:
+            index = block_index(raw.loc, document) if raw.loc else None
             if index is None:
                 continue
+            ev = settled(raw, document)
             block = document.blocks[index]
-            hit = _Hit(key, finding.severity, finding.message, anchor=first)
+            hit = _Hit(key, finding.severity, f"{finding.rule} {finding.message}", anchor=raw is primary,
+                       tag=f"{number}·{finding.rule}")
             if isinstance(block, Paragraph):
                 hit.span = find_span(block.text, ev)
             elif cell_at(block, ev.loc) is not None:
                 hit.cell = owning_cell(block, table_grid(block), ev.loc.row, ev.loc.col)
             out.setdefault(index, []).append(hit)
-            first = False
     return out
 
 
@@ -115,8 +122,12 @@ def _mark_attrs(hits: list[_Hit], css: str = "") -> str:
 
 
 def _anchors(hits: list[_Hit]) -> str:
-    """Zero-width anchors carrying the ids of the findings that start here."""
-    return "".join(f'<span class="rv-anchor" id="{_e(h.key)}"></span>' for h in hits if h.anchor)
+    """Anchors carrying the ids of the findings that start here, each tagged with its number and rule code."""
+    return "".join(
+        f'<span class="rv-anchor" id="{_e(h.key)}"></span><sup class="rv-tag rv-{h.severity}" data-f="{_e(h.key)}">{_e(h.tag)}</sup>'
+        for h in hits
+        if h.anchor
+    )
 
 
 def _document(document: Document, hits: dict[int, list[_Hit]], id_prefix: str) -> str:
@@ -196,7 +207,7 @@ def _header(review: Review, findings: list[Finding]) -> str:
     )
     notes = "".join(f"<li>{_e(n)}</li>" for n in review.notes)
     return (
-        f'<header class="rv-head"><h1>审阅结果：{_e(info.path)}</h1>'
+        f'<header class="rv-head"><h1>审阅结果：{_e(document_name(info.path))}</h1>'
         f'<p class="rv-meta">{_e("　".join(f for f in facts if f))}</p>'
         f'<p class="rv-counts">{badges}<span class="rv-count">合计 <strong>{len(findings)}</strong></span></p>'
         + (f'<ul class="rv-notes">{notes}</ul>' if notes else "")
@@ -235,11 +246,10 @@ def _list(findings: list[Finding], keys: list[str], anchored: set[str], document
         return '<p class="rv-none">未发现问题。</p>'
     items = []
     for finding, key in zip(findings, keys):
-        details = []
-        if finding.expected:
-            details.append(f"<dt>应为</dt><dd>{_e(finding.expected)}</dd>")
-        if finding.actual:
-            details.append(f"<dt>实为</dt><dd>{_e(finding.actual)}</dd>")
+        details = [f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>" for label, value in figures(finding, document)]
+        where = places(finding, document)
+        if len(where) > 1:
+            details.append(f"<dt>位置（{len(where)}处）</dt><dd>{_e('；'.join(where))}</dd>")
         quotes = "；".join(f"「{e.quote}」" for e in finding.evidence if e.quote)
         if quotes:
             details.append(f"<dt>原文</dt><dd>{_e(quotes)}</dd>")
@@ -247,7 +257,7 @@ def _list(findings: list[Finding], keys: list[str], anchored: set[str], document
             details.append(f"<dt>建议</dt><dd>{_e(finding.suggestion)}</dd>")
         badge = (
             f'<span class="rv-unverified">{_e(verification_label(finding))}</span>'
-            if finding.verification == "unverified"
+            if finding.source == "llm"
             else ""
         )
         head = (

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from reviewer.document import Cell, Document, Location, Paragraph, Table
-from reviewer.finding import CATEGORY_LABELS, SEVERITY_LABELS, Evidence, Finding
+from reviewer.extract.narrative import heading
+from reviewer.finding import CATEGORY_LABELS, REPORTED_LABEL, SEVERITY_LABELS, Evidence, Finding
 
 AUTHOR = "绩效审阅"
 INITIALS = "审"
@@ -75,6 +77,11 @@ def owning_cell(table: Table, grid: Grid, row: int, col: int) -> tuple[int, int]
     return slot.owner if slot and slot.owner else (row, col)
 
 
+def document_name(path: str) -> str:
+    """The report's name as a reader knows it: the file name of a path (either separator), never its folders."""
+    return PurePosixPath(path.replace("\\", "/")).name or path
+
+
 def block_index(loc: Location, document: Document) -> int | None:
     """The index in ``document.blocks`` a location points into, by block index or else by table index."""
     if loc.block is not None and 0 <= loc.block < len(document.blocks):
@@ -101,10 +108,46 @@ def cell_at(table: Table, loc: Location) -> Cell | None:
     return row[loc.col]
 
 
+FIRST_WORDS = 12  # characters of a paragraph quoted to find it in Word
+_PARAGRAPH_ORDINAL = re.compile(r"\s*第\d+段$")
+
+
+def first_words(text: str, limit: int = FIRST_WORDS) -> str:
+    """The opening characters of a paragraph, as a reader searches for them in Word."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit] + "…"
+
+
+def _heading_before(document: Document, index: int) -> str:
+    """The nearest heading above block ``index`` ("二、绩效目标实现情况"), or ""."""
+    for block in reversed(document.blocks[:index]):
+        if isinstance(block, Paragraph):
+            styled = block.style and (block.style.lower().startswith(("heading", "title")) or "标题" in block.style)
+            found = heading(block.text)
+            if found or styled:
+                return f"{found.number}{found.title}" if found else first_words(block.text, 30)
+    return ""
+
+
+def paragraph_label(loc: Location, document: Document) -> str:
+    """A paragraph named so that it can be found: its section (or heading) and first words, never "第85段"."""
+    index = block_index(loc, document)
+    block = document.blocks[index] if index is not None else None
+    if not isinstance(block, Paragraph):
+        return loc.label
+    words = f"“{first_words(block.text)}”一段"
+    if loc.label and "」" in loc.label:  # the extractor named the section: keep it, drop the ordinal
+        return _PARAGRAPH_ORDINAL.sub("", loc.label) + words
+    title = _heading_before(document, index)
+    return f"「{title}」下{words}" if title else words
+
+
 def location_label(loc: Location | None, document: Document | None = None) -> str:
-    """A human label for a location: the extractor's label, else one built from the indexes."""
+    """A human label for a location: the extractor's label (a paragraph's with its first words), else one from the indexes."""
     if loc is None:
         return ""
+    if document is not None and isinstance(block_of(loc, document), Paragraph) and (not loc.label or _PARAGRAPH_ORDINAL.search(loc.label)):
+        return paragraph_label(loc, document)
     if loc.label:
         return loc.label
     parts: list[str] = []
@@ -120,9 +163,6 @@ def location_label(loc: Location | None, document: Document | None = None) -> st
             parts.append(f"第{loc.row + 1}行")
         if loc.col is not None:
             parts.append(f"第{loc.col + 1}列")
-    elif isinstance(block, Paragraph) and document is not None:
-        ordinal = sum(1 for b in document.blocks[: loc.block] if isinstance(b, Paragraph)) + 1
-        parts.append(f"第{ordinal}段")
     elif loc.block is not None:
         parts.append(f"第{loc.block + 1}块")
     if loc.line is not None and not parts:
@@ -130,9 +170,25 @@ def location_label(loc: Location | None, document: Document | None = None) -> st
     return " ".join(parts)
 
 
+def primary_evidence(finding: Finding, document: Document | None = None) -> Evidence | None:
+    """The evidence a finding is about: a narrative sentence when it quotes one, else its first located evidence.
+
+    A finding comparing a sentence with a table figure is about the sentence
+    (that is what gets rewritten), so links, highlights and comments start there.
+    """
+    located = [ev for ev in finding.evidence if ev.loc is not None]
+    if document is not None:
+        in_text = [ev for ev in located if isinstance(block_of(ev.loc, document), Paragraph)]
+        if in_text and len(in_text) < len(located):
+            return in_text[0]
+    return located[0] if located else None
+
+
 def finding_label(finding: Finding, document: Document | None = None) -> str:
-    """The label of a finding's first located evidence, or "全文" when it has none."""
-    for ev in finding.evidence:
+    """The label of a finding's primary evidence (else any located one), or "全文" when it has none."""
+    primary = primary_evidence(finding, document)
+    ordered = ([primary] if primary else []) + [ev for ev in finding.evidence if ev is not primary]
+    for ev in ordered:
         if ev.loc is not None:
             label = location_label(ev.loc, document)
             if label:
@@ -140,9 +196,58 @@ def finding_label(finding: Finding, document: Document | None = None) -> str:
     return "全文"
 
 
+def places(finding: Finding, document: Document | None = None) -> list[str]:
+    """Every distinct place a finding points at, in evidence order (several ×× lines: several places)."""
+    labels = [location_label(ev.loc, document) for ev in finding.evidence if ev.loc is not None]
+    return list(dict.fromkeys(label for label in labels if label))
+
+
+def figures(finding: Finding, document: Document | None = None) -> list[tuple[str, str]]:
+    """The finding's figures as (label, value): 报告值 and then 计算值, 要求 or 对照值, each compared value with its place."""
+    out: list[tuple[str, str]] = []
+    labels = [location_label(ev.loc, document) for ev in finding.evidence if ev.loc is not None]
+    if finding.actual:
+        out.append((REPORTED_LABEL, finding.actual))
+    if finding.expected:
+        label = finding.expected_label
+        if finding.basis == "compared" and len(labels) > 1 and labels[1]:
+            label = f"{label}（{labels[1]}）"
+        out.append((label, finding.expected))
+    return out
+
+
 def located_evidence(finding: Finding, document: Document) -> list[Evidence]:
-    """The evidence items whose location resolves to a block of ``document``."""
-    return [ev for ev in finding.evidence if ev.loc is not None and block_of(ev.loc, document) is not None]
+    """The evidence items whose location resolves to a block of ``document``, the primary one first, each settled on the cell holding its quote."""
+    primary = primary_evidence(finding, document)
+    found = [ev for ev in finding.evidence if ev.loc is not None and block_of(ev.loc, document) is not None]
+    found.sort(key=lambda ev: ev is not primary)
+    return [settled(ev, document) for ev in found]
+
+
+def settled(evidence: Evidence, document: Document) -> Evidence:
+    """``evidence`` moved to the cell of its table row that holds its quote, when the cell it names does not.
+
+    A quote is what the finding is about: a finding about 实际完成值 whose
+    location says 年度指标值, or a date finding pointing at 联系电话, or at an
+    empty cell, is shown on the cell that has the quoted text. Nearest
+    cell in the same row first, then the nearest row. Unchanged when the
+    quote is empty, already in the named cell, or nowhere in the table.
+    """
+    loc = evidence.loc
+    quote = evidence.quote.strip()
+    table = block_of(loc, document) if loc is not None else None
+    if not quote or not isinstance(table, Table) or loc.row is None or loc.col is None:
+        return evidence
+    named = cell_at(table, loc)
+    if named is not None and _contains(named.text, quote):
+        return evidence
+    rows = sorted(range(len(table.rows)), key=lambda r: (abs(r - loc.row), r))
+    for r in rows:
+        cols = sorted(range(len(table.rows[r])), key=lambda c: (abs(c - loc.col), c))
+        for c in cols:
+            if _contains(table.rows[r][c].text, quote):
+                return evidence.model_copy(update={"loc": loc.model_copy(update={"row": r, "col": c, "start": None, "end": None})})
+    return evidence
 
 
 def first_quote(finding: Finding) -> str:
@@ -161,19 +266,23 @@ def category_label(category: str) -> str:
 
 
 def verification_label(finding: Finding) -> str:
-    """"已核验" or "需人工复核"."""
-    return UNVERIFIED_LABEL if finding.verification == "unverified" else "已核验"
+    """For a model finding "大模型·已核验" or "需人工复核"; a rule finding is computed, not verified: ""."""
+    if finding.source == "rule":
+        return ""
+    return UNVERIFIED_LABEL if finding.verification == "unverified" else "大模型·已核验"
 
 
 def comment_text(finding: Finding, document: Document | None = None) -> str:
     """The text of the Word comment (or tooltip) describing a finding."""
     lines = [f"[{finding.rule}] {finding.message}"]
+    lines += [f"{label}：{value}" for label, value in figures(finding, document)]
     if finding.suggestion:
         lines.append(f"建议：{finding.suggestion}")
     if finding.verification == "unverified":
         lines.append(f"（大模型发现，{UNVERIFIED_LABEL}）")
-    others = [location_label(ev.loc, document) for ev in finding.evidence[1:] if ev.loc is not None]
-    others = [o for o in others if o]
+    primary = primary_evidence(finding, document)
+    here = location_label(primary.loc, document) if primary else ""
+    others = [label for label in places(finding, document) if label != here]
     if others:
         lines.append("相关位置：" + "；".join(others))
     return "\n".join(lines)

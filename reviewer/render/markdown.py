@@ -6,9 +6,9 @@ import re
 
 from reviewer.document import Document
 from reviewer.finding import SEVERITY_LABELS, Finding, Review
-from reviewer.render.layout import UNVERIFIED_LABEL, category_label, finding_label
+from reviewer.render.layout import UNVERIFIED_LABEL, category_label, document_name, figures, finding_label
 
-COLUMNS = ["#", "规则", "类别", "位置", "问题说明", "应为", "实为", "原文", "建议"]
+COLUMNS = ["#", "规则", "类别", "位置", "问题说明", "报告值与核对值", "原文", "建议"]
 # CommonMark lets a backslash escape any ASCII punctuation; these are the ones that change rendering.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!])")
 
@@ -21,7 +21,7 @@ def escape_markdown(text: str) -> str:
 def render_markdown(review: Review, document: Document, source_bytes: bytes | None = None) -> str:
     """The review as Markdown: header, counts, one table per severity, notes and rejected count."""
     info = review.document
-    lines = [f"## 审阅结果：{escape_markdown(info.path)}", ""]
+    lines = [f"## 审阅结果：{escape_markdown(document_name(info.path))}", ""]
     facts = [f"单位：{info.unit}" if info.unit else "", f"年度：{info.year}" if info.year else "",
              f"模板：{info.template}" if info.template else ""]
     if any(facts):
@@ -53,6 +53,7 @@ def _row(n: int, finding: Finding, document: Document) -> list[str]:
     """The escaped cells of one finding."""
     message = finding.message + (f"（{UNVERIFIED_LABEL}）" if finding.verification == "unverified" else "")
     quotes = "；".join(f"「{e.quote}」" for e in finding.evidence if e.quote)
+    shown = "；".join(f"{label}：{value}" for label, value in figures(finding, document))
     cells = [finding.rule, category_label(finding.category), finding_label(finding, document), message,
-             finding.expected or "", finding.actual or "", quotes, finding.suggestion or ""]
+             shown, quotes, finding.suggestion or ""]
     return [str(n)] + [escape_markdown(c) for c in cells]

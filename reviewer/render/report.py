@@ -25,14 +25,14 @@ def render_report_text(report: Report) -> str:
         out.append("  列：" + " | ".join(c.label for c in data.columns))
         for line in data.lines:
             indent = {"group": "  ", "item": "    ", "sub": "      "}[line.kind]
-            out.append(f"{indent}{line.raw_label.strip()}：" + " | ".join(_v(v.quantity) or "—" for v in line.values))
+            out.append(f"{indent}{_label(line.raw_label)}：" + " | ".join(_v(v.quantity) or "—" for v in line.values))
     for e in report.evaluations:
         out.append("")
         out.append(f"【{e.label or e.title}】{e.name}")
         if e.funds:
             for row in e.funds.rows:
                 cells = "，".join(f"{FUNDS_COLUMN_LABELS[k]} {_v(f.quantity)}" for k, f in row.cells.items() if _v(f.quantity))
-                out.append(f"  资金 {row.label}：{cells}")
+                out.append(f"  资金 {_label(row.label)}：{cells}")
             for side, splits in (("按收入性质", e.funds.income_splits), ("按支出性质", e.funds.expense_splits)):
                 if splits:
                     out.append(f"  {side}：" + "，".join(f"{f.label} {_v(f.quantity)}" for f in splits))
@@ -69,3 +69,8 @@ def render_report_text(report: Report) -> str:
         for f in narrative:
             out.append(f"  {f.key}：{'否认' if f.polarity == 'denies' else _v(f.quantity)}　“{f.quote}”")
     return "\n".join(out) + "\n"
+
+
+def _label(text: str) -> str:
+    """A row label without the colon it may already end with ("项目支出：" → "项目支出"), so one colon follows it."""
+    return text.strip().rstrip(":：").strip()

@@ -1,11 +1,19 @@
 """Excel output: one findings sheet for all reviewed files and a summary sheet of counts per file.
 
 A single review is the one-element case: ``render_xlsx([(review, document)])``.
+The findings sheet is a working document: 处置状态, 备注 and 处置人 columns
+(filled from the web app's confirm/dismiss decisions when given, else 待处理),
+rows tall enough for their wrapped text, and printing on as many pages down as
+needed with the header row repeated on each.
 """
 
 from __future__ import annotations
 
 import io
+import math
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -14,16 +22,29 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reviewer.document import Document
-from reviewer.finding import CATEGORY_LABELS, SEVERITY_LABELS, Finding, Review
-from reviewer.render.layout import category_label, finding_label, severity_label, verification_label
+from reviewer.finding import BASIS_LABELS, CATEGORY_LABELS, REPORTED_LABEL, SEVERITY_LABELS, Finding, Review
+from reviewer.render.layout import category_label, document_name, finding_label, places, severity_label, verification_label
 
 FINDINGS_SHEET = "问题清单"
 SUMMARY_SHEET = "汇总"
-# (header, width in characters)
+# (header, width in characters); the figure columns carry Finding's fixed meanings.
 FINDING_COLUMNS = [
-    ("文件", 26), ("规则", 10), ("严重程度", 10), ("类别", 14), ("位置", 36), ("问题说明", 60),
-    ("应为", 18), ("实为", 18), ("原文摘录", 36), ("核验状态", 12), ("修改建议", 40),
+    ("文件", 22), ("规则", 9), ("严重程度", 9), ("类别", 12), ("位置", 30), ("问题说明", 44),
+    (REPORTED_LABEL, 14), (BASIS_LABELS["computed"], 14), (BASIS_LABELS["required"], 14), (BASIS_LABELS["compared"], 20),
+    ("原文摘录", 26), ("修改建议", 28), ("模型核验", 9), ("处置状态", 9), ("备注", 24), ("处置人", 8),
 ]
+STATUS_LABELS = {"confirmed": "已确认", "dismissed": "已忽略", "": "待处理"}
+_LINE_HEIGHT = 15  # points per wrapped line at the default 11-point font
+_MAX_ROW_HEIGHT = 409  # Excel's limit in points
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a reviewer decided about one finding: status "confirmed" | "dismissed" | "" (open), note, who."""
+
+    status: str = ""
+    note: str = ""
+    who: str = ""
 SEVERITY_FILLS = {"error": "FFD6D6", "warning": "FFEFC2", "info": "DCEBFF"}
 _CELL_LIMIT = 32767  # Excel's maximum characters in a cell
 _HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
@@ -32,12 +53,16 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def render_xlsx(reviews: list[tuple[Review, Document]]) -> bytes:
-    """An .xlsx workbook with the findings of every review and a per-file summary."""
+def render_xlsx(reviews: list[tuple[Review, Document]], decisions: Mapping[str, Decision] | None = None) -> bytes:
+    """An .xlsx workbook with the findings of every review and a per-file summary.
+
+    ``decisions`` maps finding ids to what a reviewer decided; their 处置状态,
+    备注 and 处置人 columns are filled, the others say 待处理.
+    """
     book = Workbook()
     findings = book.active
     findings.title = FINDINGS_SHEET
-    _write_findings(findings, reviews)
+    _write_findings(findings, reviews, decisions or {})
     _write_summary(book.create_sheet(SUMMARY_SHEET), reviews)
     out = io.BytesIO()
     book.save(out)
@@ -64,42 +89,76 @@ def _header(sheet: Worksheet, titles: list[str], widths: list[int]) -> None:
         cell.fill = _HEADER_FILL
         sheet.column_dimensions[get_column_letter(col)].width = width
     sheet.freeze_panes = "A2"
-    # Printed: landscape, all columns on one page width, the header repeated on every page.
+    # Printed: landscape A4, the columns scaled to the page width, as many pages down as the
+    # rows need (fitToHeight 0 = automatic), the header row repeated on every page.
     sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
 
 
-def _finding_row(finding: Finding, review: Review, document: Document) -> list[str]:
+def display_width(text: str) -> int:
+    """Width of a line in column units: a CJK or full-width character counts two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fit_row_height(sheet: Worksheet, row: int, widths: list[int]) -> None:
+    """Make a row tall enough for its wrapped text (Excel does not grow rows written by a program)."""
+    lines = 1
+    for col, width in enumerate(widths, start=1):
+        value = sheet.cell(row=row, column=col).value
+        if isinstance(value, str) and value:
+            usable = max(int(width * 0.9) - 1, 1)  # LibreOffice and Excel fit a little less than the width
+            lines = max(lines, sum(max(1, math.ceil(display_width(part) / usable)) for part in value.split("\n")))
+    sheet.row_dimensions[row].height = min(_MAX_ROW_HEIGHT, lines * _LINE_HEIGHT)
+
+
+def _finding_row(finding: Finding, review: Review, document: Document, decision: Decision) -> list[str]:
     """The cells of one finding, in FINDING_COLUMNS order."""
     quotes = "\n".join(f"「{e.quote}」" for e in finding.evidence if e.quote)
+    figures = {basis: "" for basis in BASIS_LABELS}
+    if finding.expected:
+        figures[finding.basis] = finding.expected
+    where = places(finding, document)
+    if finding.basis == "compared" and finding.expected and len(where) > 1:
+        figures["compared"] += f"\n（{where[1]}）"
+    location = finding_label(finding, document)
+    others = [w for w in where if w != location]
+    if others:
+        location += f"\n另{len(others)}处：" + "；".join(others)
     return [
-        review.document.path,
+        document_name(review.document.path),
         finding.rule,
         severity_label(finding),
         category_label(finding.category),
-        finding_label(finding, document),
+        location,
         finding.message,
-        finding.expected or "",
         finding.actual or "",
+        *figures.values(),
         quotes,
-        verification_label(finding),
         finding.suggestion or "",
+        verification_label(finding),
+        STATUS_LABELS.get(decision.status, decision.status),
+        decision.note,
+        decision.who,
     ]
 
 
-def _write_findings(sheet: Worksheet, reviews: list[tuple[Review, Document]]) -> None:
-    """One row per finding of every file, filterable."""
-    _header(sheet, [t for t, _ in FINDING_COLUMNS], [w for _, w in FINDING_COLUMNS])
+def _write_findings(sheet: Worksheet, reviews: list[tuple[Review, Document]], decisions: Mapping[str, Decision]) -> None:
+    """One row per finding of every file, filterable, each as tall as its text."""
+    widths = [w for _, w in FINDING_COLUMNS]
+    _header(sheet, [t for t, _ in FINDING_COLUMNS], widths)
     row = 1
     for review, document in reviews:
         for finding in review.sorted_findings():
             row += 1
-            for col, value in enumerate(_finding_row(finding, review, document), start=1):
+            cells = _finding_row(finding, review, document, decisions.get(finding.id, Decision()))
+            for col, value in enumerate(cells, start=1):
                 _put(sheet, row, col, value)
             sheet.cell(row=row, column=3).fill = PatternFill("solid", fgColor=SEVERITY_FILLS[finding.severity])
+            fit_row_height(sheet, row, widths)
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_COLUMNS))}{row}"
 
 
@@ -123,7 +182,7 @@ def _write_summary(sheet: Worksheet, reviews: list[tuple[Review, Document]]) -> 
         severity_counts = [review.summary[s] for s in SEVERITY_LABELS]
         category_counts = [sum(1 for f in review.findings if f.category == c) for c in categories]
         numbers = [*severity_counts, len(review.findings), *category_counts, len(review.rejected)]
-        for col, value in enumerate([info.path, info.unit or "", info.year or "", info.template, *numbers], start=1):
+        for col, value in enumerate([document_name(info.path), info.unit or "", info.year or "", info.template, *numbers], start=1):
             _put(sheet, row, col, value)
         totals = [a + b for a, b in zip(totals, numbers)]
     if len(reviews) > 1:

@@ -82,8 +82,9 @@ class Context:
         actual: str | None = None,
         suggestion: str | None = None,
         severity: Severity | None = None,
+        basis: str = "computed",
     ) -> Finding:
-        """A Finding carrying this rule's code, severity and category."""
+        """A Finding carrying this rule's code, severity and category; ``basis`` says what ``expected`` is (see Finding)."""
         return Finding(
             rule=self.rule.code,
             severity=self.settings.severity.get(self.rule.code, severity or self.rule.severity),
@@ -93,6 +94,7 @@ class Context:
             expected=expected,
             actual=actual,
             suggestion=suggestion,
+            basis=basis,
         )
 
 

@@ -91,6 +91,7 @@ def sub_items_within_parent(report: Report, ctx: Context):
                     f"（超{fmt(s - t, places)}万元）",
                     [ev(total)] + [ev(p) for p in parts],
                     expected=f"≤{fmt(t, places)}万元",
+                    basis="required",
                     actual=f"{fmt(s, places)}万元",
                     suggestion="核对“其中”各项金额是否归属正确、是否重复填列。",
                 )

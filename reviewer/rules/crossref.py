@@ -90,6 +90,7 @@ def tables_disagree(report: Report, ctx: Context):
                 f"（差{fmt(abs(a.value - b.value))}{_unit(a)}）",
                 [ev(a), ev(b)],
                 expected=_show(a),
+                basis="compared",
                 actual=_show(b),
                 suggestion="核对两张表的同一数据，更正错误的一处。",
             )
@@ -112,6 +113,7 @@ def denial_against_table(report: Report, ctx: Context):
                 f"报告称“{claim.quote}”，但{f.loc.label}{claim.key}为{_show(f)}",
                 [Evidence(quote=claim.quote, loc=claim.loc), ev(f)],
                 expected=_show(f),
+                basis="compared",
                 actual=claim.quote,
                 suggestion=f"核实是否有{claim.key}收支：有则在报告中如实说明，无则更正表格。",
             )
@@ -160,6 +162,7 @@ def narrative_against_table(report: Report, ctx: Context):
             f"报告称“{claim.quote}”，但{best.loc.label}{claim.key}为{_show(best)}{note}",
             [Evidence(quote=claim.quote, loc=claim.loc), ev(best)],
             expected=_show(best),
+            basis="compared",
             actual=_show(claim),
             severity=severity,
             suggestion="统一报告文字与表格中的数据。",
@@ -230,6 +233,7 @@ def indicator_department_project(report: Report, ctx: Context):
                     f"疑为同一指标取值不一致",
                     [Evidence(quote=d.actual.raw, loc=d.locs.get("actual", d.loc)), Evidence(quote=p.actual.raw, loc=p.locs.get("actual", p.loc))],
                     expected=d.actual.raw.strip(),
+                    basis="compared",
                     actual=p.actual.raw.strip(),
                     suggestion="核实两张表是否为同一口径；是则统一数值。",
                 )
@@ -271,6 +275,7 @@ def project_against_basic_data(report: Report, ctx: Context):
                     f"{data.columns[col].label.replace(' ', '')}为{fmt(fact.value)}万元",
                     [ev(actual), ev(fact)],
                     expected=f"{fmt(fact.value)}万元",
+                    basis="compared",
                     actual=f"{fmt(actual.value)}万元",
                     suggestion="核对项目执行数与基础数据表项目支出明细。",
                 )
@@ -308,6 +313,7 @@ def no_overrun_claim(report: Report, ctx: Context):
         f"报告称“{m.group(0)}”，但{actual.loc.label}{fmt(actual.value)}万元超过{budget.loc.label}{fmt(budget.value)}万元{more}",
         [Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end())), ev(actual), ev(budget)],
         expected=f"≤{fmt(budget.value)}万元",
+        basis="required",
         actual=f"{fmt(actual.value)}万元",
         suggestion="如实说明超预算支出的原因，或核对表格数据。",
     )

@@ -17,6 +17,17 @@ RESIDUE = re.compile(
 )
 STRAY_LETTER = re.compile(r"^\s*[一二三四五六七八九十]+、[^\s]{2,30}\s+[xX×]\s*$")
 _NOTHING = {"无", "暂无", "无。", "没有", "不存在问题"}
+_PLACE_SUFFIX = re.compile(r"\s*第\d+(段|行第\d+列|行)$")
+
+
+def _residue_kind(text: str) -> str:
+    """The residue as one kind: any run of × / x is "××", of … or dots "……", else the text itself."""
+    t = text.strip()
+    if re.fullmatch(r"[×xX]+", t):
+        return "××"
+    if re.fullmatch(r"[….]+", t):
+        return "……"
+    return re.sub(r"\s+", " ", t)
 
 
 @rule("TEXT001", "warning", "form", "模板残留文字（××、……、每个专项一行、空白年月日）")
@@ -26,13 +37,18 @@ def template_residue(report: Report, ctx: Context):
     Example: "××单位", "（每个专项一行）", "年  月  日", a heading ending in a
     stray "x" → warning.
     """
+    # One finding per kind of residue in one place (a section, or a table part): three "××" lines
+    # of one list are one problem with three locations.
+    residues: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
     for span in report.texts:
         for m in RESIDUE.finditer(span.text):
-            yield ctx.finding(
-                f"{span.loc.label}存在模板残留“{m.group(0).strip()}”",
-                [Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end()))],
-                suggestion="删除模板提示文字，填写实际内容。",
-            )
+            place = _PLACE_SUFFIX.sub("", span.loc.label).strip() or span.loc.label
+            evidence = Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end()))
+            residues[(_residue_kind(m.group(0)), place)].append(evidence)
+    for (kind, place), evidence in residues.items():
+        count = f"（共{len(evidence)}处）" if len(evidence) > 1 else ""
+        yield ctx.finding(f"{place}存在模板残留“{kind}”{count}", evidence, suggestion="删除模板提示文字，填写实际内容。")
+    for span in report.texts:
         if STRAY_LETTER.match(span.text):
             letter = span.text.strip()[-1]
             pos = span.text.rstrip().rfind(letter)

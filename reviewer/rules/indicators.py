@@ -64,6 +64,7 @@ def target_at_least_hundred(report: Report, ctx: Context):
                 f"{i.loc.label}「{i.name}」年度指标值“{t.raw.strip()}”，比率不可能超过100%",
                 [_at(i, "target", t.raw)],
                 expected="=100%",
+                basis="required",
                 actual=t.raw.strip(),
                 suggestion="写作“=100%”，或改用可以衡量的目标值。",
             )
@@ -111,6 +112,7 @@ def quantitative_target_qualitative_actual(report: Report, ctx: Context):
                 f"{i.loc.label}「{i.name}」年度指标值为定量“{t.raw.strip()}”，实际完成值却是定性描述“{a.raw.strip()}”",
                 [_at(i, "actual", a.raw), _at(i, "target", t.raw)],
                 expected=f"与“{t.raw.strip()}”同单位的数值",
+                basis="required",
                 actual=a.raw.strip(),
                 suggestion="填写与年度指标值同单位的实际数值。",
             )
@@ -181,6 +183,7 @@ def timeliness_year(report: Report, ctx: Context):
                     f"{i.loc.label}「{i.name}」{name}“{q.raw.strip()}”晚于报告年度{report.year}年",
                     [_at(i, field, q.raw)],
                     expected=f"≤{report.year}年",
+                    basis="required",
                     actual=q.raw.strip(),
                     suggestion="时效指标应在本年度内完成；未完成的须说明原因。",
                 )
@@ -198,6 +201,7 @@ def cost_lower_bound(report: Report, ctx: Context):
                 f"{i.loc.label}「{i.name}」为成本指标，年度指标值“{i.target.raw.strip()}”却使用下限",
                 [_at(i, "target", i.target.raw)],
                 expected="≤",
+                basis="required",
                 actual=i.target.raw.strip(),
                 suggestion="成本指标应写作“≤金额”。",
             )

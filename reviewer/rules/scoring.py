@@ -156,6 +156,7 @@ def usual_split(report: Report, ctx: Context):
                 f"{e.display}一级指标分值为{detail}",
                 evidence,
                 expected="产出50、效益30、满意度10、预算执行率10",
+                basis="required",
                 actual=detail,
                 suggestion="按财预〔2020〕10号的权重设置，或在报告中说明调整理由。",
             )
@@ -177,6 +178,7 @@ def score_above_weight(report: Report, ctx: Context):
                     f"{i.loc.label}「{i.name}」自评得分{fmt(s)}分，超过分值{fmt(w)}分",
                     [_cell(i, "score", i.score.raw), _cell(i, "weight", i.weight.raw)],
                     expected=f"≤{fmt(w)}分",
+                    basis="required",
                     actual=f"{fmt(s)}分",
                 )
 
@@ -269,6 +271,7 @@ def full_marks_on_miss(report: Report, ctx: Context):
                     f"{i.loc.label}「{i.name}」{a.explanation}，却得满分{fmt(s)}分",
                     [_cell(i, "actual", i.actual.raw), _cell(i, "target", i.target.raw), _cell(i, "score", i.score.raw)],
                     expected=f"<{fmt(w)}分",
+                    basis="required",
                     actual=f"{fmt(s)}分",
                     suggestion="按完成比例扣分，并在偏差原因分析中说明未完成原因。",
                 )
@@ -300,6 +303,7 @@ def deduction_without_reason(report: Report, ctx: Context):
                 f"{i.loc.label}「{i.name}」分值{fmt(w)}分、得分{fmt(s)}分{state}，偏差原因分析未说明扣分原因",
                 [_cell(i, "score", i.score.raw), _cell(i, "deviation", i.deviation)],
                 expected="说明扣分原因",
+                basis="required",
                 actual=i.deviation or "（空白）",
                 suggestion="在偏差原因分析及改进措施中写明扣分原因，或核实扣分是否应当。",
             )
@@ -327,6 +331,7 @@ def missed_without_reason(report: Report, ctx: Context):
                 [_cell(i, "actual", i.actual.raw), _cell(i, "target", i.target.raw)],
                 expected=i.target.raw.strip(),
                 actual=i.actual.raw.strip(),
+                basis="required",
                 suggestion="在偏差原因分析及改进措施中说明未完成原因和改进措施，并相应扣分。",
             )
 
@@ -425,6 +430,7 @@ def execution_above_full(report: Report, ctx: Context):
                     f"{e.display}「{row.label}」执行率{fmt(rate.quantity.value)}%，超过100%",
                     [ev(rate)],
                     expected="≤100%",
+                basis="required",
                     actual=f"{fmt(rate.quantity.value)}%",
                     suggestion="核对全年预算数是否包含预算调整，执行数是否超预算支出。",
                 )

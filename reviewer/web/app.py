@@ -8,14 +8,15 @@ Security Policy can forbid inline script.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
@@ -23,18 +24,17 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reviewer import __version__
-from reviewer.baseline import default_baseline_path
 from reviewer.config import Config, load_config, rules_settings
 from reviewer.errors import ConfigError, InputError
 from reviewer.finding import SEVERITY_LABELS
 from reviewer.render.html import html_assets, render_html_body
 from reviewer.render.layout import category_label
-from reviewer.web.history import History, decision_counts
+from reviewer.web.guard import FORM_OVERHEAD, Guard, TooLarge, megabytes
+from reviewer.web.history import NOTE_LIMIT, History, decision_counts
 from reviewer.web.jobs import BatchRunner, llm_preview, review_upload
-from reviewer.web.settings import WebSettings, web_settings
+from reviewer.web.settings import LOOPBACK_HOSTS, WebSettings, web_settings
 from reviewer.web.store import ReviewRecord, open_database, safe_url
 from reviewer.web.uploads import (
     PASTED_NAME,
@@ -50,7 +50,6 @@ from reviewer.web.uploads import (
 
 HERE = Path(__file__).parent
 log = logging.getLogger("reviewer.web")
-FORM_OVERHEAD = 1024 * 1024  # multipart boundaries and text fields on top of the files
 MAX_FILES_HOME = 20
 MAX_FILES_BATCH = 500
 PAGE_SIZE = 50
@@ -61,78 +60,10 @@ DOWNLOADS = {
     "json": ("application/json", "JSON"),
     "md": ("text/markdown; charset=utf-8", "Markdown"),
 }
-SECURITY_HEADERS = [
-    # The review markup's filter form carries onsubmit="return false": allowed by its hash, nothing else inline.
-    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-     b"frame-ancestors 'none'; form-action 'self'; "
-     b"script-src 'self' 'unsafe-hashes' 'sha256-GZIcz60Uwd6wT3vaYke/atSr53TehbYAPepOa3d03Vw='"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"same-origin"),
-    (b"x-frame-options", b"DENY"),
-]
-
-
-class TooLarge(Exception):
-    """The request body passed the configured limit while it was being received."""
-
-    def __init__(self, limit: int):
-        """Remember the limit in bytes for the message."""
-        super().__init__(limit)
-        self.limit = limit
 
 
 class FormRejected(Exception):
     """A form that cannot be read: the message is shown on the page."""
-
-
-class Guard:
-    """ASGI middleware: body size limit, same-origin check for POST, security headers."""
-
-    def __init__(self, app: ASGIApp, settings: WebSettings):
-        """Wrap ``app``; a request body may not exceed the batch limit plus form overhead."""
-        self.app = app
-        self.limit = settings.max_batch_bytes + FORM_OVERHEAD
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Check the request, count the body as it arrives, add headers to the response."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        if scope["method"] == "POST" and not _same_origin(headers):
-            await PlainTextResponse("跨站请求被拒绝", 403)(scope, receive, send)
-            return
-        declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.limit:
-            scope["reviewer.too_large"] = self.limit
-        received = 0
-        limit = self.limit
-
-        async def counted() -> Message:
-            """Receive a body message, counting its bytes against the limit."""
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise TooLarge(limit)
-            return message
-
-        async def secured(message: Message) -> None:
-            """Send a response message, adding the security headers to its start."""
-            if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
-            await send(message)
-
-        await self.app(scope, counted, secured)
-
-
-def _same_origin(headers: dict[str, str]) -> bool:
-    """A browser's POST from another site carries a foreign Origin (or "null"); requests without one (tools) pass."""
-    origin = headers.get("origin")
-    if origin is None:
-        return True
-    return origin != "null" and urlsplit(origin).netloc == headers.get("host", "")
 
 
 def localtime(value: datetime | None) -> str:
@@ -140,12 +71,6 @@ def localtime(value: datetime | None) -> str:
     if value is None:
         return ""
     return value.replace(tzinfo=timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def megabytes(limit: int) -> str:
-    """A byte count in MB, without a needless decimal."""
-    value = limit / (1024 * 1024)
-    return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.2g}"
 
 
 def content_disposition(filename: str, fallback: str) -> str:
@@ -161,17 +86,33 @@ def create_app(settings: WebSettings | None = None, config: Config | None = None
         settings = web_settings(config.section("web"), origin=str(config.path or "环境变量"))
     sessions = open_database(settings.url)
     uploads = UploadStore(settings.uploads_dir, settings.retention_hours)
-    history = History(sessions, uploads, settings.baseline or default_baseline_path(config.path))
+    history = History(sessions, uploads, settings.baseline_path(config.path))
     rule_settings = rules_settings(config)
     runner = BatchRunner(sessions, history, rule_settings, settings.data_dir / "work")
     llm = config.llm if config.llm.configured and _llm_stage_present() else None
 
+    def housekeeping() -> None:
+        """Delete expired uploads and staged files no batch uses."""
+        uploads.purge()
+        runner.purge_staged()
+
+    async def purge_timer() -> None:
+        """Run the housekeeping every ``purge_minutes``, so files go on time even when nobody uploads."""
+        while True:
+            await asyncio.sleep(settings.purge_minutes * 60)
+            try:
+                await run_in_threadpool(housekeeping)
+            except OSError:  # a folder briefly unavailable: the next round tries again
+                log.exception("purging old files failed")
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        """Purge expired uploads and close interrupted batches on start; finish the running batch on stop."""
+        """Purge expired uploads and close interrupted batches on start, purge on a timer; finish the running batch on stop."""
         uploads.purge()
         runner.recover()
+        timer = asyncio.create_task(purge_timer())
         yield
+        timer.cancel()
         runner.shutdown()
 
     app = FastAPI(title="绩效自评报告审阅", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
@@ -189,6 +130,7 @@ def create_app(settings: WebSettings | None = None, config: Config | None = None
             f"上传的文件保留 {settings.retention_hours:g} 小时后自动删除" if settings.retention_hours > 0 else "上传的文件审阅后即删除"
         ),
         llm=llm,
+        note_limit=NOTE_LIMIT,
     )
     templates = Jinja2Templates(env=env)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -399,6 +341,8 @@ def create_app(settings: WebSettings | None = None, config: Config | None = None
         action = str(form.get("action") or "")
         if action not in ("confirm", "dismiss", "reset"):
             raise FormRejected("未知的处置操作")
+        if len(str(form.get("note") or "").strip()) > NOTE_LIMIT:
+            raise FormRejected(f"备注超过 {NOTE_LIMIT} 字，请精简后再保存")
         who = str(form.get("who") or "").strip()
         views, view = await run_in_threadpool(dispose_work, key, finding_id, action, str(form.get("note") or ""), who)
         if "application/json" in request.headers.get("accept", ""):
@@ -428,23 +372,25 @@ def create_app(settings: WebSettings | None = None, config: Config | None = None
         return RedirectResponse(f"/reviews/{outcome.key}", status_code=303)
 
     def download_bytes(record: ReviewRecord, fmt: str) -> bytes:
-        """One download of a review, without the dismissed findings."""
+        """One download of a review: the Excel working list with every finding and its 处置状态, the others without the dismissed findings."""
         review = record.review()
         views = history.views(record, review)
+        document = record.document()
+        if fmt == "xlsx":
+            from reviewer.render.xlsx import Decision, render_xlsx
+
+            named = review.model_copy(update={"document": review.document.model_copy(update={"path": record.name})})
+            decisions = {v.finding.id: Decision(v.status, v.note, v.who) for v in views}
+            return render_xlsx([(named, document)], decisions)
         dismissed = {v.finding.id for v in views if v.status == "dismissed"}
         notes = list(review.notes)
         if dismissed:
             notes.append(f"已忽略 {len(dismissed)} 条问题（审阅人判断无需修改），未列入本文件")
         shown = review.model_copy(update={"findings": [f for f in review.findings if f.id not in dismissed], "notes": notes})
-        document = record.document()
         if fmt == "docx":
             from reviewer.render.docx import render_docx
 
             return render_docx(shown, document, history.source_bytes(record))
-        if fmt == "xlsx":
-            from reviewer.render.xlsx import render_xlsx
-
-            return render_xlsx([(shown, document)])
         if fmt == "json":
             from reviewer.render.json import render_json
 
@@ -574,9 +520,13 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 
     config = load_config()
     settings = web_settings(config.section("web"), origin=str(config.path or "环境变量"))
+    if host not in LOOPBACK_HOSTS and not settings.hosts:
+        # Bound to a network address, the names users type are unknown: say how to restrict them.
+        settings = settings.model_copy(update={"hosts": ["*"]})
+        print("注意：未配置 [web] hosts，接受任何主机名；请在 reviewer.toml 的 [web] hosts 中列出本机的访问地址", file=sys.stderr)
+    baseline = settings.baseline_path(config.path).absolute()
     app = create_app(settings, config)
-    baseline = (settings.baseline or default_baseline_path(config.path)).absolute()
     print(f"数据库：{safe_url(settings.url)}；上传文件：{settings.uploads_dir}；基线文件：{baseline}", file=sys.stderr)
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if host not in LOOPBACK_HOSTS:
         print(f"注意：网页版在 {host} 上对其他计算机开放，且没有登录功能，请只在可信的内网中使用", file=sys.stderr)
     uvicorn.run(app, host=host, port=port, log_level="info")

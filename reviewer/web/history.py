@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from reviewer.baseline import Baseline, fingerprint, scope_of
@@ -22,8 +22,10 @@ from reviewer.web.store import Disposition, ReviewRecord, utcnow
 from reviewer.web.uploads import PASTED_NAME, Upload, UploadStore
 
 STATUS_LABELS = {"confirmed": "已确认", "dismissed": "已忽略", "": "待处理"}
+OPEN = "open"  # stored status of a decision undone on a later version
+INHERITED_LABELS = {"baseline": "（沿用基线）", "version": "（沿用上一版）", "": ""}
 CHANGE_LABELS = {"new": "新增", "remaining": "仍存在", "": ""}
-NOTE_LIMIT = 2000
+NOTE_LIMIT = 10000  # characters; the page refuses a longer note rather than cutting it
 WHO_LIMIT = 100
 
 
@@ -37,14 +39,19 @@ class FindingView:
     status: str = ""  # "" | confirmed | dismissed
     note: str = ""
     who: str = ""
-    inherited: bool = False  # dismissed through the baseline, not on this review
+    inherited: str = ""  # "" decided on this review | "version" on an earlier version | "baseline" dismissed in the baseline
     change: str = ""  # "" | new | remaining, against the previous version
 
     @property
     def status_label(self) -> str:
-        """The decision in Chinese."""
-        label = STATUS_LABELS[self.status]
-        return f"{label}（沿用基线）" if self.inherited else label
+        """The decision in Chinese, saying where an inherited one comes from."""
+        return STATUS_LABELS[self.status] + INHERITED_LABELS[self.inherited]
+
+    @property
+    def note_rows(self) -> int:
+        """Lines the note box opens with, so that a stored note shows whole (1 to 8; it scrolls beyond)."""
+        lines = sum(len(line) // 30 + 1 for line in self.note.split("\n"))
+        return max(1, min(8, lines))
 
     @property
     def change_label(self) -> str:
@@ -60,6 +67,25 @@ class Comparison:
     fixed: list[Finding]
     remaining: list[Finding]
     new: list[Finding]
+    scope: str = ""
+    dismissed: set[str] = field(default_factory=set)  # fingerprints a reviewer dismissed, on either version
+
+    def is_dismissed(self, finding: Finding) -> bool:
+        """True when a reviewer dismissed this finding (on this version, an earlier one or in the baseline)."""
+        return fingerprint(finding, self.scope) in self.dismissed
+
+
+@dataclass
+class ReportVersions:
+    """One report in the history: its latest review and the earlier versions, newest first."""
+
+    latest: ReviewRecord
+    earlier: list[ReviewRecord]
+
+    @property
+    def version(self) -> int:
+        """The latest version's number (1 for a report reviewed once)."""
+        return len(self.earlier) + 1
 
 
 def title_for(upload: Upload, info: DocumentInfo) -> str:
@@ -129,7 +155,7 @@ class History:
         """Store a finished review (and the upload, for the retention period)."""
         counts = review.summary
         record = ReviewRecord(
-            name=title_for(upload, review.document),
+            name=parent.name if parent else title_for(upload, review.document),  # a revision is the same report
             unit=review.document.unit,
             year=review.document.year,
             template=review.document.template,
@@ -150,6 +176,16 @@ class History:
             session.add(record)
         return record
 
+    def replace_review(self, review_id: int, review: Review) -> None:
+        """Store a later state of a stored review (a batch's cross-checks add findings after it was stored)."""
+        counts = review.summary
+        with self.sessions.begin() as session:
+            session.execute(
+                update(ReviewRecord)
+                .where(ReviewRecord.id == review_id)
+                .values(review_json=review.model_dump_json(), errors=counts["error"], warnings=counts["warning"], infos=counts["info"])
+            )
+
     def get(self, key: str) -> ReviewRecord | None:
         """The review with public key ``key``."""
         with self.sessions() as session:
@@ -159,19 +195,28 @@ class History:
         """The review with row id ``review_id``."""
         return session.get(ReviewRecord, review_id) if review_id is not None else None
 
-    def listing(self, query: str = "", limit: int = 50, offset: int = 0) -> tuple[list[ReviewRecord], int]:
-        """Newest reviews first, optionally those whose name or unit contains ``query``; and the total."""
-        where = []
+    def listing(self, query: str = "", limit: int = 50, offset: int = 0) -> tuple[list[ReportVersions], int]:
+        """Reports newest first, each as its latest version with the earlier ones; optionally those whose name or unit contains ``query``; and the number of reports."""
+        revised = select(ReviewRecord.parent_id).where(ReviewRecord.parent_id.is_not(None))
+        where = [ReviewRecord.id.not_in(revised)]  # the latest version of each report
         if query:
             pattern = f"%{query}%"
             where.append(or_(ReviewRecord.name.like(pattern), ReviewRecord.unit.like(pattern)))
         with self.sessions() as session:
             total = session.scalar(select(func.count()).select_from(ReviewRecord).where(*where)) or 0
-            rows = session.scalars(
+            latest = session.scalars(
                 select(ReviewRecord).where(*where).order_by(ReviewRecord.created_at.desc(), ReviewRecord.id.desc())
                 .limit(limit).offset(offset)
             ).all()
-        return list(rows), total
+            out = []
+            for record in latest:
+                earlier = []
+                current = self.by_id(session, record.parent_id)
+                while current is not None:
+                    earlier.append(current)
+                    current = self.by_id(session, current.parent_id)
+                out.append(ReportVersions(record, earlier))
+        return out, total
 
     def version(self, record: ReviewRecord) -> int:
         """1 for a first review, n for the n-th corrected version."""
@@ -197,26 +242,54 @@ class History:
         parent = self.parent(record)
         if parent is None:
             return None
-        fixed, remaining, new = compare(parent.review().findings, review.findings, record.scope)
-        return Comparison(parent, fixed, remaining, new)
+        parent_review = parent.review()
+        fixed, remaining, new = compare(parent_review.findings, review.findings, record.scope)
+        dismissed = {v.fingerprint for v in self.views(parent, parent_review) if v.status == "dismissed"}
+        return Comparison(parent, fixed, remaining, new, record.scope, dismissed)
+
+    def earlier_decisions(self, record: ReviewRecord) -> dict[str, Disposition]:
+        """Decisions on the earlier versions of a report by fingerprint, the most recent version's winning."""
+        chain: list[int] = []
+        with self.sessions() as session:
+            current = self.by_id(session, record.parent_id)
+            while current is not None:
+                chain.append(current.id)
+                current = self.by_id(session, current.parent_id)
+            if not chain:
+                return {}
+            rows = session.scalars(select(Disposition).where(Disposition.review_id.in_(chain))).all()
+        rank = {review_id: n for n, review_id in enumerate(chain)}  # 0 = the version just before
+        out: dict[str, Disposition] = {}
+        for row in sorted(rows, key=lambda d: rank[d.review_id], reverse=True):
+            out[row.fingerprint] = row
+        return out
 
     def views(self, record: ReviewRecord, review: Review, comparison: Comparison | None = None) -> list[FindingView]:
-        """The findings in display order (the html renderer's), each with its decision."""
+        """The findings in display order (the html renderer's), each with its decision.
+
+        A finding not decided on this review takes the decision (status,
+        note and who) made on an earlier version of the same report, then a
+        dismissal from the baseline.
+        """
         with self.sessions() as session:
             stored = {
                 d.finding_id: d
                 for d in session.scalars(select(Disposition).where(Disposition.review_id == record.id))
             }
+        earlier = self.earlier_decisions(record)
         baseline = self._baseline()
         remaining = {id(f) for f in comparison.remaining} if comparison else set()
         out = []
         for n, finding in enumerate(review.sorted_findings()):
             view = FindingView(key=f"rv-f{n + 1}", finding=finding, fingerprint=fingerprint(finding, record.scope))
             own = stored.get(finding.id)
+            before = earlier.get(view.fingerprint)
             if own is not None:
-                view.status, view.note, view.who = own.status, own.note, own.who
+                view.status, view.note, view.who = ("" if own.status == OPEN else own.status), own.note, own.who
+            elif before is not None:
+                view.status, view.note, view.who, view.inherited = before.status, before.note, before.who, "version"
             elif baseline.is_dismissed(finding, record.scope):
-                view.status, view.inherited = "dismissed", True
+                view.status, view.inherited = "dismissed", "baseline"
             if comparison is not None:
                 view.change = "remaining" if id(finding) in remaining else "new"
             out.append(view)
@@ -224,19 +297,21 @@ class History:
 
     def dispose(self, record: ReviewRecord, finding: Finding, action: str, note: str, who: str) -> None:
         """Record ``confirm``, ``dismiss`` or ``reset`` for one finding; a dismissal also goes to the baseline."""
-        note, who = note.strip()[:NOTE_LIMIT], who.strip()[:WHO_LIMIT]
+        note, who = note.strip(), who.strip()[:WHO_LIMIT]
         fp = fingerprint(finding, record.scope)
+        # Undoing a decision inherited from an earlier version is itself a decision: stored as "open".
+        reopen = action == "reset" and fp in self.earlier_decisions(record)
         with self.sessions.begin() as session:
             session.execute(
                 delete(Disposition).where(Disposition.review_id == record.id, Disposition.finding_id == finding.id)
             )
-            if action in ("confirm", "dismiss"):
+            if action in ("confirm", "dismiss") or reopen:
                 session.add(
                     Disposition(
                         review_id=record.id,
                         finding_id=finding.id,
                         fingerprint=fp,
-                        status="confirmed" if action == "confirm" else "dismissed",
+                        status={"confirm": "confirmed", "dismiss": "dismissed"}.get(action, OPEN),
                         note=note,
                         who=who,
                         updated_at=utcnow(),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-import tempfile
+import shutil
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
-from reviewer.batch import BatchOptions, default_jobs, report_lines, review_sources
+from reviewer.batch import BatchOptions, Outcome, default_jobs, report_lines, review_sources
 from reviewer.config import LLMConfig
 from reviewer.document import Document
 from reviewer.extract import extract
@@ -28,6 +29,7 @@ from reviewer.web.uploads import Upload
 log = logging.getLogger("reviewer.web")
 INTERRUPTED = "服务重启时该文件尚未审阅，请重新上传"
 INTERNAL = "批量审阅中断（内部错误），请重新上传；日志中有详细原因"
+STAGED_PREFIX = "batch-"  # staging folders under the work folder, one per running batch
 
 
 def review_upload(upload: Upload, settings: Settings, llm: LLMConfig | None = None) -> tuple[Review, Document]:
@@ -82,6 +84,8 @@ class BatchRunner:
         self.settings = settings
         self.work_dir = work_dir
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reviewer-batch")
+        self.staged: Path | None = None  # the running batch's staging folder, spared by purge_staged
+        self._staging = threading.Lock()
 
     def start(self, uploads: list[Upload], refused: list[tuple[str, str]], llm: LLMConfig | None = None) -> BatchRecord:
         """Create the batch (refused files listed with their reason) and queue it; with ``llm`` the LLM stage reads the narratives."""
@@ -94,40 +98,66 @@ class BatchRunner:
             session.add_all(items)
             session.flush()
             item_ids = [item.id for item in items]
-        self.pool.submit(self._guarded, batch.id, item_ids, uploads, refused, llm)
+        self.pool.submit(self._guarded, batch.id, batch.key, item_ids, uploads, refused, llm)
         return batch
 
     def _guarded(
-        self, batch_id: int, item_ids: list[int], uploads: list[Upload], refused: list[tuple[str, str]], llm: LLMConfig | None
+        self, batch_id: int, batch_key: str, item_ids: list[int], uploads: list[Upload], refused: list[tuple[str, str]],
+        llm: LLMConfig | None,
     ) -> None:
         """Run a batch; if the run itself fails, close the batch with a reason instead of leaving it open."""
         try:
-            self._run(batch_id, item_ids, uploads, refused, llm)
+            self._run(batch_id, batch_key, item_ids, uploads, refused, llm)
         except Exception:  # the thread has no caller: the log and the page are the only places to report it
             log.exception("batch %s failed", batch_id)
             self._close(batch_id, INTERNAL)
 
     def _run(
-        self, batch_id: int, item_ids: list[int], uploads: list[Upload], refused: list[tuple[str, str]], llm: LLMConfig | None
+        self, batch_id: int, batch_key: str, item_ids: list[int], uploads: list[Upload], refused: list[tuple[str, str]],
+        llm: LLMConfig | None,
     ) -> None:
-        """Stage the files under generated names, review them with reviewer.batch, store every outcome."""
-        self.work_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="batch-", dir=self.work_dir) as tmp:
-            sources = [Source(display=name, problem=reason) for name, reason in refused]
+        """Stage the files under generated names, review them with reviewer.batch, store each review as it finishes."""
+        uploaded: list[Upload | None] = [None] * len(refused) + list(uploads)
+        sources = [Source(display=name, problem=reason) for name, reason in refused]
+        stored: dict[int, int] = {}  # item id -> review row id, for the reviews kept as they finished
+        folder = self.work_dir / f"{STAGED_PREFIX}{batch_key}"
+        with self._staging:
+            self.staged = folder
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
             for n, upload in enumerate(uploads):
-                staged = Path(tmp) / f"{n:05d}{upload.suffix}"
+                staged = folder / f"{n:05d}{upload.suffix}"
                 staged.write_bytes(upload.data)
                 sources.append(Source(display=upload.name, file=staged, suffix=upload.suffix))
+            item_of = {id(source): (item_id, upload) for source, item_id, upload in zip(sources, item_ids, uploaded)}
+
+            def keep(outcome: Outcome) -> None:
+                """Store a finished review at once: a server stopped mid-batch keeps it."""
+                item_id, upload = item_of[id(outcome.source)]
+                if outcome.review is None or upload is None:
+                    return
+                document = Document.model_validate_json(outcome.document_json)
+                record = self.history.add(upload, outcome.review, document, batch_id=batch_id, llm=llm is not None)
+                stored[item_id] = record.id
+                with self.sessions.begin() as session:
+                    session.execute(update(BatchItem).where(BatchItem.id == item_id).values(review_id=record.id))
+
             options = BatchOptions(settings=self.settings, jobs=default_jobs(), llm=llm)
-            result = review_sources(sources, options, None, _Progress(self.sessions, batch_id))
-        uploaded: list[Upload | None] = [None] * len(refused) + list(uploads)
+            result = review_sources(sources, options, None, _Progress(self.sessions, batch_id), keep)
+        finally:
+            with self._staging:
+                self.staged = None
+            shutil.rmtree(folder, ignore_errors=True)
         documents = []
         for item_id, outcome, upload in zip(item_ids, result.outcomes, uploaded):
-            review_id, error = None, outcome.reason or None
+            review_id, error = stored.get(item_id), outcome.reason or None
             if outcome.review is not None and upload is not None:
                 document = Document.model_validate_json(outcome.document_json)
                 documents.append((outcome.review, document))
-                review_id = self.history.add(upload, outcome.review, document, batch_id=batch_id, llm=llm is not None).id
+                if review_id is None:
+                    review_id = self.history.add(upload, outcome.review, document, batch_id=batch_id, llm=llm is not None).id
+                else:  # the cross-checks between the batch's reports may have added findings
+                    self.history.replace_review(review_id, outcome.review)
             with self.sessions.begin() as session:
                 session.execute(update(BatchItem).where(BatchItem.id == item_id).values(review_id=review_id, error=error))
         with self.sessions.begin() as session:
@@ -141,6 +171,18 @@ class BatchRunner:
                     summary_xlsx=render_summary_xlsx(result, documents),
                 )
             )
+
+    def purge_staged(self) -> int:
+        """Delete staged batch files no running batch uses (left by a stopped server); return how many folders."""
+        removed = 0
+        if not self.work_dir.is_dir():
+            return 0
+        with self._staging:
+            for path in self.work_dir.iterdir():
+                if path.is_dir() and path.name.startswith(STAGED_PREFIX) and path != self.staged:
+                    shutil.rmtree(path, ignore_errors=True)
+                    removed += 1
+        return removed
 
     def _close(self, batch_id: int, reason: str) -> None:
         """Finish a batch that cannot go on: its unreviewed files get ``reason``."""
@@ -165,7 +207,13 @@ class BatchRunner:
         return batch, rows
 
     def recover(self) -> None:
-        """Close batches a previous server process left unfinished (their files were only in its memory)."""
+        """Close batches a previous server process left unfinished and delete their staged files.
+
+        The reviews they finished were stored as they finished; only the
+        files not reviewed yet are marked (their uploads were only in that
+        process's memory).
+        """
+        self.purge_staged()
         with self.sessions() as session:
             open_ids = session.scalars(select(BatchRecord.id).where(BatchRecord.finished_at.is_(None))).all()
         for batch_id in open_ids:

@@ -9,7 +9,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from reviewer.baseline import BASELINE_FILE
 from reviewer.errors import ConfigError, validation_problems
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 # Environment variable -> [web] key.
 WEB_ENV: dict[str, str] = {
@@ -39,7 +42,20 @@ class WebSettings(BaseModel):
     max_upload_mb: float = Field(default=20, gt=0)  # one file, and one request of the home page
     max_batch_mb: float = Field(default=200, gt=0)  # one batch request (several files or a .zip)
     retention_hours: float = Field(default=24, ge=0)  # uploaded files are deleted after this
-    baseline: Path | None = None  # dismissals shared with `reviewer batch`; default: its baseline file
+    baseline: Path | None = None  # dismissals shared with `reviewer batch`; default: next to reviewer.toml, else in data_dir
+    hosts: list[str] = Field(default_factory=list)  # names the Host header may carry; empty: the loopback names
+    purge_minutes: float = Field(default=10, gt=0)  # how often expired uploads and stale staged batch files are deleted
+
+    @property
+    def allowed_hosts(self) -> list[str]:
+        """The Host names accepted: the configured ones, else those of this machine's loopback address."""
+        return self.hosts or list(LOOPBACK_HOSTS)
+
+    def baseline_path(self, config_path: Path | None) -> Path:
+        """The baseline file: configured, else reviewer-baseline.json next to reviewer.toml, else in the data folder (never the working folder)."""
+        if self.baseline is not None:
+            return self.baseline
+        return (config_path.parent if config_path else self.data_dir) / BASELINE_FILE
 
     @property
     def uploads_dir(self) -> Path:

@@ -131,7 +131,7 @@ class Disposition(Base):
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
     finding_id: Mapped[str] = mapped_column(String(64))
     fingerprint: Mapped[str] = mapped_column(String(128), index=True)
-    status: Mapped[str] = mapped_column(String(16))  # confirmed | dismissed
+    status: Mapped[str] = mapped_column(String(16))  # confirmed | dismissed | open (undone on a later version)
     note: Mapped[str] = mapped_column(Text, default="")
     who: Mapped[str] = mapped_column(String(100), default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

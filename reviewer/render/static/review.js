@@ -21,13 +21,24 @@
       });
     }
 
+    // The highlight a finding is about: the one right after its anchor (a sentence), or the cell holding it.
+    function primaryOf(anchor, places) {
+      var next = anchor.nextElementSibling;
+      while (next && (next.classList.contains("rv-anchor") || next.classList.contains("rv-tag"))) { next = next.nextElementSibling; }
+      var found = places.filter(function (el) { return el === next || el.contains(anchor); });
+      return found.length ? found[0] : (places.length ? places[0] : anchor);
+    }
+
     function go(fid) {
       var anchor = document.getElementById(fid);
       if (!anchor) { return; }
       var places = highlightsOf(fid);
-      var target = places.length ? places[0] : anchor;
+      var target = primaryOf(anchor, places);
       target.scrollIntoView({ behavior: "smooth", block: "center" });
       flash(places);
+      Array.prototype.forEach.call(root.querySelectorAll(".rv-selected"), function (el) { el.classList.remove("rv-selected", "rv-primary"); });
+      places.forEach(function (el) { el.classList.add("rv-selected"); });
+      target.classList.add("rv-primary");
       items.forEach(function (li) { li.classList.toggle("rv-current", li.dataset.fid === fid); });
     }
 

@@ -98,7 +98,21 @@
     });
   }
 
+  // The browser's own file button speaks the browser's language: it is hidden behind a Chinese label.
+  function filePickers() {
+    Array.prototype.forEach.call(document.querySelectorAll(".wb-picker input[type=file]"), function (input) {
+      var shown = document.querySelector('[data-picked="' + input.id + '"]');
+      if (!shown) { return; }
+      input.addEventListener("change", function () {
+        var names = Array.prototype.map.call(input.files, function (f) { return f.name; });
+        shown.textContent = !names.length ? "未选择文件"
+          : names.length === 1 ? names[0] : "已选择 " + names.length + " 个文件：" + names.join("、");
+      });
+    });
+  }
+
   function start() {
+    filePickers();
     placeDispositions();
     hideDismissedSwitch();
     followBatch();

@@ -1,0 +1,55 @@
+"""The command line's help pages and extract output read as Chinese: no English headings, no type placeholders."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from reviewer.cli import app
+
+COMMANDS = ["review", "verify", "batch", "baseline", "extract", "rules", "serve"]
+ENGLISH = ("Usage", "Options", "Arguments", "Commands", "Show this message", "[default", "[required]")
+
+
+@pytest.mark.parametrize("args", [["--help"], *([c, "--help"] for c in COMMANDS)], ids=lambda a: " ".join(a))
+def test_every_help_page_is_chinese_without_placeholders(args):
+    result = CliRunner().invoke(app, args, prog_name="reviewer")
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert text.startswith("用法：reviewer") and "显示本帮助并退出" in text
+    assert not [word for word in ENGLISH if word in text]
+    assert not re.search(r"<(bool|text|path|int|float|list\[str\])>", text)
+
+
+def test_help_lists_choices_defaults_and_commands():
+    review = CliRunner().invoke(app, ["review", "-h"], prog_name="reviewer").output
+    assert "-f, --format 选项值" in review and "可选：text、json、markdown、html、docx、xlsx；默认：text" in review
+    assert "参数：\n  文件..." in review and "\n  --llm " in review
+    root = CliRunner().invoke(app, [], prog_name="reviewer").output
+    assert "命令：" in root and "\n  batch " in root
+
+
+def test_extract_prints_one_colon_after_a_label():
+    sample = Path(__file__).resolve().parents[1] / "samples" / "hunan_department.txt"
+    text = CliRunner().invoke(app, ["extract", str(sample)]).output
+    assert "项目支出：296.00" in text  # the label "项目支出：" keeps one colon
+    assert not re.search(r"[:：]{2}", text)
+
+
+def test_control_characters_in_names_and_text_never_reach_the_terminal(tmp_path):
+    from reviewer.render.text import printable, render_plain
+    from reviewer.finding import DocumentInfo, Evidence, Finding, Review
+
+    name = tmp_path / "报告\x1b[2J\x1b]0;标题\x07.txt"
+    name.write_text("no report here", encoding="utf-8")
+    result = CliRunner().invoke(app, ["review", str(tmp_path / "缺失\x1b[31m.txt")])
+    assert result.exit_code == 2 and "\x1b" not in result.output and "\\x1b[31m" in result.output
+    finding = Finding(rule="TEXT001", severity="warning", category="form", message="残留\x1b[2J", evidence=[
+        Evidence(quote="\x9b31m红字\u202e")])
+    text = render_plain(Review(document=DocumentInfo(path=str(name), sha256="0"), findings=[finding]))
+    assert not any(ch in text for ch in "\x1b\x07\x9b\u202e")
+    assert "\\x1b[2J" in text and "\\x9b31m" in text and "\\u202e" in text
+    assert printable("换行\n和\t制表符保留") == "换行\n和\t制表符保留"
