@@ -234,3 +234,33 @@ def test_score_follows_its_coefficient():
     assert [str(i.coef.value) for i in indicators(report)] == ["80", "90", "100"]
     errors = [f for f in findings if f.severity == "error"]
     assert codes(errors) == ["SCORE015"] and errors[0].expected == "36.00分"
+
+
+def test_funds_total_row_whose_header_was_lost_is_read_by_its_figures():
+    # Word's text export of a department form whose funds header row was dropped: the total row alone.
+    text = forms.tsv(
+        "2024年度部门整体支出绩效自评表",
+        "预算部门、单位名称 | 白河县档案馆",
+        " | 年度资金总额 | 80.00 | 100.00 | 85.00 | 10 | 85% | 8.5",
+        "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 自评得分 | 偏差原因分析及改进措施",
+        " | 产出指标 | 数量指标 | 整理档案 | ≥1000卷 | 1200卷 | 50 | 50 | ",
+        " | 效益指标 | 社会效益指标 | 查档人次 | ≥300人次 | 320人次 | 30 | 30 | ",
+        " | 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% | 95% | 10 | 10 | ",
+        "总分 | 100 | 98.5 | ",
+    )
+    report, findings = read(text)
+    total = report.evaluations[0].funds.total
+    assert {k: f.quote for k, f in total.cells.items()} == {
+        "initial": "80.00", "budget": "100.00", "actual": "85.00", "weight": "10", "rate": "85%", "score": "8.5",
+    }
+    assert findings == [], [f.message for f in findings]  # 10 + 90 = 100 and 8.5 + 90 = 98.5
+
+
+def test_rate_written_as_a_fraction_is_a_percentage_when_the_amounts_say_so():
+    text = forms.HEADING_ON_EMPTY_ROW.replace("40\t40\t40\t10\t100%\t10", "40\t40\t30\t10\t0.75\t7.5").replace(
+        "总分\t\t\t\t\t100\t100", "总分\t\t\t\t\t100\t97.5"
+    )
+    report, findings = read(text)
+    rate = report.evaluations[0].funds.total.cells["rate"].quantity
+    assert (rate.value, rate.unit) == (Decimal("75.00"), "%")
+    assert findings == [], [f.message for f in findings]
