@@ -264,3 +264,16 @@ def test_rate_written_as_a_fraction_is_a_percentage_when_the_amounts_say_so():
     rate = report.evaluations[0].funds.total.cells["rate"].quantity
     assert (rate.value, rate.unit) == (Decimal("75.00"), "%")
     assert findings == [], [f.message for f in findings]
+
+
+def test_blank_total_whose_parts_are_filled_is_flagged():
+    text = forms.tsv(
+        "2024年度白河县文化馆部门整体支出绩效评价报告",
+        "一、收支情况",
+        "机构名称 | 支出合计 | 基本支出 | 项目支出",
+        "汇总 | 300.00 | 200.00 | ",
+        "1、馆本级 | 190.00 | 130.00 | 60.00",
+        "2、流动服务站 | 110.00 | 70.00 | 40.00",
+    )
+    _, findings = read(text)
+    assert [(f.rule, f.severity, f.expected) for f in findings] == [("SUM010", "warning", "100.00万元")]

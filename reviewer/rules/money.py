@@ -15,6 +15,13 @@ def _filled(fact: Fact | None) -> bool:
     return fact is not None and fact.quantity.value is not None
 
 
+def _total_and_items(table: MoneyTable):
+    """The table's one total row and the rows that add into it, or None when the rows' structure is unclear."""
+    totals = [r for r in table.rows if r.kind == "total"]
+    items = [r for r in table.rows if r.kind == "item"]
+    return (totals[0], items) if len(totals) == 1 and len(items) >= 2 else None
+
+
 def _column_name(table: MoneyTable, index: int) -> str:
     return table.columns[index].header.replace("/", "").replace("其中:", "").replace("其中：", "")
 
@@ -32,11 +39,9 @@ def table_row_totals(report: Report, ctx: Context):
     → error, 差 10.00万元.
     """
     for table in report.money_tables:
-        totals = [r for r in table.rows if r.kind == "total"]
-        items = [r for r in table.rows if r.kind == "item"]
-        if len(totals) != 1 or len(items) < 2:
+        if (found := _total_and_items(table)) is None:
             continue
-        total = totals[0]
+        total, items = found
         for c in range(len(table.columns)):
             t = total.values[c]
             parts = [r.values[c] for r in items if _filled(r.values[c])]
@@ -87,11 +92,9 @@ def blank_totals(report: Report, ctx: Context):
     are filled → warning: the total should read 480.00.
     """
     for table in report.money_tables:
-        totals = [r for r in table.rows if r.kind == "total"]
-        items = [r for r in table.rows if r.kind == "item"]
-        if len(totals) != 1 or len(items) < 2:
+        if (found := _total_and_items(table)) is None:
             continue
-        total = totals[0]
+        total, items = found
         for c in range(len(table.columns)):
             parts = [r.values[c] for r in items if _filled(r.values[c])]
             t = total.values[c]
