@@ -23,8 +23,8 @@ affected.
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +39,7 @@ from reviewer.crosscheck import Features, run_crosschecks
 from reviewer.document import Document
 from reviewer.finding import SEVERITY_ORDER, Finding, Review
 from reviewer.inputs import Source, collect
-from reviewer.pool import run_pool
+from reviewer.pool import WorkerDied, run_pool
 from reviewer.progress import Progress, Silent
 from reviewer.rules import Settings
 from reviewer.store import Entry, Store, build_key, file_digest, llm_digest, settings_digest
@@ -283,8 +283,12 @@ def _crash_reason(exc: BaseException, options: BatchOptions) -> str:
     """One line for a review that raised past its own error handling or killed its worker."""
     if isinstance(exc, MemoryError):
         return f"内存不足：审阅进程超过内存上限 {options.memory_mb} MB（可用 --memory-limit 调整），可能是文件过大或格式异常"
-    if isinstance(exc, BrokenProcessPool):
-        return f"审阅进程意外退出（{exc}），可能是文件触发了解析库崩溃或内存不足"
+    if isinstance(exc, WorkerDied):
+        if exc.exitcode is not None and exc.exitcode < 0:
+            how = f"被信号 {signal.Signals(-exc.exitcode).name} 终止"
+        else:
+            how = f"退出码 {exc.exitcode}"
+        return f"审阅进程意外退出（{how}），可能是文件触发了解析库崩溃或内存不足"
     return f"审阅时出错（{type(exc).__name__}: {exc}）"
 
 
@@ -416,7 +420,7 @@ def write_outputs(result: BatchResult, out: Path, options: BatchOptions, kept: _
             progress.advance(outcome.source.display)
 
         def crashed(index: int, exc: BaseException) -> None:
-            rendered(index, f"生成审阅结果文件时进程意外退出（{type(exc).__name__}）")
+            rendered(index, f"生成审阅结果文件失败：{_crash_reason(exc, options)}")
 
         run_pool(
             render_stored, [task for _, _, task in pending], options.jobs, rendered, crashed,

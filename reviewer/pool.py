@@ -94,6 +94,15 @@ def _serve(conn: Connection, memory_limit: int | None = None) -> None:
             conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}"), seconds))
 
 
+class WorkerDied(BrokenProcessPool):
+    """A worker process ended while it held a task; ``exitcode`` is negative for a signal (-9: killed, -11: crashed)."""
+
+    def __init__(self, exitcode: int | None):
+        """The worker's exit code (None: it never started)."""
+        super().__init__(f"worker process exited with code {exitcode}")
+        self.exitcode = exitcode
+
+
 @dataclass
 class _Worker:
     """One worker process, the task it runs and when that task's time is up."""
@@ -140,7 +149,7 @@ def run_pool(
 ) -> None:
     """Run ``func(*task)`` for every task in at most ``jobs`` processes; callbacks get the task's index.
 
-    ``on_crash`` gets the exception a task raised, or BrokenProcessPool when
+    ``on_crash`` gets the exception a task raised, or WorkerDied when
     its worker died (a crash in a parsing library, the OOM killer). With
     ``timeout`` (seconds), a task that runs longer is reported through
     ``on_timeout`` even when its result was already sent; one still running
@@ -206,7 +215,7 @@ class _Pool:
                 if idle.ran:  # it died between tasks: this task is not to blame, a new worker takes it
                     self.queue.appendleft(index)
                 else:  # workers cannot start at all: report rather than start new ones forever
-                    failed.append((index, "crash", BrokenProcessPool("worker process exited before taking the task")))
+                    failed.append((index, "crash", WorkerDied(idle.process.exitcode)))
                 continue
             except Exception as exc:  # noqa: BLE001 - the task cannot be pickled; the worker is still usable
                 failed.append((index, "crash", exc))
@@ -251,10 +260,10 @@ class _Pool:
                 finished.append((index, "timeout", None))
         return finished
 
-    def _died(self, worker: _Worker) -> BrokenProcessPool:
+    def _died(self, worker: _Worker) -> WorkerDied:
         """Retire a worker that died and say how it ended."""
         self._retire(worker)
-        return BrokenProcessPool(f"worker process exited with code {worker.process.exitcode}")
+        return WorkerDied(worker.process.exitcode)
 
     def _retire(self, worker: _Worker) -> None:
         """Kill a worker (a new one takes the next task)."""
