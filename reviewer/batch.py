@@ -240,13 +240,14 @@ def one_line(text: str) -> str:
 
 
 @dataclass
-class _Kept:
-    """Where a batch with an output folder keeps its results for the later stages: the cache, or the run's scratch store.
+class OutputFolder:
+    """A batch's output folder and where it keeps results for the later stages: the cache, or the run's scratch store.
 
     Results that must not be reused (some LLM requests failed) go to the
     scratch store, which lives as long as the run.
     """
 
+    path: Path
     cache: Store
     scratch: Store
     cache_path: Path
@@ -292,15 +293,13 @@ def _crash_reason(exc: BaseException, options: BatchOptions) -> str:
     return f"审阅时出错（{type(exc).__name__}: {exc}）"
 
 
-def review_sources(
-    sources: list[Source], options: BatchOptions, store: Store | None, progress: Progress, kept: _Kept | None = None,
-    out: Path | None = None,
-) -> BatchResult:
+def review_sources(sources: list[Source], options: BatchOptions, folder: OutputFolder | None, progress: Progress) -> BatchResult:
     """Review sources (cached where possible), then cross-check them and apply the baseline.
 
-    Without ``out`` the outcomes keep their final reviews and documents (for
-    callers that store them elsewhere); with ``out`` (and ``kept``) each
-    worker writes its outputs there and the outcomes keep summary rows only.
+    Without an output ``folder`` the outcomes keep their final reviews and
+    documents (for callers that store them elsewhere); with one, each worker
+    writes its outputs there, results are cached, and the outcomes keep
+    summary rows only (``write_outputs`` finishes them).
     """
     build = build_key()
     config = settings_digest(options.settings)
@@ -321,28 +320,26 @@ def review_sources(
             outcome.fail(f"无法读取文件（{exc.strerror or exc}）")
             progress.advance(source.display)
             continue
-        entry = store.get(outcome.key) if store else None
+        entry = folder.cache.get(outcome.key) if folder else None
         if entry is None:
             todo.append(outcome)
             continue
-        _take(outcome, entry, keep=out is None)
+        _take(outcome, entry, keep=folder is None)
         outcome.stored = outcome.row.cached = True
-        outcome.rendered = store.output_digest(outcome.name) if out is not None else None
+        outcome.rendered = folder.cache.output_digest(outcome.name) if folder else None
         result.cached += 1
         progress.advance(source.display)
 
     def done(index: int, answer: Done) -> None:
         outcome = todo[index]
-        if kept is not None:
-            kept.put(outcome, answer.entry)
-        elif store is not None and answer.entry.complete:
-            store.put(outcome.key, answer.entry)
-        _take(outcome, answer.entry, keep=out is None)
+        if folder is not None:
+            folder.put(outcome, answer.entry)
+        _take(outcome, answer.entry, keep=folder is None)
         if answer.problem:
             outcome.fail(answer.problem)
-        elif answer.rendered and store is not None:
+        elif answer.rendered and folder is not None:
             outcome.rendered = answer.rendered
-            store.set_output_digest(outcome.name, answer.rendered)
+            folder.cache.set_output_digest(outcome.name, answer.rendered)
         result.reviewed += 1
         progress.advance(outcome.source.display, answer.findings)
 
@@ -360,7 +357,7 @@ def review_sources(
 
     workers, worker_llm = llm_workers(options.jobs, options.llm)
     tasks = [
-        (str(o.source.file), o.source.display, o.source.suffix, options.settings, worker_llm, _plan(o, options, build, out, store))
+        (str(o.source.file), o.source.display, o.source.suffix, options.settings, worker_llm, _plan(o, options, build, folder))
         for o in todo
     ]
     run_pool(
@@ -380,33 +377,33 @@ def review_sources(
     return result
 
 
-def _plan(outcome: Outcome, options: BatchOptions, build: str, out: Path | None, store: Store | None) -> Plan | None:
+def _plan(outcome: Outcome, options: BatchOptions, build: str, folder: OutputFolder | None) -> Plan | None:
     """What the worker reviewing ``outcome`` writes right after the review (None without an output folder)."""
-    if out is None or store is None:
+    if folder is None:
         return None
     formats = output_formats(outcome.source, options.formats)
-    targets = [str(out / f) for f in output_files(outcome.name, formats)]
-    return Plan(build, formats, targets, options.baseline, store.output_digest(outcome.name))
+    targets = [str(folder.path / f) for f in output_files(outcome.name, formats)]
+    return Plan(build, formats, targets, options.baseline, folder.cache.output_digest(outcome.name))
 
 
-def write_outputs(result: BatchResult, out: Path, options: BatchOptions, kept: _Kept, progress: Progress) -> None:
+def write_outputs(result: BatchResult, folder: OutputFolder, options: BatchOptions, progress: Progress) -> None:
     """Describe every reviewed document's row from its final review, write the outputs that changed, then summary.json and summary.xlsx."""
     pending: list[tuple[Outcome, str, tuple]] = []
-    finals: list[str] = []  # the output digests, for the summary workbook's
+    finals: list[str] = []  # every document's output digest: summary.xlsx changes with them
     for outcome in result.outcomes:
         if outcome.status != "ok":
             continue
-        review = _final(outcome, kept, options)
+        review = _final(outcome, folder, options)
         formats = output_formats(outcome.source, options.formats)
         files = output_files(outcome.name, formats)
         outcome.row.outputs = files
         wanted = output_digest(result.build, formats, review)
         finals.append(wanted)
-        if outcome.rendered == wanted and all((out / f).exists() for f in files):
+        if outcome.rendered == wanted and all((folder.path / f).exists() for f in files):
             continue
-        store, path = kept.store(outcome)
+        _, path = folder.store(outcome)
         task = (str(path), outcome.key, outcome.source.display, outcome.extra, options.baseline, str(outcome.source.file),
-                [(fmt, str(out / f)) for fmt, f in zip(formats, files)])
+                [(fmt, str(folder.path / f)) for fmt, f in zip(formats, files)])
         pending.append((outcome, wanted, task))
     if pending:
         progress.phase("生成结果", len(pending))
@@ -416,7 +413,7 @@ def write_outputs(result: BatchResult, out: Path, options: BatchOptions, kept: _
             if problem:
                 outcome.fail(problem)
             else:
-                kept.cache.set_output_digest(outcome.name, wanted)
+                folder.cache.set_output_digest(outcome.name, wanted)
             progress.advance(outcome.source.display)
 
         def crashed(index: int, exc: BaseException) -> None:
@@ -428,19 +425,19 @@ def write_outputs(result: BatchResult, out: Path, options: BatchOptions, kept: _
         )
 
     summary = render_summary_json(result.rows, result.build, result.reviewed, result.cached)
-    (out / SUMMARY_JSON).write_text(summary, encoding="utf-8")
+    (folder.path / SUMMARY_JSON).write_text(summary, encoding="utf-8")
     # The workbook is the slow part of an unchanged re-run: rewrite it only when a row changed.
     rows = (f"{o.source.display}|{o.status}|{o.reason}|{o.row.suppressed}|{','.join(o.outputs)}" for o in result.outcomes)
     wanted = digest(result.build, *rows, *finals)
-    if kept.cache.output_digest(SUMMARY_XLSX) != wanted or not (out / SUMMARY_XLSX).exists():
+    if folder.cache.output_digest(SUMMARY_XLSX) != wanted or not (folder.path / SUMMARY_XLSX).exists():
         reviewed = [o for o in result.outcomes if o.status == "ok"]
-        (out / SUMMARY_XLSX).write_bytes(render_summary_xlsx(result.rows, _StoredReviews(reviewed, kept, options)))
-        kept.cache.set_output_digest(SUMMARY_XLSX, wanted)
+        (folder.path / SUMMARY_XLSX).write_bytes(render_summary_xlsx(result.rows, _StoredReviews(reviewed, folder, options)))
+        folder.cache.set_output_digest(SUMMARY_XLSX, wanted)
 
 
-def _final(outcome: Outcome, kept: _Kept, options: BatchOptions) -> Review:
+def _final(outcome: Outcome, folder: OutputFolder, options: BatchOptions) -> Review:
     """An outcome's final review read back from its store; its row is described from it."""
-    store, _ = kept.store(outcome)
+    store, _ = folder.store(outcome)
     entry = store.get(outcome.key)
     review, outcome.row.suppressed = final_review(entry.review, outcome.source.display, outcome.extra, options.baseline)
     outcome.row.describe(review)
@@ -463,16 +460,16 @@ class _StoredDocument:
 class _StoredReviews:
     """The (final review, document) pairs of a batch, read from the stores as they are iterated, never all at once."""
 
-    def __init__(self, outcomes: list[Outcome], kept: _Kept, options: BatchOptions):
+    def __init__(self, outcomes: list[Outcome], folder: OutputFolder, options: BatchOptions):
         """Pairs for ``outcomes``, which must have been reviewed."""
-        self.outcomes, self.kept, self.options = outcomes, kept, options
+        self.outcomes, self.folder, self.options = outcomes, folder, options
 
     def __len__(self) -> int:
         return len(self.outcomes)
 
     def __iter__(self) -> Iterator[tuple[Review, Document]]:
         for outcome in self.outcomes:
-            store, _ = self.kept.store(outcome)
+            store, _ = self.folder.store(outcome)
             review, _ = final_review(store.get(outcome.key).review, outcome.source.display, outcome.extra, self.options.baseline)
             yield review, _StoredDocument(store, outcome.key)
 
@@ -487,11 +484,11 @@ def run_batch(items: list[str], out: Path | None, options: BatchOptions, progres
             return review_sources(sources, options, None, progress)
         out.mkdir(parents=True, exist_ok=True)
         cache_path, scratch_path = out / CACHE_DIR / "reviews.sqlite", scratch / "incomplete.sqlite"
-        kept = _Kept(Store(cache_path), Store(scratch_path), cache_path, scratch_path)
-        stack.callback(kept.cache.close)
-        stack.callback(kept.scratch.close)
+        folder = OutputFolder(out, Store(cache_path), Store(scratch_path), cache_path, scratch_path)
+        stack.callback(folder.cache.close)
+        stack.callback(folder.scratch.close)
         sources = collect(items, out / CACHE_DIR / "archives", skip=out)
-        result = review_sources(sources, options, kept.cache, progress, kept, out)
+        result = review_sources(sources, options, folder, progress)
         result.out = out
-        write_outputs(result, out, options, kept, progress)
+        write_outputs(result, folder, options, progress)
         return result
