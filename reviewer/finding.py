@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from reviewer.document import Location
+from reviewer.report import TableCoverage
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
@@ -87,6 +88,7 @@ class DocumentInfo(BaseModel):
     year: int | None = None
     template: str = "未识别"
     format: str = ""
+    coverage: list[TableCoverage] = Field(default_factory=list)  # what each table was read as (see READ001)
 
 
 class Review(BaseModel):

@@ -31,6 +31,7 @@ def document_info(document: Document, report: Report) -> DocumentInfo:
         year=report.year,
         template=report.template,
         format=document.format,
+        coverage=report.coverage,
     )
 
 

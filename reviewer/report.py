@@ -38,6 +38,7 @@ class Fact(BaseModel):
     source: Literal["table", "narrative"] = "table"
     polarity: Literal["asserts", "denies"] = "asserts"  # "无政府性基金安排支出" denies
     quote: str = ""  # the text the number was read from
+    column: str = ""  # the column's header path in a table ("收入合计", "其中/财政拨款")
     loc: Location
 
     @property
@@ -106,6 +107,7 @@ class FundsRow(BaseModel):
 
     label: str
     cells: dict[str, Fact]  # keyed by FundsColumn
+    total: bool = False  # the block's total row (年度资金总额 / 总额 / 合计)
     loc: Location
 
 
@@ -120,6 +122,7 @@ class FundsTable(BaseModel):
     rows: list[FundsRow] = Field(default_factory=list)
     income_splits: list[Fact] = Field(default_factory=list)
     expense_splits: list[Fact] = Field(default_factory=list)
+    points: Decimal | None = None  # the 执行率 weight a heading states: 预算执行情况(10分), 得分(20分*执行率)
 
     def row(self, *labels: str) -> FundsRow | None:
         """The first row whose label contains one of ``labels``."""
@@ -130,8 +133,16 @@ class FundsTable(BaseModel):
 
     @property
     def total(self) -> FundsRow | None:
-        """The 年度资金总额 row."""
-        return self.row("资金总额", "资金总和", "合计")
+        """The 年度资金总额 (总额, 合计) row."""
+        return next((r for r in self.rows if r.total), None) or self.row("资金总额", "资金总和", "合计")
+
+    def execution_weight(self) -> Decimal | None:
+        """The 执行率 weight: the total row's 分值 cell, else the points a heading states."""
+        total = self.total
+        cell = total.cells.get("weight") if total else None
+        if cell is not None and cell.quantity.value is not None:
+            return cell.quantity.value
+        return self.points
 
 
 class Indicator(BaseModel):
@@ -159,6 +170,8 @@ class IndicatorTable(BaseModel):
 
     indicators: list[Indicator] = Field(default_factory=list)
     level1_points: list[Fact] = Field(default_factory=list)  # stated "(50 分)" per first-level header
+    level2_points: list[Fact] = Field(default_factory=list)  # stated "(6分)" per second-level header (score sheets)
+    points: list[Decimal] = Field(default_factory=list)  # points a block heading states: 绩效指标(90分)
     total_weight: Fact | None = None
     total_score: Fact | None = None
     has_scores: bool = False
@@ -176,6 +189,7 @@ class Evaluation(BaseModel):
     indicators: IndicatorTable | None = None
     goal_expected: TextSpan | None = None
     goal_actual: TextSpan | None = None
+    units: dict[str, str] = Field(default_factory=dict)  # unit labels on the form: 实施单位 -> 测试局
     loc: Location
 
     @property
@@ -208,6 +222,62 @@ class Signature(BaseModel):
     loc: Location
 
 
+class MoneyColumn(BaseModel):
+    """A value column of a money table: its header path and whether it holds a total."""
+
+    header: str
+    total: bool = False
+
+
+class MoneyGroup(BaseModel):
+    """A total column and the columns that make it up; ``exhaustive`` when they must add up to it exactly.
+
+    Without ``exhaustive`` the parts are a "其中" breakdown: they may add up
+    to less, never to more.
+    """
+
+    total: int  # index into MoneyTable.columns
+    parts: list[int]
+    exhaustive: bool = False
+
+
+class MoneyRow(BaseModel):
+    """A row of a money table: a total (合计 / 汇总), an item that adds into it, or another row."""
+
+    label: str
+    kind: Literal["total", "item", "other"] = "other"
+    values: list[Fact | None]  # aligned with MoneyTable.columns
+    loc: Location
+
+
+class MoneyTable(BaseModel):
+    """A table of amounts with row and column labels: 收支情况 by unit, 项目支出明细, 三公经费 …"""
+
+    part: str
+    name: str  # how messages name it: 项目支出明细表, 表3
+    columns: list[MoneyColumn]
+    groups: list[MoneyGroup] = Field(default_factory=list)
+    rows: list[MoneyRow] = Field(default_factory=list)
+    loc: Location
+
+
+class TableCoverage(BaseModel):
+    """What one table was read as, and whether its figures were checked.
+
+    ``status``: ``ok`` (read and checked), ``doubtful`` (a block failed a
+    sanity check: its figures were not checked, ``problems`` says why),
+    ``unread`` (numbers in a layout the reader did not understand).
+    """
+
+    table: int
+    page: int | None = None
+    part: str = ""
+    read_as: str
+    status: Literal["ok", "doubtful", "unread"] = "ok"
+    problems: list[str] = Field(default_factory=list)
+    loc: Location
+
+
 class Report(BaseModel):
     """Everything extraction understood of one document."""
 
@@ -221,8 +291,10 @@ class Report(BaseModel):
     evaluations: list[Evaluation] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     signatures: list[Signature] = Field(default_factory=list)
+    money_tables: list[MoneyTable] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
     texts: list[TextSpan] = Field(default_factory=list)  # every paragraph and cell text
+    coverage: list[TableCoverage] = Field(default_factory=list)  # one entry per table
 
     @property
     def department(self) -> Evaluation | None:

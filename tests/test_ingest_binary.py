@@ -108,7 +108,7 @@ def test_docx_reads_text_inside_insertions_hyperlinks_and_content_controls_but_n
     assert [p.text for p in doc.paragraphs] == ["执行率100%（见附件）\t完成"]
 
 
-def test_docx_flattens_nested_table_into_its_cell_and_honours_grid_before():
+def test_docx_reads_nested_table_as_a_table_and_honours_grid_before():
     word = WordDocument()
     table = word.add_table(rows=2, cols=3)
     table.cell(0, 0).text = "外层"
@@ -127,10 +127,15 @@ def test_docx_flattens_nested_table_into_its_cell_and_honours_grid_before():
     word.save(buffer)
     doc = load_bytes(buffer.getvalue(), "nested.docx", ".docx")
     assert grid(doc.tables[0]) == [
-        [("外层\n内00\n内01\n内10\n内11", 0, 1, 1, False), ("乙", 1, 1, 1, False), ("", 2, 1, 1, False)],
+        [("外层", 0, 1, 1, False), ("乙", 1, 1, 1, False), ("", 2, 1, 1, False)],
         [("丙", 1, 1, 1, False), ("", 2, 1, 1, False)],
     ]
-    assert len(doc.tables) == 1  # the nested table is not a block of its own
+    # The nested table follows its outer table as a table of its own, with its own grid.
+    assert len(doc.tables) == 2
+    assert grid(doc.tables[1]) == [
+        [("内00", 0, 1, 1, False), ("内01", 1, 1, 1, False)],
+        [("内10", 0, 1, 1, False), ("内11", 1, 1, 1, False)],
+    ]
 
 
 # --- .xlsx -------------------------------------------------------------------------------------

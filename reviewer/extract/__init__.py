@@ -7,15 +7,26 @@ from collections import Counter
 
 from reviewer.document import Document, Paragraph, Table
 from reviewer.extract.basic import read_basic_data
-from reviewer.extract.forms import read_evaluation
+from reviewer.extract.forms import UNIT_LABELS, coverage_of, pair_facts, read_evaluation
+from reviewer.extract.money import money_tables
 from reviewer.extract.narrative import narrative_facts, read_sections, read_signature
 from reviewer.extract.parts import PART_NAMES, Part, segment, years_in_titles
-from reviewer.report import Report, TextSpan
+from reviewer.report import Report, TableCoverage, TextSpan
+from reviewer.tables import read_table
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
-_UNIT_IN_TITLE = re.compile(r"20\d{2}\s*年度?\s*(.+?)\s*(?:部门)?整体支出绩效")
+# What a report title says after the unit: "{单位}{年}年度…报告" or "{年}年{单位}…报告".
+_TITLE_TAIL = r"(?:部门|单位|机关)?(?:整体支出|项目支出|整体|财政支出|预算)?(?:绩效|支出绩效)(?:自评|评价|自评价)"
+_UNIT_AFTER_YEAR = re.compile(rf"^(?:关于)?20\d{{2}}年度?(.{{2,30}}?){_TITLE_TAIL}")
+_UNIT_BEFORE_YEAR = re.compile(rf"^(?:关于)?(.{{2,30}}?)20\d{{2}}年度?.{{0,12}}?{_TITLE_TAIL}")
+# A unit name is a name: no sentence punctuation, quotes or clause words.
+_NOT_A_NAME = re.compile(r"[，,。；;：:《》“”\"！？、]|根据|要求|通知|我单位|现将|如下")
+# A cover page's label line: "部门（单位）名称：青山县林业局", "填报单位：…".
+_UNIT_LABEL_LINE = re.compile(r"^(?:部门[（(]单位[)）]名称|单位名称|部门名称|预算部门|填报单位|实施单位|评价单位)[:：](.+?)(?:[（(]盖章[)）])?$")
+_UNIT_END = ("局", "委", "办", "院", "馆", "站", "所", "中心", "政府", "会", "部", "处", "室", "队", "校", "学", "厅", "园", "社", "协会", "公司", "委员会", "办公室", "管理处", "服务中心")
 
 TEMPLATE_HUNAN = "湖南格式（附件一基础数据表、附件二部门整体支出绩效自评表、附件三项目支出绩效自评表、附件四自评报告）"
+TEMPLATE_NARRATIVE = "文字报告（无自评表）"
 TEMPLATE_UNKNOWN = "未识别"
 
 
@@ -31,15 +42,29 @@ def extract(document: Document) -> Report:
             report.basic_data = data
             report.facts.extend(facts)
         elif part.kind in ("department", "project"):
-            evaluation, facts = read_evaluation(part, part.kind, year)
+            evaluation, facts, coverage, money = read_evaluation(part, part.kind, year)
             report.evaluations.append(evaluation)
             report.facts.extend(facts)
+            report.coverage.extend(coverage)
+            report.money_tables.extend(money)
             where = evaluation.display
         elif part.kind == "narrative":
             paragraphs = [b for b in part.blocks if isinstance(b, Paragraph) and not read_signature(b, "")]
             sections = read_sections(paragraphs, part.label)
             report.sections.extend(sections)
             report.facts.extend(narrative_facts(sections, year))
+        if part.kind == "basic":
+            report.coverage.extend(
+                TableCoverage(table=t.index, page=t.loc.page, part=part.label, read_as="基础数据表", loc=t.loc) for t in part.tables
+            )
+        elif part.kind not in ("department", "project"):
+            for table in part.tables:
+                reading = read_table(table, part.unit_above(table))
+                money, facts = money_tables(reading, part.label or "正文", year)
+                report.money_tables.extend(money)
+                report.facts.extend(facts)
+                report.facts.extend(pair_facts(reading.pairs, part.label or "正文", year))
+                report.coverage.append(coverage_of(reading, part.label or "正文"))
         for block in part.blocks:
             if isinstance(block, Paragraph):
                 sig = read_signature(block, f"{where} 表下签署栏" if part.kind != "narrative" else where)
@@ -62,22 +87,54 @@ def _report_year(parts: list[Part], document: Document) -> int | None:
 
 
 def _unit(report: Report, parts: list[Part]) -> str | None:
+    """The reporting unit: the department form's name, a unit label on a form, else the report's title."""
     dept = report.department
-    if dept and dept.name:
+    if dept and dept.name and _is_name(dept.name):
         return dept.name
+    for label in UNIT_LABELS:
+        for evaluation in report.evaluations:
+            value = evaluation.units.get(label, "")
+            if _is_name(value):
+                return re.sub(r"\s+", "", value)
     for part in parts:
-        if part.kind == "narrative":
-            for p in part.paragraphs[:6]:
-                if m := _UNIT_IN_TITLE.search(re.sub(r"\s+", "", p.text)):
-                    return m.group(1)
-    for part in parts:
-        for table in part.tables:
-            for row in table.rows[:4]:
-                texts = [c.text.strip() for c in row]
-                for i, t in enumerate(texts[:-1]):
-                    if t in ("实施单位", "部门名称", "单位名称") and texts[i + 1]:
-                        return texts[i + 1]
+        for p in part.paragraphs[:40]:
+            m = _UNIT_LABEL_LINE.match(re.sub(r"\s+", "", p.text))
+            if m and _is_name(m.group(1)):
+                return m.group(1)
+    for title in _titles(parts):
+        if unit := unit_in_title(title):
+            return unit
     return None
+
+
+def _titles(parts: list[Part]) -> list[str]:
+    """Titles in document order: part titles and the first paragraphs (a cover's title may span two lines)."""
+    titles: list[str] = []
+    for part in parts:
+        if part.title:
+            titles.append(part.title)
+        lines = [re.sub(r"\s+", "", p.text) for p in part.paragraphs[:6]]
+        titles.extend(lines)
+        titles.extend(a + b for a, b in zip(lines, lines[1:]))
+    return titles
+
+
+def unit_in_title(title: str) -> str | None:
+    """The unit a report title names, in either order ("{单位}{年}年度…报告", "{年}年{单位}…报告"), or None."""
+    text = re.sub(r"\s+", "", title)
+    if len(text) > 60:
+        return None
+    for pattern in (_UNIT_AFTER_YEAR, _UNIT_BEFORE_YEAR):
+        m = pattern.search(text)
+        if m and _is_name(m.group(1)):
+            return m.group(1)
+    return None
+
+
+def _is_name(text: str) -> bool:
+    """A plausible unit name: short, no sentence punctuation, ends like an organisation."""
+    t = re.sub(r"\s+", "", text)
+    return 2 <= len(t) <= 30 and not _NOT_A_NAME.search(t) and t.endswith(_UNIT_END)
 
 
 def _template(parts: list[Part], report: Report) -> str:
@@ -89,6 +146,8 @@ def _template(parts: list[Part], report: Report) -> str:
         # Other layouts are named by the parts they contain, in document order.
         present = list(dict.fromkeys(PART_NAMES[p.kind] for p in parts if p.kind in ("basic", "department", "project", "narrative")))
         return f"分表格式（{'、'.join(present)}）"
+    if report.sections:
+        return TEMPLATE_NARRATIVE
     return TEMPLATE_UNKNOWN
 
 

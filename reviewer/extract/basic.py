@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from reviewer.document import Cell, Location
-from reviewer.extract.forms import squash
+from reviewer.tables.vocabulary import squash
 from reviewer.extract.parts import Part
 from reviewer.extract.vocabulary import canonical_key, normalize_label
 from reviewer.quantity import parse_quantity

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from reviewer.document import Document, Paragraph, Table
+from reviewer.tables import read_table, unit_stated
 
 _ATTACHMENT = re.compile(r"^附件\s*([一二三四五六七八九十\d]+)\s*$")
 _YEAR = re.compile(r"(20\d{2})\s*年")
@@ -43,6 +44,12 @@ class Part:
         """The part's paragraphs."""
         return [b for b in self.blocks if isinstance(b, Paragraph)]
 
+    def unit_above(self, table: Table) -> str | None:
+        """The money unit stated in the paragraph just above a table ("单位：元"), if any."""
+        index = next(i for i, b in enumerate(self.blocks) if b is table)
+        above = self.blocks[index - 1] if index else None
+        return unit_stated(above.text) if isinstance(above, Paragraph) else None
+
     @property
     def label(self) -> str:
         """Human prefix for locations inside this part."""
@@ -51,30 +58,43 @@ class Part:
 
 
 def title_kind(text: str) -> str | None:
-    """The part a title paragraph opens, if it is a part title."""
+    """The part a title paragraph opens, if it is a part title.
+
+    Forms are named many ways (项目支出绩效自评表, 部门预算项目支出绩效自评表,
+    转移支付项目绩效自评表, 部门整体支出绩效评价自评表, 整体支出绩效评分表):
+    a short line ending in 表 that speaks of 绩效 is a form, a project one
+    when it names a 项目 or 转移支付, else a department one.
+    """
     t = re.sub(r"\s+", "", text)
     if len(t) > 60:
         return None
     if "基础数据表" in t:
         return "basic"
-    if "项目支出绩效" in t and t.endswith(("表", "自评表", "评价表")):
-        return "project"
-    if "部门整体支出绩效" in t and t.endswith("表"):
-        return "department"
-    if t.endswith("自评报告") or t.endswith("评价报告"):
+    form = re.sub(r"[（(][^）)]*[)）]$", "", t)  # "…自评表（2024年度）"
+    if "绩效" in form and form.endswith("表") and not form.endswith("附表"):
+        if "项目" in form or "转移支付" in form:
+            return "project"
+        if any(w in form for w in ("部门", "单位", "整体", "机关")):
+            return "department"
+    if t.endswith(("自评报告", "评价报告", "自评价报告")) or (t.endswith("报告") and "绩效" in t):
         return "narrative"
     return None
 
 
 def table_kind(table: Table) -> str | None:
-    """Classify a table that has no title paragraph by its first rows."""
+    """Classify a table that has no title paragraph by its first rows and what it holds.
+
+    A table naming a project (项目名称) opens a project form; a table holding a
+    funds or indicator block opens a department form; a table of labels only
+    (单位名称 | … in a narrative's 基本情况) opens nothing.
+    """
     head = "".join(c.text for row in table.rows[:3] for c in row)
     head = re.sub(r"\s+", "", head)
     if "财政供养人员" in head or "经费控制情况" in head:
         return "basic"
     if "项目支出名称" in head or "项目名称" in head:
         return "project"
-    if "预算部门" in head or "部门名称" in head or "单位名称" in head:
+    if any(b.kind in ("funds", "indicators") for b in read_table(table).bands):
         return "department"
     return None
 

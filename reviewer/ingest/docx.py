@@ -9,6 +9,10 @@ the rows below, which is what Word's own text export shows.
 Automatic list numbering ("一、", "（一）", "1.") is not in the runs; it is
 rendered from numbering.xml (reviewer.ingest.numbering) and put in front of
 the paragraph's text, as Word displays it, in the body and in table cells.
+
+A table nested inside a cell (forms that put the indicator block in one cell
+of an outer table) is a table of its own: it follows its outer table as a
+separate Table block, and the outer cell keeps only its own paragraphs.
 """
 
 from __future__ import annotations
@@ -65,20 +69,34 @@ def read_docx(data: bytes, name: str, digest: str) -> Document:
         raise InputError(name, "不是有效的 .docx 文件（文件损坏或被截断）") from exc
     doc = Document(path=name, sha256=digest, format="docx")
     for element in _body_blocks(word.element.body):
-        index = len(doc.blocks)
         if element.tag == _P:
             own = _paragraph_text(element)
             text = (numbers.get(element, "") + own).strip()
             if own.strip():  # a numbered paragraph without text shows only its number: not a block
                 style_id = _style_id(element)
                 style = styles.get(style_id, style_id) if style_id else (default.name if default else None)
-                doc.blocks.append(Paragraph(text=text, style=style, loc=Location(block=index)))
-        else:
-            table_index = len(doc.tables)
-            rows = _table_rows(element, index, table_index, numbers)
+                doc.blocks.append(Paragraph(text=text, style=style, loc=Location(block=len(doc.blocks))))
+            continue
+        for tbl in table_and_nested(element):
+            index, table_index = len(doc.blocks), len(doc.tables)
+            rows = _table_rows(tbl, index, table_index, numbers)
             if rows:
                 doc.blocks.append(Table(index=table_index, rows=rows, loc=Location(block=index, table=table_index)))
     return doc
+
+
+def table_and_nested(tbl: etree._Element) -> Iterator[etree._Element]:
+    """A table followed by the tables nested in its cells (depth first), in document order.
+
+    The Word renderer walks the original package with this same order, so its
+    comments land on the table a finding names.
+    """
+    yield tbl
+    for tr in _children(tbl, _TR):
+        for tc in _children(tr, _TC):
+            for child in _body_blocks(tc):
+                if child.tag == _TBL:
+                    yield from table_and_nested(child)
 
 
 def _children(element: etree._Element, wanted: str) -> Iterator[etree._Element]:
@@ -119,20 +137,9 @@ def _paragraph_text(p: etree._Element) -> str:
 
 
 def _cell_text(tc: etree._Element, numbers: dict[etree._Element, str]) -> str:
-    """A cell's paragraphs (with their list numbers) joined with newlines; nested tables flattened into lines."""
-    return "\n".join(_cell_lines(tc, numbers)).strip()
-
-
-def _cell_lines(tc: etree._Element, numbers: dict[etree._Element, str]) -> Iterator[str]:
-    """Lines of a cell: one per paragraph, a nested table's cells one after another."""
-    for child in _body_blocks(tc):
-        if child.tag == _P:
-            yield (numbers.get(child, "") + _paragraph_text(child)).rstrip()
-        else:
-            for tr in _children(child, _TR):
-                for inner in _children(tr, _TC):
-                    if _vmerge(inner) != "continue":
-                        yield from _cell_lines(inner, numbers)
+    """A cell's own paragraphs (with their list numbers) joined with newlines; nested tables are tables of their own."""
+    lines = ((numbers.get(p, "") + _paragraph_text(p)).rstrip() for p in _body_blocks(tc) if p.tag == _P)
+    return "\n".join(lines).strip()
 
 
 def _int_attr(element: etree._Element, path: str, default: int) -> int:

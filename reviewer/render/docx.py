@@ -29,6 +29,7 @@ from lxml import etree
 from reviewer.document import Document, Paragraph, Table
 from reviewer.errors import InputError
 from reviewer.finding import Finding, Review
+from reviewer.ingest.docx import table_and_nested
 from reviewer.ingest.numbering import paragraph_prefixes
 from reviewer.render.layout import (
     AUTHOR,
@@ -145,13 +146,18 @@ def _blocks_in(container: etree._Element):
 
 
 def _body_blocks(body: etree._Element):
-    """The elements that become Document blocks: non-empty paragraphs and tables with rows, in order."""
+    """The elements that become Document blocks: non-empty paragraphs and tables with rows, in order.
+
+    Nested tables follow their outer table, as the docx ingester lists them.
+    """
     for element in _blocks_in(body):
         if element.tag == qn("w:p"):
             if _text(element).strip():
                 yield element
-        elif next(_children(element, qn("w:tr")), None) is not None:
-            yield element
+            continue
+        for tbl in table_and_nested(element):
+            if next(_children(tbl, qn("w:tr")), None) is not None:
+                yield tbl
 
 
 def _squash(text: str) -> str:
@@ -251,16 +257,8 @@ def _comment(word, finding: Finding, document: Document, targets: _Targets) -> N
 
 
 def _cell_paragraphs(tc: etree._Element) -> list[CT_P]:
-    """A cell's paragraphs in reading order, a nested table's cells one after another."""
-    out: list[CT_P] = []
-    for child in _blocks_in(tc):
-        if child.tag == qn("w:p"):
-            out.append(child)
-        else:
-            for tr in _children(child, qn("w:tr")):
-                for inner in _children(tr, qn("w:tc")):
-                    out.extend(_cell_paragraphs(inner))
-    return out
+    """A cell's own paragraphs in reading order (a nested table is a block of its own)."""
+    return [child for child in _blocks_in(tc) if child.tag == qn("w:p")]
 
 
 def _runs(paragraph: CT_P) -> list[CT_R]:

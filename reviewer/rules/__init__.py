@@ -110,4 +110,4 @@ def run_rules(report: Report, settings: Settings | None = None) -> list[Finding]
 
 
 # Importing the families registers their rules.
-from reviewer.rules import arithmetic, crossref, form, indicators, scoring  # noqa: E402,F401
+from reviewer.rules import arithmetic, coverage, crossref, form, indicators, money, scoring  # noqa: E402,F401

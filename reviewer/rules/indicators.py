@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from reviewer.finding import Evidence
 from reviewer.quantity import years_mentioned
 from reviewer.report import Indicator, Report
 from reviewer.rules import Context, rule
+from reviewer.rules.numbers import fmt
 from reviewer.rules.targets import is_cost
 
 _SURVEY = re.compile(r"问卷|调查|测评|调研|回访|抽样")
@@ -118,10 +120,15 @@ def quantitative_target_qualitative_actual(report: Report, ctx: Context):
 def blank_values(report: Report, ctx: Context):
     """An indicator needs both a target and an actual value; a blank target scored with points scores nothing.
 
+    Only columns the form has are checked: a score sheet without a target
+    column (评价内容 | 指标分值 | 自评得分) has no blank targets.
+
     Example: 生态效益影响情况: 年度指标值 blank, 实际完成值 "提升明显", 得分 10 → warning.
     """
     for _, i in _indicators(report):
         scored = i.score is not None and i.score.value is not None and i.score.value > 0
+        if "target" not in i.locs or "actual" not in i.locs:
+            continue
         if i.target.blank and (scored or not i.actual.blank):
             extra = f"，却得{i.score.raw.strip()}分" if scored else ""
             yield ctx.finding(
@@ -219,3 +226,60 @@ def satisfaction_without_survey(report: Report, ctx: Context):
                     suggestion="说明满意度调查的方式、样本量和结果。",
                 )
                 break
+
+
+# A counted result in a goal text: "改造供水计量设施200处", "培训1200人次". Money and rates are
+# spending and execution, not the goal's output, and are left to the funds rules.
+_GOAL_COUNT = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(人次|处|个|项|人|次|件|户|家|公里|千米|亩|公顷|平方米|吨|台|套|所|条|座|辆|场|期|篇|份|间|栋|批|册|张|名|村)"
+)
+
+
+def _counts(text: str) -> dict[str, list[tuple[re.Match, Decimal]]]:
+    found: dict[str, list[tuple[re.Match, Decimal]]] = {}
+    for m in _GOAL_COUNT.finditer(text):
+        found.setdefault(m.group(2), []).append((m, Decimal(m.group(1))))
+    return found
+
+
+def _brief(text: str, m: re.Match) -> str:
+    """The goal text when short, else the clause around the count."""
+    if len(text) <= 40:
+        return text
+    start = max(text.rfind(p, 0, m.start()) for p in "，。；,;\n") + 1
+    ends = [i for p in "，。；,;\n" if (i := text.find(p, m.end())) >= 0]
+    return text[start : min(ends, default=len(text))]
+
+
+@rule("IND010", "warning", "indicator", "年度总体目标的实际完成数量低于预期目标")
+def goal_shortfall(report: Report, ctx: Context):
+    """The 实际完成情况 of the 年度总体目标 must reach what the 预期目标 promised.
+
+    When the goal and its result each state one count in the same unit, a
+    smaller result is a shortfall that the form's scores and the narrative
+    must explain. Counts in several places or other units are not compared.
+
+    Example: 预期目标 "改造供水计量设施200处", 实际完成 "完成计量设施改造180处"
+    → warning (90%).
+    """
+    for e in report.evaluations:
+        if e.goal_expected is None or e.goal_actual is None:
+            continue
+        expected, actual = _counts(e.goal_expected.text), _counts(e.goal_actual.text)
+        for unit, planned in expected.items():
+            done = actual.get(unit, [])
+            if len(planned) != 1 or len(done) != 1:
+                continue
+            (pm, pv), (am, av) = planned[0], done[0]
+            if pv > 0 and av < pv:
+                yield ctx.finding(
+                    f"{e.display}年度总体目标预期“{_brief(e.goal_expected.text, pm)}”，实际完成“{_brief(e.goal_actual.text, am)}”，"
+                    f"完成{fmt(av / pv * 100, 1)}%，未达到预期目标",
+                    [
+                        Evidence(quote=am.group(0), loc=e.goal_actual.loc.with_span(am.start(), am.end())),
+                        Evidence(quote=pm.group(0), loc=e.goal_expected.loc.with_span(pm.start(), pm.end())),
+                    ],
+                    expected=pm.group(0),
+                    actual=am.group(0),
+                    suggestion="说明未完成的原因，并核对相关指标的得分是否相应扣减。",
+                )

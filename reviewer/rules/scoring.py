@@ -40,12 +40,30 @@ def _execution_row(evaluation: Evaluation):
     return total
 
 
+def _stated_total(evaluation: Evaluation) -> tuple[Decimal | None, Evidence | None]:
+    """The full score the form states: its 总分 row's 分值, else the points its block headings add up to.
+
+    Returns (None, None) when the form states neither: 100 is never assumed.
+    """
+    table = evaluation.indicators
+    if table.total_weight is not None and table.total_weight.quantity.value is not None:
+        return table.total_weight.quantity.value, ev(table.total_weight)
+    funds_points = evaluation.funds.points if evaluation.funds else None
+    if table.points and funds_points is not None:
+        return sum(table.points, Decimal(0)) + funds_points, Evidence(quote="", loc=table.loc)
+    return None, None
+
+
 @rule("SCORE001", "error", "scoring", "各项分值（含预算执行率）合计不等于总分分值")
 def weights_total(report: Report, ctx: Context):
-    """The weights of all indicators plus the 预算执行率 weight must add up to the stated total (100).
+    """The weights of all indicators plus the 预算执行率 weight must add up to the full score the form states.
 
     A form whose weights add to 110 cannot produce a meaningful score out of
-    100; usually one first-level block was given too many points.
+    100; usually one first-level block was given too many points. The full
+    score is the 总分 row's 分值, or the points the block headings state
+    (预算执行情况(10分) + 绩效指标(90分)); a form that states neither is not
+    checked. The 预算执行率 weight is the funds total row's 分值, or the
+    points its heading states (得分(20分*执行率)).
 
     Example: 产出 50 + 效益 40 + 满意度 10 + 预算执行率 10 = 110 ≠ 100 → error.
     """
@@ -53,15 +71,18 @@ def weights_total(report: Report, ctx: Context):
         if not _scored(e):
             continue
         table = e.indicators
+        stated, where = _stated_total(e)
         weights = [w for i in table.indicators if (w := _w(i)) is not None]
+        if stated is None or not weights:
+            continue
         total_row = _execution_row(e)
         rate_weight = total_row.cells.get("weight") if total_row else None
-        rw = rate_weight.quantity.value if rate_weight and rate_weight.quantity.value is not None else Decimal(0)
-        stated = table.total_weight.quantity.value if table.total_weight and table.total_weight.quantity.value is not None else Decimal(100)
+        rw = e.funds.execution_weight() if e.funds else None
+        rw = rw if rw is not None else Decimal(0)
         s = sum(weights, Decimal(0)) + rw
-        if weights and s != stated:
-            evidence = [ev(table.total_weight)] if table.total_weight else [Evidence(quote="", loc=table.loc)]
-            if rate_weight:
+        if s != stated:
+            evidence = [where]
+            if rate_weight and rate_weight.quantity.value is not None:
                 evidence.append(ev(rate_weight))
             yield ctx.finding(
                 f"{e.display}各指标分值合计{fmt(sum(weights, Decimal(0)))}分，加预算执行率分值{fmt(rw)}分共{fmt(s)}分，"
@@ -69,13 +90,16 @@ def weights_total(report: Report, ctx: Context):
                 evidence,
                 expected=f"{fmt(stated)}分",
                 actual=f"{fmt(s)}分",
-                suggestion="调整一级指标分值，使产出、效益、满意度与预算执行率分值合计为100分。",
+                suggestion=f"调整各级指标分值，使指标与预算执行率分值合计为{fmt(stated)}分。",
             )
 
 
-@rule("SCORE002", "error", "scoring", "一级指标标注的分值与其下各指标分值之和不一致")
+@rule("SCORE002", "error", "scoring", "一级（或二级）指标标注的分值与其下各指标分值之和不一致")
 def header_points(report: Report, ctx: Context):
-    """A first-level header that states "(40分)" must carry 40 points in its rows.
+    """A first- or second-level header that states "(40分)" must carry 40 points in its rows.
+
+    Score sheets (Anhui 部门整体支出绩效评价自评表) state points on both levels:
+    "规划(15分)" over "工作计划(6分)".
 
     Example: 效益指标（30分）whose rows carry 10 + 10 + 5 = 25 → error.
     """
@@ -83,9 +107,9 @@ def header_points(report: Report, ctx: Context):
         if not _scored(e):
             continue
         table = e.indicators
-        for stated in table.level1_points:
+        for stated, level in [(f, "level1") for f in table.level1_points] + [(f, "level2") for f in table.level2_points]:
             name = stated.label.removesuffix("分值")
-            rows = [i for i in table.indicators if i.level1 == name]
+            rows = [i for i in table.indicators if getattr(i, level) == name]
             weights = [w for i in rows if (w := _w(i)) is not None]
             if not weights:
                 continue
@@ -96,6 +120,7 @@ def header_points(report: Report, ctx: Context):
                     [ev(stated)] + [_cell(i, "weight", i.weight.raw) for i in rows if i.weight is not None and i.weight.value is not None],
                     expected=f"{fmt(stated.quantity.value)}分",
                     actual=f"{fmt(s)}分",
+                    suggestion="核对该级指标标注的分值与其下各指标分值。",
                 )
 
 
@@ -103,8 +128,10 @@ def header_points(report: Report, ctx: Context):
 def usual_split(report: Report, ctx: Context):
     """First-level weights in principle: 产出 50, 效益 30, 满意度 10, 预算执行率 10.
 
-    Without a 满意度 indicator its 10 points move to 效益 (40). Other splits
-    are allowed with a reason but deserve a second look (财预〔2020〕10号).
+    Other splits are allowed with a reason but deserve a second look
+    (财预〔2020〕10号). Only forms with the national 产出 / 效益 / 满意度
+    blocks are compared; forms without a 满意度 block follow provincial
+    splits.
 
     Example: 产出 50, 效益 40, 满意度 10 → warning.
     """
@@ -116,10 +143,10 @@ def usual_split(report: Report, ctx: Context):
         for i in table.indicators:
             if (w := _w(i)) is not None:
                 sums[i.level1] = sums.get(i.level1, Decimal(0)) + w
+        if "满意度指标" not in sums or "产出指标" not in sums:
+            # Not the national 产出/效益/满意度 structure (provincial forms set their own split).
+            continue
         expected = dict(USUAL_SPLIT)
-        if "满意度指标" not in sums:
-            expected.pop("满意度指标")
-            expected["效益指标"] = Decimal(40)
         odd = [(name, sums[name], want) for name, want in expected.items() if name in sums and sums[name] != want]
         if odd:
             stated = {f.label.removesuffix("分值"): f for f in table.level1_points}
@@ -170,6 +197,8 @@ def total_score(report: Report, ctx: Context):
             continue
         total_row = _execution_row(e)
         rate_score = total_row.cells.get("score") if total_row else None
+        if rate_score is not None and rate_score.quantity.value is None and e.funds.execution_weight():
+            continue  # the 执行率 score could not be read (blank, or a formula never calculated): the total cannot be checked
         rs = rate_score.quantity.value if rate_score and rate_score.quantity.value is not None else Decimal(0)
         computed = sum(scores, Decimal(0)) + rs
         stated = table.total_score.quantity.value
@@ -187,27 +216,37 @@ def total_score(report: Report, ctx: Context):
 
 @rule("SCORE006", "error", "scoring", "预算执行率得分不等于执行率×分值")
 def execution_score(report: Report, ctx: Context):
-    """预算执行率得分 = 执行率 × 分值 (capped at the 分值).
+    """预算执行率得分 = 执行率 × 分值 (capped at the 分值), rounded no further than the score's written decimals.
 
-    Example: 执行率 81.06%, 分值 10, 得分 10 (should be 8.11) → error.
+    The 分值 is the funds total row's weight, or the points a heading states
+    (预算执行情况(10分), 得分(20分*执行率)). A score written with two
+    decimals may differ from the product by half a hundredth, one written as
+    a whole number by half a point, plus what the rate's own rounding allows;
+    a score rounded up beyond that is wrong.
+
+    Example: 执行率 81.06%, 分值 10, 得分 10 (should be 8.11) → error;
+    执行率 81.06%, 分值 10, 得分 8.2 (8.106 rounds to 8.1) → error.
     """
     for e in report.evaluations:
         row = _execution_row(e)
-        if row is None:
+        if row is None or e.funds is None:
             continue
-        rate, weight, score = row.cells.get("rate"), row.cells.get("weight"), row.cells.get("score")
-        if not (rate and weight and score) or None in (rate.quantity.value, weight.quantity.value, score.quantity.value):
+        rate, score = row.cells.get("rate"), row.cells.get("score")
+        weight = e.funds.execution_weight()
+        if not (rate and score) or weight is None or None in (rate.quantity.value, score.quantity.value):
             continue
         r = min(rate.quantity.value, Decimal(100))
-        computed = r / 100 * weight.quantity.value
-        # Scores are usually rounded to one or two decimals.
-        if abs(computed - score.quantity.value) > Decimal("0.05") + score.quantity.tolerance():
+        computed = r / 100 * weight
+        slack = score.quantity.tolerance() + rate.quantity.tolerance() / 100 * weight
+        if abs(computed - score.quantity.value) > slack:
+            weight_cell = row.cells.get("weight")
             yield ctx.finding(
                 f"{e.display}预算执行率得分{fmt(score.quantity.value)}分，按执行率{fmt(rate.quantity.value)}%×分值"
-                f"{fmt(weight.quantity.value)}分应为{fmt(computed, 2)}分",
-                [ev(score), ev(rate), ev(weight)],
+                f"{fmt(weight)}分应为{fmt(computed, 2)}分",
+                [ev(score), ev(rate)] + ([ev(weight_cell)] if weight_cell and weight_cell.quantity.value is not None else []),
                 expected=f"{fmt(computed, 2)}分",
                 actual=f"{fmt(score.quantity.value)}分",
+                suggestion="按执行率×分值计算预算执行率得分，不要向上取整。",
             )
 
 
@@ -410,3 +449,37 @@ def score_above_proportion(report: Report, ctx: Context):
                 actual=f"{fmt(s)}分",
                 suggestion="按完成比例重新计算得分。",
             )
+
+
+@rule("SCORE014", "warning", "scoring", "总分一栏只填了分值，得分空白")
+def blank_total_score(report: Report, ctx: Context):
+    """A scored form whose 总分 row has its 分值 but no 得分 leaves the result of the evaluation unstated.
+
+    The finding gives the total the form's own scores add up to (预算执行率得分 +
+    Σ 指标得分), so the reviewer can ask for it to be filled in.
+
+    Example: 总分 row "100 | (blank)", 执行率得分 10, indicator scores 50 + 26 + 10
+    → warning: the total should read 96.
+    """
+    for e in report.evaluations:
+        if not _scored(e):
+            continue
+        table = e.indicators
+        total = table.total_score
+        if total is None or total.quantity.value is not None or table.total_weight is None:
+            continue
+        scores = [s for i in table.indicators if (s := _s(i)) is not None]
+        if not scores:
+            continue
+        total_row = _execution_row(e)
+        rate_score = total_row.cells.get("score") if total_row else None
+        rs = rate_score.quantity.value if rate_score and rate_score.quantity.value is not None else Decimal(0)
+        computed = sum(scores, Decimal(0)) + rs
+        yield ctx.finding(
+            f"{e.display}总分一栏的得分空白；按预算执行率得分{fmt(rs)}分加各指标得分{fmt(sum(scores, Decimal(0)))}分，"
+            f"总分应为{fmt(computed)}分",
+            [Evidence(quote="", loc=total.loc), ev(table.total_weight)],
+            expected=f"{fmt(computed)}分",
+            actual="（空白）",
+            suggestion=f"填写总分得分（{fmt(computed)}分）。",
+        )

@@ -1,0 +1,138 @@
+"""Money tables (收支情况 by unit, 项目支出明细, 三公经费 …) from the reader's ``money`` bands.
+
+Which rows add into which total, and which columns into which total column,
+is decided here from labels, so that the SUM rules only compare figures:
+
+- rows: the 合计 / 汇总 row against the enumerated rows ("1、局机关", "2、…") at
+  the first list level; a detail list without numbering counts when it ends
+  in its total (支出合计); a table by unit (机构名称 / 单位) counts its units;
+- columns: a total column against the columns headed "其中…" after it (a
+  breakdown that may add up to less), or against columns that by definition
+  make it up (基本支出 + 项目支出; 人员经费 + 公用经费), which must add up
+  exactly. Anything else is left unchecked rather than guessed.
+"""
+
+from __future__ import annotations
+
+from reviewer.document import Location
+from reviewer.extract.vocabulary import canonical_key, normalize_label
+from reviewer.quantity import parse_quantity
+from reviewer.report import Fact, MoneyColumn, MoneyGroup, MoneyRow, MoneyTable
+from reviewer.tables import Band, TableReading
+from reviewer.tables.vocabulary import EXHAUSTIVE_PARTS, enumeration, is_money_total, squash
+
+_MEASURES = (("年初预算", "年初预算"), ("预算", "预算"), ("决算", "决算"), ("执行", "执行"), ("实际", "执行"), ("支出数", "执行"))
+_BY_UNIT = ("机构", "单位")
+_RESIDUAL = ("其他", "结转", "结余")
+
+
+def money_tables(reading: TableReading, part: str, year: int | None) -> tuple[list[MoneyTable], list[Fact]]:
+    """The money tables of one table reading (its ``money`` bands that passed the reader's checks)."""
+    tables, facts = [], []
+    for band in reading.bands:
+        if band.kind == "money" and band.status == "ok" and band.rows:
+            table, found = read_money(band, part, f"表{reading.table.index + 1}", year)
+            tables.append(table)
+            facts.extend(found)
+    return tables, facts
+
+
+def read_money(band: Band, part: str, name: str, year: int | None) -> tuple[MoneyTable, list[Fact]]:
+    """The money table of a band and a Fact for every amount in it."""
+    value_columns = [i for i, c in enumerate(band.columns) if c.role in ("total", "amount")]
+    columns = [MoneyColumn(header=band.columns[i].header, total=band.columns[i].role == "total") for i in value_columns]
+    first = band.rows[0].placed[0].cell if band.rows and band.rows[0].placed else None
+    table = MoneyTable(part=part, name=name, columns=columns, loc=first.loc if first else Location())
+    facts: list[Fact] = []
+    for row in band.rows:
+        label_cell = next((p.cell for p in row.placed if p.text and not parse_quantity(p.text).is_number), None)
+        label = normalize_label(label_cell.text) if label_cell else ""
+        total_row = is_money_total(label)
+        values: list[Fact | None] = []
+        for column, i in zip(columns, value_columns):
+            cell = row.by_column[i] if i < len(row.by_column) else None
+            if cell is None:
+                values.append(None)
+                continue
+            quantity = parse_quantity(cell.text)
+            if band.unit == "元" and quantity.value is not None and quantity.unit is None:
+                quantity = quantity.model_copy(update={"unit": "元"})
+            own = column.header.rsplit("/", 1)[-1]
+            key = canonical_key(own) if total_row or not label else canonical_key(label)
+            fact = Fact(
+                label=label or own,
+                key=key,
+                quantity=quantity,
+                measure=next((m for word, m in _MEASURES if word in column.header), None),
+                year=year,
+                part=part,
+                quote=cell.text.strip(),
+                column=column.header,
+                loc=cell.loc.with_label(f"{part} {name} 第{cell.row + 1}行「{label}」「{own}」"),
+            )
+            values.append(fact)
+            if quantity.value is not None:
+                facts.append(fact)
+        if label_cell is None or not any(v is not None and v.quantity.value is not None for v in values) and not total_row:
+            continue
+        table.rows.append(MoneyRow(label=label, kind="total" if total_row else "other", values=values,
+                                   loc=label_cell.loc.with_label(f"{part} {name} 第{label_cell.row + 1}行「{label}」")))
+    _mark_items(table, band)
+    table.groups = _groups(columns)
+    return table, facts
+
+
+def _mark_items(table: MoneyTable, band: Band) -> None:
+    """Which rows add into the total row (see the module docstring); the others stay ``other``."""
+    totals = [i for i, r in enumerate(table.rows) if r.kind == "total"]
+    if len(totals) != 1:
+        return
+    t = totals[0]
+    rest = [r for i, r in enumerate(table.rows) if i != t]
+    markers = [enumeration(_raw_label(band, r)) for r in rest]
+    top = next((m for m in markers if m), None)
+    if top is not None:
+        for r, m in zip(rest, markers):
+            if m == top:
+                r.kind = "item"
+        return
+    if not rest or any(squash(r.label).startswith("其中") for r in rest):
+        return
+    label_header = squash(band.columns[0].header) if band.columns else ""
+    if t == len(table.rows) - 1 or (t == 0 and any(w in label_header for w in _BY_UNIT)):
+        for r in rest:
+            r.kind = "item"
+
+
+def _raw_label(band: Band, row: MoneyRow) -> str:
+    """A row's label as written (with its "1、" marker), found back in the band."""
+    for r in band.rows:
+        for p in r.placed:
+            if p.cell.row == row.loc.row and p.text and normalize_label(p.text) == row.label:
+                return p.text
+    return row.label
+
+
+def _groups(columns: list[MoneyColumn]) -> list[MoneyGroup]:
+    groups: list[MoneyGroup] = []
+    keys = [canonical_key(c.header.rsplit("/", 1)[-1]) for c in columns]
+    for i, column in enumerate(columns):
+        if column.total:
+            following = []
+            for j in range(i + 1, len(columns)):
+                if columns[j].total:
+                    break
+                following.append(j)
+            breakdown = [j for j in following if "其中" in columns[j].header]
+            exhaustive_set = next((s for s in EXHAUSTIVE_PARTS if s <= {keys[j] for j in following}), None)
+            if exhaustive_set and keys[i] in (None, "支出合计") and not breakdown:
+                parts = [j for j in following if keys[j] in exhaustive_set]
+                groups.append(MoneyGroup(total=i, parts=parts, exhaustive=True))
+            elif breakdown:
+                exhaustive = any(w in columns[j].header for j in breakdown for w in _RESIDUAL)
+                groups.append(MoneyGroup(total=i, parts=breakdown, exhaustive=exhaustive))
+        elif keys[i] == "基本支出":
+            parts = [j for j in range(i + 1, len(columns)) if keys[j] in ("人员经费", "公用经费")]
+            if len(parts) == 2:
+                groups.append(MoneyGroup(total=i, parts=parts, exhaustive=True))
+    return groups

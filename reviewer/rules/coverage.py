@@ -1,0 +1,34 @@
+"""READ: what the reader could not read, so the reviewer knows what to check by hand."""
+
+from __future__ import annotations
+
+from reviewer.finding import Evidence
+from reviewer.report import Report
+from reviewer.rules import Context, rule
+
+
+@rule("READ001", "info", "form", "有表格未能可靠读取，未做检查")
+def unread_tables(report: Report, ctx: Context):
+    """Tables the reader did not understand, or whose reading failed a sanity check, are not checked.
+
+    A block whose mapped columns contradict themselves (a 分值 of "≥95%",
+    weights adding up to several hundred points) is left unchecked rather
+    than reported on: a wrong error costs more than a missed one. Tables of
+    figures in a layout nobody has described are listed too. One finding
+    names them all, with their pages, so the reviewer checks them by hand.
+
+    Example: 表3（第2页）绩效指标：分值列出现“≥95%” → info.
+    """
+    missed = [c for c in report.coverage if c.status != "ok"]
+    if not missed:
+        return
+    described = []
+    for c in missed:
+        where = f"表{c.table + 1}" + (f"（第{c.page}页）" if c.page else "")
+        why = "；".join(c.problems) if c.problems else "版式未能识别"
+        described.append(f"{where}{c.part and ' ' + c.part}：{why}")
+    yield ctx.finding(
+        f"以下{len(missed)}个表格未能可靠读取，其中的数字未做检查：" + "；".join(described),
+        [Evidence(quote="", loc=c.loc.with_label(f"{c.part or '表格'} 表{c.table + 1}")) for c in missed],
+        suggestion="请人工核对这些表格；如是扫描件或图片，请提供 Word 或 Excel 版本。",
+    )

@@ -1,0 +1,9 @@
+"""Template-free reading of tables: grid positions, bands under header rows, column and row roles.
+
+``read_table(table)`` gives a :class:`TableReading`; extraction builds the
+report's forms from it. Nothing here knows a province's template.
+"""
+
+from reviewer.tables.reader import Band, Column, Pair, Row, TableReading, read_table, unit_stated
+
+__all__ = ["Band", "Column", "Pair", "Row", "TableReading", "read_table", "unit_stated"]

@@ -1,0 +1,112 @@
+"""Where each cell of a row sits on the table's column grid.
+
+.docx, .xlsx and ruled .pdf tables know their grid (``Cell.grid_col`` and
+``colspan``); text pasted from Word or a web page does not: a horizontally
+merged cell shows once, so a row can have fewer cells than its header. Such a
+row is aligned to its header's columns by content: numbers go to numeric
+columns (分值, 得分, amounts), words to label columns, and a cell that must
+span several columns is preferably the row's label ("总分") or its last cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reviewer.document import Cell
+from reviewer.quantity import parse_quantity
+from reviewer.tables.vocabulary import NUMERIC_ROLES, TEXT_ROLES
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A cell with the grid columns it covers: ``start`` up to, not including, ``end``."""
+
+    cell: Cell
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        """The cell's text, stripped."""
+        return self.cell.text.strip()
+
+
+def has_grid(row: list[Cell]) -> bool:
+    """Whether the format gave every cell of the row its grid column."""
+    return bool(row) and all(c.grid_col is not None for c in row)
+
+
+def place(row: list[Cell]) -> list[Placed]:
+    """The row's cells on the grid: by their known grid column, else one column each in order."""
+    if has_grid(row):
+        return [Placed(c, c.grid_col, c.grid_col + max(1, c.colspan)) for c in row]
+    return [Placed(c, i, i + 1) for i, c in enumerate(row)]
+
+
+def cell_kind(text: str) -> str:
+    """'empty', 'number' (a bare amount, score or percentage), 'quantity' (≥95%, 90人) or 'text'."""
+    if not text:
+        return "empty"
+    q = parse_quantity(text)
+    if q.value is None:
+        return "text"
+    if q.comparator is None and q.unit in (None, "%") and not q.qualifier:
+        return "number"
+    return "quantity"
+
+
+def fit(kind: str, role: str | None) -> float:
+    """How well a cell of this kind fits a column of this role (higher is better)."""
+    if kind == "empty" or role is None:
+        return 0.0
+    numeric, text = role in NUMERIC_ROLES, role in TEXT_ROLES
+    if kind == "number":
+        return 2.0 if numeric else (1.0 if role in ("target", "actual", "seq") else -2.0)
+    if kind == "quantity":
+        return 2.0 if role in ("target", "actual") else -1.0
+    return -2.0 if numeric else (1.0 if text else 0.5)
+
+
+def _span_cost(index: int, count: int, extra: int) -> float:
+    """Penalty for a cell covering ``extra`` more columns: cheapest for the row label, then the last cell."""
+    if extra == 0:
+        return 0.0
+    if index == 0:
+        return 0.1 * extra
+    if index == count - 1:
+        return 0.15 * extra
+    return 0.3 * extra
+
+
+def align(row: list[Cell], roles: list[str | None]) -> list[Placed]:
+    """Place a row of a grid-less table on its header's columns (``roles``: the role of each column).
+
+    A row as wide as the header is placed one cell per column. A narrower row
+    (merged cells lost in a text export) is spread by dynamic programming so
+    that each cell lands in the column its content fits best.
+    """
+    m, n = len(row), len(roles)
+    if has_grid(row) or m >= n or m == 0:
+        return place(row)
+    kinds = [cell_kind(c.text.strip()) for c in row]
+    neg = float("-inf")
+    # best[i][s]: best score of cells 0..i with cell i starting in column s.
+    best = [[neg] * n for _ in range(m)]
+    back = [[0] * n for _ in range(m)]
+    best[0][0] = fit(kinds[0], roles[0])
+    for i in range(1, m):
+        for s in range(i, n - (m - 1 - i)):
+            score_here = fit(kinds[i], roles[s])
+            for p in range(i - 1, s):
+                if best[i - 1][p] == neg:
+                    continue
+                score = best[i - 1][p] - _span_cost(i - 1, m, s - p - 1) + score_here
+                if score > best[i][s]:
+                    best[i][s], back[i][s] = score, p
+    last = max(range(m - 1, n), key=lambda s: best[m - 1][s] - _span_cost(m - 1, m, n - s - 1))
+    starts = [0] * m
+    starts[m - 1] = last
+    for i in range(m - 1, 0, -1):
+        starts[i - 1] = back[i][starts[i]]
+    ends = starts[1:] + [n]
+    return [Placed(c, s, e) for c, s, e in zip(row, starts, ends)]
