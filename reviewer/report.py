@@ -155,6 +155,7 @@ class Indicator(BaseModel):
     actual: Quantity
     weight: Quantity | None = None
     score: Quantity | None = None
+    coef: Quantity | None = None  # 得分系数 (%), when the form has that column
     deviation: str = ""
     locs: dict[str, Location] = Field(default_factory=dict)  # level1..deviation, row
     loc: Location
@@ -261,6 +262,13 @@ class MoneyTable(BaseModel):
     loc: Location
 
 
+class StatedGrade(BaseModel):
+    """A grade written in a table (评价等次 | 优) and the score written beside it (综合得分 | 88.5), if any."""
+
+    grade: TextSpan
+    score: Fact | None = None
+
+
 class TableCoverage(BaseModel):
     """What one table was read as, and whether its figures were checked.
 
@@ -292,6 +300,7 @@ class Report(BaseModel):
     sections: list[Section] = Field(default_factory=list)
     signatures: list[Signature] = Field(default_factory=list)
     money_tables: list[MoneyTable] = Field(default_factory=list)
+    grades: list[StatedGrade] = Field(default_factory=list)  # grades stated in tables
     facts: list[Fact] = Field(default_factory=list)
     texts: list[TextSpan] = Field(default_factory=list)  # every paragraph and cell text
     coverage: list[TableCoverage] = Field(default_factory=list)  # one entry per table

@@ -8,6 +8,7 @@ the same findings.
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from reviewer.extract import extract
 from reviewer.ingest import load, load_bytes
 from reviewer.report import Report
 from reviewer.rules import run_rules
-from samples.build_samples import text_to_docx, text_to_xlsx
+from samples.build_samples import docx_to_pdf, text_to_docx, text_to_xlsx
 from tests import forms
 
 
@@ -54,7 +55,8 @@ def test_total_row_with_only_its_weight_asks_for_the_total_not_a_mismatch():
     assert table.total_weight.quantity.value == 100 and table.total_score.quantity.value is None
     assert "SCORE005" not in codes(findings)
     blank = [f for f in findings if f.rule == "SCORE014"]
-    assert len(blank) == 1 and "86分" in blank[0].message and blank[0].expected == "86分"
+    assert len(blank) == 1 and "96分" in blank[0].message and blank[0].expected == "96分"
+    assert codes(findings) == ["SCORE014"]
 
 
 def test_sichuan_split_target_is_read_as_one_target_and_missed_targets_lose_full_marks():
@@ -156,14 +158,29 @@ def _signature(findings) -> list[tuple[str, str]]:
     return sorted((f.rule, f.severity) for f in findings)
 
 
+def _pdf(source: Path, out: Path) -> Path:
+    return docx_to_pdf(text_to_docx(source, out.with_suffix(".docx")), out.parent)
+
+
+BUILDERS = {
+    "docx": text_to_docx,
+    "xlsx": text_to_xlsx,
+    "pdf": pytest.param(
+        _pdf, marks=pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice (soffice) is not installed")
+    ),
+}
+
+
 @pytest.mark.parametrize("name", sorted(FORMS))
-@pytest.mark.parametrize("build", [text_to_docx, text_to_xlsx], ids=["docx", "xlsx"])
-def test_same_form_as_word_and_excel_gives_the_same_findings(name, build, tmp_path: Path):
+@pytest.mark.parametrize("build", BUILDERS.values(), ids=BUILDERS.keys())
+def test_same_form_as_word_excel_and_pdf_gives_the_same_findings(name, build, tmp_path: Path):
     source = tmp_path / f"{name}.txt"
     source.write_text(FORMS[name], encoding="utf-8")
     _, from_text = read(FORMS[name])
-    rebuilt = extract(load(build(source, tmp_path / f"{name}{'.docx' if build is text_to_docx else '.xlsx'}")))
+    suffix = {text_to_docx: ".docx", text_to_xlsx: ".xlsx"}.get(build, ".pdf")
+    rebuilt = extract(load(build(source, tmp_path / f"{name}{suffix}")))
     assert _signature(run_rules(rebuilt)) == _signature(from_text)
+    assert from_text or name == "heading"  # every form but the consistent one has findings to compare
 
 
 def test_cover_page_with_a_two_line_title_and_a_unit_label():
@@ -201,3 +218,19 @@ def test_key_value_table_figures_are_checked_against_the_narrative():
     report, findings = read(text)
     assert {f.key: f.quantity.value for f in report.facts if f.source == "table"} == {"编制数": 21, "在职人数": 23}
     assert codes(findings) == ["XREF003"] and "18" in findings[0].message and "21" in findings[0].message
+
+
+def test_score_follows_its_coefficient():
+    text = forms.tsv(
+        "项目支出绩效自评表（2024年度）",
+        "项目名称 | 林下经济示范 |  | ",
+        "实施单位 | 白河县林业局 |  | ",
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分系数(%) | 得分 | 偏差原因分析及改进措施",
+        "产出指标 | 数量指标 | 示范基地 | ≥5个 | 4个 | 50 | 80 | 40 | 一个基地用地手续未办结",
+        "效益指标 | 经济效益指标 | 带动增收 | ≥100万元 | 90万元 | 40 | 90 | 38 | 价格下行",
+        "满意度指标 | 服务对象满意度指标 | 农户满意度 | ≥90% | 95% | 10 | 100 | 10 | ",
+    )
+    report, findings = read(text)
+    assert [str(i.coef.value) for i in indicators(report)] == ["80", "90", "100"]
+    errors = [f for f in findings if f.severity == "error"]
+    assert codes(errors) == ["SCORE015"] and errors[0].expected == "36.00分"

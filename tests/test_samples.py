@@ -15,11 +15,28 @@ from reviewer.rules import REGISTRY, run_rules
 from samples.build_samples import text_to_docx, text_to_xlsx
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-# Sample -> the text layout it is written in (each layout has one sample).
+# Sample -> the text layout it is written in. The first three follow the layouts
+# of ../shared/seeds; the others are families 3-8 of ../shared/TEMPLATES.md, which
+# only a reader that understands tables from their headers can review.
 PLANTED_SAMPLES = {
     "hunan_department.txt": "text-cells",
     "project_tables.tsv.txt": "text-tsv",
     "markdown_report.md": "text-markdown",
+    "hunan_prefecture.txt": "text-cells",  # family 3: cover page, money tables by unit, 定量目标 without scores
+    "national_project.txt": "text-cells",  # family 4: 财预〔2020〕10号 form, no points in the level-1 cells
+    "sichuan_project.tsv.txt": "text-tsv",  # family 5: target split over 指标性质 / 指标值 / 度量单位
+    "anhui_scoresheet.md": "text-markdown",  # family 6: points in the level headings, 指标分值 / 自评得分
+    "guangdong_project.md": "text-markdown",  # family 7: pipe rows without the |---| line, 得分(20分*执行率)
+    "transfer_payment.tsv.txt": "text-tsv",  # family 8: funds by level of government, no scores
+}
+# Samples of families 3-8 -> (unit, year): each form names its unit in another place.
+SAMPLE_UNITS = {
+    "hunan_prefecture.txt": ("岚江市林业局", 2023),  # cover: 部门（单位）名称：…（盖章）
+    "national_project.txt": ("青禾县农村供水管理站", 2023),  # 实施单位; the year only in "（2023年度）"
+    "sichuan_project.tsv.txt": ("蓉溪区就业服务中心", 2023),  # 实施单位 beside 主管部门
+    "anhui_scoresheet.md": ("淮溪县市场监督管理局", 2023),  # "单位名称（盖章）：…" in a line above the table
+    "guangdong_project.md": ("海澄市澄岭区教育局", 2023),  # "单位名称（盖章）：…" in the title row of the table
+    "transfer_payment.tsv.txt": ("琅川县交通运输局", 2023),  # 填报单位, not the 实施单位
 }
 
 
@@ -63,6 +80,12 @@ def test_planted_mistakes_are_found_and_nothing_else_is_an_error(sample):
     assert not unexpected, f"{sample}: errors that were not planted: {unexpected}"
 
 
+@pytest.mark.parametrize("sample", sorted(SAMPLE_UNITS))
+def test_unit_and_year_are_read_wherever_the_form_puts_them(sample):
+    report = extract(load(SAMPLES / sample))
+    assert (report.unit, report.year) == SAMPLE_UNITS[sample]
+
+
 def test_clean_report_has_no_findings():
     report, findings = review(SAMPLES / "clean_department.txt")
     # Guard against a vacuous pass: the whole report was understood.
@@ -78,6 +101,8 @@ def test_every_planted_sample_has_its_expected_file():
     assert on_disk == set(PLANTED_SAMPLES) | {"clean_department.txt"}
     for sample in PLANTED_SAMPLES:
         assert sum(planted(sample).values()) >= 2
+    # Issue 10: at least four samples in layouts other than the Hunan four-attachment one.
+    assert len(SAMPLE_UNITS) >= 4 and set(SAMPLE_UNITS) <= set(PLANTED_SAMPLES)
 
 
 # --- the same report in every format ------------------------------------------------

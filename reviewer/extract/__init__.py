@@ -7,7 +7,7 @@ from collections import Counter
 
 from reviewer.document import Document, Paragraph, Table
 from reviewer.extract.basic import read_basic_data
-from reviewer.extract.forms import UNIT_LABELS, coverage_of, pair_facts, read_evaluation
+from reviewer.extract.forms import UNIT_LABELS, FormReader, coverage_of, pair_facts, stated_grades
 from reviewer.extract.money import money_tables
 from reviewer.extract.narrative import narrative_facts, read_sections, read_signature
 from reviewer.extract.parts import PART_NAMES, Part, segment, years_in_titles
@@ -22,7 +22,9 @@ _UNIT_BEFORE_YEAR = re.compile(rf"^(?:关于)?(.{{2,30}}?)20\d{{2}}年度?.{{0,1
 # A unit name is a name: no sentence punctuation, quotes or clause words.
 _NOT_A_NAME = re.compile(r"[，,。；;：:《》“”\"！？、]|根据|要求|通知|我单位|现将|如下")
 # A cover page's label line: "部门（单位）名称：青山县林业局", "填报单位：…".
-_UNIT_LABEL_LINE = re.compile(r"^(?:部门[（(]单位[)）]名称|单位名称|部门名称|预算部门|填报单位|实施单位|评价单位)[:：](.+?)(?:[（(]盖章[)）])?$")
+_UNIT_LABEL_LINE = re.compile(
+    r"^(?:部门[（(]单位[)）]名称|单位名称|部门名称|预算部门|填报单位|评价单位)(?:[（(]盖章[)）])?[:：]([^\s:：（(]+)(?:[（(]盖章[)）])?(?:\s|$)"
+)
 _UNIT_END = ("局", "委", "办", "院", "馆", "站", "所", "中心", "政府", "会", "部", "处", "室", "队", "校", "学", "厅", "园", "社", "协会", "公司", "委员会", "办公室", "管理处", "服务中心")
 
 TEMPLATE_HUNAN = "湖南格式（附件一基础数据表、附件二部门整体支出绩效自评表、附件三项目支出绩效自评表、附件四自评报告）"
@@ -42,7 +44,9 @@ def extract(document: Document) -> Report:
             report.basic_data = data
             report.facts.extend(facts)
         elif part.kind in ("department", "project"):
-            evaluation, facts, coverage, money = read_evaluation(part, part.kind, year)
+            reader = FormReader(part, part.kind, year)
+            evaluation, facts, coverage, money = reader.read()
+            report.grades.extend(reader.grades)
             report.evaluations.append(evaluation)
             report.facts.extend(facts)
             report.coverage.extend(coverage)
@@ -64,6 +68,7 @@ def extract(document: Document) -> Report:
                 report.money_tables.extend(money)
                 report.facts.extend(facts)
                 report.facts.extend(pair_facts(reading.pairs, part.label or "正文", year))
+                report.grades.extend(stated_grades(reading, part.label or "正文", year))
                 report.coverage.append(coverage_of(reading, part.label or "正文"))
         for block in part.blocks:
             if isinstance(block, Paragraph):
@@ -87,20 +92,25 @@ def _report_year(parts: list[Part], document: Document) -> int | None:
 
 
 def _unit(report: Report, parts: list[Part]) -> str | None:
-    """The reporting unit: the department form's name, a unit label on a form, else the report's title."""
+    """The reporting unit, from the most explicit statement down.
+
+    The department form's name; a cover or form line naming the filer
+    (部门（单位）名称：…, 单位名称（盖章）：…, 填报单位：…); a unit label on a form
+    (单位名称, 实施单位, 主管部门 …); else the report's title.
+    """
     dept = report.department
     if dept and dept.name and _is_name(dept.name):
         return dept.name
+    for part in parts:
+        for p in part.paragraphs[:40]:
+            m = _UNIT_LABEL_LINE.match(re.sub(r"[ \t]+", "", p.text))
+            if m and _is_name(m.group(1)):
+                return m.group(1)
     for label in UNIT_LABELS:
         for evaluation in report.evaluations:
             value = evaluation.units.get(label, "")
             if _is_name(value):
                 return re.sub(r"\s+", "", value)
-    for part in parts:
-        for p in part.paragraphs[:40]:
-            m = _UNIT_LABEL_LINE.match(re.sub(r"\s+", "", p.text))
-            if m and _is_name(m.group(1)):
-                return m.group(1)
     for title in _titles(parts):
         if unit := unit_in_title(title):
             return unit

@@ -27,11 +27,12 @@ from reviewer.report import (
     Indicator,
     IndicatorTable,
     MoneyTable,
+    StatedGrade,
     TableCoverage,
     TextSpan,
 )
 from reviewer.tables import Band, Pair, Row, TableReading, read_table
-from reviewer.tables.vocabulary import FUNDS_TOTAL_WORDS, GOAL_LABELS, split_points, squash
+from reviewer.tables.vocabulary import FUNDS_TOTAL_WORDS, GOAL_LABELS, GRADE_LABELS, split_points, squash
 
 FUNDS_MEASURES = {"initial": "年初预算", "budget": "预算", "actual": "执行", "rate": "执行率", "weight": "分值", "score": "得分"}
 # Reader role -> FundsRow column.
@@ -47,9 +48,14 @@ INDICATOR_FIELD_LABELS = {
     "deviation": "偏差原因分析及改进措施",
 }
 _ROLE_OF_FIELD = {"deviation": "reason"}
-NAME_LABELS = ("预算部门、单位名称", "预算部门单位名称", "部门(单位)名称", "部门名称", "单位名称", "项目支出名称", "项目名称", "转移支付(项目)名称")
+# The form's own name: a project's name on project forms, the department's on department forms.
+NAME_LABELS = {
+    "project": ("项目支出名称", "项目名称", "转移支付(项目)名称", "转移支付名称"),
+    "department": ("预算部门、单位名称", "预算部门单位名称", "部门(单位)名称", "部门名称", "单位名称"),
+}
 # Labels naming the reporting unit, best first.
-UNIT_LABELS = ("部门(单位)名称", "单位名称", "部门名称", "预算部门", "实施单位", "项目单位", "单位", "主管部门", "主管单位")
+UNIT_LABELS = ("部门(单位)名称", "单位名称", "填报单位", "部门名称", "预算部门", "实施单位", "项目单位", "单位", "主管部门", "主管单位")
+_SEALED = re.compile(r"[(（]盖章[)）]")
 ACTUAL_GOAL_LABELS = ("绩效目标实际完成情况", "实际完成情况", "目标完成情况", "全年目标实际完成情况")
 _SPLIT = re.compile(r"(?:其中[:：]?\s*)?([^:：\d\s][^:：]*?)[:：]\s*(-?[\d,]+(?:\.\d*)?)\s*(万元|元)?\s*$")
 
@@ -66,6 +72,7 @@ class FormReader:
         self.facts: list[Fact] = []
         self.coverage: list[TableCoverage] = []
         self.money: list[MoneyTable] = []
+        self.grades: list[StatedGrade] = []
 
     # -- helpers ---------------------------------------------------------
     def label(self, cell: Cell, column: str) -> str:
@@ -106,6 +113,7 @@ class FormReader:
                     self.read_goals(band)
                 elif band.kind == "indicators":
                     self.read_indicators(band)
+            self.grades.extend(stated_grades(reading, self.evaluation.display, self.year))
             tables, facts = money_tables(reading, self.evaluation.display, self.year)
             self.money.extend(tables)
             self.facts.extend(facts)
@@ -113,11 +121,11 @@ class FormReader:
         return self.evaluation, self.facts, self.coverage, self.money
 
     def read_pair(self, pair: Pair) -> None:
-        label = squash(pair.label)
+        label = _SEALED.sub("", squash(pair.label))
         value = pair.value.strip()
         if not value:
             return
-        if label.startswith(NAME_LABELS) and not self.evaluation.name:
+        if label.startswith(NAME_LABELS[self.evaluation.kind]) and not self.evaluation.name:
             self.evaluation.name = value
         for unit_label in UNIT_LABELS:
             if label == unit_label or label.startswith(unit_label) and "名称" in label:
@@ -250,6 +258,8 @@ class FormReader:
             if unit and actual.value is not None and actual.unit is None:
                 actual = parse_quantity(f"{text['actual']}{unit}").model_copy(update={"raw": text["actual"]})
         locs = {f: c.loc.with_label(self.label(c, INDICATOR_FIELD_LABELS[f])) for f, c in got.items() if c is not None}
+        if (coef := row.cells.get("coef")) is not None:
+            locs["coef"] = coef.loc.with_label(self.label(coef, "得分系数"))
         anchor = row.placed[0].cell
         name = squash(text["level3"]) if text["level3"] else ""
         row_loc = anchor.loc.model_copy(update={"col": None, "label": f"{self.evaluation.display} 第{anchor.row + 1}行"})
@@ -261,6 +271,7 @@ class FormReader:
             actual=actual,
             weight=parse_quantity(text["weight"]) if "weight" in roles else None,
             score=parse_quantity(text["score"]) if "score" in roles else None,
+            coef=parse_quantity(row.text("coef")) if "coef" in roles else None,
             deviation=text["deviation"],
             locs=locs,
             loc=row_loc,
@@ -308,6 +319,17 @@ def pair_facts(pairs: list[Pair], part: str, year: int | None) -> list[Fact]:
     return facts
 
 
+def stated_grades(reading: TableReading, part: str, year: int | None) -> list[StatedGrade]:
+    """Grades a table states ("评价等次 | 优"), each with the score the same table states beside it."""
+    scores = [f for f in pair_facts(reading.pairs, part, year) if f.key == "总分"]
+    grades = []
+    for pair in reading.pairs:
+        if squash(pair.label) in GRADE_LABELS and pair.value.strip():
+            span = TextSpan(text=pair.value.strip(), loc=pair.cell.loc.with_label(f"{part} 第{pair.cell.row + 1}行「{pair.label}」"))
+            grades.append(StatedGrade(grade=span, score=scores[0] if len(scores) == 1 else None))
+    return grades
+
+
 def coverage_of(reading: TableReading, part: str) -> TableCoverage:
     """The coverage entry of a table reading: what it was read as and any band that failed its checks."""
     table = reading.table
@@ -338,10 +360,3 @@ def _scaled(q: Quantity, unit: str | None) -> Quantity:
     if unit == "元" and q.value is not None and q.unit is None:
         return q.model_copy(update={"unit": "元"})
     return q
-
-
-def read_evaluation(
-    part: Part, kind: str, year: int | None
-) -> tuple[Evaluation, list[Fact], list[TableCoverage], list[MoneyTable]]:
-    """Read one evaluation form part into an Evaluation, its facts, what each table was read as, and its money tables."""
-    return FormReader(part, kind, year).read()

@@ -113,25 +113,43 @@ def _raw_label(band: Band, row: MoneyRow) -> str:
     return row.label
 
 
+def _column_key(header: str) -> str | None:
+    """The quantity a column holds: its own words, or its parent's for a subtotal ("基本支出/小计")."""
+    parent, _, own = header.rpartition("/")
+    if parent and is_money_total(own):
+        return canonical_key(parent)
+    return canonical_key(own)
+
+
 def _groups(columns: list[MoneyColumn]) -> list[MoneyGroup]:
+    """Total columns and the columns that make them up (see the module docstring)."""
     groups: list[MoneyGroup] = []
-    keys = [canonical_key(c.header.rsplit("/", 1)[-1]) for c in columns]
+    keys = [_column_key(c.header) for c in columns]
+    parents = [c.header.rpartition("/")[0] for c in columns]
     for i, column in enumerate(columns):
-        if column.total:
-            following = []
-            for j in range(i + 1, len(columns)):
-                if columns[j].total:
-                    break
-                following.append(j)
-            breakdown = [j for j in following if "其中" in columns[j].header]
-            exhaustive_set = next((s for s in EXHAUSTIVE_PARTS if s <= {keys[j] for j in following}), None)
-            if exhaustive_set and keys[i] in (None, "支出合计") and not breakdown:
-                parts = [j for j in following if keys[j] in exhaustive_set]
-                groups.append(MoneyGroup(total=i, parts=parts, exhaustive=True))
-            elif breakdown:
-                exhaustive = any(w in columns[j].header for j in breakdown for w in _RESIDUAL)
-                groups.append(MoneyGroup(total=i, parts=breakdown, exhaustive=exhaustive))
-        elif keys[i] == "基本支出":
+        if not column.total:
+            continue
+        # A top-level total spans the columns up to the next top-level total; a subtotal, its siblings.
+        following = []
+        for j in range(i + 1, len(columns)):
+            if parents[i] and parents[j] != parents[i]:
+                break
+            if not parents[i] and columns[j].total and not parents[j]:
+                break
+            following.append(j)
+        # Under a top-level total, a group with its own subtotal counts once, through that subtotal.
+        same_level = [j for j in following if parents[i] or parents[j] in ("", "其中") or columns[j].total]
+        breakdown = [j for j in same_level if "其中" in columns[j].header]
+        present = {keys[j] for j in same_level}
+        exhaustive_set = next((s for s in EXHAUSTIVE_PARTS if s <= present), None)
+        if exhaustive_set and not breakdown:
+            parts = [j for j in same_level if keys[j] in exhaustive_set]
+            groups.append(MoneyGroup(total=i, parts=parts, exhaustive=True))
+        elif breakdown:
+            exhaustive = any(w in columns[j].header for j in breakdown for w in _RESIDUAL)
+            groups.append(MoneyGroup(total=i, parts=breakdown, exhaustive=exhaustive))
+    for i, key in enumerate(keys):
+        if key == "基本支出" and not columns[i].total:
             parts = [j for j in range(i + 1, len(columns)) if keys[j] in ("人员经费", "公用经费")]
             if len(parts) == 2:
                 groups.append(MoneyGroup(total=i, parts=parts, exhaustive=True))

@@ -357,22 +357,48 @@ def far_above_target(report: Report, ctx: Context):
                 )
 
 
+def _grade_of(total: Decimal) -> str:
+    return next(name for name, floor in GRADES if total >= floor)
+
+
+_GRADE_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "不合格": "差"}
+
+
 @rule("SCORE011", "error", "scoring", "评价等级与总分不符")
 def grade_matches_score(report: Report, ctx: Context):
     """The grade must follow the score: 优 ≥ 90, 良 80–89, 中 60–79, 差 < 60.
+
+    A grade written in a table is checked against the score the same table
+    states (综合得分 | 88.5 | 评价等次 | 优), else against the form's 总分; a
+    grade in the text against the department form's (or the only form's) 总分.
 
     Example: 总分 97 but the text says "自评等级为良" → error.
     """
     scored = [e for e in report.evaluations if e.indicators and e.indicators.total_score and e.indicators.total_score.quantity.value is not None]
     target = next((e for e in scored if e.kind == "department"), scored[0] if len(scored) == 1 else None)
+    for stated in report.grades:
+        word = stated.grade.text.strip()
+        said = _GRADE_WORDS.get(word, word)
+        score = stated.score or (target.indicators.total_score if target else None)
+        if said not in dict(GRADES) or score is None or score.quantity.value is None:
+            continue
+        expected = _grade_of(score.quantity.value)
+        if said != expected:
+            yield ctx.finding(
+                f"评价等次填“{word}”，但{score.part}{score.label}为{fmt(score.quantity.value)}分，应评为“{expected}”",
+                [Evidence(quote=word, loc=stated.grade.loc), ev(score)],
+                expected=expected,
+                actual=word,
+                suggestion="按优≥90、良80–89、中60–79、差<60确定评价等次。",
+            )
     if target is None:
         return
     total = target.indicators.total_score.quantity.value
-    expected = next(name for name, floor in GRADES if total >= floor)
+    expected = _grade_of(total)
     for span in report.texts:
         for m in _GRADE_TEXT.finditer(span.text):
             word = m.group(1)
-            said = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "不合格": "差"}.get(word, word)
+            said = _GRADE_WORDS.get(word, word)
             if said != expected:
                 yield ctx.finding(
                     f"文中评价等级为“{word}”，但{target.display}总分为{fmt(total)}分，应评为“{expected}”",
@@ -483,3 +509,32 @@ def blank_total_score(report: Report, ctx: Context):
             actual="（空白）",
             suggestion=f"填写总分得分（{fmt(computed)}分）。",
         )
+
+
+@rule("SCORE015", "error", "scoring", "指标得分不等于分值×得分系数")
+def score_by_coefficient(report: Report, ctx: Context):
+    """On forms with a 得分系数 column, 得分 = 分值 × 得分系数.
+
+    The coefficient is a percentage ("80%" or "80") or a fraction ("0.8").
+    Rounding is allowed to the score's written decimals.
+
+    Example: 分值 20, 得分系数 80%, 得分 18 (should be 16) → error.
+    """
+    for e in report.evaluations:
+        if not _scored(e):
+            continue
+        for i in e.indicators.indicators:
+            w, s = _w(i), _s(i)
+            c = i.coef.value if i.coef is not None else None
+            if w is None or s is None or c is None:
+                continue
+            ratio = c / 100 if i.coef.unit == "%" or c > 1 else c
+            computed = w * ratio
+            if abs(computed - s) > i.score.tolerance() + w * i.coef.tolerance() / (100 if ratio != c else 1):
+                yield ctx.finding(
+                    f"{i.loc.label}「{i.name}」得分{fmt(s)}分，按分值{fmt(w)}分×得分系数{i.coef.raw.strip()}应为{fmt(computed, 2)}分",
+                    [_cell(i, "score", i.score.raw), _cell(i, "coef", i.coef.raw), _cell(i, "weight", i.weight.raw)],
+                    expected=f"{fmt(computed, 2)}分",
+                    actual=f"{fmt(s)}分",
+                    suggestion="按分值×得分系数重新计算得分，或核对得分系数。",
+                )

@@ -25,6 +25,8 @@ from reviewer.quantity import parse_quantity
 from reviewer.tables.grid import Placed, align, cell_kind, fit, has_grid, place
 from reviewer.tables.vocabulary import (
     FUNDS_ROLES,
+    FUNDS_ROW_WORDS,
+    GRADE_LABELS,
     NOT_AMOUNT_WORDS,
     is_money_total,
     GOAL_LABELS,
@@ -40,6 +42,8 @@ from reviewer.tables.vocabulary import (
     squash,
 )
 
+# "其中：基本支出：205.88" is an amount with its label, not a row label.
+_LABELLED_AMOUNT = re.compile(r"[:：]\s*-?[\d,]+(?:\.\d*)?\s*(?:万元|元)?$")
 _PAIR_IN_CELL = re.compile(r"^([^:：\d]{2,14})[:：]\s*(\S.*)$", re.S)
 _TABLE_UNIT = re.compile(r"(?:单位|金额单位)[:：]\s*(万元|元)|[（(](万元|元)[）)]")
 # Labels that are never a value: "主管部门 | 实施单位" are two labels, not a label and its value.
@@ -170,6 +174,7 @@ def read_table(table: Table, unit: str | None = None) -> TableReading:
         band = None
         reading.pairs.extend(_pairs(r, placed))
     for b in reading.bands:
+        _funds_or_money(b)
         _demote_label_columns(b, rows)
         _classify_rows(b)
         _check(b)
@@ -194,15 +199,8 @@ def _header(r: int, placed: list[Placed], rows: list[list[Cell]], in_band: bool)
     if any(_is_number(p.text) for p in filled):
         return None
     columns = [Column(column_role(p.text), p.start, p.end, squash(p.text)) for p in filled]
-    roles = {c.role for c in columns if c.role}
-    first = squash(filled[0].text)
-    if roles & set(LEVEL_ROLES) and roles & set(INDICATOR_VALUE_ROLES) or {"target", "actual"} <= roles:
-        kind = "indicators"
-    elif "goal_expected" in roles or ("goal_actual" in roles and first.startswith(GOAL_LABELS)):
-        kind = "goals"
-    elif len(roles & set(FUNDS_ROLES)) >= 2 and not roles & set(LEVEL_ROLES):
-        kind = "funds"
-    else:
+    kind = _known_kind(columns)
+    if kind is None:
         return None if in_band else _money_header(r, placed, rows)
     band = Band(kind=kind, header_rows=[r], columns=columns)
     titled = [c for c in columns if c.role is None or split_points(c.header)[1] is not None]
@@ -223,6 +221,19 @@ def _header(r: int, placed: list[Placed], rows: list[list[Cell]], in_band: bool)
     return band
 
 
+def _known_kind(columns: list[Column]) -> str | None:
+    """The block a header's roles name: indicators, goals or funds (None for anything else)."""
+    roles = {c.role for c in columns if c.role}
+    first = columns[0].header if columns else ""
+    if roles & set(LEVEL_ROLES) and roles & set(INDICATOR_VALUE_ROLES) or {"target", "actual"} <= roles:
+        return "indicators"
+    if "goal_expected" in roles or ("goal_actual" in roles and first.startswith(GOAL_LABELS)):
+        return "goals"
+    if len(roles & set(FUNDS_ROLES)) >= 2 and not roles & set(LEVEL_ROLES):
+        return "funds"
+    return None
+
+
 def _money_header(r: int, placed: list[Placed], rows: list[list[Cell]]) -> Band | None:
     """A header over rows of amounts with a total somewhere (a 合计 column, or a 合计 / 汇总 row).
 
@@ -231,13 +242,16 @@ def _money_header(r: int, placed: list[Placed], rows: list[list[Cell]]) -> Band 
     A second all-text row under the header refines it (multi-row headers).
     """
     filled = [p for p in placed if p.text]
-    if len(filled) < 2 or any(cell_kind(p.text) != "text" for p in filled):
+    if len(filled) < 2 or any(cell_kind(p.text) != "text" or len(squash(p.text)) > 20 for p in filled):
         return None
     header_rows = [r]
     sub: list[Placed] = []
     below = [(i, place(x)) for i, x in enumerate(rows[r + 1 :], start=r + 1) if any(c.text.strip() for c in x)]
     if below and not any(_is_number(p.text) for p in below[0][1] if p.text) and len(below) > 1:
-        sub = [p for p in below[0][1] if p.text]
+        sub = below[0][1]
+        sub_columns = [Column(column_role(p.text), p.start, p.end, squash(p.text)) for p in sub if p.text]
+        if _known_kind(sub_columns) is not None or any(len(squash(p.text)) > 20 for p in sub) or not any(p.text for p in sub):
+            return None
         header_rows.append(below[0][0])
         below = below[1:]
     data = [ps for _, ps in below[:3]]
@@ -254,13 +268,16 @@ def _money_header(r: int, placed: list[Placed], rows: list[list[Cell]]) -> Band 
 
 def _money_columns(top: list[Placed], sub: list[Placed], grid: bool) -> list[Column]:
     """Columns of a money header: leaf headers (the sub-row where it names one), with their parent's words."""
-    leaves: list[tuple[str, int, int]] = []
-    for p in top:
-        under = [s for s in sub if p.start <= s.start < p.end] if grid else [s for s in sub if s.start == p.start]
-        if len(under) > 1 or (under and not grid):
-            leaves.extend((f"{squash(p.text)}/{squash(s.text)}", s.start, s.end) for s in under)
-        else:
-            leaves.append((squash(p.text), p.start, p.end))
+    if grid:
+        leaves: list[tuple[str, int, int]] = []
+        for p in top:
+            under = [s for s in sub if s.text and p.start <= s.start < p.end]
+            if len(under) > 1:
+                leaves.extend((f"{squash(p.text)}/{squash(s.text)}", s.start, s.end) for s in under)
+            else:
+                leaves.append((squash(p.text), p.start, p.end))
+    else:
+        leaves = _gridless_leaves(top, sub)
     columns = []
     for header, start, end in leaves:
         own = header.rsplit("/", 1)[-1]
@@ -272,6 +289,34 @@ def _money_columns(top: list[Placed], sub: list[Placed], grid: bool) -> list[Col
             role = "amount"
         columns.append(Column(role, start, end, header))
     return columns
+
+
+def _gridless_leaves(top: list[Placed], sub: list[Placed]) -> list[tuple[str, int, int]]:
+    """Leaf headers of a two-row header pasted from Word, where merged cells show once.
+
+    The sub-row is as wide as the data: an empty sub cell sits under a header
+    merged down from the top row (机构名称, 收入合计), and a run of filled sub
+    cells sits under the one top cell spanning them (其中 over 财政拨款 |
+    上年结转 | 其他收入; 基本支出 over 人员支出 | 公用支出).
+    """
+    if not sub:
+        return [(squash(p.text), p.start, p.end) for p in top]
+    width = max(p.end for p in sub)
+    by_start = {p.start: p for p in sub}
+    leaves, j, inside = [], 0, False
+    for i in range(width):
+        cell = by_start.get(i)
+        parent = squash(top[j].text) if j < len(top) else ""
+        if cell is None or not cell.text:
+            if inside:
+                j, inside = j + 1, False
+                parent = squash(top[j].text) if j < len(top) else ""
+            leaves.append((parent, i, i + 1))
+            j += 1
+        else:
+            leaves.append((f"{parent}/{squash(cell.text)}" if parent else squash(cell.text), i, i + 1))
+            inside = True
+    return leaves
 
 
 def _is_subheader(band: Band) -> bool:
@@ -327,7 +372,18 @@ def _unit_in(text: str) -> str | None:
 
 
 def _ends_band(band: Band, placed: list[Placed]) -> bool:
-    """A row that starts something else: a goal or name label, or a new block's title."""
+    """A row that starts something else: a goal or name label, or a new block's title.
+
+    Forms put each block's title in their first column (资金情况, 年度总体目标,
+    绩效指标, 资金管理情况 …), left empty (merged) beside the block's rows: a
+    band whose first column names no field ends at a row that writes a title
+    there, unless that title is the band's total (合计, 总分).
+    """
+    lead = band.columns[0] if band.columns else None
+    if band.kind != "money" and lead is not None and lead.role is None and band.rows and not _lead_text(band.rows[0], lead):
+        title = next((p.text for p in placed if p.start == lead.start and p.text), "")
+        if title and cell_kind(title) == "text" and not is_total_label(title) and not is_money_total(title):
+            return True
     first = squash(next(p.text for p in placed if p.text))
     if band.kind != "goals" and first.startswith(GOAL_LABELS) and not split_points(first)[1]:
         return True
@@ -337,6 +393,11 @@ def _ends_band(band: Band, placed: list[Placed]) -> bool:
         # A goal band holds text rows; a row of numbers belongs to something else.
         return any(_is_number(p.text) for p in placed if p.text)
     return False
+
+
+def _lead_text(row: Row, lead: Column) -> str:
+    """The text a row has in the band's first column (empty beside a merged block title)."""
+    return next((p.text for p in row.placed if p.start == lead.start and p.text), "")
 
 
 def _row(band: Band, r: int, row: list[Cell]) -> Row:
@@ -366,6 +427,21 @@ def _row(band: Band, r: int, row: list[Cell]) -> Row:
     return Row(index=r, cells=cells, placed=placed, by_column=by_column)
 
 
+def _funds_or_money(band: Band) -> None:
+    """A block headed 预算数 | 决算数 whose rows are not funding sources (三公经费 by kind) is a money table."""
+    if band.kind != "funds" or not band.rows:
+        return
+    labels = [squash(r.label) for r in band.rows]
+    if any(w in label for label in labels for w in FUNDS_ROW_WORDS) or any("性质" in label for label in labels):
+        return
+    band.kind = "money"
+    for c in band.columns:
+        if c.role in FUNDS_ROLES:
+            c.role = "amount"
+        elif c.role is not None:
+            c.role = None
+
+
 def _demote_label_columns(band: Band, rows: list[list[Cell]]) -> None:
     """A numeric column whose cells are row labels is the label column ("年度预算数(万元) | 总额 …"): re-read without its role."""
     if band.kind == "goals" or not band.rows:
@@ -375,7 +451,7 @@ def _demote_label_columns(band: Band, rows: list[list[Cell]]) -> None:
         if column.role not in NUMERIC_ROLES:
             continue
         texts = [p.text for r in band.rows for p in r.placed if p.start == column.start and p.text]
-        words = [t for t in texts if parse_quantity(t).qualitative and not _PAIR_IN_CELL.match(t)]
+        words = [t for t in texts if parse_quantity(t).qualitative and not _LABELLED_AMOUNT.search(t)]
         if texts and len(words) * 2 > len(texts):
             column.role = None
             demoted = True
@@ -429,7 +505,7 @@ def _label_like(text: str, strict: bool = False) -> bool:
     if not text or len(text) > 20 or _is_number(text):
         return False
     if strict:
-        return text in _LABEL_WORDS or text.endswith((":", "："))
+        return text in _LABEL_WORDS or text.endswith((":", "：")) or is_total_label(text) or text in GRADE_LABELS
     return True
 
 

@@ -59,6 +59,12 @@ TEXT_ROLES = frozenset({"level1", "level2", "level3", "reason", "standard", "goa
 TOTAL_WORDS = ("总分", "合计", "总计", "自评总分", "综合得分", "得分合计", "总得分", "综合评分")
 FUNDS_TOTAL_WORDS = ("年度资金总额", "资金总额", "资金总和", "总额", "合计", "总计")
 GOAL_LABELS = ("年度总体目标", "总体目标", "年度目标", "绩效目标")
+GRADE_LABELS = ("评价等次", "评价等级", "自评等级", "自评等次", "绩效等级", "等次", "等级", "评价结果")
+# Row labels of a funds block (资金来源): a block of 预算数 / 决算数 columns without any of them is a money table.
+FUNDS_ROW_WORDS = (
+    "资金总额", "总额", "财政拨款", "财政资金", "上年结转", "其他资金", "单位资金", "自有资金", "自筹", "专户",
+    "中央", "省级", "市级", "县级", "一般公共预算", "政府性基金", "资金来源", "本级",
+)
 # Placeholder rows left from the template: "指标1", "……", "××".
 _PLACEHOLDER = re.compile(r"^(?:指标\d+|[.…·．。]+|[×xX*]+|其他|……)$")
 _POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
