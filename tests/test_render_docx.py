@@ -183,7 +183,11 @@ def test_libreoffice_converts_output_and_sees_every_comment(tmp_path):
     assert content.count("<office:annotation ") + content.count("<office:annotation>") == len(review.findings)
 
 
-@pytest.mark.parametrize("report", sample_texts() + seed_params())
+# The samples whose every quote is text of the report (TEXT002 quotes a missing label such as 填表人).
+ANCHORED = ("clean_department.txt", "hunan_department.txt", "markdown_report.md", "project_tables.tsv.txt")
+
+
+@pytest.mark.parametrize("report", [p for p in sample_texts() if p.values[0].name in ANCHORED] + seed_params())
 def test_text_report_rebuilt_as_docx_gets_anchored_comments(report, tmp_path):
     from reviewer.ingest import load
     from reviewer.pipeline import review_path
