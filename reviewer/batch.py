@@ -3,61 +3,62 @@
 The stages, in one direction:
 1. collect the sources (files, folders, globs, zip members) and hash them;
 2. look each up in the result store; review the rest in a bounded pool of
-   worker processes (the rules are CPU-bound), storing each result as it
-   arrives, so an interrupted batch resumes where it stopped; with the LLM
-   stage on, the pool's processes share the configured request concurrency
-   (see ``llm_workers``);
-3. run the cross-document checks on all reports and drop baseline-dismissed
-   findings;
-4. render per-document outputs whose content changed, then summary.json and
-   summary.xlsx.
-A document that cannot be read, raises, kills its worker process or takes
-longer than the time limit (its worker is then killed and replaced) is
-recorded as failed with a one-line reason; the others are not affected.
+   worker processes (the rules are CPU-bound). With an output folder, each
+   worker writes its document's outputs as soon as the review is done, and
+   sends back only the result to cache (stored at once, so an interrupted
+   batch resumes where it stopped); the parent keeps a summary row and the
+   features the cross-document checks need. With the LLM stage on, the
+   pool's processes share the configured request concurrency (see
+   ``llm_workers``);
+3. run the cross-document checks on all reports, drop baseline-dismissed
+   findings, and write again the outputs that changed (reading the documents
+   back from the store, one at a time);
+4. write summary.json and summary.xlsx.
+A document that cannot be read, raises, kills its worker process, exhausts
+its worker's memory limit or takes longer than the time limit is recorded as
+failed with a one-line reason, and its worker is replaced; the others are not
+affected.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
+import signal
 import tempfile
-import time
-from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from typing import Callable, Protocol
+from pathlib import Path
+from typing import Callable, Iterator
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichBar, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-from reviewer.baseline import Baseline, scope_of, suppress
+from reviewer.baseline import Baseline, scope_of
+from reviewer.batch_jobs import (
+    FORMATS, Done, Plan, digest, final_review, output_digest, output_files, output_formats, output_names, render_stored, review_job,
+)
 from reviewer.config import LLMConfig
-from reviewer.crosscheck import Features, features_of, run_crosschecks
+from reviewer.crosscheck import Features, run_crosschecks
 from reviewer.document import Document
-from reviewer.errors import InputError
 from reviewer.finding import SEVERITY_ORDER, Finding, Review
 from reviewer.inputs import Source, collect
-from reviewer.pool import run_pool
+from reviewer.pool import WorkerDied, run_pool
+from reviewer.progress import Progress, Silent
 from reviewer.rules import Settings
 from reviewer.store import Entry, Store, build_key, file_digest, llm_digest, settings_digest
+from reviewer.summary import Row, render_summary_json, render_summary_xlsx
 
-FORMATS = {"json": ".json", "html": ".html", "docx": ".docx", "markdown": ".md", "text": ".txt"}
-DEFAULT_FORMATS = ("json", "html")  # plus docx for .docx inputs
-OUTPUT_TAG = ".审阅"
 CACHE_DIR = ".cache"
 SUMMARY_JSON = "summary.json"
 SUMMARY_XLSX = "summary.xlsx"
-_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _REASON_LIMIT = 300
 DEFAULT_TIMEOUT = 300  # seconds per document; a parser stuck on a pathological file must not hold a worker forever
 DEFAULT_LLM_TIMEOUT = 1800  # with the LLM stage: several requests of up to 120 s each, with retries
+# MB of address space per worker: a worker needs about 160 (300 with the LLM stage's threads), a
+# LibreOffice conversion it starts about 1000; a pathological file stops here instead of at the machine's end.
+DEFAULT_MEMORY_MB = 2048
 
 
 @dataclass
 class BatchOptions:
-    """What a batch runs: rule settings, output formats, parallelism, the baseline, the LLM endpoint and the time limit."""
+    """What a batch runs: rule settings, output formats, parallelism, the baseline, the LLM endpoint and the limits per document."""
 
     settings: Settings = field(default_factory=Settings)
     formats: tuple[str, ...] | None = None  # None: json + html, and docx for .docx inputs
@@ -65,6 +66,7 @@ class BatchOptions:
     baseline: Baseline | None = None
     llm: LLMConfig | None = None  # the endpoint for the LLM stage; None: rules only
     timeout: float | None = None  # seconds one document's review may take; 0: no limit; None: the default
+    memory_limit: int | None = None  # MB of address space per worker process; 0: no limit; None: DEFAULT_MEMORY_MB
 
     @property
     def time_limit(self) -> float:
@@ -73,31 +75,49 @@ class BatchOptions:
             return self.timeout
         return DEFAULT_TIMEOUT if self.llm is None else DEFAULT_LLM_TIMEOUT
 
+    @property
+    def memory_mb(self) -> int:
+        """The per-worker memory limit in force (MB; 0: none)."""
+        return DEFAULT_MEMORY_MB if self.memory_limit is None else self.memory_limit
+
 
 @dataclass
 class Outcome:
-    """What happened to one source: its final review, or why it failed."""
+    """What happened to one source: its summary row and, while the batch runs, what its later stages need."""
 
     source: Source
     name: str  # base name of its output files
-    status: str = "ok"  # ok | failed
-    reason: str = ""
-    review: Review | None = None
-    features: Features | None = None
-    cached: bool = False
-    llm_incomplete: bool = False  # some LLM requests failed: not stored, a re-run asks again
-    suppressed: int = 0
-    outputs: list[str] = field(default_factory=list)
+    row: Row
     key: str = ""
-    document_json: str = ""  # when reviewed in this run; else read from the store on demand
-    seconds: float = 0.0
+    features: Features | None = None  # until the cross-document checks ran
+    extra: list[Finding] = field(default_factory=list)  # findings of the cross-document checks
+    llm_incomplete: bool = False  # some LLM requests failed: not cached, a re-run asks again
+    stored: bool = False  # its result is in the cache (else, with an output folder, in the run's scratch store)
+    rendered: str | None = None  # output_digest of what its output files show
+    entry: Entry | None = None  # without an output folder: the result, until the final review is made
+    review: Review | None = None  # without an output folder: the final review
+    document_json: str = ""  # without an output folder: the reviewed Document
+
+    @property
+    def status(self) -> str:
+        """ok | failed."""
+        return self.row.status
+
+    @property
+    def reason(self) -> str:
+        """Why it failed, naming the file, on one line ("" when it did not)."""
+        return self.row.reason
+
+    @property
+    def outputs(self) -> list[str]:
+        """The names of its output files."""
+        return self.row.outputs
 
     def fail(self, problem: str) -> None:
         """Mark the source failed, naming it and the problem on one line."""
-        self.status = "failed"
-        self.reason = f"{self.source.display}: {one_line(problem)}"
-        self.review = None
-        self.features = None
+        self.row.fail(f"{self.source.display}: {one_line(problem)}")
+        self.features = self.entry = self.review = None
+        self.extra = []
 
 
 @dataclass
@@ -117,8 +137,13 @@ class BatchResult:
 
     @property
     def reviews(self) -> list[Review]:
-        """The final reviews of the documents reviewed successfully."""
+        """The final reviews, kept only by a batch without an output folder (one with a folder wrote them there)."""
         return [o.review for o in self.outcomes if o.review is not None]
+
+    @property
+    def rows(self) -> list[Row]:
+        """The summary row of every source, in input order."""
+        return [o.row for o in self.outcomes]
 
     def exit_code(self, fail_on: str) -> int:
         """2 when any source failed or none was found, 1 when a finding reaches ``fail_on`` (error/warning/never), else 0."""
@@ -127,67 +152,7 @@ class BatchResult:
         if fail_on == "never":
             return 0
         limit = SEVERITY_ORDER[fail_on]
-        return int(any(SEVERITY_ORDER[f.severity] <= limit for r in self.reviews for f in r.findings))
-
-
-class Progress(Protocol):
-    """Where the batch reports what it is doing."""
-
-    def phase(self, description: str, total: int) -> None:
-        """A new stage with ``total`` steps begins."""
-
-    def advance(self, current: str, findings: int = 0) -> None:
-        """One step finished (``current`` names the file; ``findings`` found in it)."""
-
-
-class Silent:
-    """A Progress that shows nothing."""
-
-    def phase(self, description: str, total: int) -> None:
-        """Ignore."""
-
-    def advance(self, current: str, findings: int = 0) -> None:
-        """Ignore."""
-
-
-class Bar:
-    """A rich progress bar (files done/total, findings so far, current file); hidden when not on a terminal."""
-
-    def __init__(self, console: Console):
-        """A bar drawn on ``console`` (use it as a context manager)."""
-        self.bar = RichBar(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("问题 {task.fields[findings]}"),
-            TimeElapsedColumn(),
-            TextColumn("{task.fields[current]}", style="dim"),
-            console=console,
-            disable=not console.is_terminal,
-        )
-        self.task: int | None = None
-        self.findings = 0
-
-    def __enter__(self) -> "Bar":
-        """Start drawing."""
-        self.bar.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        """Stop drawing."""
-        self.bar.stop()
-
-    def phase(self, description: str, total: int) -> None:
-        """Add a bar for a new stage."""
-        self.task = self.bar.add_task(description, total=total, findings=self.findings, current="")
-
-    def advance(self, current: str, findings: int = 0) -> None:
-        """Count one file done."""
-        self.findings += findings
-        name = current if len(current) <= 40 else "…" + current[-39:]
-        if self.task is not None:
-            self.bar.update(self.task, advance=1, findings=self.findings, current=name)
+        return int(any(count for row in self.rows for s, count in row.counts.items() if SEVERITY_ORDER[s] <= limit))
 
 
 def default_jobs() -> int:
@@ -237,8 +202,8 @@ def report_lines(result: BatchResult, notes: list[str] | tuple[str, ...] = ()) -
     incomplete = sum(o.llm_incomplete for o in result.outcomes)
     if incomplete:
         lines.append(f"有 {incomplete} 个文件的大模型请求失败，文字审阅不完整（原因见各文件审阅结果的说明）；这些结果未写入缓存，重新运行会再次请求")
-    counts = {s: sum(r.summary[s] for r in result.reviews) for s in SEVERITY_ORDER}
-    suppressed = sum(o.suppressed for o in result.outcomes)
+    counts = {s: sum(r.counts[s] for r in result.rows) for s in SEVERITY_ORDER}
+    suppressed = sum(r.suppressed for r in result.rows)
     line = (
         f"共 {len(result.outcomes)} 个文件：新审阅 {result.reviewed}，使用缓存 {result.cached}，失败 {len(result.failed)}；"
         f"错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}"
@@ -256,275 +221,270 @@ def one_line(text: str) -> str:
     return text if len(text) <= _REASON_LIMIT else text[: _REASON_LIMIT - 1] + "…"
 
 
-def _safe_name(name: str) -> str:
-    """A file-name-safe base name (no separators, reserved or control characters)."""
-    return _UNSAFE.sub("_", name).strip(". ")[:100] or "document"
-
-
-def output_names(sources: list[Source]) -> list[str]:
-    """A distinct base name per source: its stem; on a clash, folder_stem, then folder_stem-suffix, then a number."""
-    paths = [PurePosixPath((s.name or s.display).replace("\\", "/")) for s in sources]
-    names = [_safe_name(p.stem or p.name) for p in paths]
-    for longer in (
-        lambda p: "_".join(x for x in (p.parent.name, p.stem) if x),
-        lambda p: "_".join(x for x in (p.parent.name, p.stem) if x) + p.suffix.replace(".", "-"),
-    ):
-        clashes = {n for n, count in Counter(names).items() if count > 1}
-        names = [_safe_name(longer(p)) if n in clashes else n for n, p in zip(names, paths)]
-    seen: dict[str, int] = {}
-    unique = []
-    for n in names:
-        seen[n] = seen.get(n, 0) + 1
-        unique.append(n if seen[n] == 1 else f"{n}-{seen[n]}")
-    return unique
-
-
-# ---- worker side -------------------------------------------------------------
-
-
-def review_job(file: str, display: str, suffix: str, settings: Settings, llm: LLMConfig | None = None) -> Entry:
-    """Review one file in a worker (with the LLM stage when ``llm`` is given); every failure becomes a failed Entry with a one-line reason."""
-    start = time.perf_counter()
-    try:
-        from reviewer.ingest import load_bytes
-        from reviewer.pipeline import ReviewOptions, review_document
-
-        document = load_bytes(Path(file).read_bytes(), display, suffix)
-        review, report = review_document(document, ReviewOptions(settings=settings, llm=llm))
-        features = features_of(report)
-        if llm is not None:  # the stage (openai, langchain) is loaded only when it ran
-            from reviewer.llm.stage import INCOMPLETE_NOTE
-    except InputError as exc:
-        return Entry("failed", exc.problem, seconds=time.perf_counter() - start)
-    except OSError as exc:
-        return Entry("failed", f"无法读取文件（{exc.strerror or exc}）", seconds=time.perf_counter() - start)
-    except Exception as exc:  # noqa: BLE001 - any bug in one document must not stop the batch
-        return Entry("failed", f"审阅时出错（{type(exc).__name__}: {exc}）", seconds=time.perf_counter() - start)
-    return Entry(
-        "ok",
-        review=review.model_dump_json(),
-        document=document.model_dump_json(),
-        features=features.model_dump_json(),
-        seconds=time.perf_counter() - start,
-        complete=llm is None or not any(INCOMPLETE_NOTE in note for note in review.notes),
-    )
-
-
-def render_job(review_json: str, document_json: str, source: str | None, targets: list[tuple[str, str]]) -> str | None:
-    """Write one document's output files; None on success, else the reason."""
-    try:
-        review = Review.model_validate_json(review_json)
-        document = Document.model_validate_json(document_json)
-        for fmt, target in targets:
-            data = _render(fmt, review, document, source)
-            if isinstance(data, str):
-                Path(target).write_text(data, encoding="utf-8")
-            else:
-                Path(target).write_bytes(data)
-    except Exception as exc:  # noqa: BLE001 - a renderer bug loses one document's outputs, not the batch
-        return f"生成审阅结果文件失败（{type(exc).__name__}: {exc}）"
-    return None
-
-
-def _render(fmt: str, review: Review, document: Document, source: str | None) -> str | bytes:
-    """One output of one document in a format of FORMATS."""
-    if fmt == "json":
-        from reviewer.render.json import render_json
-
-        return render_json([review], single=True)
-    if fmt == "html":
-        from reviewer.render.html import render_html
-
-        return render_html(review, document, None)
-    if fmt == "docx":
-        from reviewer.render.docx import render_docx
-
-        original = Path(source).read_bytes() if source and document.format == "docx" else None
-        return render_docx(review, document, original)
-    if fmt == "markdown":
-        from reviewer.render.markdown import render_markdown
-
-        return render_markdown(review, document)
-    from reviewer.render.text import render_plain
-
-    return render_plain(review)
-
-
 # ---- the batch ---------------------------------------------------------------
 
 
-def _apply(outcome: Outcome, entry: Entry) -> None:
-    """Take a (fresh or cached) result into an outcome, under this run's file name."""
-    outcome.seconds = entry.seconds
+@dataclass
+class OutputFolder:
+    """A batch's output folder and where it keeps results for the later stages: the cache, or the run's scratch store.
+
+    Results that must not be reused (some LLM requests failed) go to the
+    scratch store, which lives as long as the run.
+    """
+
+    path: Path
+    cache: Store
+    scratch: Store
+    cache_path: Path
+    scratch_path: Path
+
+    def put(self, outcome: Outcome, entry: Entry) -> None:
+        """Keep a fresh result: in the cache when it may be reused (failures too), else in the scratch store."""
+        if entry.complete:
+            self.cache.put(outcome.key, entry)
+            outcome.stored = True
+        elif entry.status == "ok":
+            self.scratch.put(outcome.key, entry)
+
+    def store(self, outcome: Outcome) -> tuple[Store, Path]:
+        """The store holding an outcome's result, and its file."""
+        return (self.cache, self.cache_path) if outcome.stored else (self.scratch, self.scratch_path)
+
+
+def _take(outcome: Outcome, entry: Entry, keep: bool) -> None:
+    """Take a (fresh or cached) result into an outcome: its features for the cross-document checks, or why it failed."""
+    outcome.row.seconds = entry.seconds
     if entry.status != "ok":
         outcome.fail(entry.reason)
         return
-    review = Review.model_validate_json(entry.review)
-    review.document.path = outcome.source.display  # the same bytes may have been cached under another name
     features = Features.model_validate_json(entry.features)
-    features.path = outcome.source.display
-    outcome.review, outcome.features = review, features
-    outcome.document_json = entry.document
+    features.path = outcome.source.display  # the same bytes may have been cached under another name
+    outcome.features = features
     outcome.llm_incomplete = not entry.complete
+    if keep:
+        outcome.entry = entry
 
 
-def _formats(outcome: Outcome, formats: tuple[str, ...] | None) -> tuple[str, ...]:
-    """The output formats of one document."""
-    if formats is not None:
-        return formats
-    return DEFAULT_FORMATS + (("docx",) if outcome.source.suffix == ".docx" else ())
-
-
-def _document(outcome: Outcome, store: Store | None) -> str:
-    """The Document JSON of a reviewed outcome (from this run or the store)."""
-    if not outcome.document_json and store is not None:
-        outcome.document_json = store.document(outcome.key)
-    return outcome.document_json
-
-
-def _digest(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+def _crash_reason(exc: BaseException, options: BatchOptions) -> str:
+    """One line for a review that raised past its own error handling or killed its worker."""
+    if isinstance(exc, MemoryError):
+        return f"内存不足：审阅进程超过内存上限 {options.memory_mb} MB（可用 --memory-limit 调整），可能是文件过大或格式异常"
+    if isinstance(exc, WorkerDied):
+        if exc.exitcode is not None and exc.exitcode < 0:
+            how = f"被信号 {signal.Signals(-exc.exitcode).name} 终止"
+        else:
+            how = f"退出码 {exc.exitcode}"
+        return f"审阅进程意外退出（{how}），可能是文件触发了解析库崩溃或内存不足"
+    return f"审阅时出错（{type(exc).__name__}: {exc}）"
 
 
 def review_sources(
-    sources: list[Source], options: BatchOptions, store: Store | None, progress: Progress,
+    sources: list[Source], options: BatchOptions, folder: OutputFolder | None, progress: Progress,
     on_review: Callable[[Outcome], None] | None = None,
 ) -> BatchResult:
     """Review sources (cached where possible), then cross-check them and apply the baseline.
 
-    ``on_review`` gets each outcome reviewed in this run as soon as it is done
-    (before the cross-checks), so a caller can keep it if the run is killed.
+    ``on_review`` (without an output folder) gets each outcome reviewed in this
+    run as soon as it is done, with its review before the cross-checks, so a
+    caller can keep it if the run is killed.
+
+    Without an output ``folder`` the outcomes keep their final reviews and
+    documents (for callers that store them elsewhere); with one, each worker
+    writes its outputs there, results are cached, and the outcomes keep
+    summary rows only (``write_outputs`` finishes them).
     """
     build = build_key()
     config = settings_digest(options.settings)
     llm = llm_digest(options.llm)
-    outcomes = [Outcome(s, n) for s, n in zip(sources, output_names(sources))]
+    outcomes = [Outcome(s, n, Row(s.display)) for s, n in zip(sources, output_names(sources))]
     result = BatchResult(outcomes, build)
     progress.phase("审阅", len(outcomes))
     todo: list[Outcome] = []
     for outcome in outcomes:
         source = outcome.source
         if source.problem or source.file is None:
-            outcome.status, outcome.reason = "failed", source.problem or f"{source.display}: 无法读取"
+            outcome.row.fail(source.problem or f"{source.display}: 无法读取")
             progress.advance(source.display)
             continue
         try:
-            outcome.key = _digest(file_digest(source.file), build, config, llm)
+            outcome.key = digest(file_digest(source.file), build, config, llm)
         except OSError as exc:
             outcome.fail(f"无法读取文件（{exc.strerror or exc}）")
             progress.advance(source.display)
             continue
-        entry = store.get(outcome.key) if store else None
+        entry = folder.cache.get(outcome.key) if folder else None
         if entry is None:
             todo.append(outcome)
             continue
-        _apply(outcome, entry)
-        outcome.cached = True
+        _take(outcome, entry, keep=folder is None)
+        outcome.stored = outcome.row.cached = True
+        outcome.rendered = folder.cache.output_digest(outcome.name) if folder else None
         result.cached += 1
-        progress.advance(source.display, len(outcome.review.findings) if outcome.review else 0)
+        progress.advance(source.display)
 
-    def done(index: int, entry: Entry) -> None:
+    def done(index: int, answer: Done) -> None:
         outcome = todo[index]
-        if store and entry.complete:
-            store.put(outcome.key, entry)
-        _apply(outcome, entry)
+        if folder is not None:
+            folder.put(outcome, answer.entry)
+        _take(outcome, answer.entry, keep=folder is None)
+        if answer.problem:
+            outcome.fail(answer.problem)
+        elif answer.rendered and folder is not None:
+            outcome.rendered = answer.rendered
+            folder.cache.set_output_digest(outcome.name, answer.rendered)
         result.reviewed += 1
-        if on_review is not None:
+        if on_review is not None and outcome.entry is not None:
+            outcome.review = Review.model_validate_json(outcome.entry.review)
+            outcome.document_json = outcome.entry.document
             on_review(outcome)
-        progress.advance(outcome.source.display, len(outcome.review.findings) if outcome.review else 0)
+        progress.advance(outcome.source.display, answer.findings)
 
     def crashed(index: int, exc: BaseException) -> None:
-        outcome = todo[index]
         # Not stored: a crash may depend on the machine's state rather than on the file.
-        outcome.fail(f"审阅进程意外退出（{type(exc).__name__}），可能是文件触发了解析库崩溃或内存不足")
-        progress.advance(outcome.source.display)
+        todo[index].fail(_crash_reason(exc, options))
+        progress.advance(todo[index].source.display)
 
     def timed_out(index: int) -> None:
         outcome = todo[index]
         # Not stored, like a crash: a re-run tries again (perhaps with a longer --timeout).
         outcome.fail(f"审阅超时（超过 {options.time_limit:g} 秒），可能是文件过大或格式异常")
-        outcome.seconds = options.time_limit
+        outcome.row.seconds = options.time_limit
         progress.advance(outcome.source.display)
 
     workers, worker_llm = llm_workers(options.jobs, options.llm)
-    tasks = [(str(o.source.file), o.source.display, o.source.suffix, options.settings, worker_llm) for o in todo]
-    run_pool(review_job, tasks, workers, done, crashed, timeout=options.time_limit or None, on_timeout=timed_out)
+    tasks = [
+        (str(o.source.file), o.source.display, o.source.suffix, options.settings, worker_llm, _plan(o, options, build, folder))
+        for o in todo
+    ]
+    run_pool(
+        review_job, tasks, workers, done, crashed, timeout=options.time_limit or None, on_timeout=timed_out,
+        memory_limit=options.memory_mb * 2**20 or None, failed=lambda answer: answer.failed,
+    )
 
-    ok = [o for o in outcomes if o.review is not None and o.features is not None]
+    ok = [o for o in outcomes if o.features is not None]
     for outcome, extra in zip(ok, run_crosschecks([o.features for o in ok], options.settings)):
-        if extra:
-            merged = {f.id: f for f in [*outcome.review.findings, *extra]}
-            outcome.review.findings = sorted(merged.values(), key=Finding.sort_key)
-    if options.baseline is not None:
-        for outcome in ok:
-            before = len(outcome.review.findings)
-            outcome.review = suppress(outcome.review, options.baseline)
-            outcome.suppressed = before - len(outcome.review.findings)
+        outcome.extra = extra
+    for outcome in ok:
+        outcome.features = None  # compared: no longer needed
+        if outcome.entry is not None:
+            review, outcome.row.suppressed = final_review(outcome.entry.review, outcome.source.display, outcome.extra, options.baseline)
+            outcome.row.describe(review)
+            outcome.review, outcome.document_json, outcome.entry = review, outcome.entry.document, None
     return result
 
 
-def write_outputs(result: BatchResult, out: Path, options: BatchOptions, store: Store, progress: Progress) -> None:
-    """Render the changed per-document outputs, then summary.json and summary.xlsx."""
-    from reviewer.summary import render_summary_json, render_summary_xlsx
+def _plan(outcome: Outcome, options: BatchOptions, build: str, folder: OutputFolder | None) -> Plan | None:
+    """What the worker reviewing ``outcome`` writes right after the review (None without an output folder)."""
+    if folder is None:
+        return None
+    formats = output_formats(outcome.source, options.formats)
+    targets = [str(folder.path / f) for f in output_files(outcome.name, formats)]
+    return Plan(build, formats, targets, options.baseline, folder.cache.output_digest(outcome.name))
 
-    pending: list[tuple[Outcome, str, list[tuple[str, str]]]] = []
+
+def write_outputs(result: BatchResult, folder: OutputFolder, options: BatchOptions, progress: Progress) -> None:
+    """Describe every reviewed document's row from its final review, write the outputs that changed, then summary.json and summary.xlsx."""
+    pending: list[tuple[Outcome, str, tuple]] = []
+    finals: list[str] = []  # every document's output digest: summary.xlsx changes with them
     for outcome in result.outcomes:
-        if outcome.review is None:
+        if outcome.status != "ok":
             continue
-        formats = _formats(outcome, options.formats)
-        files = [f"{outcome.name}{OUTPUT_TAG}{FORMATS[fmt]}" for fmt in formats]
-        outcome.outputs = files
-        digest = _digest(result.build, ",".join(formats), outcome.review.model_dump_json())
-        if store.output_digest(outcome.name) == digest and all((out / f).exists() for f in files):
+        review = _final(outcome, folder, options)
+        formats = output_formats(outcome.source, options.formats)
+        files = output_files(outcome.name, formats)
+        outcome.row.outputs = files
+        wanted = output_digest(result.build, formats, review)
+        finals.append(wanted)
+        if outcome.rendered == wanted and all((folder.path / f).exists() for f in files):
             continue
-        pending.append((outcome, digest, [(fmt, str(out / f)) for fmt, f in zip(formats, files)]))
+        _, path = folder.store(outcome)
+        task = (str(path), outcome.key, outcome.source.display, outcome.extra, options.baseline, str(outcome.source.file),
+                [(fmt, str(folder.path / f)) for fmt, f in zip(formats, files)])
+        pending.append((outcome, wanted, task))
     if pending:
         progress.phase("生成结果", len(pending))
 
         def rendered(index: int, problem: str | None) -> None:
-            outcome, digest, _ = pending[index]
+            outcome, wanted, _ = pending[index]
             if problem:
                 outcome.fail(problem)
-                outcome.outputs = []
             else:
-                store.set_output_digest(outcome.name, digest)
+                folder.cache.set_output_digest(outcome.name, wanted)
             progress.advance(outcome.source.display)
 
         def crashed(index: int, exc: BaseException) -> None:
-            rendered(index, f"生成审阅结果文件时进程意外退出（{type(exc).__name__}）")
+            rendered(index, f"生成审阅结果文件失败：{_crash_reason(exc, options)}")
 
-        tasks = [
-            (o.review.model_dump_json(), _document(o, store), str(o.source.file), targets) for o, _, targets in pending
-        ]
-        run_pool(render_job, tasks, options.jobs, rendered, crashed)
+        run_pool(
+            render_stored, [task for _, _, task in pending], options.jobs, rendered, crashed,
+            memory_limit=options.memory_mb * 2**20 or None, failed=lambda problem: problem is not None,
+        )
 
-    summary = render_summary_json(result)
-    (out / SUMMARY_JSON).write_text(summary, encoding="utf-8")
+    summary = render_summary_json(result.rows, result.build, result.reviewed, result.cached)
+    (folder.path / SUMMARY_JSON).write_text(summary, encoding="utf-8")
     # The workbook is the slow part of an unchanged re-run: rewrite it only when a row changed.
-    reviewed = [o for o in result.outcomes if o.review is not None]
-    rows = (f"{o.source.display}|{o.status}|{o.reason}|{o.suppressed}|{','.join(o.outputs)}" for o in result.outcomes)
-    digest = _digest(result.build, *rows, *(o.review.model_dump_json() for o in reviewed))
-    if store.output_digest(SUMMARY_XLSX) != digest or not (out / SUMMARY_XLSX).exists():
-        documents = [(o.review, Document.model_validate_json(_document(o, store))) for o in reviewed]
-        (out / SUMMARY_XLSX).write_bytes(render_summary_xlsx(result, documents))
-        store.set_output_digest(SUMMARY_XLSX, digest)
+    rows = (f"{o.source.display}|{o.status}|{o.reason}|{o.row.suppressed}|{','.join(o.outputs)}" for o in result.outcomes)
+    wanted = digest(result.build, *rows, *finals)
+    if folder.cache.output_digest(SUMMARY_XLSX) != wanted or not (folder.path / SUMMARY_XLSX).exists():
+        reviewed = [o for o in result.outcomes if o.status == "ok"]
+        (folder.path / SUMMARY_XLSX).write_bytes(render_summary_xlsx(result.rows, _StoredReviews(reviewed, folder, options)))
+        folder.cache.set_output_digest(SUMMARY_XLSX, wanted)
+
+
+def _final(outcome: Outcome, folder: OutputFolder, options: BatchOptions) -> Review:
+    """An outcome's final review read back from its store; its row is described from it."""
+    store, _ = folder.store(outcome)
+    entry = store.get(outcome.key)
+    review, outcome.row.suppressed = final_review(entry.review, outcome.source.display, outcome.extra, options.baseline)
+    outcome.row.describe(review)
+    return review
+
+
+class _StoredDocument:
+    """A stored Document, read on first use: summary.xlsx takes one document at a time, and some of its passes none."""
+
+    def __init__(self, store: Store, key: str):
+        """The document of ``key`` in ``store``."""
+        self._store, self._key, self._document = store, key, None
+
+    def __getattr__(self, name: str):
+        if self._document is None:
+            self._document = Document.model_validate_json(self._store.document(self._key))
+        return getattr(self._document, name)
+
+
+class _StoredReviews:
+    """The (final review, document) pairs of a batch, read from the stores as they are iterated, never all at once."""
+
+    def __init__(self, outcomes: list[Outcome], folder: OutputFolder, options: BatchOptions):
+        """Pairs for ``outcomes``, which must have been reviewed."""
+        self.outcomes, self.folder, self.options = outcomes, folder, options
+
+    def __len__(self) -> int:
+        return len(self.outcomes)
+
+    def __iter__(self) -> Iterator[tuple[Review, Document]]:
+        for outcome in self.outcomes:
+            store, _ = self.folder.store(outcome)
+            review, _ = final_review(store.get(outcome.key).review, outcome.source.display, outcome.extra, self.options.baseline)
+            yield review, _StoredDocument(store, outcome.key)
 
 
 def run_batch(items: list[str], out: Path | None, options: BatchOptions, progress: Progress | None = None) -> BatchResult:
     """Review everything ``items`` name; with ``out``, cache results there and write outputs and summaries."""
     progress = progress or Silent()
     with ExitStack() as stack:
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="reviewer-")))
         if out is None:
-            scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="reviewer-")))
-            store = None
-        else:
-            out.mkdir(parents=True, exist_ok=True)
-            scratch = out / CACHE_DIR / "archives"
-            store = Store(out / CACHE_DIR / "reviews.sqlite")
-            stack.callback(store.close)
-        sources = collect(items, scratch, skip=out)
-        result = review_sources(sources, options, store, progress)
+            sources = collect(items, scratch, skip=None)
+            return review_sources(sources, options, None, progress)
+        out.mkdir(parents=True, exist_ok=True)
+        cache_path, scratch_path = out / CACHE_DIR / "reviews.sqlite", scratch / "incomplete.sqlite"
+        folder = OutputFolder(out, Store(cache_path), Store(scratch_path), cache_path, scratch_path)
+        stack.callback(folder.cache.close)
+        stack.callback(folder.scratch.close)
+        sources = collect(items, out / CACHE_DIR / "archives", skip=out)
+        result = review_sources(sources, options, folder, progress)
         result.out = out
-        if out is not None and store is not None:
-            write_outputs(result, out, options, store, progress)
+        write_outputs(result, folder, options, progress)
         return result

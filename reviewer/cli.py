@@ -224,10 +224,12 @@ def batch(
     llm: bool = typer.Option(False, "--llm", help="用大模型审阅报告文字（未配置大模型时报错）"),
     no_llm: bool = typer.Option(False, "--no-llm", help="不用大模型，只做规则审阅"),
     timeout: Optional[float] = typer.Option(None, "--timeout", min=0, help="每份报告的审阅时限（秒），超时的记为失败；0 表示不限（默认 300，用大模型时 1800）"),
+    memory_limit: Optional[int] = typer.Option(None, "--memory-limit", min=0, metavar="MB", help="每个审阅进程的内存上限（MB），超出的报告记为失败；0 表示不限（默认 2048）"),
 ) -> None:
     """批量审阅（发布前把关）：并行审阅、跨报告比对、汇总表；再次运行只审阅有改动的文件。"""
-    from reviewer.batch import Bar, BatchOptions, default_jobs, parse_formats, report_lines, run_batch
+    from reviewer.batch import BatchOptions, default_jobs, parse_formats, report_lines, run_batch
     from reviewer.config import LLM_HINT, choose_llm, load_setup
+    from reviewer.progress import Bar
 
     try:
         setup = load_setup(inputs, config, baseline)
@@ -242,6 +244,7 @@ def batch(
         baseline=setup.baseline,
         llm=endpoint,
         timeout=timeout,
+        memory_limit=memory_limit,
     )
     try:
         with Bar(stderr) as bar:
@@ -266,8 +269,9 @@ def baseline_command(
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="并行进程数（默认：CPU 核数，最多 8）"),
 ) -> None:
     """把当前全部问题记入基线文件：之后的 review 和 batch 不再报告这些问题（内容或位置改变时重新报告）。"""
-    from reviewer.batch import Bar, BatchOptions, default_jobs, record_baseline, report_lines, run_batch
+    from reviewer.batch import BatchOptions, default_jobs, record_baseline, report_lines, run_batch
     from reviewer.config import load_setup
+    from reviewer.progress import Bar
 
     try:
         setup = load_setup(inputs, config, baseline)

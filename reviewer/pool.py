@@ -1,9 +1,15 @@
-"""A bounded pool of worker processes in which a task that crashes its worker or overruns its time limit loses only itself.
+"""A bounded pool of worker processes in which a task that crashes its worker, fails or overruns its time limit loses only itself.
 
 Each worker runs one task at a time, so the parent always knows which task a
 worker holds: a dead worker is that task's crash, an overrun is that task's
-timeout, and only that worker is replaced. (concurrent.futures'
-ProcessPoolExecutor can neither stop one task nor say which task killed it.)
+timeout. A worker is replaced after every failure (a crash, a timeout, an
+exception, or a result the caller calls failed), so whatever a failed task
+left behind in it (a heap grown to the memory limit, a half-initialised
+library) cannot fail the next task. Each worker may run under a memory limit
+of its own (RLIMIT_AS), and its standard error goes nowhere: a dying worker's
+traceback never reaches the user, who gets the caller's one-line reason
+instead. (concurrent.futures' ProcessPoolExecutor can neither stop one task
+nor say which task killed it.)
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections import deque
 from concurrent.futures.process import BrokenProcessPool
@@ -32,8 +39,32 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _serve(conn: Connection) -> None:
-    """Worker main loop: run each ``(func, args)`` received and answer ``("ok", result)`` or ``("error", exception)``; None stops it."""
+def _limit_memory(limit: int) -> None:
+    """Cap this process's address space at ``limit`` bytes (never above the hard limit); allocations past it raise MemoryError."""
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+
+
+def _silence_stderr() -> None:
+    """Send this process's standard error (file descriptor 2, so C libraries' messages too) to the null device."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    os.close(null)
+
+
+def _serve(conn: Connection, memory_limit: int | None = None) -> None:
+    """Worker main loop: run each ``(func, args)`` received and answer ``(kind, value, seconds)``; None stops it.
+
+    ``kind`` is "ok" with the result or "error" with the exception raised;
+    ``seconds`` is how long ``func`` ran, measured here, so that the parent
+    judges the time limit by the task's own duration, however late it reads
+    the answer.
+    """
+    _silence_stderr()
+    if memory_limit and sys.platform != "win32":
+        _limit_memory(memory_limit)
     if hasattr(os, "setpgid"):
         # A process group of its own: a timed-out worker is killed together with
         # any program it started (LibreOffice), and a terminal's Ctrl-C reaches
@@ -49,16 +80,27 @@ def _serve(conn: Connection) -> None:
         if message is None:
             return
         func, args = message
+        start = time.monotonic()
         try:
             reply = ("ok", func(*args))
         except BaseException as exc:  # noqa: BLE001 - reported to the parent as this task's failure
             reply = ("error", exc)
+        seconds = time.monotonic() - start
         try:
-            conn.send(reply)
+            conn.send((*reply, seconds))
         except OSError:  # the parent is gone
             return
         except Exception as exc:  # noqa: BLE001 - a result or exception that cannot be pickled
-            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}"), seconds))
+
+
+class WorkerDied(BrokenProcessPool):
+    """A worker process ended while it held a task; ``exitcode`` is negative for a signal (-9: killed, -11: crashed)."""
+
+    def __init__(self, exitcode: int | None):
+        """The worker's exit code (None: it never started)."""
+        super().__init__(f"worker process exited with code {exitcode}")
+        self.exitcode = exitcode
 
 
 @dataclass
@@ -72,10 +114,10 @@ class _Worker:
     ran: int = 0  # tasks answered so far
 
 
-def _start(context: Any) -> _Worker:
-    """A new idle worker."""
+def _start(context: Any, memory_limit: int | None) -> _Worker:
+    """A new idle worker, under ``memory_limit`` bytes of address space when given."""
     parent, child = context.Pipe()
-    process = context.Process(target=_serve, args=(child,), name="reviewer-worker")
+    process = context.Process(target=_serve, args=(child, memory_limit), name="reviewer-worker")
     process.start()
     child.close()
     return _Worker(process, parent)
@@ -102,30 +144,33 @@ def run_pool(
     on_crash: Callable[[int, BaseException], None],
     timeout: float | None = None,
     on_timeout: Callable[[int], None] | None = None,
+    memory_limit: int | None = None,
+    failed: Callable[[Any], bool] | None = None,
 ) -> None:
     """Run ``func(*task)`` for every task in at most ``jobs`` processes; callbacks get the task's index.
 
-    ``on_crash`` gets the exception a task raised, or BrokenProcessPool when
+    ``on_crash`` gets the exception a task raised, or WorkerDied when
     its worker died (a crash in a parsing library, the OOM killer). With
-    ``timeout`` (seconds), a task still running after that long is reported
-    through ``on_timeout`` and its worker is killed, with the programs it
-    started, and replaced. Workers are gone when this returns or raises.
+    ``timeout`` (seconds), a task that runs longer is reported through
+    ``on_timeout`` even when its result was already sent; one still running
+    then is killed with the programs it started. ``memory_limit`` (bytes)
+    caps each worker's address space: a task that passes it usually raises
+    MemoryError. A worker is replaced after a crash, a timeout, an exception
+    or a result for which ``failed(result)`` is true. Workers are gone when
+    this returns or raises.
     """
     if not tasks:
         return
     if timeout is not None and on_timeout is None:
         raise ValueError("a timeout needs on_timeout")
-    context = _context()
-    queue = deque(range(len(tasks)))
-    workers: list[_Worker] = []
-    jobs = max(1, jobs)
+    pool = _Pool(func, tasks, max(1, jobs), timeout, memory_limit, failed or (lambda result: False))
     try:
-        while queue or any(w.task is not None for w in workers):
-            finished = _dispatch(func, tasks, jobs, queue, workers, context, timeout)
+        while pool.queue or pool.busy():
+            finished = pool.dispatch()
             if not finished:
-                finished = _collect(workers)
+                finished = pool.collect()
                 # The next tasks go out before the callbacks run, so workers do not wait on the parent's bookkeeping.
-                finished += _dispatch(func, tasks, jobs, queue, workers, context, timeout)
+                finished += pool.dispatch()
             for index, kind, value in finished:
                 if kind == "ok":
                     on_result(index, value)
@@ -134,85 +179,109 @@ def run_pool(
                 else:
                     on_crash(index, value)
     finally:
-        _close(workers)
+        pool.close()
 
 
-def _close(workers: list[_Worker]) -> None:
-    """Stop idle workers (killed if they do not exit in time) and kill busy ones (an interrupted run)."""
-    idle = [w for w in workers if w.task is None]
-    for worker in idle:
-        try:
-            worker.conn.send(None)
-        except OSError:
-            pass  # already gone
-    for worker in idle:
-        worker.process.join(_STOP_SECONDS)
-    for worker in workers:
-        if worker.task is not None or worker.process.is_alive():
-            _kill(worker)
-        else:
-            worker.conn.close()
+class _Pool:
+    """The workers of one run_pool call and the tasks still queued."""
 
+    def __init__(self, func, tasks, jobs, timeout, memory_limit, failed):
+        """Nothing started yet: workers are started as tasks are handed out."""
+        self.func, self.tasks, self.jobs = func, tasks, jobs
+        self.timeout, self.memory_limit, self.failed = timeout, memory_limit, failed
+        self.context = _context()
+        self.queue = deque(range(len(tasks)))
+        self.workers: list[_Worker] = []
 
-def _dispatch(func, tasks, jobs, queue: deque, workers: list[_Worker], context, timeout) -> list[tuple[int, str, Any]]:
-    """Give queued tasks to idle workers, starting workers up to ``jobs``; return the tasks that could not be handed over."""
-    failed = []
-    while queue:
-        idle = next((w for w in workers if w.task is None), None)
-        if idle is None:
-            if len(workers) >= jobs:
-                break
-            idle = _start(context)
-            workers.append(idle)
-        index = queue.popleft()
-        try:
-            idle.conn.send((func, tasks[index]))
-        except OSError:  # the worker is gone
-            workers.remove(idle)
-            _kill(idle)
-            if idle.ran:  # it died between tasks: this task is not to blame, a new worker takes it
-                queue.appendleft(index)
-            else:  # workers cannot start at all: report rather than start new ones forever
-                failed.append((index, "crash", BrokenProcessPool("worker process exited before taking the task")))
-            continue
-        except Exception as exc:  # noqa: BLE001 - the task cannot be pickled; the worker is still usable
-            failed.append((index, "crash", exc))
-            continue
-        idle.task = index
-        idle.deadline = time.monotonic() + timeout if timeout is not None else None
-    return failed
+    def busy(self) -> list[_Worker]:
+        """The workers running a task."""
+        return [w for w in self.workers if w.task is not None]
 
-
-def _collect(workers: list[_Worker]) -> list[tuple[int, str, Any]]:
-    """Wait until some busy worker answers, dies or runs out of time; return those tasks as (index, ok|crash|timeout, value)."""
-    busy = [w for w in workers if w.task is not None]
-    deadlines = [w.deadline for w in busy if w.deadline is not None]
-    wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
-    wait([w.conn for w in busy] + [w.process.sentinel for w in busy], wait_for)
-    finished = []
-    now = time.monotonic()
-    for worker in busy:
-        index = worker.task
-        if worker.conn.poll():
+    def dispatch(self) -> list[tuple[int, str, Any]]:
+        """Give queued tasks to idle workers, starting workers up to ``jobs``; return the tasks that could not be handed over."""
+        failed = []
+        while self.queue:
+            idle = next((w for w in self.workers if w.task is None), None)
+            if idle is None:
+                if len(self.workers) >= self.jobs:
+                    break
+                idle = _start(self.context, self.memory_limit)
+                self.workers.append(idle)
+            index = self.queue.popleft()
             try:
-                kind, value = worker.conn.recv()
-            except (EOFError, OSError):  # died, possibly in the middle of answering
-                kind = "died"
-            else:
+                idle.conn.send((self.func, self.tasks[index]))
+            except OSError:  # the worker is gone
+                self._retire(idle)
+                if idle.ran:  # it died between tasks: this task is not to blame, a new worker takes it
+                    self.queue.appendleft(index)
+                else:  # workers cannot start at all: report rather than start new ones forever
+                    failed.append((index, "crash", WorkerDied(idle.process.exitcode)))
+                continue
+            except Exception as exc:  # noqa: BLE001 - the task cannot be pickled; the worker is still usable
+                failed.append((index, "crash", exc))
+                continue
+            idle.task = index
+            idle.deadline = time.monotonic() + self.timeout if self.timeout is not None else None
+        return failed
+
+    def collect(self) -> list[tuple[int, str, Any]]:
+        """Wait until some busy worker answers, dies or runs out of time; return those tasks as (index, ok|crash|timeout, value)."""
+        busy = self.busy()
+        deadlines = [w.deadline for w in busy if w.deadline is not None]
+        wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+        wait([w.conn for w in busy] + [w.process.sentinel for w in busy], wait_for)
+        finished = []
+        now = time.monotonic()
+        for worker in busy:
+            index = worker.task
+            if worker.conn.poll():
+                try:
+                    kind, value, seconds = worker.conn.recv()
+                except (EOFError, OSError):  # died, possibly in the middle of answering
+                    finished.append((index, "crash", self._died(worker)))
+                    continue
                 worker.task = worker.deadline = None
                 worker.ran += 1
-                finished.append((index, "ok" if kind == "ok" else "crash", value))
-                continue
-        elif not worker.process.is_alive():
-            kind = "died"
-        elif worker.deadline is not None and now >= worker.deadline:
-            kind = "timeout"
-        else:
-            continue
-        workers.remove(worker)
+                if self.timeout is not None and seconds > self.timeout:
+                    # Answered, but too late: a timeout is a timeout whenever the parent reads the pipe.
+                    finished.append((index, "timeout", None))
+                    self._retire(worker)
+                elif kind == "ok":
+                    finished.append((index, "ok", value))
+                    if self.failed(value):
+                        self._retire(worker)
+                else:
+                    finished.append((index, "crash", value))
+                    self._retire(worker)
+            elif not worker.process.is_alive():
+                finished.append((index, "crash", self._died(worker)))
+            elif worker.deadline is not None and now >= worker.deadline:
+                self._retire(worker)
+                finished.append((index, "timeout", None))
+        return finished
+
+    def _died(self, worker: _Worker) -> WorkerDied:
+        """Retire a worker that died and say how it ended."""
+        self._retire(worker)
+        return WorkerDied(worker.process.exitcode)
+
+    def _retire(self, worker: _Worker) -> None:
+        """Kill a worker (a new one takes the next task)."""
+        self.workers.remove(worker)
         _kill(worker)
-        if kind == "timeout":
-            finished.append((index, "timeout", None))
-        else:
-            finished.append((index, "crash", BrokenProcessPool(f"worker process exited with code {worker.process.exitcode}")))
-    return finished
+
+    def close(self) -> None:
+        """Stop idle workers (killed if they do not exit in time) and kill busy ones (an interrupted run)."""
+        idle = [w for w in self.workers if w.task is None]
+        for worker in idle:
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass  # already gone
+        for worker in idle:
+            worker.process.join(_STOP_SECONDS)
+        for worker in self.workers:
+            if worker.task is not None or worker.process.is_alive():
+                _kill(worker)
+            else:
+                worker.conn.close()

@@ -1,10 +1,16 @@
-"""The batch overview: summary.json and summary.xlsx, one row per document, failed ones included."""
+"""The batch overview: summary.json and summary.xlsx, one row per document, failed ones included.
+
+A Row is all the batch keeps of a document once its outputs are written; the
+batch fills it (this module knows nothing of the batch, so the imports go one
+way: batch → summary).
+"""
 
 from __future__ import annotations
 
 import io
 import json
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any, Sequence
 
 from openpyxl import load_workbook
 from openpyxl.styles import PatternFill
@@ -13,9 +19,6 @@ from openpyxl.utils import get_column_letter
 from reviewer.document import Document
 from reviewer.finding import SEVERITY_LABELS, Review
 from reviewer.render.xlsx import _header, _put, render_xlsx
-
-if TYPE_CHECKING:
-    from reviewer.batch import BatchResult, Outcome
 
 OVERVIEW_SHEET = "文件概况"
 TOP_ISSUES = 3
@@ -36,46 +39,79 @@ def top_issues(review: Review) -> list[dict[str, str]]:
     ]
 
 
-def summary_row(outcome: "Outcome") -> dict[str, Any]:
-    """One document's line of summary.json."""
-    review = outcome.review
-    info = review.document if review else None
-    return {
-        "path": outcome.source.display,
-        "status": outcome.status,
-        "reason": outcome.reason,
-        "unit": info.unit if info else None,
-        "year": info.year if info else None,
-        "template": info.template if info else None,
-        "sha256": info.sha256 if info else None,
-        "summary": review.summary if review else {"error": 0, "warning": 0, "info": 0},
-        "suppressed": outcome.suppressed,
-        "top_issues": top_issues(review) if review else [],
-        "outputs": outcome.outputs,
-        "cached": outcome.cached,
-        "seconds": round(outcome.seconds, 3),  # review time (of the run that filled the cache, when cached)
-    }
+def _no_findings() -> dict[str, int]:
+    return dict.fromkeys(SEVERITY_LABELS, 0)
 
 
-def render_summary_json(result: "BatchResult") -> str:
-    """summary.json: totals and one row per document, in input order."""
-    rows = [summary_row(o) for o in result.outcomes]
+@dataclass
+class Row:
+    """One document's line of summary.json and of the 文件概况 sheet."""
+
+    path: str
+    status: str = "ok"  # ok | failed
+    reason: str = ""
+    unit: str | None = None
+    year: int | None = None
+    template: str | None = None
+    sha256: str | None = None
+    counts: dict[str, int] = field(default_factory=_no_findings)  # findings by severity
+    suppressed: int = 0  # dropped by the baseline
+    top_issues: list[dict[str, str]] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)  # file names in the output folder
+    cached: bool = False
+    seconds: float = 0.0  # review time (of the run that filled the cache, when cached)
+
+    def describe(self, review: Review) -> None:
+        """Take what the row shows of a document's final review."""
+        info = review.document
+        self.unit, self.year, self.template, self.sha256 = info.unit, info.year, info.template, info.sha256
+        self.counts = review.summary
+        self.top_issues = top_issues(review)
+
+    def fail(self, reason: str) -> None:
+        """Mark the document failed: only the reason is shown."""
+        self.status, self.reason = "failed", reason
+        self.unit = self.year = self.template = self.sha256 = None
+        self.counts, self.top_issues, self.outputs = _no_findings(), [], []
+
+    def to_json(self) -> dict[str, Any]:
+        """The row as summary.json writes it."""
+        return {
+            "path": self.path,
+            "status": self.status,
+            "reason": self.reason,
+            "unit": self.unit,
+            "year": self.year,
+            "template": self.template,
+            "sha256": self.sha256,
+            "summary": self.counts,
+            "suppressed": self.suppressed,
+            "top_issues": self.top_issues,
+            "outputs": self.outputs,
+            "cached": self.cached,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def render_summary_json(rows: list[Row], build: str, reviewed: int, cached: int) -> str:
+    """summary.json: totals and one row per document, in input order; ``reviewed`` and ``cached`` count this run's documents."""
+    rows = [r.to_json() for r in rows]
     totals = {
         "documents": len(rows),
         "ok": sum(1 for r in rows if r["status"] == "ok"),
         "failed": sum(1 for r in rows if r["status"] == "failed"),
         **{s: sum(r["summary"][s] for r in rows) for s in SEVERITY_LABELS},
         "suppressed": sum(r["suppressed"] for r in rows),
-        "reviewed": result.reviewed,
-        "cached": result.cached,
+        "reviewed": reviewed,
+        "cached": cached,
     }
-    data = {"schema_version": 1, "reviewer": result.build, "totals": totals, "documents": rows}
+    data = {"schema_version": 1, "reviewer": build, "totals": totals, "documents": rows}
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _overview_cells(outcome: "Outcome") -> list[object]:
+def _overview_cells(row: Row) -> list[object]:
     """The cells of one document in OVERVIEW_COLUMNS order."""
-    row = summary_row(outcome)
+    row = row.to_json()
     issues = "\n".join(f"[{i['rule']}] {i['message']}" for i in row["top_issues"])
     return [
         row["path"], STATUS_LABELS[row["status"]], row["reason"], row["unit"] or "", row["year"] or "",
@@ -84,20 +120,24 @@ def _overview_cells(outcome: "Outcome") -> list[object]:
     ]
 
 
-def render_summary_xlsx(result: "BatchResult", documents: list[tuple[Review, Document]]) -> bytes:
-    """summary.xlsx: a 文件概况 sheet with every document (failed ones in red), then the findings and counts sheets."""
+def render_summary_xlsx(rows: list[Row], documents: Sequence[tuple[Review, Document]]) -> bytes:
+    """summary.xlsx: a 文件概况 sheet with every document (failed ones in red), then the findings and counts sheets.
+
+    ``documents`` are the reviewed ones with their final reviews; any sequence
+    will do, so a batch can read them one at a time.
+    """
     book = load_workbook(io.BytesIO(render_xlsx(documents)))
     sheet = book.create_sheet(OVERVIEW_SHEET, 0)
     book.active = 0
     for ws in book.worksheets:  # only one selected tab, or Excel opens the sheets grouped
         ws.sheet_view.tabSelected = ws is sheet
     _header(sheet, [t for t, _ in OVERVIEW_COLUMNS], [w for _, w in OVERVIEW_COLUMNS])
-    for number, outcome in enumerate(result.outcomes, start=2):
-        for col, value in enumerate(_overview_cells(outcome), start=1):
+    for number, row in enumerate(rows, start=2):
+        for col, value in enumerate(_overview_cells(row), start=1):
             _put(sheet, number, col, value)
-        if outcome.status == "failed":
+        if row.status == "failed":
             sheet.cell(row=number, column=2).fill = _FAILED_FILL
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(OVERVIEW_COLUMNS))}{len(result.outcomes) + 1}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(OVERVIEW_COLUMNS))}{len(rows) + 1}"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

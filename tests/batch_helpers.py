@@ -1,9 +1,12 @@
-"""Small report texts for the batch tests (written for the tests, in the cell-per-line text layout)."""
+"""Small report texts for the batch tests (written for the tests, in the cell-per-line text layout), and hostile reviews."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,4 +60,65 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
         text=True,
         timeout=300,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(cwd)},
+    )
+
+
+# ---- hostile reviews: what a pathological file does to the worker that reviews it -------------
+
+_LEAK: list[bytes] = []  # what a hog leaves behind in its worker
+
+
+def exhaust_memory() -> None:
+    """Allocate 64 MB blocks, keeping them, until the worker's memory limit raises MemoryError.
+
+    The blocks stay referenced afterwards, as a leaking parser's would, so
+    the next review in the same worker would fail too. Without a limit it
+    stops at 64 GB of address space (the blocks are never written, so they
+    cost no real memory) and says so.
+    """
+    for _ in range(1024):
+        _LEAK.append(bytes(64 * 2**20))  # calloc: address space, not memory, until written
+    raise AssertionError("64 GB allocated: the worker has no memory limit")
+
+
+def hostile_review(file: str, *args):
+    """reviewer.batch_jobs.review_job, except for files named after what they do to the worker.
+
+    内存*: exhaust the memory limit; 崩溃*: die of SIGSEGV, as a crashing C
+    library would; 卡住*: hang for a minute; 出错*: raise an exception past the
+    review's own handling. Each first writes a traceback to stderr, which must
+    never reach the user.
+    """
+    from reviewer.batch_jobs import review_job
+
+    name = Path(file).name
+    if name.startswith(("内存", "崩溃", "卡住", "出错")):
+        print("Traceback (most recent call last):\n  (a library's own message)", file=sys.stderr, flush=True)
+    if name.startswith("内存"):
+        exhaust_memory()
+    if name.startswith("崩溃"):
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if name.startswith("卡住"):
+        time.sleep(60)
+    if name.startswith("出错"):
+        raise RuntimeError("解析库内部错误")
+    return review_job(file, *args)
+
+
+# `reviewer batch ...` with hostile_review in place of the real review.
+_HOSTILE_CLI = (
+    "import reviewer.batch, tests.batch_helpers as helpers; reviewer.batch.review_job = helpers.hostile_review; "
+    "from reviewer.cli import main; main()"
+)
+
+
+def run_hostile_cli(*args: str) -> subprocess.CompletedProcess:
+    """Run the batch command line with hostile_review (see there) reviewing every file."""
+    return subprocess.run(
+        [sys.executable, "-c", _HOSTILE_CLI, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(ROOT)},
     )

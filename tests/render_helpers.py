@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from pathlib import Path
 
 import docx
 from lxml import etree
@@ -14,7 +13,6 @@ from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.finding import DocumentInfo, Evidence, Finding, Rejected, Review
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 TITLE = "2024年度部门整体支出绩效自评报告"
 HEADING = "一、部门基本情况"

@@ -10,13 +10,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 from tests.batch_helpers import ROOT, report_text, run_cli, write
+from tests.seeds import seed_params
 
 from reviewer.batch import BatchOptions, output_names, run_batch
 from reviewer.inputs import Source
 from reviewer.pool import run_pool
 
-SEEDS = Path("/work/shared/seeds")
-SAMPLES = sorted(p for p in (ROOT / "samples").glob("*") if p.suffix in {".txt", ".md"} and ".expected" not in p.name)
+SAMPLES = sorted(p for p in (ROOT / "samples").glob("*") if p.suffix in {".txt", ".md", ".docx", ".xlsx", ".pdf"} and ".expected" not in p.name)
 
 
 def _summary(out: Path) -> dict:
@@ -184,30 +184,33 @@ def test_docx_input_gets_a_commented_copy_by_default(tmp_path):
     assert (out / "hunan_department.审阅.docx").read_bytes()[:2] == b"PK"
 
 
-def test_seeds_samples_and_a_corrupt_file(tmp_path):
-    inputs = [str(p) for p in SAMPLES]
-    if SEEDS.is_dir():
-        inputs.append(str(SEEDS))
-    if not inputs:
-        pytest.skip("neither seeds nor samples present")
+def test_samples_in_every_format_and_a_corrupt_file(tmp_path):
     corrupt = tmp_path / "corrupt.docx"
     corrupt.write_bytes(b"PK\x03\x04" + os.urandom(200))
+    inputs = [*(str(p) for p in SAMPLES), str(corrupt)]
     out = tmp_path / "out"
-    result = run_batch([*inputs, str(corrupt)], out, BatchOptions(jobs=2))
+    result = run_batch(inputs, out, BatchOptions(jobs=2))
     rows = _summary(out)["documents"]
-    assert len(rows) == len(result.outcomes) == len(SAMPLES) + (len(list(SEEDS.iterdir())) if SEEDS.is_dir() else 0) + 1
+    assert [r["path"] for r in rows] == inputs and len(result.outcomes) == len(inputs)
     failed = [r for r in rows if r["status"] == "failed"]
     assert [r["path"] for r in failed] == [str(corrupt)]
     assert failed[0]["reason"].startswith(f"{corrupt}: ") and "\n" not in failed[0]["reason"]
-    for row in rows:
-        if row["status"] == "ok":
-            assert (out / row["outputs"][0]).exists()
-            assert row["year"] is not None
-    if SEEDS.is_dir():
-        seed_rows = [r for r in rows if r["path"].startswith(str(SEEDS))]
-        assert all(r["unit"] and r["summary"]["error"] > 0 for r in seed_rows)
-    again = run_batch([*inputs, str(corrupt)], out, BatchOptions(jobs=2))
-    assert again.reviewed == 0 and again.cached == len(rows)
+    for row in rows[:-1]:
+        assert all((out / name).exists() for name in row["outputs"])
+        assert row["year"] is not None
+    planted = [r for r in rows if "clean" not in r["path"] and r["status"] == "ok"]
+    assert all(sum(r["summary"].values()) > 0 for r in planted)  # every sample but the clean one has mistakes planted
+    again = run_batch(inputs, out, BatchOptions(jobs=2))
+    assert again.reviewed == 0 and again.cached == len(rows)  # the corrupt file's failure too
+
+
+@pytest.mark.parametrize("seed", seed_params("*"))
+def test_seeds_are_reviewed_with_their_unit_and_errors(seed, tmp_path):
+    out = tmp_path / "out"
+    result = run_batch([str(seed)], out, BatchOptions())
+    (row,) = _summary(out)["documents"]
+    assert result.outcomes[0].status == "ok", row["reason"]
+    assert row["unit"] and row["year"] and row["summary"]["error"] > 0
 
 
 def _double_or_die(n: int) -> int:

@@ -44,7 +44,7 @@ def test_zip_members_are_reviewed_and_a_traversal_member_is_refused(tmp_path):
         f"{portal}!../../evil.txt",
         f"{portal}!/etc/cron.d/evil.txt",
     }
-    assert by_name[f"{portal}!2024/乙局.txt"].review.summary["error"] == 1
+    assert by_name[f"{portal}!2024/乙局.txt"].row.counts["error"] == 1
     evil = by_name[f"{portal}!../../evil.txt"]
     assert evil.status == "failed" and evil.reason == f"{portal}!../../evil.txt: 成员路径包含“..”（路径穿越），已拒绝"
     assert "绝对路径" in by_name[f"{portal}!/etc/cron.d/evil.txt"].reason

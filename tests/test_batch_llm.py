@@ -153,21 +153,23 @@ def test_failed_requests_are_not_cached_and_a_rerun_asks_again(tmp_path):
     out = tmp_path / "out"
     with FakeOpenAI() as server:
         llm = LLMConfig(base_url=server.base_url, model="test-model", cache_dir=tmp_path / "llm", max_retries=0)
-        options = BatchOptions(jobs=2, formats=("json",), llm=llm)
+        options = BatchOptions(jobs=2, formats=("json", "text"), llm=llm)
         server.error(500)
         broken = run_batch([str(src)], out, options)
         assert len(server.chat_requests) == 1
         (outcome,) = broken.outcomes
         assert outcome.status == "ok" and outcome.llm_incomplete
-        assert not any(f.source == "llm" for f in outcome.review.findings)
-        assert any("文字审阅不完整" in note for note in outcome.review.notes)
+        (written,) = out.glob("*.审阅.json")
+        assert not any(f["source"] == "llm" for f in json.loads(written.read_text(encoding="utf-8"))["findings"])
+        assert "文字审阅不完整" in next(out.glob("*.审阅.txt")).read_text(encoding="utf-8")
         assert "大模型请求失败" in report_lines(broken)[0]
 
         script(server, 1)
         retried = run_batch([str(src)], out, options)
         assert retried.reviewed == 1 and retried.cached == 0
         assert len(server.chat_requests) == 2
-        assert [f.rule for f in retried.outcomes[0].review.findings if f.source == "llm"] == ["LLM003"]
+        findings = json.loads(written.read_text(encoding="utf-8"))["findings"]
+        assert [f["rule"] for f in findings if f["source"] == "llm"] == ["LLM003"]
         assert not any("大模型请求失败" in line for line in report_lines(retried))
 
         again = run_batch([str(src)], out, options)

@@ -98,6 +98,26 @@ def test_pool_kills_a_task_past_its_time_and_keeps_every_other_result(tmp_path):
     assert not multiprocessing.active_children()
 
 
+def _sleep(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+def test_a_result_that_reached_the_pipe_after_the_time_limit_is_a_timeout():
+    results: dict[int, float] = {}
+    timed_out: list[int] = []
+
+    def slow_parent(index: int, value: float) -> None:
+        results[index] = value
+        if index == 0:
+            time.sleep(4)  # a parent busy elsewhere: task 1 answers (late) and task 2 (in time) before it looks
+
+    # Task 2 goes to task 0's worker before the callback runs, so both answers wait in the pipes.
+    run_pool(_sleep, [(0,), (2.0,), (0.05,)], 2, slow_parent, lambda i, exc: None, timeout=1.0, on_timeout=timed_out.append)
+    assert timed_out == [1]
+    assert results == {0: 0, 2: 0.05}  # read long after its deadline, but it ran 0.05 s: in time
+
+
 def test_a_hanging_document_times_out_alone_is_not_cached_and_leaves_no_process(tmp_path, monkeypatch):
     monkeypatch.setattr(reviewer.batch, "review_job", _hanging_review)
     src = tmp_path / "in"

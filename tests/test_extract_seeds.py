@@ -8,17 +8,16 @@ absent (the seeds are not part of the project).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from reviewer.extract import extract
 from reviewer.ingest import load
 from reviewer.report import Evaluation, Report
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+from tests.seeds import ABSENT, SEEDS
+
 if not SEEDS.is_dir():
-    pytest.skip(f"{SEEDS} is absent", allow_module_level=True)
+    pytest.skip(ABSENT, allow_module_level=True)
 
 FUNDS_COLUMNS = ("initial", "budget", "actual", "weight", "rate", "score")
 

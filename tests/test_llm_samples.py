@@ -13,10 +13,10 @@ from reviewer.pipeline import model_review
 from reviewer.rules import run_rules
 from reviewer.verify import merge_findings, overlaps
 from tests.fake_openai import FakeOpenAI
+from tests.seeds import seed_params
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "hunan_department.txt"
-SEEDS = ROOT.parent / "shared" / "seeds"
 
 
 def personal_data(report):
@@ -86,8 +86,7 @@ def test_sample_report_end_to_end(tmp_path):
     assert all(not any(overlaps(f.evidence[0].loc, loc) for loc in taken) for f in kept)
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed reports not available")
-@pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else [], ids=lambda p: p.name[:3])
+@pytest.mark.parametrize("seed", seed_params())
 def test_seed_dry_run_masks_signatures(seed):
     document = load(seed)
     report = extract(document)

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import docx
 import pytest
+from tests.seeds import sample_texts, seed_params
 from tests.render_helpers import (
     HOSTILE,
     NARRATIVE,
     NOTE,
     TITLE,
-    SEEDS,
     build_sample_docx,
     docx_from_document,
     located,
@@ -184,23 +184,17 @@ def test_libreoffice_converts_output_and_sees_every_comment(tmp_path):
     assert content.count("<office:annotation ") + content.count("<office:annotation>") == len(review.findings)
 
 
-def _seed_review_path():
-    """The pipeline entry point and docx ingester, when the lead's modules exist."""
-    pipeline = pytest.importorskip("reviewer.pipeline", reason="reviewer.pipeline 尚未实现")
-    pytest.importorskip("reviewer.ingest.docx", reason="docx 读取器尚未实现")
-    pytest.importorskip("reviewer.ingest.text", reason="文本读取器尚未实现")
-    if not SEEDS.is_dir():
-        pytest.skip(f"样本目录 {SEEDS} 不存在")
-    return pipeline.review_path
+# The samples whose every quote is text of the report (TEXT002 quotes a missing label such as 填表人).
+ANCHORED = ("clean_department.txt", "hunan_department.txt", "markdown_report.md", "project_tables.tsv.txt")
 
 
-@pytest.mark.parametrize("seed", sorted(p.name for p in SEEDS.glob("*.txt")) if SEEDS.is_dir() else ["<无样本>"])
-def test_seed_rebuilt_as_docx_gets_anchored_comments(seed, tmp_path):
-    review_path = _seed_review_path()
+@pytest.mark.parametrize("report", [p for p in sample_texts() if p.values[0].name in ANCHORED] + seed_params())
+def test_text_report_rebuilt_as_docx_gets_anchored_comments(report, tmp_path):
     from reviewer.ingest import load
+    from reviewer.pipeline import review_path
 
-    rebuilt = tmp_path / (seed.rsplit(".", 1)[0] + ".docx")
-    rebuilt.write_bytes(docx_from_document(load(SEEDS / seed)))
+    rebuilt = tmp_path / (report.stem + ".docx")
+    rebuilt.write_bytes(docx_from_document(load(report)))
     review, document = review_path(rebuilt)
     out = render_docx(review, document, rebuilt.read_bytes())
     docx.Document(io.BytesIO(out))  # opens

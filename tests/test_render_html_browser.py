@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.render_helpers import SEEDS, sample_document, sample_review
+from tests.render_helpers import sample_document, sample_review
+from tests.seeds import sample_texts, seed_params
 
 from reviewer.document import Location, Paragraph
 from reviewer.render.html import render_html
@@ -114,10 +115,11 @@ def test_rejected_section_starts_collapsed(browser, tmp_path):
     page.close()
 
 
-@pytest.mark.parametrize("seed", sorted(p.name for p in SEEDS.glob("*.txt")) if SEEDS.is_dir() else ["<无样本>"])
-def test_seed_review_shows_highlights_and_list(browser, tmp_path, seed):
-    pipeline = pytest.importorskip("reviewer.pipeline", reason="reviewer.pipeline 尚未实现")
-    review, document = pipeline.review_path(SEEDS / seed)
+@pytest.mark.parametrize("report", sample_texts() + seed_params())
+def test_report_review_shows_highlights_and_list(browser, tmp_path, report):
+    from reviewer.pipeline import review_path
+
+    review, document = review_path(report)
     page = _open(browser, tmp_path, render_html(review, document))
     assert page.locator(".rv-item").count() == len(review.findings)
     assert page.locator(".rv-doc table").count() == len(document.tables)

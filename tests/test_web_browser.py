@@ -19,9 +19,14 @@ import openpyxl  # noqa: E402
 import uvicorn  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-from tests.web_helpers import DATE_MESSAGE, NEW_SUM_MESSAGE, SEEDS, SUM_MESSAGE, make_app, report_docx  # noqa: E402
+from tests.seeds import SAMPLES, SEEDS  # noqa: E402
+from tests.web_helpers import DATE_MESSAGE, NEW_SUM_MESSAGE, SUM_MESSAGE, make_app, report_docx  # noqa: E402
 
 SEED = SEEDS / "000_4257dff646f14663.txt"
+PASTED_REPORTS = [
+    pytest.param(SAMPLES / "hunan_department.txt", id="sample"),
+    pytest.param(SEED, id="seed", marks=pytest.mark.skipif(not SEED.exists(), reason=f"{SEED} 不存在（真实报告不在仓库中），跳过")),
+]
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 
@@ -71,11 +76,10 @@ def item(page, rule: str):
     return page.locator(".rv-item", has=page.locator(".rv-code", has_text=rule))
 
 
-def test_pasted_seed_shows_highlights_and_dispositions_in_the_list(page, base_url, tmp_path):
-    if not SEED.exists():
-        pytest.skip(f"{SEED} 不存在（/work/shared 不可用），跳过粘贴样例的测试")
+@pytest.mark.parametrize("report", PASTED_REPORTS)
+def test_pasted_report_shows_highlights_and_dispositions_in_the_list(page, base_url, tmp_path, report):
     page.goto(base_url + "/")
-    page.fill("#text", SEED.read_text(encoding="utf-8"))
+    page.fill("#text", report.read_text(encoding="utf-8"))
     page.get_by_role("button", name="开始审阅").click()
     page.wait_for_url("**/reviews/*")
     assert page.locator(".rv-hl").count() > 0

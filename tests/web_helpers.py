@@ -15,7 +15,6 @@ from reviewer.config import Config, LLMConfig
 from reviewer.web.app import create_app
 from reviewer.web.settings import WebSettings
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 # The cell-per-line text layout: a tab-prefixed line is a cell, a blank line ends a row.
 PASTED = """附件一

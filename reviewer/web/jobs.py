@@ -168,7 +168,7 @@ class BatchRunner:
                     finished_at=utcnow(),
                     done=BatchRecord.total,
                     summary="\n".join(report_lines(result)),
-                    summary_xlsx=render_summary_xlsx(result, documents),
+                    summary_xlsx=render_summary_xlsx(result.rows, documents),
                 )
             )
 

@@ -1,0 +1,242 @@
+"""A batch's documents in the worker processes: review one file and write its outputs at once, or write them again later.
+
+A worker that reviewed a document still holds it, so it renders the
+document's outputs right away and sends the parent only the cache entry and
+the digest of what it wrote; the parent never holds a document for longer
+than it takes to store it. Documents that the cross-document checks give
+more findings, or cached ones whose outputs are out of date, are rendered
+again by ``render_stored``, which reads the document from the store itself.
+The output files' names and formats are chosen here too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from reviewer.baseline import Baseline, suppress
+from reviewer.config import LLMConfig
+from reviewer.document import Document
+from reviewer.errors import InputError
+from reviewer.finding import Finding, Review
+from reviewer.inputs import Source
+from reviewer.rules import Settings
+from reviewer.store import Entry, Store
+
+FORMATS = {"json": ".json", "html": ".html", "docx": ".docx", "markdown": ".md", "text": ".txt"}
+DEFAULT_FORMATS = ("json", "html")  # plus docx for .docx inputs
+OUTPUT_TAG = ".审阅"
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+
+def digest(*parts: str) -> str:
+    """SHA-256 of text parts (hex)."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def _safe_name(name: str) -> str:
+    """A file-name-safe base name (no separators, reserved or control characters)."""
+    return _UNSAFE.sub("_", name).strip(". ")[:100] or "document"
+
+
+def output_names(sources: list[Source]) -> list[str]:
+    """A distinct base name per source: its stem; on a clash, folder_stem, then folder_stem-suffix, then a number."""
+    paths = [PurePosixPath((s.name or s.display).replace("\\", "/")) for s in sources]
+    names = [_safe_name(p.stem or p.name) for p in paths]
+    for longer in (
+        lambda p: "_".join(x for x in (p.parent.name, p.stem) if x),
+        lambda p: "_".join(x for x in (p.parent.name, p.stem) if x) + p.suffix.replace(".", "-"),
+    ):
+        clashes = {n for n, count in Counter(names).items() if count > 1}
+        names = [_safe_name(longer(p)) if n in clashes else n for n, p in zip(names, paths)]
+    seen: dict[str, int] = {}
+    unique = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        unique.append(n if seen[n] == 1 else f"{n}-{seen[n]}")
+    return unique
+
+
+def output_formats(source: Source, formats: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The output formats of one document: the chosen ones, else the defaults (docx too for a .docx input)."""
+    if formats is not None:
+        return formats
+    return DEFAULT_FORMATS + (("docx",) if source.suffix == ".docx" else ())
+
+
+def output_files(name: str, formats: tuple[str, ...]) -> list[str]:
+    """The output file names of the document whose base name is ``name``."""
+    return [f"{name}{OUTPUT_TAG}{FORMATS[fmt]}" for fmt in formats]
+
+
+def final_review(review_json: str, display: str, extra: list[Finding], baseline: Baseline | None) -> tuple[Review, int]:
+    """A document's review as the batch shows it, and how many findings the baseline dropped.
+
+    The review is named after this run's file (the same bytes may have been
+    cached under another name), gets the cross-document ``extra`` findings
+    and loses the baseline's dismissed ones.
+    """
+    review = Review.model_validate_json(review_json)
+    review.document.path = display
+    if extra:
+        merged = {f.id: f for f in [*review.findings, *extra]}
+        review.findings = sorted(merged.values(), key=Finding.sort_key)
+    if baseline is None:
+        return review, 0
+    before = len(review.findings)
+    review = suppress(review, baseline)
+    return review, before - len(review.findings)
+
+
+def output_digest(build: str, formats: tuple[str, ...], review: Review) -> str:
+    """What a document's output files are rendered from: the reviewer build, the formats and the final review."""
+    return digest(build, ",".join(formats), review.model_dump_json())
+
+
+@dataclass
+class Plan:
+    """The outputs a worker writes after a review: formats with their target paths, the baseline, and what the files show now."""
+
+    build: str
+    formats: tuple[str, ...]
+    targets: list[str]
+    baseline: Baseline | None = None
+    previous: str | None = None  # output_digest of the files on disk, if any
+
+
+@dataclass
+class Done:
+    """A worker's answer for one file: the cache entry, and the digest of the outputs written (or why they could not be)."""
+
+    entry: Entry
+    rendered: str | None = None
+    problem: str | None = None  # writing the outputs failed
+    findings: int = 0  # in the review as written (baseline applied, without the cross-document checks)
+
+    @property
+    def failed(self) -> bool:
+        """Whether the review or its outputs failed (the worker is then replaced)."""
+        return self.entry.status != "ok" or self.problem is not None
+
+
+def review_job(
+    file: str, display: str, suffix: str, settings: Settings, llm: LLMConfig | None = None, plan: Plan | None = None
+) -> Done:
+    """Review one file (with the LLM stage when ``llm`` is given) and, with a ``plan``, write its outputs.
+
+    An unreadable or failing file becomes a failed Entry with a one-line
+    reason. MemoryError is raised instead: it depends on the worker's limit,
+    not only on the file, so the parent reports it without caching it.
+    """
+    start = time.perf_counter()
+    try:
+        entry, document, findings = _review(file, display, suffix, settings, llm, start)
+    except InputError as exc:
+        return Done(Entry("failed", exc.problem, seconds=time.perf_counter() - start))
+    except OSError as exc:
+        return Done(Entry("failed", f"无法读取文件（{exc.strerror or exc}）", seconds=time.perf_counter() - start))
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any bug in one document must not stop the batch
+        return Done(Entry("failed", f"审阅时出错（{type(exc).__name__}: {exc}）", seconds=time.perf_counter() - start))
+    done = Done(entry, findings=findings)
+    if plan is None:
+        return done
+    review, _ = final_review(entry.review, display, [], plan.baseline)
+    done.findings = len(review.findings)
+    done.rendered = output_digest(plan.build, plan.formats, review)
+    if done.rendered != plan.previous or not all(Path(t).exists() for t in plan.targets):
+        done.problem = write_outputs(review, document, file, zip(plan.formats, plan.targets))
+        if done.problem:
+            done.rendered = None
+    return done
+
+
+def _review(
+    file: str, display: str, suffix: str, settings: Settings, llm: LLMConfig | None, start: float
+) -> tuple[Entry, Document, int]:
+    """Ingest and review one file: the Entry with the JSON the store keeps, the document and the number of findings."""
+    from reviewer.crosscheck import features_of
+    from reviewer.ingest import load_bytes
+    from reviewer.pipeline import ReviewOptions, review_document
+
+    document = load_bytes(Path(file).read_bytes(), display, suffix)
+    review, report = review_document(document, ReviewOptions(settings=settings, llm=llm))
+    complete = True
+    if llm is not None:  # the stage (openai, langchain) is loaded only when it ran
+        from reviewer.llm.stage import INCOMPLETE_NOTE
+
+        complete = not any(INCOMPLETE_NOTE in note for note in review.notes)
+    entry = Entry(
+        "ok",
+        review=review.model_dump_json(),
+        document=document.model_dump_json(),
+        features=features_of(report).model_dump_json(),
+        seconds=time.perf_counter() - start,
+        complete=complete,
+    )
+    return entry, document, len(review.findings)
+
+
+def render_stored(
+    store: str, key: str, display: str, extra: list[Finding], baseline: Baseline | None, source: str | None,
+    outputs: list[tuple[str, str]],
+) -> str | None:
+    """Write (format, target) outputs of a document from the store at ``store``, with ``final_review``'s changes; None on success, else the reason."""
+    try:
+        cache = Store(Path(store))
+        try:
+            entry = cache.get(key)
+            document = Document.model_validate_json(cache.document(key))
+        finally:
+            cache.close()
+        review, _ = final_review(entry.review, display, extra, baseline)
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a broken store entry loses one document's outputs, not the batch
+        return f"生成审阅结果文件失败（{type(exc).__name__}: {exc}）"
+    return write_outputs(review, document, source, outputs)
+
+
+def write_outputs(review: Review, document: Document, source: str | None, outputs) -> str | None:
+    """Write (format, target) outputs of one document; None on success, else the reason."""
+    try:
+        for fmt, target in outputs:
+            data = _render(fmt, review, document, source)
+            if isinstance(data, str):
+                Path(target).write_text(data, encoding="utf-8")
+            else:
+                Path(target).write_bytes(data)
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a renderer bug loses one document's outputs, not the batch
+        return f"生成审阅结果文件失败（{type(exc).__name__}: {exc}）"
+    return None
+
+
+def _render(fmt: str, review: Review, document: Document, source: str | None) -> str | bytes:
+    """One output of one document in a format of FORMATS."""
+    if fmt == "json":
+        from reviewer.render.json import render_json
+
+        return render_json([review], single=True)
+    if fmt == "html":
+        from reviewer.render.html import render_html
+
+        return render_html(review, document, None)
+    if fmt == "docx":
+        from reviewer.render.docx import render_docx
+
+        original = Path(source).read_bytes() if source and document.format == "docx" else None
+        return render_docx(review, document, original)
+    if fmt == "markdown":
+        from reviewer.render.markdown import render_markdown
+
+        return render_markdown(review, document)
+    from reviewer.render.text import render_plain
+
+    return render_plain(review)

@@ -1,0 +1,68 @@
+"""Where a long run (a batch) reports what it is doing: nowhere, or a progress bar on the terminal."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichBar, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+
+class Progress(Protocol):
+    """Where the batch reports what it is doing."""
+
+    def phase(self, description: str, total: int) -> None:
+        """A new stage with ``total`` steps begins."""
+
+    def advance(self, current: str, findings: int = 0) -> None:
+        """One step finished (``current`` names the file; ``findings`` found in it)."""
+
+
+class Silent:
+    """A Progress that shows nothing."""
+
+    def phase(self, description: str, total: int) -> None:
+        """Ignore."""
+
+    def advance(self, current: str, findings: int = 0) -> None:
+        """Ignore."""
+
+
+class Bar:
+    """A rich progress bar (files done/total, findings so far, current file); hidden when not on a terminal."""
+
+    def __init__(self, console: Console):
+        """A bar drawn on ``console`` (use it as a context manager)."""
+        self.bar = RichBar(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("问题 {task.fields[findings]}"),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[current]}", style="dim"),
+            console=console,
+            disable=not console.is_terminal,
+        )
+        self.task: int | None = None
+        self.findings = 0
+
+    def __enter__(self) -> "Bar":
+        """Start drawing."""
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop drawing."""
+        self.bar.stop()
+
+    def phase(self, description: str, total: int) -> None:
+        """Add a bar for a new stage."""
+        self.task = self.bar.add_task(description, total=total, findings=self.findings, current="")
+
+    def advance(self, current: str, findings: int = 0) -> None:
+        """Count one file done."""
+        self.findings += findings
+        name = current if len(current) <= 40 else "…" + current[-39:]
+        if self.task is not None:
+            self.bar.update(self.task, advance=1, findings=self.findings, current=name)

@@ -1,0 +1,70 @@
+"""Batch workers: each under a memory limit of its own, replaced after any failure, every failure one line on stderr."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from tests.batch_helpers import exhaust_memory, report_text, run_hostile_cli, write
+
+from reviewer.pool import run_pool
+
+LIMIT = 512 * 2**20  # a worker starts at about 160 MB of address space
+BLOCK = 128 * 2**20  # fits in a fresh worker, not in one whose memory a hog used up
+
+
+def _allocate_or_hog(n: int) -> int:
+    """A pool task: on 1, use up the worker's memory and keep it (MemoryError); else allocate a block; the worker's pid."""
+    if n == 1:
+        exhaust_memory()
+    block = bytes(BLOCK)
+    del block
+    return os.getpid()
+
+
+def test_a_worker_that_ran_out_of_memory_is_replaced_and_the_next_reports_succeed():
+    pids: dict[int, int] = {}
+    crashed: dict[int, BaseException] = {}
+    run_pool(_allocate_or_hog, [(n,) for n in range(4)], 1, pids.__setitem__, crashed.__setitem__, memory_limit=LIMIT)
+    assert list(crashed) == [1] and isinstance(crashed[1], MemoryError)
+    # The hog's worker kept its memory: task 2 would fail in it. A new worker took it, and was kept for task 3.
+    assert set(pids) == {0, 2, 3}
+    assert pids[0] != pids[2] and pids[2] == pids[3]
+
+
+def _verdict(n: int) -> tuple[bool, int]:
+    """A pool task whose result says it failed on 1."""
+    return n != 1, os.getpid()
+
+
+def test_a_worker_whose_result_is_a_failure_is_replaced():
+    results: dict[int, tuple[bool, int]] = {}
+    run_pool(_verdict, [(n,) for n in range(4)], 1, results.__setitem__, lambda i, exc: None, failed=lambda r: not r[0])
+    pid = {i: r[1] for i, r in results.items()}
+    assert pid[0] == pid[1]  # a success keeps the worker
+    assert pid[2] != pid[1] and pid[3] == pid[2]  # a failure does not
+
+
+def test_cli_batch_reports_each_failed_file_on_one_line_and_keeps_the_others(tmp_path):
+    src = tmp_path / "in"
+    good = [write(src / f"{name}.txt", report_text(f"未县{name}", 2024)) for name in ("甲局", "乙局", "丙局", "丁局")]
+    hostile = {name: write(src / f"{name}.txt", report_text("未县某局", 2024)) for name in ("内存", "崩溃", "卡住", "出错")}
+    out = tmp_path / "out"
+    result = run_hostile_cli("batch", str(src), "--out", str(out), "--jobs", "2", "--memory-limit", "512", "--timeout", "10")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "Fatal" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert sorted(line for line in lines if line.startswith("失败：")) == sorted([
+        f"失败：{hostile['内存']}: 内存不足：审阅进程超过内存上限 512 MB（可用 --memory-limit 调整），可能是文件过大或格式异常",
+        f"失败：{hostile['崩溃']}: 审阅进程意外退出（被信号 SIGSEGV 终止），可能是文件触发了解析库崩溃或内存不足",
+        f"失败：{hostile['卡住']}: 审阅超时（超过 10 秒），可能是文件过大或格式异常",
+        f"失败：{hostile['出错']}: 审阅时出错（RuntimeError: 解析库内部错误）",
+    ])
+    assert lines[-1].startswith("共 8 个文件：新审阅 4，使用缓存 0，失败 4；")
+    assert len(lines) == 4 + 2  # the failures, the note that no model is configured, the totals
+    rows = {r["path"]: r for r in json.loads((out / "summary.json").read_text(encoding="utf-8"))["documents"]}
+    for path in good:
+        assert rows[str(path)]["status"] == "ok" and rows[str(path)]["unit"] == f"未县{path.stem}"
+        assert (out / f"{path.stem}.审阅.json").exists() and (out / f"{path.stem}.审阅.html").exists()
+    assert not any(Path(out, f"{name}.审阅.json").exists() for name in hostile)
