@@ -23,7 +23,7 @@ from reviewer.errors import InputError
 
 MAX_MEMBERS = 2000
 MAX_MEMBER_BYTES = 200 * 2**20
-MAX_TOTAL_BYTES = 2 * 2**30
+MAX_TOTAL_BYTES = 512 * 2**20
 MAX_RATIO = 100  # uncompressed/compressed; reports compress 2–10×, bombs 1000×
 RATIO_FLOOR = 2**20  # small members may compress well without harm
 _CHUNK = 2**16
@@ -100,6 +100,13 @@ def extract_zip(path: Path, display: str, dest: Path, wanted: Callable[[str], bo
         declared = sum(i.file_size for i in infos)
         if declared > MAX_TOTAL_BYTES:
             raise InputError(display, f"压缩包解压后共 {_size(declared)}，超过上限 {_size(MAX_TOTAL_BYTES)}，疑似压缩炸弹，已拒绝")
+        # Members under the per-member ratio floor are judged together: 2000 small bombs add up.
+        small = [i for i in infos if i.file_size <= RATIO_FLOOR]
+        unpacked, packed = sum(i.file_size for i in small), sum(i.compress_size for i in small)
+        if unpacked > RATIO_FLOOR and unpacked > MAX_RATIO * max(packed, 1):
+            raise InputError(
+                display, f"压缩包内的小文件解压后共 {_size(unpacked)}，是压缩大小的 {unpacked // max(packed, 1)} 倍，疑似压缩炸弹，已拒绝"
+            )
         dest.mkdir(parents=True, exist_ok=True)
         members: list[Member] = []
         for number, info in enumerate(infos):

@@ -128,3 +128,11 @@ def test_not_a_zip_and_empty_zip_are_one_failed_row_each(tmp_path):
         f"{fake}: 不是有效的 zip 压缩包",
         f"{empty}: 压缩包内没有可审阅的文件（.docx .xlsx .pdf .txt 等）",
     ]
+
+
+def test_many_small_members_that_compress_like_a_bomb_refuse_the_archive(tmp_path):
+    # Each member stays under the per-member ratio floor; together they are 500× their packed size.
+    members = {f"r{i}.txt": b"0" * (2**19) for i in range(8)}
+    path = _zip(tmp_path / "small-bombs.zip", members)
+    with pytest.raises(InputError, match="小文件解压后共.*疑似压缩炸弹"):
+        extract_zip(path, "small-bombs.zip", tmp_path / "x", reviewable)
