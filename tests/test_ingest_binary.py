@@ -432,3 +432,15 @@ def test_xls_is_converted_with_libreoffice(tmp_path):
 def test_unconvertible_doc_is_a_clear_error(tmp_path):
     (tmp_path / "broken.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     assert problem(tmp_path / "broken.doc").startswith("LibreOffice 无法转换此文件")
+
+
+def test_docx_full_width_figures_read_like_half_width():
+    word = WordDocument()
+    word.add_paragraph("预算执行率为９９．５％")
+    table = word.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "年度资金总额", "１２０．００"
+    buffer = io.BytesIO()
+    word.save(buffer)
+    doc = load_bytes(buffer.getvalue(), "fullwidth.docx", ".docx")
+    assert doc.blocks[0].text == "预算执行率为99.5%"
+    assert doc.tables[0].rows[0][1].text == "120.00"

@@ -31,6 +31,18 @@ def half_width_numbers(text: str) -> str:
     return text.translate(_HALF_WIDTH)
 
 
+def _half_width(document: Document) -> Document:
+    """Full-width figures (９９．５、１２０．００) read like half-width ones in every paragraph and cell."""
+    for block in document.blocks:
+        if block.kind == "paragraph":
+            block.text = half_width_numbers(block.text)
+        else:
+            for row in block.rows:
+                for cell in row:
+                    cell.text = half_width_numbers(cell.text)
+    return document
+
+
 def sha256_of(data: bytes) -> str:
     """Hex SHA-256 of raw bytes (identifies a document in outputs and caches)."""
     return hashlib.sha256(data).hexdigest()
@@ -64,7 +76,7 @@ def load_bytes(data: bytes, name: str, suffix: str) -> Document:
     if suffix == ".docx" or (data[:2] == b"PK" and suffix in {".docx", ".docm"}):
         from reviewer.ingest.docx import read_docx
 
-        return read_docx(data, name, digest)
+        return _half_width(read_docx(data, name, digest))
     if suffix in {".xlsx", ".xlsm"}:
         from reviewer.ingest.xlsx import read_xlsx
 
@@ -72,7 +84,7 @@ def load_bytes(data: bytes, name: str, suffix: str) -> Document:
     if suffix == ".pdf":
         from reviewer.ingest.pdf import read_pdf
 
-        return read_pdf(data, name, digest)
+        return _half_width(read_pdf(data, name, digest))
     if suffix in OFFICE_SUFFIXES:
         from reviewer.ingest.office import read_via_libreoffice
 
