@@ -152,8 +152,9 @@ class Verifier:
             message,
             [found.evidence()]
             + [fact_evidence(f) for _, f in shown],
-            expected="0",
-            actual="、".join(fmt(n.value) for n, _ in shown),
+            expected="、".join(fmt(n.value) for n, _ in shown),
+            actual="无",
+            basis="compared",
         )
         return Verdict(kind="claim", candidate=candidate, outcome="verified", loc=found.loc, finding=finding)
 
@@ -230,8 +231,9 @@ class Verifier:
         actual: str | None = None,
         severity: Severity | None = None,
         verification: Literal["verified", "unverified"] = "verified",
+        basis: Literal["computed", "required", "compared"] = "computed",
     ) -> Finding:
-        """A Finding from the model stage, with the code's severity and category."""
+        """A Finding from the model stage, with the code's severity and category (``basis``: see Finding)."""
         default_severity, category, _ = LLM_RULES[rule]
         if verification == "unverified" and default_severity == "error":
             default_severity = "warning"  # not proven by code: never an error
@@ -243,6 +245,7 @@ class Verifier:
             evidence=evidence,
             expected=expected,
             actual=actual,
+            basis=basis,
             source="llm",
             verification=verification,
             suggestion="需人工复核" if verification == "unverified" else None,
