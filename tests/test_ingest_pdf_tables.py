@@ -60,7 +60,7 @@ def test_narrative_pages_have_no_tables():
         assert load(FIXTURES / name).tables == []
 
 
-@pytest.mark.skipif(not CASES.is_dir(), reason="../shared/cases (the failing inputs) is not on this machine")
+@pytest.mark.skipif(not CASES.is_dir(), reason=f"{CASES} 不存在（失败样例只在仓库旁的 shared/cases），跳过")
 @pytest.mark.parametrize("name", ["p1.pdf", "p2.pdf"])
 def test_shared_pdf_forms_with_and_without_rules_give_the_word_findings(name):
     word = findings(load(CASES / "d1_plain.docx"))
