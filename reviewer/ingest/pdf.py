@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.errors import InputError
-from reviewer.ingest.pdf_glyphs import dedupe_chars
+from reviewer.ingest.pdf_glyphs import dedupe_chars, printed_rows
 from reviewer.ingest.pdf_unruled import unruled_tables
 
 NOT_PDF = "不是有效的 PDF 文件"
@@ -223,16 +223,8 @@ def _grid(bboxes: list[tuple], page: int) -> _PageTable | None:
 
 def _lines(chars: list[dict], page: int) -> list[_Line]:
     """Group characters into printed lines, top to bottom, each read left to right."""
-    rows: list[list[dict]] = []
-    for char in sorted(chars, key=lambda c: (c["top"], c["x0"])):
-        middle = (char["top"] + char["bottom"]) / 2
-        if rows and rows[-1][0]["top"] <= middle <= rows[-1][0]["bottom"]:
-            rows[-1].append(char)
-        else:
-            rows.append([char])
     lines = []
-    for row in rows:
-        row.sort(key=lambda c: c["x0"])
+    for row in printed_rows(chars):
         parts: list[str] = []
         for previous, char in zip([None, *row], row):
             # A visible gap without a space glyph is a space (e.g. between two numbers).

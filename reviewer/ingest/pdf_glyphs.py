@@ -35,3 +35,21 @@ def _chained(chars: list[dict], key: str, tolerance: float = 1.0) -> list[list[d
         else:
             clusters[-1].append(char)
     return clusters
+
+
+def printed_rows(chars: list[dict]) -> list[list[dict]]:
+    """Glyphs grouped into printed lines, top to bottom, each sorted left to right.
+
+    A glyph joins the current line when its vertical middle falls within the
+    line's first glyph, so superscripts and mixed fonts stay on their line.
+    """
+    rows: list[list[dict]] = []
+    for char in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        middle = (char["top"] + char["bottom"]) / 2
+        if rows and rows[-1][0]["top"] <= middle <= rows[-1][0]["bottom"]:
+            rows[-1].append(char)
+        else:
+            rows.append([char])
+    for row in rows:
+        row.sort(key=lambda c: c["x0"])
+    return rows

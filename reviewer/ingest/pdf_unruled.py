@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from reviewer.ingest.pdf_glyphs import printed_rows
+
 GAP = 1.0  # × font size: a gap at least this wide between two glyphs separates cells
 WRAP_STEP = 0.5  # × font size: a gap between lines this much above the smallest one separates rows
 MAX_GAP = 3.0  # × font size: a wider gap between lines ends a table
@@ -79,17 +81,8 @@ def unruled_tables(chars: list[dict]) -> list[list[tuple[float, float, float, fl
 
 def _segment_lines(chars: list[dict]) -> list[list[_Segment]]:
     """Printed lines top to bottom, each as its segments left to right (whitespace glyphs only widen gaps)."""
-    visible = sorted((c for c in chars if not c["text"].isspace()), key=lambda c: (c["top"], c["x0"]))
-    rows: list[list[dict]] = []
-    for char in visible:
-        middle = (char["top"] + char["bottom"]) / 2
-        if rows and rows[-1][0]["top"] <= middle <= rows[-1][0]["bottom"]:
-            rows[-1].append(char)
-        else:
-            rows.append([char])
     lines = []
-    for row in rows:
-        row.sort(key=lambda c: c["x0"])
+    for row in printed_rows([c for c in chars if not c["text"].isspace()]):
         pieces: list[list[dict]] = [[row[0]]]
         for previous, char in zip(row, row[1:]):
             if char["x0"] - previous["x1"] >= GAP * max(char["size"], previous["size"]):
