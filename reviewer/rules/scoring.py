@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from reviewer.finding import Evidence
-from reviewer.report import Evaluation, Indicator, Report
+from reviewer.report import Evaluation, Fact, Indicator, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import ev
 from reviewer.rules.numbers import fmt
@@ -183,6 +183,17 @@ def score_above_weight(report: Report, ctx: Context):
                 )
 
 
+def _score_parts(e: Evaluation) -> tuple[Fact | None, Decimal, Decimal] | None:
+    """What 总分 is made of: the 执行率 score cell (if any), its value (0 when blank) and Σ 指标得分; None without scores."""
+    scores = [s for i in e.indicators.indicators if (s := _s(i)) is not None]
+    if not scores:
+        return None
+    total_row = _execution_row(e)
+    rate_score = total_row.cells.get("score") if total_row else None
+    rs = rate_score.quantity.value if rate_score and rate_score.quantity.value is not None else Decimal(0)
+    return rate_score, rs, sum(scores, Decimal(0))
+
+
 @rule("SCORE005", "error", "scoring", "总分不等于预算执行率得分与各指标得分之和")
 def total_score(report: Report, ctx: Context):
     """总分 = 预算执行率得分 + Σ 指标得分.
@@ -194,20 +205,17 @@ def total_score(report: Report, ctx: Context):
         if not _scored(e) or e.indicators.total_score is None or e.indicators.total_score.quantity.value is None:
             continue
         table = e.indicators
-        scores = [s for i in table.indicators if (s := _s(i)) is not None]
-        if not scores:
+        if (parts := _score_parts(e)) is None:
             continue
-        total_row = _execution_row(e)
-        rate_score = total_row.cells.get("score") if total_row else None
+        rate_score, rs, indicator_sum = parts
         if rate_score is not None and rate_score.quantity.value is None and e.funds.execution_weight():
             continue  # the 执行率 score could not be read (blank, or a formula never calculated): the total cannot be checked
-        rs = rate_score.quantity.value if rate_score and rate_score.quantity.value is not None else Decimal(0)
-        computed = sum(scores, Decimal(0)) + rs
+        computed = indicator_sum + rs
         stated = table.total_score.quantity.value
         if abs(computed - stated) > table.total_score.quantity.tolerance():
             evidence = [ev(table.total_score)] + ([ev(rate_score)] if rate_score else [])
             yield ctx.finding(
-                f"{e.display}总分{fmt(stated)}分，与预算执行率得分{fmt(rs)}分加各指标得分{fmt(sum(scores, Decimal(0)))}分"
+                f"{e.display}总分{fmt(stated)}分，与预算执行率得分{fmt(rs)}分加各指标得分{fmt(indicator_sum)}分"
                 f"之和{fmt(computed)}分不一致",
                 evidence,
                 expected=f"{fmt(computed)}分",
@@ -500,15 +508,12 @@ def blank_total_score(report: Report, ctx: Context):
         total = table.total_score
         if total is None or total.quantity.value is not None or table.total_weight is None:
             continue
-        scores = [s for i in table.indicators if (s := _s(i)) is not None]
-        if not scores:
+        if (parts := _score_parts(e)) is None:
             continue
-        total_row = _execution_row(e)
-        rate_score = total_row.cells.get("score") if total_row else None
-        rs = rate_score.quantity.value if rate_score and rate_score.quantity.value is not None else Decimal(0)
-        computed = sum(scores, Decimal(0)) + rs
+        _, rs, indicator_sum = parts
+        computed = indicator_sum + rs
         yield ctx.finding(
-            f"{e.display}总分一栏的得分空白；按预算执行率得分{fmt(rs)}分加各指标得分{fmt(sum(scores, Decimal(0)))}分，"
+            f"{e.display}总分一栏的得分空白；按预算执行率得分{fmt(rs)}分加各指标得分{fmt(indicator_sum)}分，"
             f"总分应为{fmt(computed)}分",
             [Evidence(quote="", loc=total.loc), ev(table.total_weight)],
             expected=f"{fmt(computed)}分",
