@@ -60,7 +60,7 @@ def test_each_refused_file_gets_one_line_naming_it_and_exit_2(corpus):
     assert problems["many_lines.txt"] == "文本共 400000 行，超过 200000 行的上限"
     for name in ("bad_sheet.xlsx", "bad_shared.xlsx", "laughs_sheet.xlsx", "laughs_shared.xlsx", "random.xlsx"):
         assert problems[name] == "不是有效的 .xlsx 文件（文件损坏或被截断）", name
-    assert problems["many_cells.txt"] == "表格的单元格超过 100000 个的上限"
+    assert problems["many_cells.txt"] == "表格的单元格超过 50000 个的上限"
     assert problems["pages_3000.pdf"] == "PDF 共 3000 页，超过 500 页的上限"
     assert problems["huge_page.pdf"] == "PDF 第 1 页有 107998 个字符，超过每页 20000 个字符的上限"
     assert problems["huge_text.docx"] == "文档文字超过 1000000 个字符的上限"
