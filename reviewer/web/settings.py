@@ -46,7 +46,7 @@ class WebSettings(BaseModel):
     baseline: Path | None = None  # dismissals shared with `reviewer batch`; default: next to reviewer.toml, else in data_dir
     hosts: list[str] = Field(default_factory=list)  # names the Host header may carry; empty: the loopback names
     purge_minutes: float = Field(default=10, gt=0)  # how often expired uploads and stale staged batch files are deleted
-    max_review_mb: float = Field(default=8, gt=0)  # one stored review, compressed; a 100-page report takes some 0.5 MB
+    max_review_mb: float = Field(default=8, gt=0)  # one stored review, compressed; a 400-page report takes some 0.5 MB
     max_history_mb: float = Field(default=1024, gt=0)  # all stored reviews, compressed; the oldest go first past it
 
     @property
