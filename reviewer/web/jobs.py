@@ -22,7 +22,7 @@ from reviewer.inputs import Source
 from reviewer.pipeline import ReviewOptions, review_document
 from reviewer.rules import Settings
 from reviewer.summary import render_summary_xlsx
-from reviewer.web.history import History, TooLargeToKeep
+from reviewer.web.history import TRIMMED, History, TooLargeToKeep
 from reviewer.web.store import BatchItem, BatchRecord, ReviewRecord, utcnow
 from reviewer.web.uploads import Upload
 
@@ -153,9 +153,13 @@ class BatchRunner:
             with self._staging:
                 self.staged = None
             shutil.rmtree(folder, ignore_errors=True)
+        with self.sessions() as session:  # a small history budget may have trimmed reviews stored early in the batch
+            alive = set(session.scalars(select(ReviewRecord.id).where(ReviewRecord.id.in_(list(stored.values())))))
         documents = []
         for item_id, outcome, upload in zip(item_ids, result.outcomes, uploaded):
             review_id, error = stored.get(item_id), unkept.get(item_id) or outcome.reason or None
+            if review_id is not None and review_id not in alive:
+                review_id, error = None, TRIMMED
             if outcome.review is not None and upload is not None:
                 document = Document.model_validate_json(outcome.document_json)
                 documents.append((outcome.review, document))
