@@ -265,6 +265,7 @@ def section_e(copies: int, before: str | None) -> None:
                                       "--no-llm", "--fail-on", "never", "--formats", "json,html"], cwd=tree, env=tree_env(tree))
                 per_cpu = f"{count / cpu:5.1f} reports per CPU second" if cpu else "CPU not measured"
                 print(f"    --jobs {jobs} {label:<16} {wall:6.2f} s wall, {cpu or 0:6.2f} s CPU → {count / wall:5.1f} reports/s, {per_cpu}")
+    print(f"    load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: wall time grows with it, CPU time hardly")
     print(f"    target {TARGETS['e']}")
 
 
