@@ -2,7 +2,8 @@
 
 The narrative sections (merged while they fit the token budget, split when
 one is too long), the 实际完成情况 texts of the forms and any prose outside
-sections are sent, masked, once per chunk: one request asks for the claims
+sections are sent, masked, once per chunk, each paragraph only if it holds
+something the code can check (``worth_sending``): one request asks for the claims
 the text makes and the problems it suspects, with the table facts the chunk
 names. The system message is the same for every chunk and every document,
 so providers that cache shared prefixes (DeepSeek, Qwen/DashScope, vLLM)
