@@ -5,12 +5,15 @@ Usage: python benchmarks/batch.py [--copies N] [--seeds DIR]
 The corpus is the seeds (when present) and the sample reports, each repeated
 ``--copies`` times so that pool start-up does not dominate. No LLM is used.
 Times are measured in-process around ``run_batch``; the command-line figures
-add the interpreter start-up (about half a second) to both runs.
+add the interpreter start-up (about half a second) to both runs, and say how
+much of the first run its processes spent on a CPU and how much waiting for
+one (on Linux).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -42,12 +45,48 @@ def timed(func) -> float:
     return time.perf_counter() - start
 
 
-def cli_run(folder: Path, out: Path) -> tuple[float, str]:
-    """Wall-clock seconds of ``python -m reviewer batch folder --out out`` and its last line."""
+def _family(root: int) -> set[int]:
+    """The pids of ``root`` and all its descendants (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    family, grew = {root}, True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in family and pid not in family:
+                family.add(pid)
+                grew = True
+    return family
+
+
+def cli_run(folder: Path, out: Path) -> tuple[float, str, tuple[float, float] | None]:
+    """Wall-clock seconds of ``python -m reviewer batch folder --out out``, its last line, and where its processes' time went.
+
+    The last: seconds on a CPU and seconds runnable but waiting for a free CPU,
+    summed over the command and its workers (from /proc/PID/schedstat, read
+    every 50 ms, so a process's last moments may be missed); None without /proc.
+    """
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "reviewer", "batch", str(folder), "--out", str(out), "--fail-on", "never"],
-                          cwd=ROOT, capture_output=True, text=True, check=False)
-    return time.perf_counter() - start, done.stderr.strip().splitlines()[-1]
+    process = subprocess.Popen([sys.executable, "-m", "reviewer", "batch", str(folder), "--out", str(out), "--fail-on", "never"],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    last: dict[int, tuple[float, float]] = {}
+    while process.poll() is None and Path("/proc/self/schedstat").exists():
+        for pid in _family(process.pid):
+            try:
+                on_cpu, waiting = Path(f"/proc/{pid}/schedstat").read_text().split()[:2]
+            except (OSError, ValueError):
+                continue
+            last[pid] = (int(on_cpu) / 1e9, int(waiting) / 1e9)
+        time.sleep(0.05)
+    stderr = process.communicate()[1]
+    wall = time.perf_counter() - start
+    times = (sum(t[0] for t in last.values()), sum(t[1] for t in last.values())) if last else None
+    return wall, stderr.strip().splitlines()[-1], times
 
 
 def main() -> None:
@@ -73,9 +112,14 @@ def main() -> None:
         rerun = timed(lambda: results.append(run_batch([str(folder)], work / "out", BatchOptions(jobs=2))))
         print(f"首次运行 {first:.2f} 秒，再次运行 {rerun:.3f} 秒（使用缓存 {results[0].cached} 份），"
               f"加速 {first / rerun:.0f} 倍（目标 ≥10 倍；--jobs 2，含输出文件）")
-        cli_first, _ = cli_run(folder, work / "out-cli")
-        cli_rerun, line = cli_run(folder, work / "out-cli")
+        cli_first, _, times = cli_run(folder, work / "out-cli")
+        cli_rerun, line, _ = cli_run(folder, work / "out-cli")
         print(f"命令行（含解释器启动）：首次 {cli_first:.2f} 秒，再次 {cli_rerun:.2f} 秒，加速 {cli_first / cli_rerun:.1f} 倍")
+        if times:
+            # A batch that looks stalled (wall far above CPU) is either waiting for a free CPU (a loaded
+            # machine) or blocked (disk syncs, a sleeping loop): the two are told apart here.
+            print(f"  首次运行各进程合计：在 CPU 上 {times[0]:.2f} 秒，就绪但等待空闲 CPU {times[1]:.2f} 秒"
+                  f"（机器负载 {os.getloadavg()[0]:.1f}，{os.cpu_count()} 核）；其余为阻塞等待（进程间可重叠）")
         print(f"  再次运行：{line}")
 
         for jobs in (1, 2):

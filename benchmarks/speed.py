@@ -11,10 +11,16 @@ Usage: python benchmarks/speed.py [--runs N] [--scales 1,10,100] [--copies N] [-
 (c) ``reviewer --help``;
 (d) review time at 1×, 10× and 100× the sample's tables (the text sample
     repeated), with the exponent of the fitted power law t ∝ n^k;
-(e) ``reviewer batch`` reports per second with --jobs 1 (json + html outputs),
-    per CPU second of its processes;
+(e) ``reviewer batch`` reports per second with --jobs 1 and 2 (json + html
+    outputs), per CPU second of all its processes (the batch, its fork server
+    and workers, reaped by this process as their subreaper);
 (f) the LLM stage's planned input tokens against the document's own tokens
-    (the stage's dry-run plan; nothing is sent).
+    (the stage's dry-run plan; nothing is sent), for the samples and the seeds.
+
+(e) and (f) measure the working tree and, side by side in the same run, the
+commit given with ``--before`` (default: the last one before the batch and
+LLM token work of issue 15), exported with ``git archive`` and run with the
+same interpreter and packages.
 
 Process figures are medians; CPU seconds (user + system, from the operating
 system's accounting of the finished children) are shown next to wall seconds
@@ -62,39 +68,67 @@ def run(args: list[str], cwd: Path = ROOT) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def run_tree(args: list[str], cwd: Path = ROOT) -> tuple[float, float]:
-    """(wall, cpu) seconds of a command and every process it starts (batch workers are not its reaped children).
+def _become_subreaper() -> bool:
+    """Make this process the subreaper of its descendants (Linux prctl), so orphans are reaped here; whether it worked."""
+    try:
+        import ctypes
 
-    The CPU time of each descendant is read from /proc every 20 ms while it
-    runs (Linux), so the last moments of a short-lived process may be missed.
+        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+def run_tree(args: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> tuple[float, float | None]:
+    """(wall, cpu) seconds of a command and every process it starts, waited for to the last one.
+
+    Batch workers are children of a fork server that outlives the command by
+    a moment: as subreaper this process inherits and reaps it, so the
+    operating system's accounting of reaped children covers them all. CPU is
+    None where this process cannot be a subreaper (not Linux).
     """
-    tick = os.sysconf("SC_CLK_TCK")
-    seen: dict[int, float] = {}
+    exact = _become_subreaper()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    while process.poll() is None:
-        family, parents = {process.pid}, {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                parents[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
-        grew = True
-        while grew:
-            grew = False
-            for pid, (parent, _) in parents.items():
-                if parent in family and pid not in family:
-                    family.add(pid)
-                    grew = True
-        for pid in family - {process.pid}:
-            if pid in parents:
-                seen[pid] = max(seen.get(pid, 0.0), parents[pid][1])
-        time.sleep(0.02)
+    subprocess.run(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     wall = time.perf_counter() - start
-    own = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, own.ru_utime + own.ru_stime + sum(seen.values())
+    while exact:
+        try:
+            os.wait()
+        except ChildProcessError:
+            break
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu if exact else None
+
+
+BEFORE = "3f3d8af"  # the last commit before issue 15's batch throughput and LLM token work
+
+
+def export_tree(ref: str, into: Path) -> Path | None:
+    """The files of commit ``ref`` of this repository, exported under ``into`` (None when git cannot)."""
+    into.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "archive", ref], cwd=ROOT, capture_output=True, check=False)
+    if archive.returncode != 0:
+        return None
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into
+
+
+def trees(before: str | None, scratch: Path) -> list[tuple[str, Path]]:
+    """(label, source tree) pairs to measure: the --before commit when it can be exported, then the working tree."""
+    pairs = []
+    if before:
+        old = export_tree(before, scratch / "before")
+        if old is None:
+            print(f"    （{before} 无法导出，只测当前代码）")
+        else:
+            pairs.append((f"before {before}", old))
+    return [*pairs, ("now", ROOT)]
+
+
+def tree_env(tree: Path) -> dict[str, str]:
+    """The environment that makes ``python -m reviewer`` run the code of ``tree`` (ahead of the installed package)."""
+    return {**os.environ, "PYTHONPATH": str(tree)}
 
 
 def reviewer_command() -> list[str]:
@@ -213,7 +247,7 @@ def section_d(scales: list[int]) -> None:
         print(f"    fitted exponent k (t ∝ n^k): {slope:.2f}   target {TARGETS['d']}")
 
 
-def section_e(copies: int) -> None:
+def section_e(copies: int, before: str | None) -> None:
     files = sorted(p for p in SAMPLES.iterdir() if p.suffix in {".txt", ".md", ".docx", ".xlsx", ".pdf"} and ".expected" not in p.name)
     with tempfile.TemporaryDirectory(prefix="reviewer-speed-") as tmp:
         folder = Path(tmp) / "in"
@@ -222,37 +256,61 @@ def section_e(copies: int) -> None:
             for file in files:
                 shutil.copyfile(file, folder / f"{copy:03d}_{file.name}")
         count = copies * len(files)
+        print(f"(e) batch of {count} reports ({len(files)} samples × {copies}), first run, json + html outputs:")
         for jobs in (1, 2):
-            out = Path(tmp) / f"out{jobs}"
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            wall, cpu = run_tree([*reviewer_command(), "batch", str(folder), "--out", str(out), "--jobs", str(jobs),
-                             "--no-llm", "--fail-on", "never", "--formats", "json,html"])
-            cpu -= before.ru_utime + before.ru_stime
-            print(f"(e) batch of {count} reports, --jobs {jobs}, first run: {wall:.2f} s wall, {cpu:.2f} s CPU → "
-                  f"{count / wall:.1f} reports/s, {count / cpu:.1f} reports per CPU second")
+            for label, tree in trees(before, Path(tmp)):
+                compileall.compile_dir(str(tree / "reviewer"), quiet=1)
+                out = Path(tmp) / f"out-{jobs}-{label.split()[0]}"
+                wall, cpu = run_tree([sys.executable, "-m", "reviewer", "batch", str(folder), "--out", str(out), "--jobs", str(jobs),
+                                      "--no-llm", "--fail-on", "never", "--formats", "json,html"], cwd=tree, env=tree_env(tree))
+                per_cpu = f"{count / cpu:5.1f} reports per CPU second" if cpu else "CPU not measured"
+                print(f"    --jobs {jobs} {label:<16} {wall:6.2f} s wall, {cpu or 0:6.2f} s CPU → {count / wall:5.1f} reports/s, {per_cpu}")
+    print(f"    load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: wall time grows with it, CPU time hardly")
     print(f"    target {TARGETS['e']}")
 
 
-def section_f() -> None:
-    try:
-        from reviewer.config import LLMConfig
-        from reviewer.extract import extract
-        from reviewer.ingest import load
-        from reviewer.llm.stage import run_llm_stage
-        from reviewer.llm.tokens import count_tokens
+_PLAN = """
+import sys
+from pathlib import Path
+from reviewer.config import LLMConfig
+from reviewer.extract import extract
+from reviewer.ingest import load
+from reviewer.llm.stage import run_llm_stage
+from reviewer.llm.tokens import count_tokens
 
-        print("(f) LLM stage, dry-run plan (nothing sent):")
-        config = LLMConfig(base_url="http://127.0.0.1:9/v1", model="dry-run")
-        for suffix in (".txt", ".docx"):
-            document = load(SAMPLE.with_suffix(suffix))
-            whole = "\n".join([p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r])
-            counts = run_llm_stage(document, extract(document), config, dry_run=True).token_counts
-            ratio = counts.planned_input_tokens / count_tokens(whole)
-            print(f"    {SAMPLE.name}{suffix}: {counts.planned_requests} requests, planned input {counts.planned_input_tokens} tokens, "
-                  f"document {count_tokens(whole)} tokens → {ratio:.2f}×")
-        print(f"    target {TARGETS['f']}")
-    except Exception as exc:  # noqa: BLE001 - the stage's API moves; the other figures still stand
-        print(f"(f) not measured: {type(exc).__name__}: {exc}")
+config = LLMConfig(base_url="http://127.0.0.1:9/v1", model="dry-run")
+for name in sys.argv[1:]:
+    document = load(Path(name))
+    whole = "\\n".join([p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r])
+    counts = run_llm_stage(document, extract(document), config, dry_run=True).token_counts
+    print(name, counts.planned_requests, counts.planned_input_tokens, count_tokens(whole))
+"""
+
+
+def section_f(before: str | None, seeds: Path) -> None:
+    files = [SAMPLE.with_suffix(".txt"), SAMPLE.with_suffix(".docx")]
+    files += sorted(seeds.iterdir()) if seeds.is_dir() else []
+    print("(f) LLM stage, dry-run plan (nothing sent), default token budget: planned input tokens / document tokens")
+    with tempfile.TemporaryDirectory(prefix="reviewer-speed-") as tmp:
+        columns = []
+        for label, tree in trees(before, Path(tmp)):
+            done = subprocess.run([sys.executable, "-c", _PLAN, *map(str, files)], cwd=tree, env=tree_env(tree),
+                                  capture_output=True, text=True, check=False)
+            rows = {line.rsplit(" ", 3)[0]: line.rsplit(" ", 3)[1:] for line in done.stdout.splitlines()}
+            if done.returncode != 0:
+                print(f"    {label}: not measured ({(done.stderr.strip().splitlines() or ['?'])[-1]})")
+            columns.append((label, rows))
+        print(f"    {'document':36}" + "".join(f"{label:>30}" for label, _ in columns))
+        for file in files:
+            cells = []
+            for _, rows in columns:
+                if str(file) in rows:
+                    requests, planned, whole = map(int, rows[str(file)])
+                    cells.append(f"{requests} req {planned:6} / {whole:5} = {planned / whole:4.2f}×")
+                else:
+                    cells.append("-")
+            print(f"    {file.name[:36]:36}" + "".join(f"{c:>30}" for c in cells))
+    print(f"    target {TARGETS['f']}")
 
 
 def main() -> None:
@@ -262,6 +320,8 @@ def main() -> None:
     parser.add_argument("--scales", default="1,10,100", help="table multiples for (d)")
     parser.add_argument("--copies", type=int, default=10, help="copies of each sample in the batch of (e)")
     parser.add_argument("--only", default="a,b,c,d,e,f", help="sections to run")
+    parser.add_argument("--before", default=BEFORE, help="commit that (e) and (f) also measure, side by side ('' = none)")
+    parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds", help="real reports for (f)")
     args = parser.parse_args()
     compileall.compile_dir(str(ROOT / "reviewer"), quiet=1)
     wanted = set(args.only.split(","))
@@ -274,9 +334,9 @@ def main() -> None:
     if "d" in wanted:
         section_d([int(s) for s in args.scales.split(",")])
     if "e" in wanted:
-        section_e(args.copies)
+        section_e(args.copies, args.before)
     if "f" in wanted:
-        section_f()
+        section_f(args.before, args.seeds)
 
 
 if __name__ == "__main__":

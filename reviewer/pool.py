@@ -25,8 +25,14 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable
 
-# Imported once in the fork server, so each worker starts with them loaded.
-PRELOAD = ["reviewer.batch", "reviewer.pipeline", "reviewer.render.html"]
+# Imported once in the fork server, so each worker starts with them loaded: the batch (whose
+# module a task function usually lives in or beside: importing it in each new worker would
+# eat into the task's time limit) and what a worker reviewing and rendering a .docx or text
+# report runs.
+PRELOAD = [
+    "reviewer.batch", "reviewer.pipeline", "reviewer.crosscheck", "reviewer.render.html", "reviewer.render.json",
+    "reviewer.ingest.docx", "reviewer.ingest.text",
+]
 _STOP_SECONDS = 5  # how long an idle worker may take to exit before it is killed
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichBar, SpinnerColumn, TextColumn, TimeElapsedColumn
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 class Progress(Protocol):
@@ -31,8 +31,11 @@ class Silent:
 class Bar:
     """A rich progress bar (files done/total, findings so far, current file); hidden when not on a terminal."""
 
-    def __init__(self, console: Console):
+    def __init__(self, console: "Console"):
         """A bar drawn on ``console`` (use it as a context manager)."""
+        # Loaded here: the batch's worker processes import this module but never draw.
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichBar, SpinnerColumn, TextColumn, TimeElapsedColumn
+
         self.bar = RichBar(
             SpinnerColumn(),
             TextColumn("{task.description}"),

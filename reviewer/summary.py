@@ -12,13 +12,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from openpyxl import load_workbook
-from openpyxl.styles import PatternFill
-from openpyxl.utils import get_column_letter
-
 from reviewer.document import Document
 from reviewer.finding import SEVERITY_LABELS, Review
-from reviewer.render.xlsx import _header, _put, render_xlsx
 
 OVERVIEW_SHEET = "文件概况"
 TOP_ISSUES = 3
@@ -28,7 +23,7 @@ OVERVIEW_COLUMNS = [
     ("文件", 30), ("状态", 8), ("失败原因", 40), ("单位", 24), ("年度", 8), ("模板", 16),
     ("错误", 7), ("警告", 7), ("提示", 7), ("已忽略", 8), ("主要问题", 60), ("审阅结果文件", 30),
 ]
-_FAILED_FILL = PatternFill("solid", fgColor="FFD6D6")
+FAILED_COLOR = "FFD6D6"
 
 
 def top_issues(review: Review) -> list[dict[str, str]]:
@@ -126,7 +121,13 @@ def render_summary_xlsx(rows: list[Row], documents: Sequence[tuple[Review, Docum
     ``documents`` are the reviewed ones with their final reviews; any sequence
     will do, so a batch can read them one at a time.
     """
-    book = load_workbook(io.BytesIO(render_xlsx(documents)))
+    # Loaded here, not with the module: the batch's worker processes import it but never write a workbook.
+    from openpyxl.styles import PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from reviewer.render.xlsx import _header, _put, findings_workbook
+
+    book = findings_workbook(documents)
     sheet = book.create_sheet(OVERVIEW_SHEET, 0)
     book.active = 0
     for ws in book.worksheets:  # only one selected tab, or Excel opens the sheets grouped
@@ -136,7 +137,7 @@ def render_summary_xlsx(rows: list[Row], documents: Sequence[tuple[Review, Docum
         for col, value in enumerate(_overview_cells(row), start=1):
             _put(sheet, number, col, value)
         if row.status == "failed":
-            sheet.cell(row=number, column=2).fill = _FAILED_FILL
+            sheet.cell(row=number, column=2).fill = PatternFill("solid", fgColor=FAILED_COLOR)
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(OVERVIEW_COLUMNS))}{len(rows) + 1}"
     out = io.BytesIO()
     book.save(out)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.batch_helpers import exhaust_memory, report_text, run_hostile_cli, write
 
 from reviewer.pool import run_pool
+from reviewer.store import Entry, Store
 
 LIMIT = 512 * 2**20  # a worker starts at about 160 MB of address space
 BLOCK = 128 * 2**20  # fits in a fresh worker, not in one whose memory a hog used up
@@ -68,3 +72,35 @@ def test_cli_batch_reports_each_failed_file_on_one_line_and_keeps_the_others(tmp
         assert rows[str(path)]["status"] == "ok" and rows[str(path)]["unit"] == f"未县{path.stem}"
         assert (out / f"{path.stem}.审阅.json").exists() and (out / f"{path.stem}.审阅.html").exists()
     assert not any(Path(out, f"{name}.审阅.json").exists() for name in hostile)
+
+
+def test_the_fork_server_preloads_what_workers_run_but_not_the_parents_bar_or_workbook():
+    probe = (
+        "import importlib, json, sys\n"
+        "from reviewer.pool import PRELOAD\n"
+        "for name in PRELOAD: importlib.import_module(name)\n"
+        "print(json.dumps([n for n in ('rich.progress', 'openpyxl', 'reviewer.pipeline', 'reviewer.render.html') if n in sys.modules]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
+    # The bar and summary.xlsx are the parent's; loading them in the fork server cost every batch a tenth of a second each.
+    assert json.loads(out.stdout) == ["reviewer.pipeline", "reviewer.render.html"]
+
+
+def _store_and_vanish(path: str) -> None:
+    """Commit one result, then die without closing anything (as a killed batch does)."""
+    Store(Path(path)).put("k", Entry("failed", "坏文件"))
+    os._exit(0)
+
+
+def test_the_cache_commits_without_a_disk_sync_and_keeps_what_a_killed_process_committed(tmp_path):
+    path = tmp_path / "reviews.sqlite"
+    store = Store(path)
+    # Write-ahead log, synced at checkpoints only: a sync per result stalled batches on a busy disk.
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    process = multiprocessing.get_context("spawn").Process(target=_store_and_vanish, args=(str(path),))
+    process.start()
+    process.join(60)
+    assert process.exitcode == 0
+    assert store.get("k").reason == "坏文件"  # resumable: the dead writer's commit is there
+    store.close()

@@ -7,7 +7,7 @@ import pytest
 
 from reviewer.config import LLMConfig
 from reviewer.llm.cache import ResponseCache
-from reviewer.llm.client import LLMClient, LLMOutputError, LLMRequestError
+from reviewer.llm.client import LLMClient, LLMOutputError, LLMRequestError, schema_text
 from reviewer.llm.schemas import Reading
 from reviewer.prompt import get_prompt
 from tests.fake_openai import FakeOpenAI
@@ -122,6 +122,19 @@ def test_a_schema_violation_is_reported_in_the_reask():
         answer = client(server).ask(PROMPT, MESSAGES)
     assert answer.mode == "function_calling" and answer.requests == 2
     assert "claims.0.polarity" in server.chat_requests[-1]["messages"][-1]["content"]
+
+
+def test_the_schema_is_sent_compact_and_the_bounds_it_leaves_out_are_still_checked():
+    with FakeOpenAI() as server:
+        server.reply({"claims": [{**GOOD["claims"][0], "quote": ""}]})  # minLength 1, not in the sent schema
+        server.reply(GOOD)
+        answer = client(server).ask(PROMPT, MESSAGES)
+        sent = server.chat_requests[0]["response_format"]["json_schema"]["schema"]
+    claim = sent["properties"]["claims"]["items"]["properties"]
+    assert claim["value"] == {"type": ["string", "null"]} and claim["quote"] == {"type": "string"}
+    assert not any(key in str(sent) for key in ("'default'", "'minLength'", "'title'", "'description'", "anyOf"))
+    assert len(schema_text(Reading)) < 1300  # characters; pydantic's own schema is about three times that
+    assert answer.requests == 2 and "claims.0.quote" in server.chat_requests[1]["messages"][-1]["content"]
 
 
 def test_invalid_twice_fails_loudly_after_exactly_one_reask():

@@ -4,11 +4,14 @@ import json
 
 
 from reviewer.config import LLMConfig
-from reviewer.llm.stage import facts_table, plan, render_dry_run, run_llm_stage
+from reviewer.document import Location
+from reviewer.llm.stage import Passage, fact_entry, facts_table, plan, render_dry_run, run_llm_stage, selected
 from reviewer.llm.privacy import Masker
 from reviewer.llm.tokens import count_messages
 from reviewer.pipeline import model_review
 from tests.fake_openai import FakeOpenAI
+from reviewer.quantity import parse_quantity
+from reviewer.report import Fact
 from tests.llm_helpers import sample_document, sample_report
 TOTAL_QUOTE = "基本支出150.25万元，项目支出326.5万元，合计478.75万元"
 
@@ -65,7 +68,7 @@ def test_stage_sends_masked_narrative_and_keeps_only_verified_findings(tmp_path)
     assert "李春梅" not in sent and "13907340001" not in sent
     assert "［姓名］" in sent and "［电话］" in sent
     assert "2024年本单位基本支出150.25万元" in sent  # the narrative itself is sent
-    assert "附件一 基础数据表 | 基本支出 | 决算 | 2024 | 152.25" in sent  # the compact facts table
+    assert "附件一 基础数据表：" in sent and "基本支出（决算） 152.25" in sent  # the compact facts, one line per table
 
     rules = sorted(f.rule for f in result.findings)
     assert rules == ["LLM001", "LLM002", "LLM003", "LLM004"]
@@ -99,8 +102,8 @@ def test_a_reasoning_model_or_a_chatty_one_is_read_the_same(tmp_path):
 def test_every_request_opens_with_the_same_system_message(tmp_path):
     # Static instructions first: DeepSeek, DashScope and vLLM bill a repeated prefix once.
     document = sample_document(filler=6)
-    requests, _, chunks = plan(document, sample_report(document), 200)
-    assert chunks >= 3 and len(requests) == chunks
+    requests, counts = plan(document, sample_report(document), 200)
+    assert counts.chunks >= 3 and len(requests) == counts.chunks
     assert len({r.messages[0]["content"] for r in requests}) == 1
     assert all("示例县交通运输局" not in r.messages[0]["content"] for r in requests)
 
@@ -109,13 +112,33 @@ def test_the_facts_table_holds_only_what_the_chunk_names():
     report = sample_report()
     masker = Masker([])
     staff = facts_table(report, "本单位核定编制数20名，现有在职人员18人。", masker)
-    assert "编制数 | - | 2024 | 20" in staff and "在职人数" in staff
+    assert "编制数 20" in staff and "在职人数" in staff
     assert "基本支出" not in staff and "年度资金总额" not in staff
     money = facts_table(report, "基本支出150.25万元。", masker)
-    assert "基本支出 | 决算 | 2024 | 152.25" in money and "编制数" not in money
+    # One line per table, its name once; the 口径 in brackets, the year only when it is not the report's.
+    assert money.splitlines() == ["附件一 基础数据表：基本支出（预算） 140；基本支出（决算） 152.25"]
     assert "信息化运维" not in money  # a project's facts only come with the project's name
     # A figure the text writes brings its fact along, whatever its name.
     assert "社会保险基金" in facts_table(report, "缴费18.423万元。", masker)
+    last_year = Fact(label="基本支出", key="基本支出", quantity=parse_quantity("131.8"), measure="决算", year=2023,
+                     part="附件一 基础数据表", loc=Location(block=1))
+    assert fact_entry(last_year, 2024) == "基本支出（决算，2023年） 131.8"
+    assert fact_entry(last_year, 2023) == "基本支出（决算） 131.8"
+
+
+def test_only_paragraphs_with_something_checkable_are_sent_each_once():
+    sent = ["2024年本单位基本支出150.25万元。", "本年度无超预算支出。", "行政编制十一名。", "项目支出按计划执行。", "各项指标均已完成。"]
+    unsent = ["3、负责全县交通运输行业管理，拟订发展规划并组织实施。", "填表人：［姓名］ 填报日期：2025年6月3日"]
+    kept, left_out = selected([Passage("一、基本情况", sent + unsent), Passage("表格外的其他文字", [sent[0], "附件一"])])
+    # A figure, a Chinese numeral with its measure word, a denial, a quantity's name, a compliance word: kept.
+    assert [p.paragraphs for p in kept] == [sent]
+    assert left_out == 4  # the duties (a list number is no figure), the signature line, the repeat and the bare heading
+    document = sample_document()
+    requests, counts = plan(document, sample_report(document), 2000)
+    assert counts.left_out >= 2 and "李春梅" not in str(requests) and "填报日期" not in str(requests)
+    text = requests[0].messages[1]["content"]
+    assert "我局2019年在全市交通运输工作中获评先进单位" in text  # a year: another year's text is a suspicion
+    assert "本单位核定编制数20名，现有在职人员18人。联系人：［姓名］。" in text  # a name in running text is no signature line
 
 
 def test_second_review_of_the_same_document_makes_no_request(tmp_path):
@@ -158,7 +181,7 @@ def test_dry_run_works_without_configuration():
 def test_a_failing_request_becomes_a_note_and_the_rest_is_kept(tmp_path):
     document = sample_document(filler=6)
     report = sample_report(document)
-    requests, _, _ = plan(document, report, 200)
+    requests, _ = plan(document, report, 200)
     first, *rest = requests
     with FakeOpenAI() as server:
         server.reply("这不是 JSON", when=first.chunk)
@@ -183,8 +206,8 @@ def test_an_unreachable_model_still_lets_the_review_complete(tmp_path):
 def test_concurrency_is_bounded(tmp_path):
     document = sample_document(filler=6)
     report = sample_report(document)
-    requests, _, chunks = plan(document, report, 200)
-    assert chunks >= 3
+    requests, counts = plan(document, report, 200)
+    assert counts.chunks >= 3
     with FakeOpenAI() as server:
         for _ in requests:
             server.reply({"claims": [], "suspicions": []}, delay=0.1)

@@ -48,6 +48,7 @@ def test_findings_sheet_has_the_columns_and_one_row_per_finding():
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:P{len(rows)}"
     assert sheet.column_dimensions["F"].width >= 40 and sheet.cell(2, 6).alignment.wrap_text
+    assert sheet.cell(2, 6).alignment.vertical == "top" and sheet.cell(2, 6).border.left.style == "thin"
 
 
 def test_batch_puts_all_files_on_one_sheet_and_counts_them_in_the_summary():

@@ -84,32 +84,48 @@ def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
     return resolve(schema)
 
 
-def without_annotations(node: Any) -> Any:
-    """Drop pydantic's "title" and the fields' "description" texts: the prompt explains every field already.
+# Keys the model need not see: titles and descriptions (the prompt explains every field),
+# defaults and length bounds (pydantic checks those when the answer comes back, and a
+# violation is re-asked quoting the problem).
+_UNSENT_KEYS = {"title", "description", "default", "minLength", "minItems"}
 
-    They would cost some 500 tokens per request and tell the model nothing new.
+
+def compact(node: Any) -> Any:
+    """A JSON Schema without the keys of _UNSENT_KEYS, and with ``anyOf [X, null]`` written as ``type [X's type, "null"]``.
+
+    Together with compact JSON this halves the schema sent with every request
+    (461 to about 270 tokens for Reading), and says the same to the model.
     """
-    if isinstance(node, dict):
-        return {
-            k: (without_annotations(v) if k != "properties" else {p: without_annotations(s) for p, s in v.items()})
-            for k, v in node.items()
-            if not (k in ("title", "description") and isinstance(v, str))
-        }
     if isinstance(node, list):
-        return [without_annotations(v) for v in node]
-    return node
+        return [compact(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    options = node.get("anyOf")
+    if isinstance(options, list) and len(options) == 2 and options[1] == {"type": "null"} and isinstance(options[0].get("type"), str):
+        inner = compact(options[0])
+        rest = compact({k: v for k, v in node.items() if k != "anyOf"})
+        return {**rest, **inner, "type": [inner["type"], "null"]}
+    return {
+        k: ({p: compact(v) for p, v in value.items()} if k == "properties" else compact(value))
+        for k, value in node.items()
+        if k not in _UNSENT_KEYS  # a property that happens to be named "title" is a key of "properties", kept above
+    }
 
 
 def output_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """The JSON Schema of an answer model, self-contained and without annotations."""
-    return without_annotations(inline_refs(model.model_json_schema()))
+    """The JSON Schema of an answer model, self-contained and compact (see ``compact``)."""
+    return compact(inline_refs(model.model_json_schema()))
+
+
+def schema_text(model: type[BaseModel]) -> str:
+    """``output_schema`` as compact JSON: what the schema costs a request, whichever way it travels."""
+    return json.dumps(output_schema(model), ensure_ascii=False, separators=(",", ":"))
 
 
 def schema_instruction(model: type[BaseModel]) -> str:
     """The text appended to the system message when the schema travels inside the prompt."""
-    schema = json.dumps(output_schema(model), ensure_ascii=False)
     # Some servers (DeepSeek) refuse json_object mode unless the prompt says "json" in lower case.
-    return f"\n\n请以 json 格式输出一个 JSON 对象，并符合下面的 JSON Schema：\n{schema}"
+    return f"\n\n请以 json 格式输出一个 JSON 对象，并符合下面的 JSON Schema：\n{schema_text(model)}"
 
 
 def to_langchain(messages: list[dict[str, str]]) -> list[BaseMessage]:

@@ -2,7 +2,8 @@
 
 The narrative sections (merged while they fit the token budget, split when
 one is too long), the 实际完成情况 texts of the forms and any prose outside
-sections are sent, masked, once per chunk: one request asks for the claims
+sections are sent, masked, once per chunk, each paragraph only if it holds
+something the code can check (``worth_sending``): one request asks for the claims
 the text makes and the problems it suspects, with the table facts the chunk
 names. The system message is the same for every chunk and every document,
 so providers that cache shared prefixes (DeepSeek, Qwen/DashScope, vLLM)
@@ -13,6 +14,7 @@ note and the review completes without it.
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -32,10 +34,22 @@ from reviewer.report import Fact, Report
 
 TASK = "read_narrative"
 TASKS = (TASK,)  # every prompt the stage uses (the batch cache key names them)
-FACT_TABLE_HEADER = "部分 | 项目 | 口径 | 年度 | 数值"
 
 # Batch results carrying this note are not cached, so a re-run asks again.
 INCOMPLETE_NOTE = "文字审阅不完整"
+
+# What a claim or a suspicion the code can check is made of: a figure (digits, a per cent
+# sign, a Chinese numeral before a measure word), or a denial or compliance word. A
+# paragraph with none of these nor a quantity's name (duties, plans, measures) is not sent:
+# nothing in it can be verified, and on some reports it is most of the text.
+CHECKABLE = re.compile(
+    r"[0-9０-９%％]|[零〇一二两三四五六七八九十百千]+(?:名|人|个|项|次|家|所|条|户|亩|元|万|亿|成|倍)"
+    r"|无|未|没有|不存在|均|全部|全额|足额|按时|按期|如期|超出|超过|超支|满意"
+)
+# A list item's number ("1、", "（三）", "第五条") is no figure.
+LIST_MARKER = re.compile(r"^\s*(?:[（(]?[0-9０-９一二三四五六七八九十]+[)）、.．]|第[一二三四五六七八九十百]+条)")
+# Signature lines (填表人：… 填报日期：… 联系电话：…) are the rules' business (TEXT002), not the model's.
+SIGNATURE = re.compile(r"^\s*(?:填表人|联系人|联系电话|单位负责人|经办人)")
 
 
 @dataclass
@@ -69,6 +83,7 @@ class TokenCounts(BaseModel):
     """What the stage costs for one document, in tokens (o200k_base estimate unless reported)."""
 
     document_tokens: int = 0  # masked document text selected for the model
+    left_out: int = 0  # paragraphs not sent: nothing checkable in them, signature lines, repeats
     chunks: int = 0
     planned_requests: int = 0
     planned_input_tokens: int = 0  # all planned requests: messages plus output schema
@@ -89,8 +104,14 @@ class LLMStageResult(BaseModel):
     dry_run_messages: list[PlannedRequest] = Field(default_factory=list)
 
 
+def worth_sending(text: str) -> bool:
+    """Whether a paragraph may hold a claim or suspicion the code can check (see CHECKABLE), and is no signature line."""
+    body = LIST_MARKER.sub("", text, count=1)
+    return bool(CHECKABLE.search(body) or KEY_PATTERN.search(body)) and not SIGNATURE.search(text)
+
+
 def passages(document: Document, report: Report) -> list[Passage]:
-    """The prose to read: sections, the forms' 实际完成情况, and paragraphs outside sections."""
+    """All the prose: sections, the forms' 实际完成情况, and paragraphs outside sections (``selected`` keeps what is sent)."""
     found: list[Passage] = []
     covered: set[int] = set()
     for section in report.sections:
@@ -112,6 +133,23 @@ def passages(document: Document, report: Report) -> list[Passage]:
     if loose:
         found.append(Passage("表格外的其他文字" if report.sections else "全文", loose))
     return found
+
+
+def selected(items: list[Passage]) -> tuple[list[Passage], int]:
+    """The passages cut to the paragraphs worth sending, each paragraph once; and how many paragraphs were left out."""
+    seen: set[str] = set()
+    kept: list[Passage] = []
+    total = 0
+    for passage in items:
+        total += len(passage.paragraphs)
+        texts = []
+        for text in passage.paragraphs:
+            if worth_sending(text) and text.strip() not in seen:
+                seen.add(text.strip())
+                texts.append(text)
+        if texts:
+            kept.append(Passage(passage.title, texts))
+    return kept, total - sum(len(p.paragraphs) for p in kept)
 
 
 def chunks_of(items: list[Passage], budget: int, masker: Masker) -> list[Chunk]:
@@ -147,24 +185,29 @@ def chunks_of(items: list[Passage], budget: int, masker: Masker) -> list[Chunk]:
     return chunks
 
 
-def fact_row(fact: Fact) -> str:
-    """One line of the compact facts table."""
+def fact_entry(fact: Fact, year: int | None) -> str:
+    """One fact as a chunk's facts show it: "项目支出（决算，2023年）296" — its 口径 and any year but the report's in brackets."""
     quantity = fact.quantity
     value = quantity.raw.strip() if quantity.value is None else fmt(quantity.value) + (quantity.unit or "")
-    return " | ".join([fact.part or "-", fact.label, fact.measure or "-", str(fact.year or "-"), value])
+    notes = [fact.measure] if fact.measure and fact.measure not in fact.label else []
+    if fact.year is not None and fact.year != year:
+        notes.append(f"{fact.year}年")
+    return f"{fact.label}{'（' + '，'.join(notes) + '）' if notes else ''} {value}"
 
 
 def facts_table(report: Report, text: str, masker: Masker) -> str:
-    """The table facts a chunk names: its quantities (by name), its projects, and the figures it writes.
+    """The table facts a chunk names, one line per table part: its quantities (by name), its projects, and the figures it writes.
 
     A canonical quantity the text names (基本支出, 执行率 …) brings its
     department-level facts, and a project's facts when the text names the
-    project too; any fact whose number the text writes comes along.
+    project too; any fact whose number the text writes comes along. Each
+    part is named once for all its facts (a column per fact cost twice the
+    tokens).
     """
     named = {key_of_synonym(m.group(0)) for m in KEY_PATTERN.finditer(text)}
     projects = {e.name for e in report.projects if e.name and e.name in text}
     mentioned = set(digits_of(text))
-    rows: list[str] = []
+    parts: dict[str, list[str]] = {}
     for fact in report.facts:
         if fact.source != "table" or fact.quantity.value is None:
             continue
@@ -174,16 +217,20 @@ def facts_table(report: Report, text: str, masker: Masker) -> str:
         # A 0 or a single digit appears in almost any text: it does not make a fact relevant.
         specific = significant_digits(fact.quantity.value) >= 2 and fmt(fact.quantity.value) in mentioned
         if by_name or specific:
-            row = masker(fact_row(fact))
-            if row not in rows:
-                rows.append(row)
-    return "\n".join([FACT_TABLE_HEADER, *rows]) if rows else "（没有与这段文字有关的表格数据）"
+            entries = parts.setdefault(masker(fact.part or "其他表格"), [])
+            entry = masker(fact_entry(fact, report.year))
+            if entry not in entries:
+                entries.append(entry)
+    if not parts:
+        return "（没有与这段文字有关的表格数据）"
+    return "\n".join(f"{part}：{'；'.join(entries)}" for part, entries in parts.items())
 
 
-def plan(document: Document, report: Report, budget: int) -> tuple[list[PlannedRequest], int, int]:
-    """The requests for a document, masked; with the document-text tokens and the chunk count."""
+def plan(document: Document, report: Report, budget: int) -> tuple[list[PlannedRequest], TokenCounts]:
+    """The requests for a document, masked; with what they cost (document-text tokens, chunks, requests, paragraphs left out)."""
     masker = Masker(document_texts(document))
-    chunks = chunks_of(passages(document, report), budget, masker)
+    sent, left_out = selected(passages(document, report))
+    chunks = chunks_of(sent, budget, masker)
     prompt = get_prompt(TASK)
     format_tokens = count_tokens(schema_instruction(prompt.schema_model))
     requests: list[PlannedRequest] = []
@@ -193,7 +240,6 @@ def plan(document: Document, report: Report, budget: int) -> tuple[list[PlannedR
                 "quantity_keys": "、".join(QUANTITY_KEYS),
                 "unit": masker(report.unit or "未识别"),
                 "year": str(report.year or "未识别"),
-                "section_title": chunk.title,
                 "facts_table": facts_table(report, chunk.text, masker),
                 "section_text": chunk.text,
             }
@@ -209,8 +255,14 @@ def plan(document: Document, report: Report, budget: int) -> tuple[list[PlannedR
                 format_tokens=format_tokens,
             )
         )
-    document_tokens = sum(count_tokens(c.text) for c in chunks)
-    return requests, document_tokens, len(chunks)
+    counts = TokenCounts(
+        document_tokens=sum(count_tokens(c.text) for c in chunks),
+        left_out=left_out,
+        chunks=len(chunks),
+        planned_requests=len(requests),
+        planned_input_tokens=sum(r.tokens + r.format_tokens for r in requests),
+    )
+    return requests, counts
 
 
 def document_texts(document: Document) -> list[str]:
@@ -226,13 +278,7 @@ def document_texts(document: Document) -> list[str]:
 
 def run_llm_stage(document: Document, report: Report, config: LLMConfig, dry_run: bool = False) -> LLMStageResult:
     """Ask the model about every chunk of the narrative; its answers, unverified, with notes and token counts."""
-    requests, document_tokens, chunks = plan(document, report, config.token_budget)
-    counts = TokenCounts(
-        document_tokens=document_tokens,
-        chunks=chunks,
-        planned_requests=len(requests),
-        planned_input_tokens=sum(r.tokens + r.format_tokens for r in requests),
-    )
+    requests, counts = plan(document, report, config.token_budget)
     if dry_run:
         return LLMStageResult(token_counts=counts, dry_run_messages=requests, notes=["大模型预演：只列出将要发送的内容，未发送任何请求"])
     if not config.configured:
@@ -295,6 +341,8 @@ def render_dry_run(result: LLMStageResult, path: str = "") -> str:
         f"输入合计约 {counts.planned_input_tokens} tokens（o200k_base 估算，含输出格式约 "
         f"{sum(r.format_tokens for r in result.dry_run_messages)} tokens）"
     )
+    if counts.left_out:
+        lines.append(f"# 另有 {counts.left_out} 段文字未发送：没有数字、量名或否认、合规的说法（无可核对的内容），或是签署栏、重复段落")
     for number, request in enumerate(result.dry_run_messages, 1):
         lines.append("")
         lines.append(

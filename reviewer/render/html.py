@@ -15,6 +15,7 @@ from pathlib import Path
 from reviewer.document import Document, Paragraph, Table
 from reviewer.finding import SEVERITY_LABELS, SEVERITY_ORDER, Finding, Rejected, Review
 from reviewer.render.layout import (
+    Grid,
     block_index,
     category_label,
     cell_at,
@@ -88,6 +89,7 @@ def _e(text: object) -> str:
 def _hits(findings: list[Finding], keys: list[str], document: Document) -> dict[int, list[_Hit]]:
     """Highlighted places per block index; each finding's primary evidence (its sentence, if any) anchors it."""
     out: dict[int, list[_Hit]] = {}
+    grids: dict[int, Grid] = {}  # per table block: a table's findings would otherwise lay it out again each
     for number, (finding, key) in enumerate(zip(findings, keys), start=1):
         primary = primary_evidence(finding, document)
         for raw in finding.evidence:
@@ -101,7 +103,9 @@ def _hits(findings: list[Finding], keys: list[str], document: Document) -> dict[
             if isinstance(block, Paragraph):
                 hit.span = find_span(block.text, ev)
             elif cell_at(block, ev.loc) is not None:
-                hit.cell = owning_cell(block, table_grid(block), ev.loc.row, ev.loc.col)
+                if index not in grids:
+                    grids[index] = table_grid(block)
+                hit.cell = owning_cell(block, grids[index], ev.loc.row, ev.loc.col)
             out.setdefault(index, []).append(hit)
     return out
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import io
 import math
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -51,6 +51,7 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
 _THIN = Side(style="thin", color="B0B7C0")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
+CELL_STYLE = "审阅单元格"  # every written cell: wrapped, top-aligned, thin border
 
 
 def render_xlsx(reviews: list[tuple[Review, Document]], decisions: Mapping[str, Decision] | None = None) -> bytes:
@@ -59,14 +60,19 @@ def render_xlsx(reviews: list[tuple[Review, Document]], decisions: Mapping[str, 
     ``decisions`` maps finding ids to what a reviewer decided; their 处置状态,
     备注 and 处置人 columns are filled, the others say 待处理.
     """
+    out = io.BytesIO()
+    findings_workbook(reviews, decisions).save(out)
+    return out.getvalue()
+
+
+def findings_workbook(reviews: Sequence[tuple[Review, Document]], decisions: Mapping[str, Decision] | None = None) -> Workbook:
+    """The workbook ``render_xlsx`` saves, for a caller that adds sheets before saving (summary.xlsx); ``reviews`` is iterated more than once."""
     book = Workbook()
     findings = book.active
     findings.title = FINDINGS_SHEET
     _write_findings(findings, reviews, decisions or {})
     _write_summary(book.create_sheet(SUMMARY_SHEET), reviews)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book
 
 
 def _put(sheet: Worksheet, row: int, col: int, value: object):
@@ -76,8 +82,12 @@ def _put(sheet: Worksheet, row: int, col: int, value: object):
     cell = sheet.cell(row=row, column=col, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
-    cell.alignment = _WRAP
-    cell.border = _BORDER
+    # One named style instead of setting alignment and border on each cell: openpyxl hashes
+    # every style object it is given, which cost more than the rest of the workbook.
+    book = sheet.parent
+    if CELL_STYLE not in book.named_styles:
+        book.add_named_style(NamedStyle(CELL_STYLE, alignment=_WRAP, border=_BORDER))
+    cell.style = CELL_STYLE
     return cell
 
 
