@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from openpyxl import load_workbook
-from openpyxl.styles import PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from reviewer.document import Document
@@ -29,6 +29,14 @@ OVERVIEW_COLUMNS = [
     ("错误", 7), ("警告", 7), ("提示", 7), ("已忽略", 8), ("主要问题", 60), ("审阅结果文件", 30),
 ]
 _FAILED_FILL = PatternFill("solid", fgColor="FFD6D6")
+_LINK_FONT = Font(color="0563C1", underline="single")
+_LINKED_COLUMNS = (1, len(OVERVIEW_COLUMNS))  # the file's name and its output files open its result
+
+
+def result_link(row: Row) -> str | None:
+    """The output a summary row links to: its .html result (else its first output), a name beside summary.xlsx."""
+    pages = [name for name in row.outputs if name.endswith(".html")]
+    return (pages or row.outputs or [None])[0]
 
 
 def top_issues(review: Review) -> list[dict[str, str]]:
@@ -123,6 +131,9 @@ def _overview_cells(row: Row) -> list[object]:
 def render_summary_xlsx(rows: list[Row], documents: Sequence[tuple[Review, Document]]) -> bytes:
     """summary.xlsx: a 文件概况 sheet with every document (failed ones in red), then the findings and counts sheets.
 
+    A document's name and output files link to its result (``result_link``),
+    by a path relative to the workbook.
+
     ``documents`` are the reviewed ones with their final reviews; any sequence
     will do, so a batch can read them one at a time.
     """
@@ -137,6 +148,11 @@ def render_summary_xlsx(rows: list[Row], documents: Sequence[tuple[Review, Docum
             _put(sheet, number, col, value)
         if row.status == "failed":
             sheet.cell(row=number, column=2).fill = _FAILED_FILL
+        link = result_link(row)
+        for col in _LINKED_COLUMNS if link else ():
+            # Relative to the workbook, so the output folder can be moved or shared as a whole.
+            sheet.cell(row=number, column=col).hyperlink = link
+            sheet.cell(row=number, column=col).font = _LINK_FONT
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(OVERVIEW_COLUMNS))}{len(rows) + 1}"
     out = io.BytesIO()
     book.save(out)

@@ -73,6 +73,10 @@ def test_summary_xlsx_has_an_overview_row_per_document(folder, tmp_path):
     assert by_file["乙局.txt"][1:2] == ("已审阅",) and by_file["乙局.txt"][6] == 1  # 错误
     findings = list(book["问题清单"].iter_rows(values_only=True))
     assert any(r[1] == "SUM001" and r[0].endswith("乙局.txt") for r in findings[1:])
+    links = {Path(r[0].value).name: (r[0].hyperlink and r[0].hyperlink.target, r[-1].hyperlink and r[-1].hyperlink.target)
+             for r in book["文件概况"].iter_rows(min_row=2)}
+    assert links["乙局.txt"] == ("乙局.审阅.html", "乙局.审阅.html") and (out / "乙局.审阅.html").is_file()
+    assert links["坏文件.pdf"] == (None, None)  # a failed file has no result to open
 
 
 def test_rerun_reviews_nothing_and_editing_three_files_reviews_only_those(tmp_path):
