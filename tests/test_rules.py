@@ -54,7 +54,7 @@ def test_sum001_total_vs_items_names_both_numbers():
     (f,) = findings_of(clean(basic=basic_data(lines)), "SUM001")
     assert f.message == "项目支出2024年决算数816.23万元，与明细合计822.23万元不一致（差6.00万元）"
     assert f.expected == "822.23万元" and f.actual == "816.23万元"
-    assert f.evidence[0].loc.label == "附件一 基础数据表 第4行「项目支出」「2024 年决算数」"
+    assert f.evidence[0].loc.label == "附件一 基础数据表 表1 第4行「项目支出」「2024 年决算数」"
 
 
 def test_sum001_respects_rounding_intervals():
@@ -265,14 +265,14 @@ def test_ind009_satisfaction_hundred_without_survey():
 def test_xref001_basic_data_vs_department_form():
     splits = [["", "其中： 一般公共预算：100", "其中：基本支出：62"], ["", "政府性基金拨款：0", "项目支出：38"]]
     (f,) = findings_of(clean(form=department_form(standard_indicators(), splits=splits)), "XREF001")
-    assert f.message.startswith("项目支出：附件一 基础数据表 第4行「项目支出」「2024 年决算数」为45万元，")
+    assert f.message.startswith("项目支出：附件一 基础数据表 表1 第4行「项目支出」「2024 年决算数」为45万元，")
     assert f.message.endswith("「项目支出」为38万元，两处不一致（差7万元）")
 
 
 def test_xref002_denial_against_table():
     splits = [["", "其中： 一般公共预算：80", "其中：基本支出：55"], ["", "政府性基金拨款：20", "项目支出：45"]]
     (f,) = findings_of(clean(form=department_form(standard_indicators(), splits=splits)), "XREF002")
-    assert f.message == "报告称“2024年本部门无政府性基金安排支出”，但附件二 部门整体支出绩效自评表 第6行「政府性基金拨款」政府性基金为20万元"
+    assert f.message == "报告称“2024年本部门无政府性基金安排支出”，但附件二 部门整体支出绩效自评表 表2 第6行「政府性基金拨款」政府性基金为20万元"
 
 
 def test_xref003_narrative_staff_quota():
