@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from tests.seeds import sample_texts, seed_params
 
 from reviewer.pipeline import ReviewOptions, review_path
 
@@ -33,3 +35,22 @@ def test_every_format_names_the_same_places(suffix):
         return sorted((f.rule, tuple(ev.loc.label for ev in f.evidence if ev.loc)) for f in review.findings)
 
     assert places(SAMPLES / f"hunan_department{suffix}") == places(SAMPLES / "hunan_department.txt")
+
+
+def _numbers(text: str) -> set[str]:
+    return set(re.findall(r"\d+(?:\.\d+)?", text or ""))
+
+
+@pytest.mark.parametrize("path", [*sample_texts(), *seed_params()])
+def test_the_reported_figure_is_at_the_findings_place_and_the_compared_one_where_named(path):
+    """报告值 is what the first place says, 对照值 what the second (named beside it) says, never the other way round."""
+    review, _ = _review(path)
+    for finding in review.findings:
+        located = [ev for ev in finding.evidence if ev.loc is not None]
+        if finding.basis != "compared" or len(located) < 2 or not finding.expected:
+            continue
+        reported, compared = _numbers(finding.actual), _numbers(finding.expected)
+        if reported and _numbers(located[0].quote):
+            assert reported & _numbers(located[0].quote), (finding.rule, finding.actual, located[0].quote)
+        if compared and _numbers(located[1].quote):
+            assert compared & _numbers(located[1].quote), (finding.rule, finding.expected, located[1].quote)
