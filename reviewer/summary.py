@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any, Sequence
 
 from openpyxl import load_workbook
@@ -18,7 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from reviewer.document import Document
 from reviewer.finding import SEVERITY_LABELS, Review
-from reviewer.render.xlsx import _header, _put, render_xlsx
+from reviewer.render.xlsx import _header, _put, fit_row_height, render_xlsx
 
 OVERVIEW_SHEET = "文件概况"
 TOP_ISSUES = 3
@@ -117,12 +119,24 @@ def render_summary_json(rows: list[Row], build: str, reviewed: int, cached: int)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _overview_cells(row: Row) -> list[object]:
-    """The cells of one document in OVERVIEW_COLUMNS order."""
+def shown_names(paths: list[str]) -> list[str]:
+    """The paths as the overview shows them: relative to the folder they all share ("2024/甲局.docx"), so no row is a long absolute path."""
+    posix = [PurePosixPath(path.replace("\\", "/")) for path in paths]
+    try:
+        common = os.path.commonpath([str(p.parent) for p in posix]) if posix else ""
+    except ValueError:  # absolute and relative paths mixed
+        common = ""
+    if common in ("", ".", "/"):
+        return list(paths)
+    return [str(p.relative_to(common)) for p in posix]
+
+
+def _overview_cells(row: Row, shown: str) -> list[object]:
+    """The cells of one document in OVERVIEW_COLUMNS order, its path shown as ``shown``."""
     row = row.to_json()
     issues = "\n".join(f"[{i['rule']}] {i['message']}" for i in row["top_issues"])
     return [
-        row["path"], STATUS_LABELS[row["status"]], row["reason"], row["unit"] or "", row["year"] or "",
+        shown, STATUS_LABELS[row["status"]], row["reason"], row["unit"] or "", row["year"] or "",
         row["template"] or "", *(row["summary"][s] for s in SEVERITY_LABELS), row["suppressed"], issues,
         "\n".join(row["outputs"]),
     ]
@@ -131,8 +145,9 @@ def _overview_cells(row: Row) -> list[object]:
 def render_summary_xlsx(rows: list[Row], documents: Sequence[tuple[Review, Document]]) -> bytes:
     """summary.xlsx: a 文件概况 sheet with every document (failed ones in red), then the findings and counts sheets.
 
-    A document's name and output files link to its result (``result_link``),
-    by a path relative to the workbook.
+    A document's name (its path inside the folder all inputs share) and its
+    output files link to its result (``result_link``), by a path relative to
+    the workbook; rows are as tall as their text.
 
     ``documents`` are the reviewed ones with their final reviews; any sequence
     will do, so a batch can read them one at a time.
@@ -142,10 +157,12 @@ def render_summary_xlsx(rows: list[Row], documents: Sequence[tuple[Review, Docum
     book.active = 0
     for ws in book.worksheets:  # only one selected tab, or Excel opens the sheets grouped
         ws.sheet_view.tabSelected = ws is sheet
-    _header(sheet, [t for t, _ in OVERVIEW_COLUMNS], [w for _, w in OVERVIEW_COLUMNS])
-    for number, row in enumerate(rows, start=2):
-        for col, value in enumerate(_overview_cells(row), start=1):
+    widths = [w for _, w in OVERVIEW_COLUMNS]
+    _header(sheet, [t for t, _ in OVERVIEW_COLUMNS], widths)
+    for number, (row, shown) in enumerate(zip(rows, shown_names([r.path for r in rows])), start=2):
+        for col, value in enumerate(_overview_cells(row, shown), start=1):
             _put(sheet, number, col, value)
+        fit_row_height(sheet, number, widths)
         if row.status == "failed":
             sheet.cell(row=number, column=2).fill = _FAILED_FILL
         link = result_link(row)
