@@ -69,6 +69,7 @@ def test_sum002_sub_items_above_parent():
     lines = PROJECT_LINES + [["公用经费", "10", "12", "11"], ["其中：办公经费", "4", "5", "8"], ["水费、电费、差旅费", "3", "4", "4"]]
     (f,) = findings_of(clean(basic=basic_data(lines)), "SUM002")
     assert "公用经费2024年决算数11万元，其中各项合计12万元" in f.message
+    assert (f.actual, f.basis, f.expected) == ("11万元", "computed", "12万元")  # 报告值 is the parent's own figure
 
 
 def test_sum003_expense_splits_vs_total():
@@ -112,6 +113,7 @@ def test_score001_weights_do_not_add_to_total():
     text = clean(form=department_form(indicators, total=("100", "110"), splits=SPLITS))
     (f,) = findings_of(text, "SCORE001")
     assert "加预算执行率分值10分共110分，与总分分值100分不一致" in f.message
+    assert (f.actual, f.basis, f.expected) == ("100分", "computed", "110分")  # the stated full score, the weights' sum
     assert "SCORE003" in codes(review_text(text)[1])
 
 
@@ -120,6 +122,7 @@ def test_score002_header_points_vs_rows():
     indicators[3][1] = "效益指标(40 分)"
     (f,) = findings_of(clean(form=department_form(indicators, splits=SPLITS)), "SCORE002")
     assert f.message.endswith("「效益指标」标注40分，其下各指标分值合计30分")
+    assert (f.actual, f.basis, f.expected) == ("40分", "computed", "30分")
 
 
 def test_score004_and_score005():
