@@ -32,7 +32,6 @@ OVERVIEW_COLUMNS = [
 ]
 _FAILED_FILL = PatternFill("solid", fgColor="FFD6D6")
 _LINK_FONT = Font(color="0563C1", underline="single")
-_LINKED_COLUMNS = (1, len(OVERVIEW_COLUMNS))  # the file's name and its output files open its result
 
 
 def result_link(row: Row) -> str | None:
@@ -145,9 +144,9 @@ def _overview_cells(row: Row, shown: str) -> list[object]:
 def render_summary_xlsx(rows: list[Row], documents: Sequence[tuple[Review, Document]]) -> bytes:
     """summary.xlsx: a 文件概况 sheet with every document (failed ones in red), then the findings and counts sheets.
 
-    A document's name (its path inside the folder all inputs share) and its
-    output files link to its result (``result_link``), by a path relative to
-    the workbook; rows are as tall as their text.
+    A document's name (its path inside the folder all inputs share) links
+    to its result (``result_link``) by a path relative to the workbook; rows
+    are as tall as their text.
 
     ``documents`` are the reviewed ones with their final reviews; any sequence
     will do, so a batch can read them one at a time.
@@ -166,10 +165,11 @@ def render_summary_xlsx(rows: list[Row], documents: Sequence[tuple[Review, Docum
         if row.status == "failed":
             sheet.cell(row=number, column=2).fill = _FAILED_FILL
         link = result_link(row)
-        for col in _LINKED_COLUMNS if link else ():
-            # Relative to the workbook, so the output folder can be moved or shared as a whole.
-            sheet.cell(row=number, column=col).hyperlink = link
-            sheet.cell(row=number, column=col).font = _LINK_FONT
+        if link:
+            # On the name only (LibreOffice shows a linked cell on one line: the outputs column keeps its lines);
+            # relative to the workbook, so the output folder can be moved or shared as a whole.
+            sheet.cell(row=number, column=1).hyperlink = link
+            sheet.cell(row=number, column=1).font = _LINK_FONT
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(OVERVIEW_COLUMNS))}{len(rows) + 1}"
     out = io.BytesIO()
     book.save(out)
