@@ -4,7 +4,10 @@ A finding is identified by its fingerprint: the rule, the message and the
 location label, scoped to a document (its file name, or unit + year). It does
 not depend on where the file lies on disk, so a baseline written on one
 machine works on another; it changes as soon as the finding's text or place
-changes, and the finding is then reported again.
+changes, and the finding is then reported again. The table ordinal of a
+place ("表3 第5行") is left out: a table added above does not bring back every
+dismissed finding below it, and baselines written before places named their
+table still match.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import datetime
 import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path, PurePath
 from typing import Any
@@ -29,9 +33,13 @@ def _scope_name(document_path_or_unit: str) -> str:
     return PurePath(document_path_or_unit.replace("\\", "/")).name if document_path_or_unit else ""
 
 
+_TABLE_ORDINAL = re.compile(r"表\d+ (?=第\d+行)")
+
+
 def fingerprint(finding: Finding, document_path_or_unit: str) -> str:
-    """A stable id of a finding in a document: rule, message and location label, without folders."""
-    text = "\x1f".join([_scope_name(document_path_or_unit), finding.rule, finding.message, finding.location_label])
+    """A stable id of a finding in a document: rule, message and location label, without folders or table ordinals."""
+    place = _TABLE_ORDINAL.sub("", finding.location_label)
+    text = "\x1f".join([_scope_name(document_path_or_unit), finding.rule, _TABLE_ORDINAL.sub("", finding.message), place])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 

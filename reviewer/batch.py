@@ -38,7 +38,7 @@ from reviewer.config import LLMConfig
 from reviewer.crosscheck import Features, run_crosschecks
 from reviewer.document import Document
 from reviewer.finding import SEVERITY_ORDER, Finding, Review
-from reviewer.inputs import Source, collect
+from reviewer.inputs import Skipped, Source, collect, skipped_lines
 from reviewer.pool import WorkerDied, run_pool
 from reviewer.progress import Progress, Silent
 from reviewer.rules import Settings
@@ -129,6 +129,7 @@ class BatchResult:
     reviewed: int = 0  # reviewed in this run
     cached: int = 0  # taken from the store
     out: Path | None = None
+    skipped: list[Skipped] = field(default_factory=list)  # files found that are not reports
 
     @property
     def failed(self) -> list[Outcome]:
@@ -196,9 +197,10 @@ def record_baseline(result: BatchResult, baseline: Baseline, note: str, who: str
 
 def report_lines(result: BatchResult, notes: list[str] | tuple[str, ...] = ()) -> list[str]:
     """What the command line prints at the end: every failure, incomplete LLM reviews, ``notes``, then the totals."""
+    skipped = skipped_lines(result.skipped)
     if not result.outcomes:
-        return ["没有找到可审阅的文件（支持 .docx .xlsx .pdf .txt .md 等，以及 .zip 压缩包）", *notes]
-    lines = [f"失败：{o.reason}" for o in result.failed]
+        return [*skipped, "没有找到可审阅的文件（支持 .docx .xlsx .pdf .txt .md 等，以及 .zip 压缩包）", *notes]
+    lines = [f"失败：{o.reason}" for o in result.failed] + skipped
     incomplete = sum(o.llm_incomplete for o in result.outcomes)
     if incomplete:
         lines.append(f"有 {incomplete} 个文件的大模型请求失败，文字审阅不完整（原因见各文件审阅结果的说明）；这些结果未写入缓存，重新运行会再次请求")
@@ -475,16 +477,19 @@ def run_batch(items: list[str], out: Path | None, options: BatchOptions, progres
     progress = progress or Silent()
     with ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="reviewer-")))
+        skipped: list[Skipped] = []
         if out is None:
-            sources = collect(items, scratch, skip=None)
-            return review_sources(sources, options, None, progress)
+            sources = collect(items, scratch, skip=None, skipped=skipped)
+            result = review_sources(sources, options, None, progress)
+            result.skipped = skipped
+            return result
         out.mkdir(parents=True, exist_ok=True)
         cache_path, scratch_path = out / CACHE_DIR / "reviews.sqlite", scratch / "incomplete.sqlite"
         folder = OutputFolder(out, Store(cache_path), Store(scratch_path), cache_path, scratch_path)
         stack.callback(folder.cache.close)
         stack.callback(folder.scratch.close)
-        sources = collect(items, out / CACHE_DIR / "archives", skip=out)
+        sources = collect(items, out / CACHE_DIR / "archives", skip=out, skipped=skipped)
         result = review_sources(sources, options, folder, progress)
-        result.out = out
+        result.out, result.skipped = out, skipped
         write_outputs(result, folder, options, progress)
         return result

@@ -1,17 +1,26 @@
-"""Chinese help pages for the command line, written from click's parameter data.
+"""Chinese help pages and usage errors for the command line, written from click's parameter data.
 
 Typer's and click's own help pages carry English headings ("Usage",
 "Options", "Show this message and exit.") and type placeholders such as
 ``<bool>``; these classes write the same information in Chinese, the way the
-rest of the tool speaks, and the same on every typer version.
+rest of the tool speaks, and the same on every typer version. A usage error
+(missing argument, unknown option or command, bad value) is one Chinese line
+on stderr and exit status 2, like every other input error of the tool.
 """
 
 from __future__ import annotations
 
+import importlib
+import re
 import unicodedata
+from contextlib import contextmanager
 from enum import Enum
 
+import typer
 from typer.core import TyperCommand, TyperGroup
+
+# The exception classes of whichever click typer uses (its own copy in recent versions, click before).
+_errors = importlib.import_module(typer.BadParameter.__module__)
 
 HELP_TEXT = "显示本帮助并退出"
 
@@ -106,6 +115,11 @@ class _Chinese:
             pieces.append("命令 [参数]...")
         return pieces
 
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        """Parse the command line; a usage error in Chinese, naming this command."""
+        with _chinese_usage_errors(ctx):
+            return super().parse_args(ctx, args)
+
     def format_usage(self, ctx, formatter) -> None:
         """"用法：reviewer review [选项] 文件..."."""
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="用法：")
@@ -143,6 +157,103 @@ def _write_section(formatter, title: str, rows: list[tuple[str, str]]) -> None:
         formatter.write(f"  {name}{' ' * (first - _width(name))}  {text}\n")
 
 
+class ChineseUsageError(_errors.UsageError):
+    """A usage error already put in Chinese: shown as one line, exit status 2."""
+
+    def show(self, file=None) -> None:
+        """"错误：缺少参数 文件...（reviewer review -h 查看用法）" on stderr."""
+        from reviewer.render.text import printable  # an unknown option's name is what the user typed, escapes included
+
+        where = f"（{self.ctx.command_path} -h 查看用法）" if self.ctx is not None else ""
+        typer.echo(f"错误：{printable(self.message)}{where}", err=True, file=file)
+
+
+_EXTRA = re.compile(r"unexpected extra argument(?:\(s\)|s)?\s*\((.*)\)", re.S)
+_NO_COMMAND = re.compile(r"No such command '(.*?)'")
+_SUGGESTED = re.compile(r"Did you mean (.*?)\?")
+_QUOTED = re.compile(r"'(.*?)'")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _param_name(param) -> str:
+    """"--format" for an option (its long name), "文件..." for an argument."""
+    if _is_option(param):
+        return sorted(param.opts, key=len)[-1]
+    return _argument_name(param)
+
+
+def _bounds(param) -> tuple:
+    """(min, max) of a numeric parameter, either may be None."""
+    for holder in (getattr(param, "type", None), getattr(getattr(param, "type_descriptor", None), "parameter_info", None)):
+        low, high = getattr(holder, "min", None), getattr(holder, "max", None)
+        if low is not None or high is not None:
+            return low, high
+    return None, None
+
+
+def _expected(param) -> str:
+    """What a parameter's value should be: "应为以下之一：text、json", "应为 1 到 65535 之间的整数", ..."""
+    choices = _choices_text(param)
+    if choices:
+        return "应为以下之一：" + choices.removeprefix("可选：")
+    kind = _kind(param)
+    if kind in ("整数", "数值"):
+        low, high = _bounds(param)
+        if low is not None and high is not None:
+            return f"应为 {low} 到 {high} 之间的{kind}"
+        if low is not None:
+            return f"应为不小于 {low} 的{kind}"
+        if high is not None:
+            return f"应为不大于 {high} 的{kind}"
+        return f"应为{kind}"
+    return ""
+
+
+def usage_message(exc) -> str:
+    """The Chinese text of a click usage error (without "错误：")."""
+    param = getattr(exc, "param", None)
+    if isinstance(exc, _errors.MissingParameter) and param is not None:
+        return f"缺少{'选项' if _is_option(param) else '参数'} {_param_name(param)}"
+    if isinstance(exc, _errors.BadParameter):
+        name = f"{'选项' if _is_option(param) else '参数'} {_param_name(param)} 的" if param is not None else ""
+        detail = _expected(param) if param is not None else ""
+        if not detail and _CJK.search(exc.message or ""):
+            detail = exc.message  # a callback's own Chinese explanation
+        return f"{name}值无效" + (f"，{detail}" if detail else "")
+    if isinstance(exc, _errors.NoSuchOption):
+        hint = f"，是否想用 {'、'.join(sorted(exc.possibilities))}" if exc.possibilities else ""
+        return f"没有 {exc.option_name} 这个选项{hint}"
+    if isinstance(exc, _errors.BadOptionUsage):
+        if "does not take" in exc.message:
+            return f"选项 {exc.option_name} 不带值"
+        return f"选项 {exc.option_name} 缺少值"
+    message = exc.message or ""
+    if match := _NO_COMMAND.search(message):
+        suggested = _SUGGESTED.search(message)
+        names = _QUOTED.findall(suggested.group(1)) if suggested else []
+        hint = f"，是否想用 {'、'.join(names)}" if names else ""
+        return f"没有 {match.group(1)} 这个命令{hint}"
+    if match := _EXTRA.search(message):
+        return f"多余的参数：{match.group(1)}"
+    if "Missing command" in message:
+        return "缺少命令"
+    return message if _CJK.search(message) else f"用法有误（{message}）"
+
+
+@contextmanager
+def _chinese_usage_errors(ctx=None):
+    """Re-raise click's usage errors in Chinese (the help page of a bare command passes unchanged).
+
+    ``ctx`` names the command in the hint when the error carries no context of its own.
+    """
+    try:
+        yield
+    except (ChineseUsageError, _errors.NoArgsIsHelpError):
+        raise
+    except _errors.UsageError as exc:
+        raise ChineseUsageError(usage_message(exc), exc.ctx or ctx) from None
+
+
 class ChineseCommand(_Chinese, TyperCommand):
     """A typer command whose help page is in Chinese."""
 
@@ -156,3 +267,8 @@ class ChineseGroup(_Chinese, TyperGroup):
             print(ctx.get_help())
             ctx.exit(2)
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx):
+        """Run the command; its parsing errors (and an unknown command) in Chinese."""
+        with _chinese_usage_errors(ctx):
+            return super().invoke(ctx)

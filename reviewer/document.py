@@ -34,6 +34,16 @@ class Location(BaseModel):
         return self.model_copy(update={"label": label})
 
 
+def row_place(loc: Location) -> str:
+    """"表3 第5行": the table's ordinal in the document and the row counted from the table's top, headers included.
+
+    That is how a reader finds a row in Word; a form printed as several tables
+    names each one, so its row numbers never seem to restart.
+    """
+    row = f"第{loc.row + 1}行" if loc.row is not None else ""
+    return f"表{loc.table + 1} {row}".rstrip() if loc.table is not None else row
+
+
 class Cell(BaseModel):
     """One table cell; a merged cell appears once, at its top-left position."""
 

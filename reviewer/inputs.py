@@ -1,10 +1,19 @@
-"""The inputs of a batch: files, folders (recursive), glob patterns and .zip archives, as a list of sources."""
+"""The inputs of a batch: files, folders (recursive), glob patterns and .zip archives, as a list of sources.
+
+A folder, a glob or an archive may hold files that are not reports: the
+samples' ``*.expected.txt`` listings of planted mistakes, a README, the
+outputs of an earlier batch. Those are recognised by their content (see
+``not_a_report``) and skipped; a file named on the command line is always
+reviewed.
+"""
 
 from __future__ import annotations
 
 import glob
 import hashlib
 import os
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +40,124 @@ class Source:
     name: str = ""  # the original file's path (inside the archive for a member): outputs are named after it
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A file a folder scan, glob or archive found that is not a report: its shown name and the kind (SKIP_KINDS)."""
+
+    display: str
+    kind: str
+
+
+SKIP_KINDS = {
+    "listing": "问题清单（每行以规则代码开头，如样例的 *.expected.txt）",
+    "output": "以前的审阅结果（审阅意见 Word、问题清单或汇总 Excel、文字或 Markdown 结果）",
+    "readme": "说明文件（README 等，无表格）",
+    "text": "既无表格也无绩效报告用语的文本",
+}
+_TEXT_SUFFIXES = {".txt", ".text", ".tsv", ".md", ".markdown", ".csv"}
+_HEAD_BYTES = 65_536  # what is read of a text file to judge it: a report shows tables or its words well before
+_RULE_CODE = re.compile(r"^[A-Z]{2,8}\d{3}\b")
+_OUR_TEXT = re.compile(r"^\S.*  错误 \d+，警告 \d+，提示 \d+")  # the first line of `review`'s text output
+_OUR_MARKDOWN = "## 审阅结果："
+_REPORT_WORDS = ("绩效", "自评", "预算", "决算", "资金", "指标", "得分", "执行")
+_README = re.compile(r"^(readme|license|licence|changelog|authors|copying)\b", re.I)
+# Sheets of the workbooks this tool writes: review --format xlsx, and a batch's summary.xlsx.
+_OUR_SHEETS = ({"问题清单", "汇总"}, {"文件概况", "问题清单", "汇总"})
+_COMMENT_AUTHOR = 'w:author="绩效审阅"'  # render.layout.AUTHOR, written on every comment of a reviewed copy
+
+
+def _head_text(path: Path) -> str | None:
+    """The first _HEAD_BYTES of a text file, decoded as the text reader would; None when it is not text."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(_HEAD_BYTES)
+    except OSError:
+        return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="ignore")
+    for encoding in ("utf-8-sig", "gb18030"):
+        for cut in range(4):  # the read may end inside a character
+            try:
+                text = data[: len(data) - cut].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return None if "\x00" in text else text
+    return None
+
+
+def _has_table(lines: list[str]) -> bool:
+    """Whether text holds table rows: a tab between or before cells, or a markdown pipe row."""
+    return any("\t" in line or (line.lstrip().startswith("|") and line.count("|") >= 3) for line in lines)
+
+
+def _text_kind(path: Path) -> str | None:
+    text = _head_text(path)
+    if text is None:
+        return None  # not decodable: the reader will say why
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        return None  # an empty file: the review says it is empty
+    coded = sum(1 for line in lines if _RULE_CODE.match(line.strip()))
+    if coded >= max(1, 0.8 * len(lines)):
+        return "listing"
+    if _OUR_TEXT.match(lines[0]) or lines[0].startswith(_OUR_MARKDOWN):
+        return "output"
+    if _has_table(lines):
+        return None
+    if _README.match(path.name):
+        return "readme"
+    if not any(word in text for word in _REPORT_WORDS):
+        return "text"
+    return None
+
+
+def _office_kind(path: Path, suffix: str) -> str | None:
+    """"output" for a .docx or .xlsx this tool wrote, else None (a broken file is left to the reader)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if suffix in (".docx", ".docm") and "word/comments.xml" in names:
+                with archive.open("word/comments.xml") as comments:
+                    if _COMMENT_AUTHOR.encode() in comments.read(_HEAD_BYTES):
+                        return "output"
+            if suffix in (".xlsx", ".xlsm") and "xl/workbook.xml" in names:
+                with archive.open("xl/workbook.xml") as workbook:
+                    sheets = set(re.findall(r'<sheet [^>]*name="([^"]*)"', workbook.read(_HEAD_BYTES).decode("utf-8", "ignore")))
+                if sheets in _OUR_SHEETS:
+                    return "output"
+    except (OSError, zipfile.BadZipFile, KeyError, RuntimeError):
+        return None
+    return None
+
+
+def not_a_report(path: Path, suffix: str | None = None) -> str | None:
+    """The SKIP_KINDS key of a file that is not a report, judged by its content; None for anything that may be one.
+
+    Text: a listing of rule codes, the text or markdown output of ``review``,
+    or text with no table that is a README or has none of the words every
+    report uses (绩效, 预算, 指标 …). Word and Excel: the reviewed copy with
+    this tool's comments, the findings or summary workbook. A file that may
+    be a report is never skipped.
+    """
+    suffix = (suffix or path.suffix).lower()
+    if suffix in _TEXT_SUFFIXES:
+        return _text_kind(path)
+    if suffix in (".docx", ".docm", ".xlsx", ".xlsm"):
+        return _office_kind(path, suffix)
+    return None
+
+
+def skipped_lines(skipped: list[Skipped]) -> list[str]:
+    """One line per kind of skipped file: how many, what they are, the first of them."""
+    lines = []
+    for kind, label in SKIP_KINDS.items():
+        files = [s.display for s in skipped if s.kind == kind]
+        if files:
+            which = f"，如 {files[0]}" if len(files) > 1 else f"：{files[0]}"
+            lines.append(f"已跳过 {len(files)} 个{label}{which}（要审阅时直接写出文件名）")
+    return lines
+
+
 def reviewable(name: str) -> bool:
     """Whether a folder scan or an archive should pick up this file name."""
     base = Path(name).name
@@ -51,42 +178,53 @@ def _walk(folder: Path, skip: Path | None) -> list[Path]:
     return found
 
 
-def _archive(path: Path, scratch: Path) -> list[Source]:
-    """The members of a zip as sources (refused members and broken archives as failed sources)."""
+def _archive(path: Path, scratch: Path, skipped: list[Skipped]) -> list[Source]:
+    """The members of a zip as sources (refused members and broken archives as failed sources), non-reports to ``skipped``."""
     digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
     try:
         members = extract_zip(path, str(path), scratch / digest, reviewable)
     except InputError as exc:
         return [Source(str(path), problem=str(exc), name=str(path))]
-    return [
-        Source(
-            f"{path}!{m.name}",
-            file=m.file,
-            problem=m.problem and f"{path}!{m.name}: {m.problem}",
-            suffix=Path(m.name).suffix.lower(),
-            name=m.name,
-        )
-        for m in members
-    ]
+    sources = []
+    for m in members:
+        display, suffix = f"{path}!{m.name}", Path(m.name).suffix.lower()
+        kind = not_a_report(m.file, suffix) if m.file is not None and not m.problem else None
+        if kind:
+            skipped.append(Skipped(display, kind))
+        else:
+            sources.append(Source(display, file=m.file, problem=m.problem and f"{display}: {m.problem}", suffix=suffix, name=m.name))
+    return sources
 
 
-def collect(items: list[str], scratch: Path, skip: Path | None = None) -> list[Source]:
+def collect(items: list[str], scratch: Path, skip: Path | None = None, skipped: list[Skipped] | None = None) -> list[Source]:
     """Expand the command-line inputs into sources, in order, each file once.
 
     ``scratch`` receives extracted archive members; ``skip`` (the output
     folder) is never scanned, so a batch never reviews its own outputs.
+    Files found by a folder scan, a glob or in an archive that are not
+    reports (``not_a_report``) are appended to ``skipped`` instead; a file
+    named on the command line is always a source.
     """
     skip = skip.resolve() if skip else None
+    skipped = [] if skipped is None else skipped
     sources: list[Source] = []
     seen: set[str] = set()
 
-    def add(path: Path) -> None:
+    passed: dict[str, Skipped] = {}  # skipped files by resolved path: naming one later still reviews it
+
+    def add(path: Path, named: bool = False) -> None:
         key = str(path.resolve())
+        if key in passed and named:
+            skipped.remove(passed.pop(key))
+            seen.discard(key)
         if key in seen:
             return
         seen.add(key)
         if path.suffix.lower() == ARCHIVE:
-            sources.extend(_archive(path, scratch))
+            sources.extend(_archive(path, scratch, skipped))
+        elif not named and (kind := not_a_report(path)):
+            passed[key] = Skipped(str(path), kind)
+            skipped.append(passed[key])
         else:
             sources.append(Source(str(path), file=path, suffix=path.suffix.lower(), name=str(path)))
 
@@ -96,7 +234,7 @@ def collect(items: list[str], scratch: Path, skip: Path | None = None) -> list[S
             for found in _walk(path, skip):
                 add(found)
         elif path.exists():
-            add(path)
+            add(path, named=True)
         elif _GLOB_CHARS & set(item):
             matches = sorted(glob.glob(item, recursive=True))
             if not matches:

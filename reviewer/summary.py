@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any, Sequence
 
 from reviewer.document import Document
@@ -24,6 +26,13 @@ OVERVIEW_COLUMNS = [
     ("错误", 7), ("警告", 7), ("提示", 7), ("已忽略", 8), ("主要问题", 60), ("审阅结果文件", 30),
 ]
 FAILED_COLOR = "FFD6D6"
+LINK_COLOR = "0563C1"
+
+
+def result_link(row: Row) -> str | None:
+    """The output a summary row links to: its .html result (else its first output), a name beside summary.xlsx."""
+    pages = [name for name in row.outputs if name.endswith(".html")]
+    return (pages or row.outputs or [None])[0]
 
 
 def top_issues(review: Review) -> list[dict[str, str]]:
@@ -104,12 +113,24 @@ def render_summary_json(rows: list[Row], build: str, reviewed: int, cached: int)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _overview_cells(row: Row) -> list[object]:
-    """The cells of one document in OVERVIEW_COLUMNS order."""
+def shown_names(paths: list[str]) -> list[str]:
+    """The paths as the overview shows them: relative to the folder they all share ("2024/甲局.docx"), so no row is a long absolute path."""
+    posix = [PurePosixPath(path.replace("\\", "/")) for path in paths]
+    try:
+        common = os.path.commonpath([str(p.parent) for p in posix]) if posix else ""
+    except ValueError:  # absolute and relative paths mixed
+        common = ""
+    if common in ("", ".", "/"):
+        return list(paths)
+    return [str(p.relative_to(common)) for p in posix]
+
+
+def _overview_cells(row: Row, shown: str) -> list[object]:
+    """The cells of one document in OVERVIEW_COLUMNS order, its path shown as ``shown``."""
     row = row.to_json()
     issues = "\n".join(f"[{i['rule']}] {i['message']}" for i in row["top_issues"])
     return [
-        row["path"], STATUS_LABELS[row["status"]], row["reason"], row["unit"] or "", row["year"] or "",
+        shown, STATUS_LABELS[row["status"]], row["reason"], row["unit"] or "", row["year"] or "",
         row["template"] or "", *(row["summary"][s] for s in SEVERITY_LABELS), row["suppressed"], issues,
         "\n".join(row["outputs"]),
     ]
@@ -118,26 +139,38 @@ def _overview_cells(row: Row) -> list[object]:
 def render_summary_xlsx(rows: list[Row], documents: Sequence[tuple[Review, Document]]) -> bytes:
     """summary.xlsx: a 文件概况 sheet with every document (failed ones in red), then the findings and counts sheets.
 
+    A document's name (its path inside the folder all inputs share) links
+    to its result (``result_link``) by a path relative to the workbook; rows
+    are as tall as their text.
+
     ``documents`` are the reviewed ones with their final reviews; any sequence
     will do, so a batch can read them one at a time.
     """
     # Loaded here, not with the module: the batch's worker processes import it but never write a workbook.
-    from openpyxl.styles import PatternFill
+    from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from reviewer.render.xlsx import _header, _put, findings_workbook
+    from reviewer.render.xlsx import _header, _put, findings_workbook, fit_row_height
 
     book = findings_workbook(documents)
     sheet = book.create_sheet(OVERVIEW_SHEET, 0)
     book.active = 0
     for ws in book.worksheets:  # only one selected tab, or Excel opens the sheets grouped
         ws.sheet_view.tabSelected = ws is sheet
-    _header(sheet, [t for t, _ in OVERVIEW_COLUMNS], [w for _, w in OVERVIEW_COLUMNS])
-    for number, row in enumerate(rows, start=2):
-        for col, value in enumerate(_overview_cells(row), start=1):
+    widths = [w for _, w in OVERVIEW_COLUMNS]
+    _header(sheet, [t for t, _ in OVERVIEW_COLUMNS], widths)
+    for number, (row, shown) in enumerate(zip(rows, shown_names([r.path for r in rows])), start=2):
+        for col, value in enumerate(_overview_cells(row, shown), start=1):
             _put(sheet, number, col, value)
+        fit_row_height(sheet, number, widths)
         if row.status == "failed":
             sheet.cell(row=number, column=2).fill = PatternFill("solid", fgColor=FAILED_COLOR)
+        link = result_link(row)
+        if link:
+            # On the name only (LibreOffice shows a linked cell on one line: the outputs column keeps its lines);
+            # relative to the workbook, so the output folder can be moved or shared as a whole.
+            sheet.cell(row=number, column=1).hyperlink = link
+            sheet.cell(row=number, column=1).font = Font(color=LINK_COLOR, underline="single")
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(OVERVIEW_COLUMNS))}{len(rows) + 1}"
     out = io.BytesIO()
     book.save(out)

@@ -73,6 +73,14 @@ def test_summary_xlsx_has_an_overview_row_per_document(folder, tmp_path):
     assert by_file["乙局.txt"][1:2] == ("已审阅",) and by_file["乙局.txt"][6] == 1  # 错误
     findings = list(book["问题清单"].iter_rows(values_only=True))
     assert any(r[1] == "SUM001" and r[0].endswith("乙局.txt") for r in findings[1:])
+    # Names inside the folder the inputs share, never the long absolute path.
+    assert sorted(r[0] for r in rows[1:]) == ["sub/丙局.txt", "乙局.txt", "坏文件.pdf", "甲局.txt"]
+    sheet = book["文件概况"]
+    tall = next(n for n, r in enumerate(rows[1:], start=2) if r[10] and "\n" in r[10])  # several 主要问题 lines
+    assert sheet.row_dimensions[tall].height >= 15 * (rows[tall - 1][10].count("\n") + 1)
+    links = {Path(r[0].value).name: r[0].hyperlink and r[0].hyperlink.target for r in sheet.iter_rows(min_row=2)}
+    assert links["乙局.txt"] == "乙局.审阅.html" and (out / "乙局.审阅.html").is_file()
+    assert links["坏文件.pdf"] is None  # a failed file has no result to open
 
 
 def test_rerun_reviews_nothing_and_editing_three_files_reviews_only_those(tmp_path):

@@ -29,6 +29,10 @@ def test_fingerprint_depends_on_rule_message_label_and_file_name_only():
     assert fingerprint(_finding(message="项目支出合计不一致（差1万元）"), "财政局.docx") != fingerprint(f, "财政局.docx")
     assert fingerprint(_finding(label="附件一 基础数据表 第4行"), "财政局.docx") != fingerprint(f, "财政局.docx")
     assert fingerprint(f, "财政局2024") == fingerprint(f, "财政局2024")
+    # The table ordinal is not part of the place: a table added above keeps the dismissals below it.
+    numbered = _finding(message="附件一 基础数据表 表2 第3行「合计」不一致", label="附件一 基础数据表 表2 第3行")
+    assert fingerprint(numbered, "财政局.docx") == fingerprint(
+        _finding(message="附件一 基础数据表 表1 第3行「合计」不一致", label="附件一 基础数据表 第3行"), "财政局.docx")
 
 
 def test_baseline_file_round_trip(tmp_path):

@@ -71,7 +71,7 @@ def test_review_json_shape_and_fail_on_never(tmp_path):
     assert data["summary"]["error"] == 1
     finding = data["findings"][0]
     assert finding["rule"] == "SUM001" and finding["severity"] == "error" and finding["source"] == "rule"
-    assert finding["evidence"][0]["loc"]["label"].startswith("附件一 基础数据表 第")
+    assert finding["evidence"][0]["loc"]["label"].startswith("附件一 基础数据表 表1 第")
 
 
 def test_review_reads_stdin():

@@ -32,6 +32,24 @@ def test_help_lists_choices_defaults_and_commands():
     assert "命令：" in root and "\n  batch " in root
 
 
+@pytest.mark.parametrize("args, line", [
+    (["review"], "错误：缺少参数 文件...（reviewer review -h 查看用法）"),
+    (["batch", "报告"], "错误：缺少选项 --out（reviewer batch -h 查看用法）"),
+    (["review", "--forma", "x"], "错误：没有 --forma 这个选项，是否想用 --format（reviewer review -h 查看用法）"),
+    (["review", "-f", "pdf", "a.txt"], "错误：选项 --format 的值无效，应为以下之一：text、json、markdown、html、docx、xlsx（reviewer review -h 查看用法）"),
+    (["serve", "--port", "abc"], "错误：选项 --port 的值无效，应为 1 到 65535 之间的整数（reviewer serve -h 查看用法）"),
+    (["batch", "x", "-o", "y", "--jobs", "-1"], "错误：选项 --jobs 的值无效，应为不小于 0 的整数（reviewer batch -h 查看用法）"),
+    (["revew"], "错误：没有 revew 这个命令，是否想用 review、serve（reviewer -h 查看用法）"),
+    (["extract", "a.txt", "b.txt"], "错误：多余的参数：b.txt（reviewer extract -h 查看用法）"),
+    (["review", "--llm=1", "a.txt"], "错误：选项 --llm 不带值（reviewer review -h 查看用法）"),
+    (["review", "--x\x1b[2J", "a.txt"], "错误：没有 --x\\x1b[2J 这个选项（reviewer review -h 查看用法）"),
+], ids=lambda v: " ".join(v) if isinstance(v, list) else "")
+def test_usage_errors_are_one_chinese_line_with_exit_2(args, line):
+    result = CliRunner().invoke(app, args, prog_name="reviewer")
+    assert result.exit_code == 2
+    assert result.output == line + "\n"
+
+
 def test_extract_prints_one_colon_after_a_label():
     sample = Path(__file__).resolve().parents[1] / "samples" / "hunan_department.txt"
     text = CliRunner().invoke(app, ["extract", str(sample)]).output

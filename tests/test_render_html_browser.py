@@ -159,5 +159,8 @@ def test_a_narrative_finding_goes_to_its_sentence_not_to_the_table(browser, tmp_
     # The highlight says which finding it belongs to: its number in the list and its rule.
     number = item.evaluate("li => Array.prototype.indexOf.call(li.parentNode.children, li) + 1")
     assert page.locator(f'sup.rv-tag[data-f="{fid}"]').inner_text() == f"{number}·XREF003"
+    # A long label (对照值 with its place) wraps in its own column: the values keep at least half the card.
+    widths = item.evaluate("li => [li.clientWidth, ...[...li.querySelectorAll('.rv-details dd')].map(dd => dd.clientWidth)]")
+    assert len(widths) > 3 and min(widths[1:]) >= widths[0] / 2, widths
     assert page.errors == []
     page.close()

@@ -54,7 +54,7 @@ def test_sum001_total_vs_items_names_both_numbers():
     (f,) = findings_of(clean(basic=basic_data(lines)), "SUM001")
     assert f.message == "项目支出2024年决算数816.23万元，与明细合计822.23万元不一致（差6.00万元）"
     assert f.expected == "822.23万元" and f.actual == "816.23万元"
-    assert f.evidence[0].loc.label == "附件一 基础数据表 第4行「项目支出」「2024 年决算数」"
+    assert f.evidence[0].loc.label == "附件一 基础数据表 表1 第4行「项目支出」「2024 年决算数」"
 
 
 def test_sum001_respects_rounding_intervals():
@@ -69,6 +69,7 @@ def test_sum002_sub_items_above_parent():
     lines = PROJECT_LINES + [["公用经费", "10", "12", "11"], ["其中：办公经费", "4", "5", "8"], ["水费、电费、差旅费", "3", "4", "4"]]
     (f,) = findings_of(clean(basic=basic_data(lines)), "SUM002")
     assert "公用经费2024年决算数11万元，其中各项合计12万元" in f.message
+    assert (f.actual, f.basis, f.expected) == ("11万元", "computed", "12万元")  # 报告值 is the parent's own figure
 
 
 def test_sum003_expense_splits_vs_total():
@@ -112,6 +113,7 @@ def test_score001_weights_do_not_add_to_total():
     text = clean(form=department_form(indicators, total=("100", "110"), splits=SPLITS))
     (f,) = findings_of(text, "SCORE001")
     assert "加预算执行率分值10分共110分，与总分分值100分不一致" in f.message
+    assert (f.actual, f.basis, f.expected) == ("100分", "computed", "110分")  # the stated full score, the weights' sum
     assert "SCORE003" in codes(review_text(text)[1])
 
 
@@ -120,6 +122,7 @@ def test_score002_header_points_vs_rows():
     indicators[3][1] = "效益指标(40 分)"
     (f,) = findings_of(clean(form=department_form(indicators, splits=SPLITS)), "SCORE002")
     assert f.message.endswith("「效益指标」标注40分，其下各指标分值合计30分")
+    assert (f.actual, f.basis, f.expected) == ("40分", "computed", "30分")
 
 
 def test_score004_and_score005():
@@ -265,14 +268,14 @@ def test_ind009_satisfaction_hundred_without_survey():
 def test_xref001_basic_data_vs_department_form():
     splits = [["", "其中： 一般公共预算：100", "其中：基本支出：62"], ["", "政府性基金拨款：0", "项目支出：38"]]
     (f,) = findings_of(clean(form=department_form(standard_indicators(), splits=splits)), "XREF001")
-    assert f.message.startswith("项目支出：附件一 基础数据表 第4行「项目支出」「2024 年决算数」为45万元，")
+    assert f.message.startswith("项目支出：附件一 基础数据表 表1 第4行「项目支出」「2024 年决算数」为45万元，")
     assert f.message.endswith("「项目支出」为38万元，两处不一致（差7万元）")
 
 
 def test_xref002_denial_against_table():
     splits = [["", "其中： 一般公共预算：80", "其中：基本支出：55"], ["", "政府性基金拨款：20", "项目支出：45"]]
     (f,) = findings_of(clean(form=department_form(standard_indicators(), splits=splits)), "XREF002")
-    assert f.message == "报告称“2024年本部门无政府性基金安排支出”，但附件二 部门整体支出绩效自评表 第6行「政府性基金拨款」政府性基金为20万元"
+    assert f.message == "报告称“2024年本部门无政府性基金安排支出”，但附件二 部门整体支出绩效自评表 表2 第6行「政府性基金拨款」政府性基金为20万元"
 
 
 def test_xref003_narrative_staff_quota():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from reviewer.document import Document, Paragraph, Table
+from reviewer.document import Document, Paragraph, Table, row_place
 from reviewer.extract.basic import read_basic_data
 from reviewer.extract.forms import UNIT_LABELS, FormReader, coverage_of, pair_facts, stated_grades
 from reviewer.extract.money import money_tables
@@ -177,6 +177,6 @@ def _texts(document: Document, parts: list[Part], report: Report) -> list[TextSp
                 for row in block.rows:
                     for cell in row:
                         if cell.text.strip():
-                            label = f"{part.label or '表格'} 第{cell.row + 1}行第{cell.col + 1}列"
+                            label = f"{part.label or '表格'} {row_place(cell.loc)}第{cell.col + 1}列"
                             spans.append(TextSpan(text=cell.text, loc=cell.loc.with_label(label)))
     return spans

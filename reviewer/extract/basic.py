@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from reviewer.document import Cell, Location
+from reviewer.document import Cell, Location, row_place
 from reviewer.tables.vocabulary import squash
 from reviewer.extract.parts import Part
 from reviewer.extract.vocabulary import canonical_key, normalize_label
@@ -45,7 +45,7 @@ class _Reader:
         self.skip_next = False
 
     def label(self, cell: Cell, column: str) -> str:
-        return f"{self.part.label} 第{cell.row + 1}行「{column}」"
+        return f"{self.part.label} {row_place(cell.loc)}「{column}」"
 
     def row(self, cells: list[Cell], following: list[Cell] | None) -> None:
         if self.skip_next:

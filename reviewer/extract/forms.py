@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from reviewer.document import Cell, Location
+from reviewer.document import Cell, Location, row_place
 from reviewer.extract.money import money_tables
 from reviewer.extract.parts import Part
 from reviewer.extract.vocabulary import canonical_key, normalize_label
@@ -77,7 +77,7 @@ class FormReader:
     # -- helpers ---------------------------------------------------------
     def label(self, cell: Cell, column: str) -> str:
         """Human label of a cell: part, row number and column name."""
-        return f"{self.evaluation.display} 第{cell.row + 1}行「{column}」"
+        return f"{self.evaluation.display} {row_place(cell.loc)}「{column}」"
 
     def fact(self, cell: Cell, label: str, column: str, *, key: str | None, measure: str | None,
              quantity: Quantity | None = None) -> Fact:
@@ -264,7 +264,7 @@ class FormReader:
             locs["coef"] = coef.loc.with_label(self.label(coef, "得分系数"))
         anchor = row.placed[0].cell
         name = squash(text["level3"]) if text["level3"] else ""
-        row_loc = anchor.loc.model_copy(update={"col": None, "label": f"{self.evaluation.display} 第{anchor.row + 1}行"})
+        row_loc = anchor.loc.model_copy(update={"col": None, "label": f"{self.evaluation.display} {row_place(anchor.loc)}"})
         indicator = Indicator(
             level1=level1,
             level2=level2,
@@ -315,7 +315,7 @@ def pair_facts(pairs: list[Pair], part: str, year: int | None) -> list[Fact]:
         facts.append(
             Fact(
                 label=label, key=key, quantity=q, year=year, part=part, source="table", quote=pair.cell.text.strip(),
-                loc=pair.cell.loc.with_label(f"{part} 第{pair.cell.row + 1}行「{label}」"),
+                loc=pair.cell.loc.with_label(f"{part} {row_place(pair.cell.loc)}「{label}」"),
             )
         )
     return facts
@@ -327,7 +327,7 @@ def stated_grades(reading: TableReading, part: str, year: int | None) -> list[St
     grades = []
     for pair in reading.pairs:
         if squash(pair.label) in GRADE_LABELS and pair.value.strip():
-            span = TextSpan(text=pair.value.strip(), loc=pair.cell.loc.with_label(f"{part} 第{pair.cell.row + 1}行「{pair.label}」"))
+            span = TextSpan(text=pair.value.strip(), loc=pair.cell.loc.with_label(f"{part} {row_place(pair.cell.loc)}「{pair.label}」"))
             grades.append(StatedGrade(grade=span, score=scores[0] if len(scores) == 1 else None))
     return grades
 

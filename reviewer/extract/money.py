@@ -14,7 +14,7 @@ is decided here from labels, so that the SUM rules only compare figures:
 
 from __future__ import annotations
 
-from reviewer.document import Location
+from reviewer.document import Location, row_place
 from reviewer.extract.vocabulary import canonical_key, normalize_label
 from reviewer.quantity import parse_quantity
 from reviewer.report import Fact, MoneyColumn, MoneyGroup, MoneyRow, MoneyTable
@@ -68,7 +68,7 @@ def read_money(band: Band, part: str, name: str, year: int | None) -> tuple[Mone
                 part=part,
                 quote=cell.text.strip(),
                 column=column.header,
-                loc=cell.loc.with_label(f"{part} {name} 第{cell.row + 1}行「{label}」「{own}」"),
+                loc=cell.loc.with_label(f"{part} {name} {row_place(cell.loc)}「{label}」「{own}」"),
             )
             values.append(fact)
             if quantity.value is not None:
@@ -76,7 +76,7 @@ def read_money(band: Band, part: str, name: str, year: int | None) -> tuple[Mone
         if label_cell is None or not any(v is not None and v.quantity.value is not None for v in values) and not total_row:
             continue
         table.rows.append(MoneyRow(label=label, kind="total" if total_row else "other", values=values,
-                                   loc=label_cell.loc.with_label(f"{part} {name} 第{label_cell.row + 1}行「{label}」")))
+                                   loc=label_cell.loc.with_label(f"{part} {name} {row_place(label_cell.loc)}「{label}」")))
     _mark_items(table, band)
     table.groups = _groups(columns)
     return table, facts

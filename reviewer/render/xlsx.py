@@ -34,7 +34,7 @@ FINDING_COLUMNS = [
     ("原文摘录", 26), ("修改建议", 28), ("模型核验", 9), ("处置状态", 9), ("备注", 24), ("处置人", 8),
 ]
 STATUS_LABELS = {"confirmed": "已确认", "dismissed": "已忽略", "": "待处理"}
-_LINE_HEIGHT = 15  # points per wrapped line at the default 11-point font
+_LINE_HEIGHT = 16  # points per wrapped line at the default 11-point font (LibreOffice sets CJK lines 16 apart)
 _MAX_ROW_HEIGHT = 409  # Excel's limit in points
 
 

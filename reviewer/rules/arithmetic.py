@@ -90,9 +90,8 @@ def sub_items_within_parent(report: Report, ctx: Context):
                     f"{parent.label}{column}{fmt(t, places)}万元，其中各项合计{fmt(s, places)}万元，超过所属项目"
                     f"（超{fmt(s - t, places)}万元）",
                     [ev(total)] + [ev(p) for p in parts],
-                    expected=f"≤{fmt(t, places)}万元",
-                    basis="required",
-                    actual=f"{fmt(s, places)}万元",
+                    actual=f"{fmt(t, places)}万元",  # 报告值: the parent's figure; its items add up to more
+                    expected=f"{fmt(s, places)}万元",
                     suggestion="核对“其中”各项金额是否归属正确、是否重复填列。",
                 )
 

@@ -89,9 +89,9 @@ def tables_disagree(report: Report, ctx: Context):
                 f"{key}：{a.loc.label}为{_show(a)}，{b.loc.label}为{_show(b)}，两处不一致"
                 f"（差{fmt(abs(a.value - b.value))}{_unit(a)}）",
                 [ev(a), ev(b)],
-                expected=_show(a),
+                actual=_show(a),  # 报告值 is the figure at the finding's place, the first evidence
+                expected=_show(b),
                 basis="compared",
-                actual=_show(b),
                 suggestion="核对两张表的同一数据，更正错误的一处。",
             )
 
@@ -232,9 +232,9 @@ def indicator_department_project(report: Report, ctx: Context):
                     f"{d.loc.label}「{d.name}」实际完成值{d.actual.raw.strip()}，{p.loc.label}「{p.name}」为{p.actual.raw.strip()}，"
                     f"疑为同一指标取值不一致",
                     [Evidence(quote=d.actual.raw, loc=d.locs.get("actual", d.loc)), Evidence(quote=p.actual.raw, loc=p.locs.get("actual", p.loc))],
-                    expected=d.actual.raw.strip(),
+                    actual=d.actual.raw.strip(),  # 报告值 is the figure at the finding's place, the first evidence
+                    expected=p.actual.raw.strip(),
                     basis="compared",
-                    actual=p.actual.raw.strip(),
                     suggestion="核实两张表是否为同一口径；是则统一数值。",
                 )
 

@@ -88,8 +88,8 @@ def weights_total(report: Report, ctx: Context):
                 f"{e.display}各指标分值合计{fmt(sum(weights, Decimal(0)))}分，加预算执行率分值{fmt(rw)}分共{fmt(s)}分，"
                 f"与总分分值{fmt(stated)}分不一致",
                 evidence,
-                expected=f"{fmt(stated)}分",
-                actual=f"{fmt(s)}分",
+                actual=f"{fmt(stated)}分",  # 报告值: the full score the form states, where the finding points
+                expected=f"{fmt(s)}分",
                 suggestion=f"调整各级指标分值，使指标与预算执行率分值合计为{fmt(stated)}分。",
             )
 
@@ -118,8 +118,8 @@ def header_points(report: Report, ctx: Context):
                 yield ctx.finding(
                     f"{e.display}「{name}」标注{fmt(stated.quantity.value)}分，其下各指标分值合计{fmt(s)}分",
                     [ev(stated)] + [_cell(i, "weight", i.weight.raw) for i in rows if i.weight is not None and i.weight.value is not None],
-                    expected=f"{fmt(stated.quantity.value)}分",
-                    actual=f"{fmt(s)}分",
+                    actual=f"{fmt(stated.quantity.value)}分",  # 报告值: the points the header states
+                    expected=f"{fmt(s)}分",
                     suggestion="核对该级指标标注的分值与其下各指标分值。",
                 )
 

@@ -1,0 +1,57 @@
+"""Places name the table and its row as a reader counts them in Word: 表N 第M行, rows from the table's top, the same in every format."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from tests.seeds import sample_texts, seed_params
+
+from reviewer.pipeline import ReviewOptions, review_path
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+def _review(path: Path):
+    return review_path(path, ReviewOptions())
+
+
+def test_a_form_printed_as_two_tables_names_each_so_rows_never_restart():
+    review, document = _review(SAMPLES / "markdown_report.md")
+    cells = [ev.loc for f in review.findings for ev in f.evidence if ev.loc is not None and ev.loc.row is not None]
+    assert {loc.table for loc in cells} == {0, 1}  # the funds table and the indicators table of one project form
+    for loc in cells:
+        assert f" 表{loc.table + 1} 第{loc.row + 1}行" in loc.label
+        assert document.tables[loc.table].rows[loc.row]  # the row counted from that table's top exists there
+    by_rule = {f.rule: f for f in review.findings}
+    assert "表2 第9行「读者满意度」" in by_rule["SCORE004"].message
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx", ".pdf"])
+def test_every_format_names_the_same_places(suffix):
+    def places(path):
+        review, _ = _review(path)
+        return sorted((f.rule, tuple(ev.loc.label for ev in f.evidence if ev.loc)) for f in review.findings)
+
+    assert places(SAMPLES / f"hunan_department{suffix}") == places(SAMPLES / "hunan_department.txt")
+
+
+def _numbers(text: str) -> set[Decimal]:
+    return {Decimal(x).normalize() for x in re.findall(r"\d+(?:\.\d+)?", text or "")}
+
+
+@pytest.mark.parametrize("path", [*sample_texts(), *seed_params()])
+def test_the_reported_figure_is_at_the_findings_place_and_the_checked_one_where_named(path):
+    """报告值 is what the first place says; a 对照值 is what the second place (named beside it) says; a 计算值 is not a figure of the place."""
+    review, _ = _review(path)
+    for finding in review.findings:
+        located = [ev for ev in finding.evidence if ev.loc is not None]
+        if finding.basis not in ("computed", "compared") or not located or not finding.actual:
+            continue
+        reported, checked = _numbers(finding.actual), _numbers(finding.expected)
+        if reported and _numbers(located[0].quote):
+            assert reported & _numbers(located[0].quote), (finding.rule, finding.actual, located[0].quote)
+        if finding.basis == "compared" and len(located) > 1 and checked and _numbers(located[1].quote):
+            assert checked & _numbers(located[1].quote), (finding.rule, finding.expected, located[1].quote)
