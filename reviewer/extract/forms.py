@@ -32,7 +32,7 @@ from reviewer.report import (
     TextSpan,
 )
 from reviewer.tables import Band, Pair, Row, TableReading, read_table
-from reviewer.tables.vocabulary import FUNDS_TOTAL_WORDS, GOAL_LABELS, GRADE_LABELS, split_points, squash
+from reviewer.tables.vocabulary import FUNDS_TOTAL_WORDS, GOAL_LABELS, GRADE_LABELS, level_points, squash
 
 FUNDS_MEASURES = {"initial": "年初预算", "budget": "预算", "actual": "执行", "rate": "执行率", "weight": "分值", "score": "得分"}
 # Reader role -> FundsRow column.
@@ -220,17 +220,26 @@ class FormReader:
                 self.read_total(row)
                 continue
             text1, text2 = row.text("level1"), row.text("level2")
+            # A heading row may state its block's points in its 分值 column instead of its label.
+            weight = row.cells.get("weight") if row.kind == "heading" else None
             if text1:
-                name, points = split_points(text1)
+                name, points = level_points(text1)
                 if name != level1:
                     level2 = ""
                 level1 = name
+                if points is None and weight is not None and not text2:
+                    points, cell = parse_quantity(weight.text).value, weight
+                else:
+                    cell = row.cells["level1"]
                 if points is not None:
-                    self.add_points(table.level1_points, row.cells["level1"], name, points, "一级指标")
+                    self.add_points(table.level1_points, cell, name, points, "一级指标")
             if text2:
-                level2, points = split_points(text2)
+                level2, points = level_points(text2)
+                cell = row.cells["level2"]
+                if points is None and weight is not None:
+                    points, cell = parse_quantity(weight.text).value, weight
                 if points is not None:
-                    self.add_points(table.level2_points, row.cells["level2"], level2, points, "二级指标")
+                    self.add_points(table.level2_points, cell, level2, points, "二级指标")
             if row.kind == "indicator":
                 table.indicators.append(self.indicator(row, level1, level2, roles))
 

@@ -34,6 +34,7 @@ from reviewer.tables.vocabulary import (
     is_breakdown,
     is_money_total,
     is_placeholder,
+    is_subtotal_label,
     is_total_label,
     split_points,
     squash,
@@ -182,21 +183,58 @@ def _demote_label_columns(band: Band, rows: list[list[Cell]]) -> None:
 def _classify_rows(band: Band) -> None:
     if band.kind != "indicators":
         return
-    for row in band.rows:
+    for k, row in enumerate(band.rows):
         labels = [row.text(role) for role in ("seq", *LEVEL_ROLES)]
         first = next((p.text for p in row.placed if p.text and cell_kind(p.text) != "number"), "")
         values = [row.text(role) for role in ("target", "actual", "weight", "score")]
         name = row.text("level3")
         if is_total_label(first) and first not in (row.text("target"), row.text("actual")):
             row.kind = "total"
+        elif is_subtotal_label(first) and not any(values[:2]):
+            row.kind = "subtotal"
         elif name and is_breakdown(name):
             row.kind = "breakdown"
         elif name and is_placeholder(name) and not any(v for v in values[:2]):
             row.kind = "placeholder"
         elif not name and not any(values):
-            row.kind = "heading" if any(labels) else "empty"
+            row.kind = "heading" if _heading_level1(row) or any(labels) else "empty"
+        elif not name and not any(values[:2]) and _opens_group(band, k):
+            row.kind = "heading"  # "效益指标 | | | | | 30 | 30": the block's points in its 分值 column
         else:
             row.kind = "indicator"
+
+
+def _heading_level1(row: Row) -> bool:
+    """A row of one short text and nothing else is a level-1 heading wherever its cell landed.
+
+    "一、产出指标（50分）" written across the whole row (one merged cell read as
+    the 序号 column's), or a heading pasted into a short row that alignment put
+    in another text column: its text becomes the row's 一级指标.
+    """
+    filled = [p for p in row.placed if p.text]
+    if row.text("level1") or row.text("level2") or len(filled) != 1:
+        return False
+    text = squash(filled[0].text)
+    if cell_kind(text) != "text" or len(text) > 20 or ":" in text or text.startswith(("注", "说明", "备注")):
+        return False
+    row.cells = {role: c for role, c in row.cells.items() if c is not filled[0].cell}
+    row.cells["level1"] = filled[0].cell
+    return True
+
+
+def _opens_group(band: Band, k: int) -> bool:
+    """Whether row ``k`` (level names but no indicator name, target or actual) heads the rows after it.
+
+    The rows it heads leave its level column blank (a merged cell) and name
+    indicators below it: "产出指标 | | | | | 50 | 50" over " | 数量指标 | 养护里程 …".
+    A row whose next row names its own level is an indicator of its own.
+    """
+    row = band.rows[k]
+    level = next((role for role in ("level2", "level1") if row.text(role)), None)
+    if level is None or "level3" not in band.roles():
+        return False
+    following = next((r for r in band.rows[k + 1 :] if any(p.text for p in r.placed)), None)
+    return following is not None and not following.text(level) and bool(following.text("level3"))
 
 
 def _pairs(r: int, placed: list[Placed]) -> list[Pair]:

@@ -68,6 +68,8 @@ FUNDS_ROW_WORDS = (
 # Placeholder rows left from the template: "指标1", "……", "××".
 _PLACEHOLDER = re.compile(r"^(?:指标\d+|[.…·．。]+|[×xX*]+|其他|……)$")
 _POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+# Points at the end of a level cell written without 分 in brackets, or with 分 and no brackets.
+_LEVEL_TAIL_POINTS = re.compile(r"(?:[(]\s*(\d+(?:\.\d+)?)\s*[)]|(?<=[\u4e00-\u9fff])(\d+(?:\.\d+)?)分)$")
 _SCORE_FORMULA_POINTS = re.compile(r"(\d+(?:\.\d+)?)\s*分\s*[*×xX]\s*执行率")
 _SPACE = re.compile(r"\s+")
 
@@ -95,6 +97,19 @@ def split_points(text: str) -> tuple[str, Decimal | None]:
     return _POINTS.sub("", s), (Decimal(m.group(1)) if m else None)
 
 
+def level_points(text: str) -> tuple[str, Decimal | None]:
+    """A level cell's name and the points it states, without its list marker.
+
+    "产出指标（50分）", "一、产出指标(50 分)", "产出指标(50)", "效益指标 30分" ->
+    ("产出指标" or "效益指标", 50 or 30); "数量指标" -> ("数量指标", None). A bare
+    "(50)" counts only here, in a level cell: in a header it may be anything.
+    """
+    name, points = split_points(text)
+    if points is None and (m := _LEVEL_TAIL_POINTS.search(name)):
+        name, points = name[: m.start()], Decimal(m.group(1) or m.group(2))
+    return _ENUMERATION.sub("", name) or name, points
+
+
 def formula_points(header: str) -> Decimal | None:
     """The weight a score header states as a formula: "得分(20分*执行率)" -> 20."""
     m = _SCORE_FORMULA_POINTS.search(squash(header))
@@ -105,6 +120,12 @@ def is_total_label(text: str) -> bool:
     """"总分", "合计", "自评总分" … (with or without a colon)."""
     s = squash(text).rstrip(":")
     return any(s == w or s.startswith(w) and len(s) <= len(w) + 6 for w in TOTAL_WORDS)
+
+
+def is_subtotal_label(text: str) -> bool:
+    """"小计", "产出指标小计": a block's subtotal row, neither an indicator nor the form's total."""
+    s = squash(text).rstrip(":")
+    return s.endswith("小计") and len(s) <= 10
 
 
 def is_placeholder(text: str) -> bool:
