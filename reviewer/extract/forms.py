@@ -298,19 +298,45 @@ class FormReader:
         table = self.evaluation.indicators
         assert table is not None
         weight, score = row.cells.get("weight"), row.cells.get("score")
-        if not any(c is not None and parse_quantity(c.text).value is not None for c in (weight, score)):
+        if row.guessed or not any(c is not None and parse_quantity(c.text).value is not None for c in (weight, score)):
             # The total's figures sit outside the named columns (a row merged differently from its
-            # header): read them in order, 分值 then 得分; a lone figure is the score.
+            # header), or a short pasted row was placed on them by guess: read them in order,
+            # 分值 then 得分. A lone figure is the 分值 when it is the form's full score and the
+            # scores add up to something else ("合计 | 100 |" over scores of 94), else the 得分.
             numbers = [p.cell for p in row.placed if parse_quantity(p.text).value is not None]
-            if len(numbers) > 2 or not numbers:
+            if len(numbers) > 2:
                 return
-            weight, score = (numbers[0], numbers[1]) if len(numbers) == 2 else (None, numbers[0])
+            if len(numbers) == 2:
+                weight, score = numbers
+            elif len(numbers) == 1:
+                weight, score = (numbers[0], None) if self.is_full_score(numbers[0]) else (None, numbers[0])
+            else:
+                weight = score = None
+        label = next((p.cell for p in row.placed if p.text), None)
         if weight is not None and weight.text.strip():
             table.total_weight = self.fact(weight, "总分分值", "总分分值", key=None, measure="分值")
+        elif label is not None and (points := level_points(label.text)[1]) is not None:
+            # "总分（100分）": the full score in the total's label.
+            table.total_weight = self.fact(label, "总分分值", "总分分值", key=None, measure="分值", quantity=parse_quantity(f"{points}"))
         if score is not None:
             table.total_score = self.fact(score, "总分", "总分", key="总分", measure="得分")
             if table.total_score.quantity.value is not None:
                 self.facts.append(table.total_score)
+
+
+    def is_full_score(self, cell: Cell) -> bool:
+        """Whether a figure is the form's full score (Σ 分值 + 执行率 分值) while the scores add up to something else."""
+        table, funds = self.evaluation.indicators, self.evaluation.funds
+        value = parse_quantity(cell.text).value
+        weights = [i.weight.value for i in table.indicators if i.weight is not None and i.weight.value is not None]
+        scores = [i.score.value for i in table.indicators if i.score is not None and i.score.value is not None]
+        if not weights:
+            return False
+        total = funds.total if funds else None
+        rate_score = total.cells.get("score") if total else None
+        full = sum(weights, Decimal(0)) + ((funds.execution_weight() if funds else None) or 0)
+        got = sum(scores, Decimal(0)) + (rate_score.quantity.value or 0 if rate_score else 0)
+        return value == full and value != got
 
 
 def pair_facts(pairs: list[Pair], part: str, year: int | None) -> list[Fact]:

@@ -335,7 +335,7 @@ def blank_total_score(report: Report, ctx: Context):
             continue
         table = e.indicators
         total = table.total_score
-        if total is None or total.quantity.value is not None or table.total_weight is None:
+        if table.total_weight is None or total is not None and total.quantity.value is not None:
             continue
         if (parts := _score_parts(e)) is None:
             continue
@@ -344,7 +344,7 @@ def blank_total_score(report: Report, ctx: Context):
         yield ctx.finding(
             f"{e.display}总分一栏的得分空白；按预算执行率得分{fmt(rs)}分加各指标得分{fmt(indicator_sum)}分，"
             f"总分应为{fmt(computed)}分",
-            [Evidence(quote="", loc=total.loc), ev(table.total_weight)],
+            [Evidence(quote="", loc=(total or table.total_weight).loc), ev(table.total_weight)],
             expected=f"{fmt(computed)}分",
             actual="（空白）",
             suggestion=f"填写总分得分（{fmt(computed)}分）。",

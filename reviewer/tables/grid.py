@@ -44,10 +44,12 @@ def place(row: list[Cell]) -> list[Placed]:
 
 
 def cell_kind(text: str) -> str:
-    """'empty', 'number' (a bare amount, score or percentage), 'quantity' (≥95%, 90人) or 'text'."""
+    """'empty', 'blank' (a dash or 无 standing for nothing), 'number' (a bare amount, score or percentage), 'quantity' (≥95%, 90人) or 'text'."""
     if not text:
         return "empty"
     q = parse_quantity(text)
+    if q.blank:
+        return "blank"
     if q.value is None:
         return "text"
     if q.comparator is None and q.unit in (None, "%") and not q.qualifier:
@@ -62,8 +64,8 @@ def is_number(text: str) -> bool:
 
 def fit(kind: str, role: str | None) -> float:
     """How well a cell of this kind fits a column of this role (higher is better)."""
-    if kind == "empty" or role is None:
-        return 0.0
+    if kind in ("empty", "blank") or role is None:
+        return 0.0  # a dash fits a 得分 column as well as a 原因 column
     numeric, text = role in NUMERIC_ROLES, role in TEXT_ROLES
     if kind == "number":
         return 2.0 if numeric else (1.0 if role in ("target", "actual", "seq") else -2.0)

@@ -212,16 +212,22 @@ def merge_header(band: Band, sub: Band) -> None:
 
 
 def _widen_for_rows(band: Band, r: int, rows: list[list[Cell]]) -> None:
-    """In a grid-less table whose data rows are wider than the header, the header's first cell spanned the extra cells.
+    """When the data rows are wider than the header, the header's first cell spanned the extra cells.
 
     Word's text export writes a merged header cell once ("绩效指标 | 一级指标 …")
     while the data rows keep the cell it covers: shift the named columns right.
+    Text pasted from Word or a web page keeps cells in order but loses the
+    span: there the header's first cell must be a block title (资金情况) over
+    an empty cell of the data row (" | 年度资金总额 | 30 …").
     """
     header_row = rows[r]
-    if has_grid(header_row):
-        return
     following = next((x for x in rows[r + 1 :] if any(c.text.strip() for c in x)), [])
-    extra = len(following) - len(header_row)
+    if has_grid(header_row):
+        if not following or band.columns[0].role is not None or following[0].text.strip():
+            return
+        extra = max(p.end for p in place(following)) - max(p.end for p in place(header_row))
+    else:
+        extra = len(following) - len(header_row)
     if extra <= 0 or not band.columns or band.columns[0].start != 0:
         return
     for c in band.columns[1:]:

@@ -39,6 +39,7 @@ class Row:
     placed: list[Placed]
     by_column: list[Cell | None] = field(default_factory=list)  # aligned with the band's columns
     kind: str = "data"
+    guessed: bool = False  # a short row without grid positions, placed on the columns by its content
 
     def text(self, role: str) -> str:
         """The stripped text of the cell in ``role``'s column ('' when absent)."""

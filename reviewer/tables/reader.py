@@ -145,7 +145,7 @@ def _row(band: Band, r: int, row: list[Cell]) -> Row:
     for column, cell in zip(band.columns, by_column):
         if column.role is not None and cell is not None:
             cells.setdefault(column.role, cell)
-    return Row(index=r, cells=cells, placed=placed, by_column=by_column)
+    return Row(index=r, cells=cells, placed=placed, by_column=by_column, guessed=not has_grid(row) and len(row) < band.width)
 
 
 def _funds_or_money(band: Band) -> None:
