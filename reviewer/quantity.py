@@ -284,6 +284,45 @@ def parse_quantity(text: str) -> Quantity:
     )
 
 
+# 指标性质 / 指标方向 words that stand for a comparator (正向: more is better).
+_DIRECTIONS = {"正向": "≥", "正向指标": "≥", "反向": "≤", "反向指标": "≤", "逆向": "≤", "逆向指标": "≤"}
+
+
+def join_target(op: str, value: str, unit: str) -> Quantity:
+    """One target from a form that splits it over 指标性质 | 指标值 | 度量单位 (Sichuan).
+
+    ``op`` is a comparator ("≥", "＞＝", "大于等于"), a direction ("正向" ≥,
+    "反向" ≤), "定性" or empty; a value that already carries its comparator or
+    unit ("≥98%" under "%") keeps its own. A unit no list holds ("宗") is kept
+    as written. The raw text is the target as one reads it: "≥98%".
+    """
+    op, value, unit = (_normalise(t) for t in (op, value, unit))
+    if not value:
+        return Quantity(raw="")
+    if op.startswith("定性"):
+        return parse_quantity(value)
+    op = _DIRECTIONS.get(op, op)
+    own = parse_quantity(value)
+    text = value if own.comparator is not None else f"{op}{value}"
+    q = parse_quantity(text)
+    if q.value is None or q.qualitative or q.unit is not None or not unit:
+        return q
+    joined = parse_quantity(f"{text}{unit}")
+    if joined.value is not None and not joined.qualitative:
+        return joined
+    return q.model_copy(update={"unit": unit, "raw": f"{text}{unit}"})
+
+
+def with_unit(actual: Quantity, unit: str) -> Quantity:
+    """An actual value written without the unit its row's 度量单位 states ("97" under "%"), given that unit."""
+    unit = _normalise(unit)
+    if not unit or actual.value is None or actual.qualitative or actual.unit is not None:
+        return actual
+    joined = parse_quantity(f"{_normalise(actual.raw)}{unit}")
+    q = joined if joined.value is not None and not joined.qualitative else actual.model_copy(update={"unit": unit})
+    return q.model_copy(update={"raw": actual.raw})
+
+
 _YEAR_CANDIDATE = re.compile(r"(?<![\d.,])(\d{4})(?![\d,])")
 _CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})年")
 _CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")

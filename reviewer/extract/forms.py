@@ -17,7 +17,7 @@ from reviewer.document import Cell, Location
 from reviewer.extract.money import money_tables
 from reviewer.extract.parts import Part
 from reviewer.extract.vocabulary import canonical_key, normalize_label
-from reviewer.quantity import Quantity, parse_quantity
+from reviewer.quantity import Quantity, join_target, parse_quantity, with_unit
 from reviewer.report import (
     FUNDS_COLUMN_LABELS,
     Evaluation,
@@ -154,16 +154,20 @@ class FormReader:
         if band.points is not None and funds.points is None:
             funds.points = band.points
         value_start = min((c.start for c in band.columns if c.role in _FUNDS_COLUMNS), default=0)
+        # 按收入性质 | 按支出性质 heads the split rows below it: a split cell's side is the heading in its
+        # place, by cell order when the rows have as many cells (pasted rows are placed by guess), else by column.
         sides: dict[int, str] = {}
+        side_row: Row | None = None
         for row in band.rows:
             texts = [squash(p.text) for p in row.placed]
             if any("按收入性质" in t or "按支出性质" in t for t in texts):
-                sides = {p.start: ("income" if "按收入性质" in t else "expense") for p, t in zip(row.placed, texts) if "性质" in t}
+                sides = {k: ("income" if "按收入性质" in t else "expense") for k, t in enumerate(texts) if "性质" in t}
+                side_row = row
                 continue
-            split_cells = [(p, m) for p in row.placed if (m := _SPLIT.match(p.text))]
+            split_cells = [(k, p, m) for k, p in enumerate(row.placed) if (m := _SPLIT.match(p.text))]
             if split_cells:
-                for p, m in split_cells:
-                    self.read_split(p.cell, m, sides.get(p.start), band.unit)
+                for k, p, m in split_cells:
+                    self.read_split(p.cell, m, _side(sides, side_row, row, k), band.unit)
                 continue
             label_cell = next((p.cell for p in row.placed if p.start < value_start and p.text), None)
             if label_cell is None:
@@ -265,9 +269,8 @@ class FormReader:
         if "target_op" in roles or "target_unit" in roles:
             # Sichuan forms split the target over 指标性质 | 指标值 | 度量单位.
             op, unit = row.text("target_op"), row.text("target_unit")
-            target = parse_quantity(f"{op}{text['target']}{unit}") if text["target"] else target
-            if unit and actual.value is not None and actual.unit is None:
-                actual = parse_quantity(f"{text['actual']}{unit}").model_copy(update={"raw": text["actual"]})
+            target = join_target(op, text["target"], unit) if text["target"] else target
+            actual = with_unit(actual, unit)
         locs = {f: c.loc.with_label(self.label(c, INDICATOR_FIELD_LABELS[f])) for f, c in got.items() if c is not None}
         if (coef := row.cells.get("coef")) is not None:
             locs["coef"] = coef.loc.with_label(self.label(coef, "得分系数"))
@@ -390,6 +393,16 @@ def _has_numbers(reading: TableReading) -> bool:
         parse_quantity(c.text).value is not None and id(c) not in paired and not _SPLIT.match(c.text.strip())
         for row in reading.table.rows for c in row if c.text.strip()
     )
+
+
+def _side(sides: dict[int, str], side_row: Row | None, row: Row, k: int) -> str | None:
+    """The side (income / expense) the heading row gives the ``k``-th cell of a split row."""
+    if side_row is None:
+        return None
+    if len(row.placed) == len(side_row.placed):
+        return sides.get(k)
+    start = row.placed[k].start
+    return next((sides[j] for j, p in enumerate(side_row.placed) if j in sides and p.start == start), None)
 
 
 def _rate(q: Quantity, row: Row) -> Quantity:

@@ -199,6 +199,23 @@ def _gridless_leaves(top: list[Placed], sub: list[Placed]) -> list[tuple[str, in
     return leaves
 
 
+def sub_header(r: int, placed: list[Placed], band: Band) -> Band | None:
+    """A second header row under a block's first, naming the columns a merged cell above spans.
+
+    "年度指标值" over "指标性质 | 指标值 | 度量单位": short words, every one a
+    column name, nothing else on the row.
+    """
+    filled = [p for p in placed if p.text]
+    if band.kind not in ("indicators", "funds") or len(filled) < 2:
+        return None
+    if any(cell_kind(p.text) != "text" or len(squash(p.text)) > 12 for p in filled):
+        return None
+    columns = [Column(column_role(p.text), p.start, p.end, squash(p.text)) for p in filled]
+    if any(c.role is None for c in columns):
+        return None
+    return Band(kind=band.kind, header_rows=[r], columns=columns)
+
+
 def is_subheader(band: Band) -> bool:
     """A header row that names columns (a second row under a block's first header refines it)."""
     return bool(band.roles())

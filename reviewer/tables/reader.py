@@ -22,7 +22,7 @@ from decimal import Decimal
 from reviewer.document import Cell, Table
 from reviewer.quantity import parse_quantity
 from reviewer.tables.grid import Placed, align, cell_kind, fit, has_grid, is_number, place
-from reviewer.tables.headers import header_band, headerless_funds, is_subheader, merge_header, table_unit
+from reviewer.tables.headers import header_band, headerless_funds, is_subheader, merge_header, sub_header, table_unit
 from reviewer.tables.model import Band, Column, Pair, Row, TableReading
 from reviewer.tables.vocabulary import (
     FUNDS_ROLES,
@@ -63,6 +63,8 @@ def read_table(table: Table, unit: str | None = None) -> TableReading:
         if band is not None and r in band.header_rows:
             continue
         header = header_band(r, placed, rows, in_band=band is not None)
+        if header is None and band is not None and not band.rows:
+            header = sub_header(r, placed, band)
         if header is not None:
             if band is not None and band.kind == header.kind and not band.rows and is_subheader(header):
                 merge_header(band, header)
