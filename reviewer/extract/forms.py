@@ -32,7 +32,8 @@ from reviewer.report import (
     TextSpan,
 )
 from reviewer.tables import Band, Pair, Row, TableReading, read_table
-from reviewer.tables.vocabulary import FUNDS_TOTAL_WORDS, GOAL_LABELS, GRADE_LABELS, level_points, squash
+from reviewer.tables.grid import is_number
+from reviewer.tables.vocabulary import FUNDS_TOTAL_WORDS, GRADE_LABELS, column_role, is_goal_label, level_points, squash
 
 FUNDS_MEASURES = {"initial": "年初预算", "budget": "预算", "actual": "执行", "rate": "执行率", "weight": "分值", "score": "得分"}
 # Reader role -> FundsRow column.
@@ -131,9 +132,11 @@ class FormReader:
             if label == unit_label or label.startswith(unit_label) and "名称" in label:
                 self.evaluation.units.setdefault(unit_label, value)
                 break
-        if label.startswith(ACTUAL_GOAL_LABELS) and self.evaluation.goal_actual is None:
-            self.evaluation.goal_actual = TextSpan(text=value, loc=pair.cell.loc.with_label(self.label(pair.cell, "实际完成情况")))
-        elif label.startswith(GOAL_LABELS) and self.evaluation.goal_expected is None and not parse_quantity(value).is_number:
+        role = column_role(label)
+        if label.startswith(ACTUAL_GOAL_LABELS) or role == "goal_actual":
+            if self.evaluation.goal_actual is None:
+                self.evaluation.goal_actual = TextSpan(text=value, loc=pair.cell.loc.with_label(self.label(pair.cell, "实际完成情况")))
+        elif (is_goal_label(label) or role == "goal_expected") and self.evaluation.goal_expected is None and not is_number(value):
             self.evaluation.goal_expected = TextSpan(text=value, loc=pair.cell.loc.with_label(self.label(pair.cell, "年度总体目标")))
         self.facts.extend(pair_facts([pair], self.evaluation.display, self.year))
 

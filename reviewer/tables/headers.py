@@ -28,6 +28,8 @@ from reviewer.tables.vocabulary import (
     squash,
 )
 
+# A cell holding a label and its value: a digit or more than six characters after the colon.
+_LABELLED_VALUE = re.compile(r"^[^:]{2,14}:(?=.*\d|.{7})")
 _TABLE_UNIT = re.compile(r"(?:单位|金额单位)[:：]\s*(万元|元)|[（(](万元|元)[）)]")
 
 
@@ -38,8 +40,8 @@ def header_band(r: int, placed: list[Placed], rows: list[list[Cell]], in_band: b
     table's header (plain labels over amounts) is recognised outside bands.
     """
     filled = [p for p in placed if p.text]
-    if any(is_number(p.text) for p in filled):
-        return None
+    if any(is_number(p.text) or _LABELLED_VALUE.match(squash(p.text)) for p in filled):
+        return None  # "预期目标：改造老旧小区12个" is a label with its value, not a column's name
     columns = [Column(column_role(p.text), p.start, p.end, squash(p.text)) for p in filled]
     for c in columns:
         # A block title with its points ("年度绩效目标(80分)", "绩效指标(90分)") names the block, not a column.

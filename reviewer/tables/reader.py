@@ -27,11 +27,11 @@ from reviewer.tables.model import Band, Column, Pair, Row, TableReading
 from reviewer.tables.vocabulary import (
     FUNDS_ROLES,
     FUNDS_ROW_WORDS,
-    GOAL_LABELS,
     GRADE_LABELS,
     LEVEL_ROLES,
     NUMERIC_ROLES,
     is_breakdown,
+    is_goal_label,
     is_money_total,
     is_placeholder,
     is_subtotal_label,
@@ -108,7 +108,7 @@ def _ends_band(band: Band, placed: list[Placed]) -> bool:
         if title and cell_kind(title) == "text" and not is_total_label(title) and not is_money_total(title):
             return True
     first = squash(next(p.text for p in placed if p.text))
-    if band.kind != "goals" and first.startswith(GOAL_LABELS) and not split_points(first)[1]:
+    if band.kind != "goals" and is_goal_label(first) and not split_points(first)[1]:
         return True
     if first.startswith(("项目名称", "单位名称", "部门名称", "主管部门", "实施单位")):
         return True
@@ -252,7 +252,8 @@ def _pairs(r: int, placed: list[Placed]) -> list[Pair]:
             pairs.append(Pair(squash(inside.group(1)), inside.group(2).strip(), p.cell, r))
             i += 1
             continue
-        if i + 1 < len(filled) and _label_like(text) and not _label_like(squash(filled[i + 1].text), strict=True):
+        following = filled[i + 1].text.strip() if i + 1 < len(filled) else ""
+        if following and _label_like(text) and not _label_like(squash(following), strict=True) and not _PAIR_IN_CELL.match(following):
             pairs.append(Pair(text.rstrip(":："), filled[i + 1].text, filled[i + 1].cell, r))
             i += 2
             continue
@@ -295,8 +296,12 @@ def _check(band: Band) -> None:
         for row in band.rows:
             for role in NUMERIC_ROLES & band.roles():
                 text = row.text(role)
-                if text and parse_quantity(text).qualitative and not _PAIR_IN_CELL.match(text) and len(text) > 12:
+                q = parse_quantity(text)
+                if text and q.qualitative and not _PAIR_IN_CELL.match(text) and len(text) > 12:
                     band.problems.append(f"资金数字列出现文字“{text[:12]}”")
+                    break
+                if q.value is not None and q.unit not in (None, "%", "万元", "元", "亿元"):
+                    band.problems.append(f"资金数字列出现“{text[:12]}”")  # "改造老旧小区12个": a goal's text, not an amount
                     break
     if band.problems:
         band.status = "doubtful"

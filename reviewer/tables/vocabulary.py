@@ -59,6 +59,8 @@ TEXT_ROLES = frozenset({"level1", "level2", "level3", "reason", "standard", "goa
 TOTAL_WORDS = ("总分", "合计", "总计", "自评总分", "综合得分", "得分合计", "总得分", "综合评分")
 FUNDS_TOTAL_WORDS = ("年度资金总额", "资金总额", "资金总和", "总额", "合计", "总计")
 GOAL_LABELS = ("年度总体目标", "总体目标", "年度目标", "绩效目标")
+# A goal's own label in other words: 年度绩效目标, 年初绩效目标, 全年(调整)绩效目标, 年度总体绩效目标.
+_GOAL_LABEL = re.compile(r"^(?:年度|年初|全年|本年)?(?:\(调整\))?(?:总体|整体|绩效){0,2}目标[:：]?$")
 GRADE_LABELS = ("评价等次", "评价等级", "自评等级", "自评等次", "绩效等级", "等次", "等级", "评价结果")
 # Row labels of a funds block (资金来源): a block of 预算数 / 决算数 columns without any of them is a money table.
 FUNDS_ROW_WORDS = (
@@ -126,6 +128,12 @@ def is_subtotal_label(text: str) -> bool:
     """"小计", "产出指标小计": a block's subtotal row, neither an indicator nor the form's total."""
     s = squash(text).rstrip(":")
     return s.endswith("小计") and len(s) <= 10
+
+
+def is_goal_label(text: str) -> bool:
+    """The label of a form's goal row: "年度总体目标", "年度绩效目标", "全年（调整）绩效目标"."""
+    s = squash(text)
+    return s.startswith(GOAL_LABELS) or bool(_GOAL_LABEL.match(s))
 
 
 def is_placeholder(text: str) -> bool:
