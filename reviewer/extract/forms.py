@@ -74,6 +74,7 @@ class FormReader:
         self.coverage: list[TableCoverage] = []
         self.money: list[MoneyTable] = []
         self.grades: list[StatedGrade] = []
+        self.stated_totals: list[Fact] = []  # "自评总分 | 93" written beside the form, outside its total row
 
     # -- helpers ---------------------------------------------------------
     def label(self, cell: Cell, column: str) -> str:
@@ -119,6 +120,10 @@ class FormReader:
             self.money.extend(tables)
             self.facts.extend(facts)
             self.coverage.append(coverage_of(reading, self.evaluation.display))
+        table = self.evaluation.indicators
+        if table is not None and len(self.stated_totals) == 1 and (table.total_score is None or table.total_score.quantity.value is None):
+            # "自评总分 | 93" above a score sheet whose 合计 row has no 得分: the form's total is the one stated.
+            table.total_score = self.stated_totals[0]
         return self.evaluation, self.facts, self.coverage, self.money
 
     def read_pair(self, pair: Pair) -> None:
@@ -138,7 +143,9 @@ class FormReader:
                 self.evaluation.goal_actual = TextSpan(text=value, loc=pair.cell.loc.with_label(self.label(pair.cell, "实际完成情况")))
         elif (is_goal_label(label) or role == "goal_expected") and self.evaluation.goal_expected is None and not is_number(value):
             self.evaluation.goal_expected = TextSpan(text=value, loc=pair.cell.loc.with_label(self.label(pair.cell, "年度总体目标")))
-        self.facts.extend(pair_facts([pair], self.evaluation.display, self.year))
+        facts = pair_facts([pair], self.evaluation.display, self.year)
+        self.stated_totals.extend(f for f in facts if f.key == "总分")
+        self.facts.extend(facts)
 
     # -- goals -------------------------------------------------------------
     def read_goals(self, band: Band) -> None:
@@ -331,7 +338,11 @@ class FormReader:
 
 
     def is_full_score(self, cell: Cell) -> bool:
-        """Whether a figure is the form's full score (Σ 分值 + 执行率 分值) while the scores add up to something else."""
+        """Whether a figure is the form's full score while the scores add up to something else.
+
+        The full score is Σ 分值 + the 执行率 分值, or what the level-1 headings
+        state (决策(12分) + 过程(8分)) + the 执行率 分值.
+        """
         table, funds = self.evaluation.indicators, self.evaluation.funds
         value = parse_quantity(cell.text).value
         weights = [i.weight.value for i in table.indicators if i.weight is not None and i.weight.value is not None]
@@ -340,9 +351,12 @@ class FormReader:
             return False
         total = funds.total if funds else None
         rate_score = total.cells.get("score") if total else None
-        full = sum(weights, Decimal(0)) + ((funds.execution_weight() if funds else None) or 0)
+        rate_weight = (funds.execution_weight() if funds else None) or 0
+        full = {sum(weights, Decimal(0)) + rate_weight}
+        if table.level1_points:
+            full.add(sum((f.quantity.value for f in table.level1_points), Decimal(0)) + rate_weight)
         got = sum(scores, Decimal(0)) + (rate_score.quantity.value or 0 if rate_score else 0)
-        return value == full and value != got
+        return value in full and value != got
 
 
 def pair_facts(pairs: list[Pair], part: str, year: int | None) -> list[Fact]:

@@ -86,9 +86,9 @@ def weights_total(report: Report, ctx: Context):
             evidence = [where]
             if rate_weight and rate_weight.quantity.value is not None:
                 evidence.append(ev(rate_weight))
+            parts = f"加预算执行率分值{fmt(rw)}分共{fmt(s)}分，" if e.funds is not None else ""
             yield ctx.finding(
-                f"{e.display}各指标分值合计{fmt(sum(weights, Decimal(0)))}分，加预算执行率分值{fmt(rw)}分共{fmt(s)}分，"
-                f"与总分分值{fmt(stated)}分不一致",
+                f"{e.display}各指标分值合计{fmt(sum(weights, Decimal(0)))}分，{parts}与总分分值{fmt(stated)}分不一致",
                 evidence,
                 expected=f"{fmt(stated)}分",
                 actual=f"{fmt(s)}分",
@@ -175,6 +175,13 @@ def _score_parts(e: Evaluation) -> tuple[Fact | None, Decimal, Decimal] | None:
     return rate_score, rs, sum(scores, Decimal(0))
 
 
+def _sum_of_scores(e: Evaluation, rate_score: Decimal, indicator_sum: Decimal) -> str:
+    """What the total is made of, in words: "预算执行率得分9分加各指标得分85分之和" (no 执行率 part on forms without one)."""
+    if e.funds is None:
+        return "各指标得分之和"
+    return f"预算执行率得分{fmt(rate_score)}分加各指标得分{fmt(indicator_sum)}分之和"
+
+
 @rule("SCORE005", "error", "scoring", "总分不等于预算执行率得分与各指标得分之和")
 def total_score(report: Report, ctx: Context):
     """总分 = 预算执行率得分 + Σ 指标得分.
@@ -196,8 +203,7 @@ def total_score(report: Report, ctx: Context):
         if abs(computed - stated) > table.total_score.quantity.tolerance():
             evidence = [ev(table.total_score)] + ([ev(rate_score)] if rate_score else [])
             yield ctx.finding(
-                f"{e.display}总分{fmt(stated)}分，与预算执行率得分{fmt(rs)}分加各指标得分{fmt(indicator_sum)}分"
-                f"之和{fmt(computed)}分不一致",
+                f"{e.display}总分{fmt(stated)}分，与{_sum_of_scores(e, rs, indicator_sum)}{fmt(computed)}分不一致",
                 evidence,
                 expected=f"{fmt(computed)}分",
                 actual=f"{fmt(stated)}分",
@@ -342,8 +348,7 @@ def blank_total_score(report: Report, ctx: Context):
         _, rs, indicator_sum = parts
         computed = indicator_sum + rs
         yield ctx.finding(
-            f"{e.display}总分一栏的得分空白；按预算执行率得分{fmt(rs)}分加各指标得分{fmt(indicator_sum)}分，"
-            f"总分应为{fmt(computed)}分",
+            f"{e.display}总分一栏的得分空白；按{_sum_of_scores(e, rs, indicator_sum)}，总分应为{fmt(computed)}分",
             [Evidence(quote="", loc=(total or table.total_weight).loc), ev(table.total_weight)],
             expected=f"{fmt(computed)}分",
             actual="（空白）",

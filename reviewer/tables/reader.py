@@ -227,8 +227,9 @@ def _heading_level1(row: Row) -> bool:
 def _opens_group(band: Band, k: int) -> bool:
     """Whether row ``k`` (level names but no indicator name, target or actual) heads the rows after it.
 
-    The rows it heads leave its level column blank (a merged cell) and name
-    indicators below it: "产出指标 | | | | | 50 | 50" over " | 数量指标 | 养护里程 …".
+    The rows it heads leave its level column blank (a merged cell) and name a
+    deeper level: "产出指标 | | | | | 50 | 50" over " | 数量指标 | 养护里程 …",
+    "决策 | | | 12" over " | 目标设定 | | 6".
     A row whose next row names its own level is an indicator of its own.
     """
     row = band.rows[k]
@@ -236,7 +237,8 @@ def _opens_group(band: Band, k: int) -> bool:
     if level is None or "level3" not in band.roles():
         return False
     following = next((r for r in band.rows[k + 1 :] if any(p.text for p in r.placed)), None)
-    return following is not None and not following.text(level) and bool(following.text("level3"))
+    deeper = ("level2", "level3") if level == "level1" else ("level3",)
+    return following is not None and not following.text(level) and any(following.text(d) for d in deeper)
 
 
 def _pairs(r: int, placed: list[Placed]) -> list[Pair]:
