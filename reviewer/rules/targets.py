@@ -61,14 +61,15 @@ _DONE = {"是", "达到", "已达到", "达标", "已达标", "完成", "已完�
 _NOT_DONE = {"否", "未达到", "未达标", "未完成", "没有完成", "未按期完成", "未按时完成", "不合格", "未实现", "不符合", "不规范"}
 
 
-def _as_percent(t: Quantity, a: Quantity) -> tuple[Decimal, Decimal]:
-    """The two values, a fraction beside a percentage read as one (0.96 against ≥95% is 96%)."""
+def _readings(t: Quantity, a: Quantity) -> list[tuple[Decimal, Decimal]]:
+    """The (target, actual) values to compare: as written, and, for a bare fraction beside a
+    percentage (0.96 against ≥95%, as Excel shows a ratio), also with the fraction read as one."""
     tv, av = t.in_wan(), a.in_wan()
     if t.unit == "%" and a.unit is None and av <= 1 < tv:
-        av *= 100
-    elif a.unit == "%" and t.unit is None and tv <= 1 < av:
-        tv *= 100
-    return tv, av
+        return [(tv, av * 100), (tv, av)]
+    if a.unit == "%" and t.unit is None and tv <= 1 < av:
+        return [(tv * 100, av), (tv, av)]
+    return [(tv, av)]
 
 
 def _yes_no(t: Quantity, a: Quantity) -> Assessment | None:
@@ -95,19 +96,20 @@ def assess(indicator: Indicator) -> Assessment | None:
         return None
     if not _units_compatible(t, a):
         return None
-    tv, av = _as_percent(t, a)
     comparator = effective_comparator(indicator)
-    slack = a.tolerance() if comparator == "=" else Decimal(0)
     if t.upper is not None:
-        comparator, high = "range", t.upper * (tv / t.value if t.value else 1)
-    met = {
-        ">=": lambda: av >= tv,
-        ">": lambda: av > tv,
-        "<=": lambda: av <= tv,
-        "<": lambda: av < tv,
-        "=": lambda: abs(av - tv) <= slack,
-        "range": lambda: tv <= av <= high,
-    }[comparator]()
+        comparator = "range"
+    slack = a.tolerance() if comparator == "=" else Decimal(0)
+
+    def meets(tv: Decimal, av: Decimal) -> bool:
+        high = t.upper * (tv / t.value) if t.upper is not None and t.value else t.upper
+        return {">=": av >= tv, ">": av > tv, "<=": av <= tv, "<": av < tv, "=": abs(av - tv) <= slack,
+                "range": high is not None and tv <= av <= high}[comparator]
+
+    # When a value can be read two ways, the target is missed only if it is missed either way.
+    readings = _readings(t, a)
+    tv, av = next(((tv, av) for tv, av in readings if meets(tv, av)), readings[0])
+    met = meets(tv, av)
     shown_target = t.raw.strip()
     shown_actual = a.raw.strip()
     if met:

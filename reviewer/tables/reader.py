@@ -36,6 +36,7 @@ from reviewer.tables.vocabulary import (
     is_placeholder,
     is_subtotal_label,
     is_total_label,
+    level_points,
     split_points,
     squash,
 )
@@ -217,8 +218,9 @@ def _heading_level1(row: Row) -> bool:
     if row.text("level1") or row.text("level2") or len(filled) != 1:
         return False
     text = squash(filled[0].text)
-    if cell_kind(text) != "text" or len(text) > 20 or ":" in text or text.startswith(("注", "说明", "备注")):
-        return False
+    name, points = level_points(text)
+    if cell_kind(text) != "text" or len(text) > 20 or not (points is not None or name.endswith("指标") or name != text):
+        return False  # a heading states points, is a 指标 block or is numbered ("一、产出"); a stray note is none of these
     row.cells = {role: c for role, c in row.cells.items() if c is not filled[0].cell}
     row.cells["level1"] = filled[0].cell
     return True
