@@ -75,6 +75,7 @@ class FormReader:
         self.money: list[MoneyTable] = []
         self.grades: list[StatedGrade] = []
         self.stated_totals: list[Fact] = []  # "自评总分 | 93" written beside the form, outside its total row
+        self.lone_total = False  # the total row had one figure, read as 分值 or 得分 by its value
 
     # -- helpers ---------------------------------------------------------
     def label(self, cell: Cell, column: str) -> str:
@@ -121,8 +122,11 @@ class FormReader:
             self.facts.extend(facts)
             self.coverage.append(coverage_of(reading, self.evaluation.display))
         table = self.evaluation.indicators
-        if table is not None and len(self.stated_totals) == 1 and (table.total_score is None or table.total_score.quantity.value is None):
-            # "自评总分 | 93" above a score sheet whose 合计 row has no 得分: the form's total is the one stated.
+        if table is not None and len(self.stated_totals) == 1 and (
+            table.total_score is None or table.total_score.quantity.value is None or self.lone_total
+        ):
+            # "自评总分 | 93" above a score sheet whose 合计 row has no 得分 (or one figure that may be
+            # its 分值 as well): the form's total is the one stated.
             table.total_score = self.stated_totals[0]
         return self.evaluation, self.facts, self.coverage, self.money
 
@@ -323,6 +327,7 @@ class FormReader:
                 weight, score = numbers
             elif len(numbers) == 1:
                 weight, score = (numbers[0], None) if self.is_full_score(numbers[0]) else (None, numbers[0])
+                self.lone_total = True
             else:
                 weight = score = None
         label = next((p.cell for p in row.placed if p.text), None)
