@@ -29,6 +29,7 @@ class Quantity(BaseModel):
     qualitative: bool = False
     decimals: int = 0
     problem: str | None = None
+    upper: Decimal | None = None  # a range's upper end ("90%-95%": value 90, upper 95)
 
     @property
     def blank(self) -> bool:
@@ -43,7 +44,7 @@ class Quantity(BaseModel):
     @property
     def is_range(self) -> bool:
         """True for a bound rather than a measurement (≥95%, 90%以上)."""
-        return self.comparator in (">=", "<=", ">", "<") or self.qualifier in ("以上", "以下", "余", "约")
+        return self.comparator in (">=", "<=", ">", "<") or self.qualifier in ("以上", "以下", "余", "约") or self.upper is not None
 
     def tolerance(self) -> Decimal:
         """Half a unit in the last written decimal place (0.005 for 2 decimals)."""
@@ -88,7 +89,7 @@ _SYMBOL_COMPARATORS = {k for k in _COMPARATORS if not any("\u4e00" <= c <= "\u9f
 _SUFFIXES: dict[str, tuple[str | None, str]] = {
     "及以上": (">=", "以上"), "以上": (">=", "以上"), "(含)以上": (">=", "以上"), "以上(含)": (">=", "以上"),
     "及以下": ("<=", "以下"), "以下": ("<=", "以下"), "(含)以下": ("<=", "以下"), "以下(含)": ("<=", "以下"),
-    "(不含)以上": (">", "以上"), "(不含)以下": ("<", "以下"),
+    "(不含)以上": (">", "以上"), "(不含)以下": ("<", "以下"), "(含)以内": ("<=", "以内"),
     "以内": ("<=", "以内"), "之内": ("<=", "以内"), "内": ("<=", "以内"),
     "左右": (None, "约"),
 }
@@ -103,6 +104,9 @@ _UNITS = (
     "平方公里", "万平方米", "平方米", "m2", "公里", "千米", "米", "公顷", "亩", "吨",
     "台", "套", "篇", "期", "场", "份", "所", "条", "座", "辆", "本", "批", "册", "张",
     "处", "间", "栋", "倍",
+    "万亩", "万吨", "万株", "万户", "万头", "万只", "万册", "万件", "万立方米", "立方米", "千瓦时", "千瓦",
+    "公斤", "千克", "起", "宗", "例", "株", "棵", "头", "只", "羽", "尾", "课时", "学时",
+    "户次", "家次", "车次", "架次", "班次", "场次", "批次",
 )
 _UNIT_CANONICAL = {"m2": "㎡", "百分比": "%"}
 
@@ -219,7 +223,7 @@ def parse_quantity(text: str) -> Quantity:
         return Quantity(raw=text, qualitative=True)
     m = _QUANTITY.fullmatch(s)
     if m is None:
-        return Quantity(raw=text, qualitative=True)
+        return _range_or_note(text, s)
     label, written_cmp, unit = m["label"], m["cmp"], m["unit"]
     if unit is not None:
         unit = _UNIT_CANONICAL.get(unit, unit)
@@ -282,6 +286,85 @@ def parse_quantity(text: str) -> Quantity:
         decimals=decimals,
         problem=problem or direction_problem,
     )
+
+
+# "90%-95%", "60~80%", "3至5个": a range (no leading zero, so "0739-6215830" is no range).
+_RANGE_NUMBER = r"(?:0|[1-9]\d*)(?:\.\d+)?"
+_RANGE = re.compile(
+    rf"(?P<lo>{_RANGE_NUMBER})(?P<u1>{_PER_UNIT_RE})?(?:-|~|—|–|至|到)(?P<hi>{_RANGE_NUMBER})(?P<u2>{_PER_UNIT_RE})?"
+)
+_BOUNDS_SPLIT = re.compile(r"且|并且|,|;|、")
+_TRAILING_BRACKET = re.compile(r"(.+?)\(([^()]{1,20})\)")
+
+
+def _range_or_note(text: str, s: str) -> Quantity:
+    """What a cell the value grammar rejects may still say: a range, two bounds, or a value with a bracketed unit or note.
+
+    "90%-95%" and "≥80%且≤100%" are ranges (``value`` to ``upper``); "≥500(人)"
+    is ≥500人; "≥98%(抽样)" and "95%以上(含95%)" are the value before their note.
+    Anything else is qualitative.
+    """
+    m = _RANGE.fullmatch(s)
+    if m and (m["u1"] is None or m["u2"] is None or m["u1"] == m["u2"]) and Decimal(m["lo"]) <= Decimal(m["hi"]):
+        unit = m["u2"] or m["u1"]
+        decimals = max(len(n.partition(".")[2]) for n in (m["lo"], m["hi"]))
+        return Quantity(raw=text, value=Decimal(m["lo"]), upper=Decimal(m["hi"]), unit=_UNIT_CANONICAL.get(unit, unit), decimals=decimals)
+    parts = _BOUNDS_SPLIT.split(s)
+    if len(parts) == 2:
+        bounds = [parse_quantity(p) for p in parts]
+        low = next((q for q in bounds if q.comparator in (">=", ">")), None)
+        high = next((q for q in bounds if q.comparator in ("<=", "<")), None)
+        if low and high and low.value is not None and high.value is not None and low.unit == high.unit and low.value <= high.value:
+            return low.model_copy(update={"raw": text, "comparator": None, "qualifier": None, "upper": high.value})
+    m = _TRAILING_BRACKET.fullmatch(s)
+    if m:
+        head, inner = m.groups()
+        if re.fullmatch(_PER_UNIT_RE, inner):
+            q = parse_quantity(head + inner)
+        else:
+            q = parse_quantity(head)
+        if q.value is not None and not q.qualitative:
+            return q.model_copy(update={"raw": text})
+    return Quantity(raw=text, qualitative=True)
+
+
+# 指标性质 / 指标方向 words that stand for a comparator (正向: more is better).
+_DIRECTIONS = {"正向": "≥", "正向指标": "≥", "反向": "≤", "反向指标": "≤", "逆向": "≤", "逆向指标": "≤"}
+
+
+def join_target(op: str, value: str, unit: str) -> Quantity:
+    """One target from a form that splits it over 指标性质 | 指标值 | 度量单位 (Sichuan).
+
+    ``op`` is a comparator ("≥", "＞＝", "大于等于"), a direction ("正向" ≥,
+    "反向" ≤), "定性" or empty; a value that already carries its comparator or
+    unit ("≥98%" under "%") keeps its own. A unit no list holds ("宗") is kept
+    as written. The raw text is the target as one reads it: "≥98%".
+    """
+    op, value, unit = (_normalise(t) for t in (op, value, unit))
+    if not value:
+        return Quantity(raw="")
+    if op.startswith("定性"):
+        return parse_quantity(value)
+    op = _DIRECTIONS.get(op, op)
+    own = parse_quantity(value)
+    text = value if own.comparator is not None else f"{op}{value}"
+    q = parse_quantity(text)
+    if q.value is None or q.qualitative or q.unit is not None or not unit:
+        return q
+    joined = parse_quantity(f"{text}{unit}")
+    if joined.value is not None and not joined.qualitative:
+        return joined
+    return q.model_copy(update={"unit": unit, "raw": f"{text}{unit}"})
+
+
+def with_unit(actual: Quantity, unit: str) -> Quantity:
+    """An actual value written without the unit its row's 度量单位 states ("97" under "%"), given that unit."""
+    unit = _normalise(unit)
+    if not unit or actual.value is None or actual.qualitative or actual.unit is not None:
+        return actual
+    joined = parse_quantity(f"{_normalise(actual.raw)}{unit}")
+    q = joined if joined.value is not None and not joined.qualitative else actual.model_copy(update={"unit": unit})
+    return q.model_copy(update={"raw": actual.raw})
 
 
 _YEAR_CANDIDATE = re.compile(r"(?<![\d.,])(\d{4})(?![\d,])")

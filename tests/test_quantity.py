@@ -94,7 +94,6 @@ CASES = {
     "十分满意": (None, None, None, None, 0, True, None),
     "一件事一次办持续发挥作用明显": (None, None, None, None, 0, True, None),
     "往年高于": (None, None, None, None, 0, True, None),
-    "90%-95%": (None, None, None, None, 0, True, None),
     "2023 年决算数": (None, None, None, None, 0, True, None),
     "其中：当年财政拨款": (None, None, None, None, 0, True, None),
     "2、出国经费": (None, None, None, None, 0, True, None),
@@ -111,7 +110,14 @@ CASES = {
     "≥95百分比": (">=", D("95"), "%", None, 0, False, None),
     "90百分比": (None, D("90"), "%", None, 0, False, None),
     "95%（含）以上": (">=", D("95"), "%", "以上", 0, False, None),
-    "30天（含）以内": (None, None, None, None, 0, True, None),
+    "30天（含）以内": ("<=", D("30"), "天", "以内", 0, False, None),
+    # a unit in brackets, a note in brackets, units of counts
+    "≥500（人）": (">=", D("500"), "人", None, 0, False, None),
+    "≥98%（抽样检测）": (">=", D("98"), "%", None, 0, False, None),
+    "95%以上（含95%）": (">=", D("95"), "%", "以上", 0, False, None),
+    "0起": (None, D("0"), "起", None, 0, False, None),
+    "≥1.5万亩": (">=", D("1.5"), "万亩", None, 1, False, None),
+    "0739-6215830": (None, None, None, None, 0, True, None),
     "5%（不含）以下": ("<", D("5"), "%", "以下", 0, False, None),
 }
 
@@ -130,6 +136,22 @@ def test_parse_quantity(text):
         qualitative,
         problem,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "unit"),
+    [
+        ("90%-95%", "90", "95", "%"),
+        ("90～95%", "90", "95", "%"),
+        ("3至5个", "3", "5", "个"),
+        ("≥80%且≤100%", "80", "100", "%"),
+        ("≤100%，≥80%", "80", "100", "%"),
+    ],
+)
+def test_a_range_has_two_ends_and_is_no_measurement(text, low, high, unit):
+    q = parse_quantity(text)
+    assert (q.value, q.upper, q.unit, q.qualitative) == (D(low), D(high), unit, False)
+    assert q.is_range
 
 
 def test_values_are_decimal_and_keep_written_precision():

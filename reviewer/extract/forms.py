@@ -17,7 +17,7 @@ from reviewer.document import Cell, Location, row_place
 from reviewer.extract.money import money_tables
 from reviewer.extract.parts import Part
 from reviewer.extract.vocabulary import canonical_key, normalize_label
-from reviewer.quantity import Quantity, parse_quantity
+from reviewer.quantity import Quantity, join_target, parse_quantity, with_unit
 from reviewer.report import (
     FUNDS_COLUMN_LABELS,
     Evaluation,
@@ -32,7 +32,8 @@ from reviewer.report import (
     TextSpan,
 )
 from reviewer.tables import Band, Pair, Row, TableReading, read_table
-from reviewer.tables.vocabulary import FUNDS_TOTAL_WORDS, GOAL_LABELS, GRADE_LABELS, split_points, squash
+from reviewer.tables.grid import is_number
+from reviewer.tables.vocabulary import FUNDS_TOTAL_WORDS, GRADE_LABELS, column_role, is_goal_label, level_points, squash
 
 FUNDS_MEASURES = {"initial": "年初预算", "budget": "预算", "actual": "执行", "rate": "执行率", "weight": "分值", "score": "得分"}
 # Reader role -> FundsRow column.
@@ -73,6 +74,8 @@ class FormReader:
         self.coverage: list[TableCoverage] = []
         self.money: list[MoneyTable] = []
         self.grades: list[StatedGrade] = []
+        self.stated_totals: list[Fact] = []  # "自评总分 | 93" written beside the form, outside its total row
+        self.lone_total = False  # the total row had one figure, read as 分值 or 得分 by its value
 
     # -- helpers ---------------------------------------------------------
     def label(self, cell: Cell, column: str) -> str:
@@ -118,6 +121,13 @@ class FormReader:
             self.money.extend(tables)
             self.facts.extend(facts)
             self.coverage.append(coverage_of(reading, self.evaluation.display))
+        table = self.evaluation.indicators
+        if table is not None and len(self.stated_totals) == 1 and (
+            table.total_score is None or table.total_score.quantity.value is None or self.lone_total
+        ):
+            # "自评总分 | 93" above a score sheet whose 合计 row has no 得分 (or one figure that may be
+            # its 分值 as well): the form's total is the one stated.
+            table.total_score = self.stated_totals[0]
         return self.evaluation, self.facts, self.coverage, self.money
 
     def read_pair(self, pair: Pair) -> None:
@@ -131,11 +141,15 @@ class FormReader:
             if label == unit_label or label.startswith(unit_label) and "名称" in label:
                 self.evaluation.units.setdefault(unit_label, value)
                 break
-        if label.startswith(ACTUAL_GOAL_LABELS) and self.evaluation.goal_actual is None:
-            self.evaluation.goal_actual = TextSpan(text=value, loc=pair.cell.loc.with_label(self.label(pair.cell, "实际完成情况")))
-        elif label.startswith(GOAL_LABELS) and self.evaluation.goal_expected is None and not parse_quantity(value).is_number:
+        role = column_role(label)
+        if label.startswith(ACTUAL_GOAL_LABELS) or role == "goal_actual":
+            if self.evaluation.goal_actual is None:
+                self.evaluation.goal_actual = TextSpan(text=value, loc=pair.cell.loc.with_label(self.label(pair.cell, "实际完成情况")))
+        elif (is_goal_label(label) or role == "goal_expected") and self.evaluation.goal_expected is None and not is_number(value):
             self.evaluation.goal_expected = TextSpan(text=value, loc=pair.cell.loc.with_label(self.label(pair.cell, "年度总体目标")))
-        self.facts.extend(pair_facts([pair], self.evaluation.display, self.year))
+        facts = pair_facts([pair], self.evaluation.display, self.year)
+        self.stated_totals.extend(f for f in facts if f.key == "总分")
+        self.facts.extend(facts)
 
     # -- goals -------------------------------------------------------------
     def read_goals(self, band: Band) -> None:
@@ -154,16 +168,20 @@ class FormReader:
         if band.points is not None and funds.points is None:
             funds.points = band.points
         value_start = min((c.start for c in band.columns if c.role in _FUNDS_COLUMNS), default=0)
+        # 按收入性质 | 按支出性质 heads the split rows below it: a split cell's side is the heading in its
+        # place, by cell order when the rows have as many cells (pasted rows are placed by guess), else by column.
         sides: dict[int, str] = {}
+        side_row: Row | None = None
         for row in band.rows:
             texts = [squash(p.text) for p in row.placed]
             if any("按收入性质" in t or "按支出性质" in t for t in texts):
-                sides = {p.start: ("income" if "按收入性质" in t else "expense") for p, t in zip(row.placed, texts) if "性质" in t}
+                sides = {k: ("income" if "按收入性质" in t else "expense") for k, t in enumerate(texts) if "性质" in t}
+                side_row = row
                 continue
-            split_cells = [(p, m) for p in row.placed if (m := _SPLIT.match(p.text))]
+            split_cells = [(k, p, m) for k, p in enumerate(row.placed) if (m := _SPLIT.match(p.text))]
             if split_cells:
-                for p, m in split_cells:
-                    self.read_split(p.cell, m, sides.get(p.start), band.unit)
+                for k, p, m in split_cells:
+                    self.read_split(p.cell, m, _side(sides, side_row, row, k), band.unit)
                 continue
             label_cell = next((p.cell for p in row.placed if p.start < value_start and p.text), None)
             if label_cell is None:
@@ -220,17 +238,26 @@ class FormReader:
                 self.read_total(row)
                 continue
             text1, text2 = row.text("level1"), row.text("level2")
+            # A heading row may state its block's points in its 分值 column instead of its label.
+            weight = row.cells.get("weight") if row.kind == "heading" else None
             if text1:
-                name, points = split_points(text1)
+                name, points = level_points(text1)
                 if name != level1:
                     level2 = ""
                 level1 = name
+                if points is None and weight is not None and not text2:
+                    points, cell = parse_quantity(weight.text).value, weight
+                else:
+                    cell = row.cells["level1"]
                 if points is not None:
-                    self.add_points(table.level1_points, row.cells["level1"], name, points, "一级指标")
+                    self.add_points(table.level1_points, cell, name, points, "一级指标")
             if text2:
-                level2, points = split_points(text2)
+                level2, points = level_points(text2)
+                cell = row.cells["level2"]
+                if points is None and weight is not None:
+                    points, cell = parse_quantity(weight.text).value, weight
                 if points is not None:
-                    self.add_points(table.level2_points, row.cells["level2"], level2, points, "二级指标")
+                    self.add_points(table.level2_points, cell, level2, points, "二级指标")
             if row.kind == "indicator":
                 table.indicators.append(self.indicator(row, level1, level2, roles))
 
@@ -256,9 +283,8 @@ class FormReader:
         if "target_op" in roles or "target_unit" in roles:
             # Sichuan forms split the target over 指标性质 | 指标值 | 度量单位.
             op, unit = row.text("target_op"), row.text("target_unit")
-            target = parse_quantity(f"{op}{text['target']}{unit}") if text["target"] else target
-            if unit and actual.value is not None and actual.unit is None:
-                actual = parse_quantity(f"{text['actual']}{unit}").model_copy(update={"raw": text["actual"]})
+            target = join_target(op, text["target"], unit) if text["target"] else target
+            actual = with_unit(actual, unit)
         locs = {f: c.loc.with_label(self.label(c, INDICATOR_FIELD_LABELS[f])) for f, c in got.items() if c is not None}
         if (coef := row.cells.get("coef")) is not None:
             locs["coef"] = coef.loc.with_label(self.label(coef, "得分系数"))
@@ -289,19 +315,53 @@ class FormReader:
         table = self.evaluation.indicators
         assert table is not None
         weight, score = row.cells.get("weight"), row.cells.get("score")
-        if not any(c is not None and parse_quantity(c.text).value is not None for c in (weight, score)):
+        if row.guessed or not any(c is not None and parse_quantity(c.text).value is not None for c in (weight, score)):
             # The total's figures sit outside the named columns (a row merged differently from its
-            # header): read them in order, 分值 then 得分; a lone figure is the score.
+            # header), or a short pasted row was placed on them by guess: read them in order,
+            # 分值 then 得分. A lone figure is the 分值 when it is the form's full score and the
+            # scores add up to something else ("合计 | 100 |" over scores of 94), else the 得分.
             numbers = [p.cell for p in row.placed if parse_quantity(p.text).value is not None]
-            if len(numbers) > 2 or not numbers:
+            if len(numbers) > 2:
                 return
-            weight, score = (numbers[0], numbers[1]) if len(numbers) == 2 else (None, numbers[0])
+            if len(numbers) == 2:
+                weight, score = numbers
+            elif len(numbers) == 1:
+                weight, score = (numbers[0], None) if self.is_full_score(numbers[0]) else (None, numbers[0])
+                self.lone_total = True
+            else:
+                weight = score = None
+        label = next((p.cell for p in row.placed if p.text), None)
         if weight is not None and weight.text.strip():
             table.total_weight = self.fact(weight, "总分分值", "总分分值", key=None, measure="分值")
+        elif label is not None and (points := level_points(label.text)[1]) is not None:
+            # "总分（100分）": the full score in the total's label.
+            table.total_weight = self.fact(label, "总分分值", "总分分值", key=None, measure="分值", quantity=parse_quantity(f"{points}"))
         if score is not None:
             table.total_score = self.fact(score, "总分", "总分", key="总分", measure="得分")
             if table.total_score.quantity.value is not None:
                 self.facts.append(table.total_score)
+
+
+    def is_full_score(self, cell: Cell) -> bool:
+        """Whether a figure is the form's full score while the scores add up to something else.
+
+        The full score is Σ 分值 + the 执行率 分值, or what the level-1 headings
+        state (决策(12分) + 过程(8分)) + the 执行率 分值.
+        """
+        table, funds = self.evaluation.indicators, self.evaluation.funds
+        value = parse_quantity(cell.text).value
+        weights = [i.weight.value for i in table.indicators if i.weight is not None and i.weight.value is not None]
+        scores = [i.score.value for i in table.indicators if i.score is not None and i.score.value is not None]
+        if not weights:
+            return False
+        total = funds.total if funds else None
+        rate_score = total.cells.get("score") if total else None
+        rate_weight = (funds.execution_weight() if funds else None) or 0
+        full = {sum(weights, Decimal(0)) + rate_weight}
+        if table.level1_points:
+            full.add(sum((f.quantity.value for f in table.level1_points), Decimal(0)) + rate_weight)
+        got = sum(scores, Decimal(0)) + (rate_score.quantity.value or 0 if rate_score else 0)
+        return value in full and value != got
 
 
 def pair_facts(pairs: list[Pair], part: str, year: int | None) -> list[Fact]:
@@ -355,6 +415,16 @@ def _has_numbers(reading: TableReading) -> bool:
         parse_quantity(c.text).value is not None and id(c) not in paired and not _SPLIT.match(c.text.strip())
         for row in reading.table.rows for c in row if c.text.strip()
     )
+
+
+def _side(sides: dict[int, str], side_row: Row | None, row: Row, k: int) -> str | None:
+    """The side (income / expense) the heading row gives the ``k``-th cell of a split row."""
+    if side_row is None:
+        return None
+    if len(row.placed) == len(side_row.placed):
+        return sides.get(k)
+    start = row.placed[k].start
+    return next((sides[j] for j, p in enumerate(side_row.placed) if j in sides and p.start == start), None)
 
 
 def _rate(q: Quantity, row: Row) -> Quantity:

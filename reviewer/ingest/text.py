@@ -50,8 +50,15 @@ def decode(data: bytes, name: str) -> str:
 
 
 def _pipe_cells(line: str) -> list[str] | None:
-    """The cells of a markdown pipe row (``| a | b |``, the closing pipe optional), or None when the line is not one."""
-    s = line.strip()
+    """The cells of a markdown pipe row, or None when the line is not one.
+
+    ``| a | b |`` with the closing pipe optional; full-width pipes (｜) as a
+    Chinese web page or input method writes them; and, as markdown allows,
+    ``a | b | c`` without the outer pipes when it has at least three cells.
+    """
+    s = line.strip().replace("｜", "|")
+    if len(s) >= 5 and s[0] != "|" and s.count(" | ") >= 2 and "\t" not in line:
+        s = "|" + s
     if len(s) < 3 or s[0] != "|" or "|" not in s[1:]:
         return None
     inner = s[1:-1] if s[-1] == "|" and s[-2] != "\\" else s[1:]

@@ -1,4 +1,4 @@
-"""SCORE: weights, scores, totals and grades of the evaluation forms (评分)."""
+"""SCORE: the form's weights, totals, 执行率 score and grade (评分); each indicator's own score is in scoring_rows."""
 
 from __future__ import annotations
 
@@ -6,38 +6,40 @@ import re
 from decimal import Decimal
 
 from reviewer.finding import Evidence
-from reviewer.report import Evaluation, Fact, Indicator, Report
+from reviewer.report import Evaluation, Fact, FundsRow, Indicator, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import ev
 from reviewer.rules.numbers import fmt
-from reviewer.rules.targets import assess, has_reason
 
 USUAL_SPLIT = {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}
 GRADES = (("优", Decimal(90)), ("良", Decimal(80)), ("中", Decimal(60)), ("差", Decimal(0)))
 _GRADE_TEXT = re.compile(r"(?:评价等级|自评等级|绩效等级|评价等次|自评等次|等级|等次|评价结果)\s*(?:为|是|：|:|评定为)?\s*[“\"「]?(优秀|优|良好|良|中等|中|合格|差|不合格)")
 
 
-def _scored(evaluation: Evaluation) -> bool:
+def scored(evaluation: Evaluation) -> bool:
+    """Whether the form has indicators with a 得分 column."""
     return bool(evaluation.indicators and evaluation.indicators.has_scores)
 
 
-def _cell(indicator: Indicator, field: str, quote: str = "") -> Evidence:
+def cell_evidence(indicator: Indicator, field: str, quote: str = "") -> Evidence:
+    """Evidence pointing at one cell of an indicator row (the row itself when that cell is absent)."""
     loc = indicator.locs.get(field, indicator.loc)
     return Evidence(quote=quote, loc=loc)
 
 
-def _w(indicator: Indicator) -> Decimal | None:
+def weight_of(indicator: Indicator) -> Decimal | None:
+    """The indicator's 分值, None when blank or the form has no 分值 column."""
     return indicator.weight.value if indicator.weight is not None else None
 
 
-def _s(indicator: Indicator) -> Decimal | None:
+def score_of(indicator: Indicator) -> Decimal | None:
+    """The indicator's 得分, None when blank or the form has no 得分 column."""
     return indicator.score.value if indicator.score is not None else None
 
 
-def _execution_row(evaluation: Evaluation):
-    funds = evaluation.funds
-    total = funds.total if funds else None
-    return total
+def _execution_row(evaluation: Evaluation) -> FundsRow | None:
+    """The funds block's total row, which carries the 执行率, its 分值 and its 得分."""
+    return evaluation.funds.total if evaluation.funds else None
 
 
 def _stated_total(evaluation: Evaluation) -> tuple[Decimal | None, Evidence | None]:
@@ -68,11 +70,11 @@ def weights_total(report: Report, ctx: Context):
     Example: 产出 50 + 效益 40 + 满意度 10 + 预算执行率 10 = 110 ≠ 100 → error.
     """
     for e in report.evaluations:
-        if not _scored(e):
+        if not scored(e):
             continue
         table = e.indicators
         stated, where = _stated_total(e)
-        weights = [w for i in table.indicators if (w := _w(i)) is not None]
+        weights = [w for i in table.indicators if (w := weight_of(i)) is not None]
         if stated is None or not weights:
             continue
         total_row = _execution_row(e)
@@ -84,9 +86,9 @@ def weights_total(report: Report, ctx: Context):
             evidence = [where]
             if rate_weight and rate_weight.quantity.value is not None:
                 evidence.append(ev(rate_weight))
+            parts = f"加预算执行率分值{fmt(rw)}分共{fmt(s)}分，" if e.funds is not None else ""
             yield ctx.finding(
-                f"{e.display}各指标分值合计{fmt(sum(weights, Decimal(0)))}分，加预算执行率分值{fmt(rw)}分共{fmt(s)}分，"
-                f"与总分分值{fmt(stated)}分不一致",
+                f"{e.display}各指标分值合计{fmt(sum(weights, Decimal(0)))}分，{parts}与总分分值{fmt(stated)}分不一致",
                 evidence,
                 actual=f"{fmt(stated)}分",  # 报告值: the full score the form states, where the finding points
                 expected=f"{fmt(s)}分",
@@ -104,20 +106,20 @@ def header_points(report: Report, ctx: Context):
     Example: 效益指标（30分）whose rows carry 10 + 10 + 5 = 25 → error.
     """
     for e in report.evaluations:
-        if not _scored(e):
+        if not scored(e):
             continue
         table = e.indicators
         for stated, level in [(f, "level1") for f in table.level1_points] + [(f, "level2") for f in table.level2_points]:
             name = stated.label.removesuffix("分值")
             rows = [i for i in table.indicators if getattr(i, level) == name]
-            weights = [w for i in rows if (w := _w(i)) is not None]
+            weights = [w for i in rows if (w := weight_of(i)) is not None]
             if not weights:
                 continue
             s = sum(weights, Decimal(0))
             if s != stated.quantity.value:
                 yield ctx.finding(
                     f"{e.display}「{name}」标注{fmt(stated.quantity.value)}分，其下各指标分值合计{fmt(s)}分",
-                    [ev(stated)] + [_cell(i, "weight", i.weight.raw) for i in rows if i.weight is not None and i.weight.value is not None],
+                    [ev(stated)] + [cell_evidence(i, "weight", i.weight.raw) for i in rows if i.weight is not None and i.weight.value is not None],
                     actual=f"{fmt(stated.quantity.value)}分",  # 报告值: the points the header states
                     expected=f"{fmt(s)}分",
                     suggestion="核对该级指标标注的分值与其下各指标分值。",
@@ -136,12 +138,12 @@ def usual_split(report: Report, ctx: Context):
     Example: 产出 50, 效益 40, 满意度 10 → warning.
     """
     for e in report.evaluations:
-        if not _scored(e):
+        if not scored(e):
             continue
         table = e.indicators
         sums: dict[str, Decimal] = {}
         for i in table.indicators:
-            if (w := _w(i)) is not None:
+            if (w := weight_of(i)) is not None:
                 sums[i.level1] = sums.get(i.level1, Decimal(0)) + w
         if "满意度指标" not in sums or "产出指标" not in sums:
             # Not the national 产出/效益/满意度 structure (provincial forms set their own split).
@@ -162,36 +164,22 @@ def usual_split(report: Report, ctx: Context):
             )
 
 
-@rule("SCORE004", "error", "scoring", "指标得分超过分值")
-def score_above_weight(report: Report, ctx: Context):
-    """A row's 得分 can never exceed its 分值.
-
-    Example: 分值 10, 自评得分 12 → error.
-    """
-    for e in report.evaluations:
-        if not _scored(e):
-            continue
-        for i in e.indicators.indicators:
-            w, s = _w(i), _s(i)
-            if w is not None and s is not None and s > w:
-                yield ctx.finding(
-                    f"{i.loc.label}「{i.name}」自评得分{fmt(s)}分，超过分值{fmt(w)}分",
-                    [_cell(i, "score", i.score.raw), _cell(i, "weight", i.weight.raw)],
-                    expected=f"≤{fmt(w)}分",
-                    basis="required",
-                    actual=f"{fmt(s)}分",
-                )
-
-
 def _score_parts(e: Evaluation) -> tuple[Fact | None, Decimal, Decimal] | None:
     """What 总分 is made of: the 执行率 score cell (if any), its value (0 when blank) and Σ 指标得分; None without scores."""
-    scores = [s for i in e.indicators.indicators if (s := _s(i)) is not None]
+    scores = [s for i in e.indicators.indicators if (s := score_of(i)) is not None]
     if not scores:
         return None
     total_row = _execution_row(e)
     rate_score = total_row.cells.get("score") if total_row else None
     rs = rate_score.quantity.value if rate_score and rate_score.quantity.value is not None else Decimal(0)
     return rate_score, rs, sum(scores, Decimal(0))
+
+
+def _sum_of_scores(e: Evaluation, rate_score: Decimal, indicator_sum: Decimal) -> str:
+    """What the total is made of, in words: "预算执行率得分9分加各指标得分85分之和" (no 执行率 part on forms without one)."""
+    if e.funds is None:
+        return "各指标得分之和"
+    return f"预算执行率得分{fmt(rate_score)}分加各指标得分{fmt(indicator_sum)}分之和"
 
 
 @rule("SCORE005", "error", "scoring", "总分不等于预算执行率得分与各指标得分之和")
@@ -202,7 +190,7 @@ def total_score(report: Report, ctx: Context):
     97) → error.
     """
     for e in report.evaluations:
-        if not _scored(e) or e.indicators.total_score is None or e.indicators.total_score.quantity.value is None:
+        if not scored(e) or e.indicators.total_score is None or e.indicators.total_score.quantity.value is None:
             continue
         table = e.indicators
         if (parts := _score_parts(e)) is None:
@@ -215,8 +203,7 @@ def total_score(report: Report, ctx: Context):
         if abs(computed - stated) > table.total_score.quantity.tolerance():
             evidence = [ev(table.total_score)] + ([ev(rate_score)] if rate_score else [])
             yield ctx.finding(
-                f"{e.display}总分{fmt(stated)}分，与预算执行率得分{fmt(rs)}分加各指标得分{fmt(indicator_sum)}分"
-                f"之和{fmt(computed)}分不一致",
+                f"{e.display}总分{fmt(stated)}分，与{_sum_of_scores(e, rs, indicator_sum)}{fmt(computed)}分不一致",
                 evidence,
                 expected=f"{fmt(computed)}分",
                 actual=f"{fmt(stated)}分",
@@ -260,121 +247,17 @@ def execution_score(report: Report, ctx: Context):
             )
 
 
-@rule("SCORE007", "error", "scoring", "未完成年度指标值却给满分")
-def full_marks_on_miss(report: Report, ctx: Context):
-    """An indicator whose actual misses its target cannot keep full marks.
-
-    Positive (≥) indicators score actual/target × 分值 when missed.
-
-    Example: 年度指标值 ≥95%, 实际完成值 90%, 分值 10, 得分 10 → error.
-    """
-    for e in report.evaluations:
-        if not _scored(e):
-            continue
-        for i in e.indicators.indicators:
-            a = assess(i)
-            w, s = _w(i), _s(i)
-            if a and not a.met and w is not None and s is not None and s >= w and w > 0:
-                yield ctx.finding(
-                    f"{i.loc.label}「{i.name}」{a.explanation}，却得满分{fmt(s)}分",
-                    [_cell(i, "actual", i.actual.raw), _cell(i, "target", i.target.raw), _cell(i, "score", i.score.raw)],
-                    expected=f"<{fmt(w)}分",
-                    basis="required",
-                    actual=f"{fmt(s)}分",
-                    suggestion="按完成比例扣分，并在偏差原因分析中说明未完成原因。",
-                )
-
-
-@rule("SCORE008", "warning", "scoring", "扣分但未说明原因")
-def deduction_without_reason(report: Report, ctx: Context):
-    """Every deducted point needs a reason in 偏差原因分析及改进措施.
-
-    A score below the 分值 with "无" or nothing in the deviation column leaves
-    the reader unable to tell why points were lost; when the target was met,
-    the deduction itself may be wrong.
-
-    Example: 年度指标值 "按照项目所需金额", 实际 "按照项目所需金额", 分值 10,
-    得分 9, 偏差原因 "无" → warning.
-    """
-    for e in report.evaluations:
-        if not _scored(e):
-            continue
-        for i in e.indicators.indicators:
-            w, s = _w(i), _s(i)
-            if w is None or s is None or s >= w or has_reason(i):
-                continue
-            a = assess(i)
-            if a is not None and not a.met:
-                continue  # SCORE009 reports a missed target without a reason
-            state = "，且年度指标值已完成" if a is not None and a.met else ""
-            yield ctx.finding(
-                f"{i.loc.label}「{i.name}」分值{fmt(w)}分、得分{fmt(s)}分{state}，偏差原因分析未说明扣分原因",
-                [_cell(i, "score", i.score.raw), _cell(i, "deviation", i.deviation)],
-                expected="说明扣分原因",
-                basis="required",
-                actual=i.deviation or "（空白）",
-                suggestion="在偏差原因分析及改进措施中写明扣分原因，或核实扣分是否应当。",
-            )
-
-
-@rule("SCORE009", "error", "scoring", "未完成年度指标值且未说明偏差原因")
-def missed_without_reason(report: Report, ctx: Context):
-    """A missed target requires an explanation in 偏差原因分析 ("无" is not one).
-
-    财预〔2020〕10号 asks for deviation analysis of every unmet target. Strict
-    comparators count: ">95%" is not met by 95%. Forms without a deviation
-    column still owe the explanation.
-
-    Example: 优化政府部门 ≥64.4万元, 实际完成值 14.4万元, no explanation → error.
-    """
-    for e in report.evaluations:
-        if e.indicators is None:
-            continue
-        for i in e.indicators.indicators:
-            a = assess(i)
-            if a is None or a.met or has_reason(i):
-                continue
-            yield ctx.finding(
-                f"{i.loc.label}「{i.name}」{a.explanation}，未说明偏差原因",
-                [_cell(i, "actual", i.actual.raw), _cell(i, "target", i.target.raw)],
-                expected=i.target.raw.strip(),
-                actual=i.actual.raw.strip(),
-                basis="required",
-                suggestion="在偏差原因分析及改进措施中说明未完成原因和改进措施，并相应扣分。",
-            )
-
-
-@rule("SCORE010", "warning", "scoring", "实际完成值远超年度指标值（≥130%）未说明原因")
-def far_above_target(report: Report, ctx: Context):
-    """An actual far above its target (≥130%) suggests a target set too low.
-
-    财预〔2020〕10号 asks for an explanation of large over-achievement as well
-    as of shortfalls.
-
-    Example: 年度指标值 ≥1000次, 实际完成值 2237次, no explanation → warning.
-    """
-    ratio = ctx.settings.far_above_ratio
-    for e in report.evaluations:
-        if e.indicators is None:
-            continue
-        for i in e.indicators.indicators:
-            a = assess(i)
-            if a is None or not a.met or a.comparator not in (">=", ">") or a.target <= 0 or i.target.unit == "%":
-                continue
-            if a.actual >= a.target * ratio and not has_reason(i):
-                yield ctx.finding(
-                    f"{i.loc.label}「{i.name}」实际完成值{i.actual.raw.strip()}为年度指标值{i.target.raw.strip()}的"
-                    f"{fmt(a.actual / a.target * 100, 0)}%，未说明原因",
-                    [_cell(i, "actual", i.actual.raw), _cell(i, "target", i.target.raw)],
-                    suggestion="说明超额完成的原因；若目标设定偏低，下一年度应调整。",
-                )
-
-
 def _grade_of(total: Decimal) -> str:
     return next(name for name, floor in GRADES if total >= floor)
 
 
 _GRADE_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "不合格": "差"}
+
+
+def _graded_form(report: Report) -> Evaluation | None:
+    """The form whose 总分 a grade in the text speaks of: the department form's, else the only scored form's."""
+    totalled = [e for e in report.evaluations if e.indicators and e.indicators.total_score and e.indicators.total_score.quantity.value is not None]
+    return next((e for e in totalled if e.kind == "department"), totalled[0] if len(totalled) == 1 else None)
 
 
 @rule("SCORE011", "error", "scoring", "评价等级与总分不符")
@@ -387,8 +270,7 @@ def grade_matches_score(report: Report, ctx: Context):
 
     Example: 总分 97 but the text says "自评等级为良" → error.
     """
-    scored = [e for e in report.evaluations if e.indicators and e.indicators.total_score and e.indicators.total_score.quantity.value is not None]
-    target = next((e for e in scored if e.kind == "department"), scored[0] if len(scored) == 1 else None)
+    target = _graded_form(report)
     for stated in report.grades:
         word = stated.grade.text.strip()
         said = _GRADE_WORDS.get(word, word)
@@ -438,57 +320,10 @@ def execution_above_full(report: Report, ctx: Context):
                     f"{e.display}「{row.label}」执行率{fmt(rate.quantity.value)}%，超过100%",
                     [ev(rate)],
                     expected="≤100%",
-                basis="required",
+                    basis="required",
                     actual=f"{fmt(rate.quantity.value)}%",
                     suggestion="核对全年预算数是否包含预算调整，执行数是否超预算支出。",
                 )
-
-
-def proportional_score(indicator: Indicator, formula: str) -> Decimal | None:
-    """The score a missed quantitative target earns: actual/target × 分值 (≥), or the configured formula (≤)."""
-    a, w = assess(indicator), _w(indicator)
-    if a is None or a.met or w is None or a.comparator == "=":
-        return None
-    if a.comparator in (">=", ">"):
-        return max(a.actual, Decimal(0)) / a.target * w if a.target > 0 else None
-    if formula == "zero":
-        return Decimal(0)
-    if a.target <= 0 or a.actual <= 0:
-        return None
-    if formula == "deviation":
-        return max(Decimal(0), 1 - (a.actual - a.target) / a.target) * w
-    return a.target / a.actual * w
-
-
-@rule("SCORE013", "warning", "scoring", "未完成指标的得分高于按完成比例计算的分数")
-def score_above_proportion(report: Report, ctx: Context):
-    """A missed quantitative target earns at most its completion ratio of the 分值 (财预〔2020〕10号).
-
-    Positive (≥) indicators: actual ÷ target × 分值. Negative (≤) indicators
-    follow the formula set in reviewer.toml ([rules] negative_scoring): ratio
-    (target ÷ actual × 分值, the default), deviation ((1 − overrun ÷ target) ×
-    分值) or zero. Rounding of up to half a point is allowed; full marks are
-    SCORE007's business.
-
-    Example: 年度指标值 ≥100次, 实际完成值 60次, 分值 10, 得分 9 (should be ≤6)
-    → warning.
-    """
-    for e in report.evaluations:
-        if not _scored(e):
-            continue
-        for i in e.indicators.indicators:
-            expected = proportional_score(i, ctx.settings.negative_scoring)
-            w, s = _w(i), _s(i)
-            if expected is None or s is None or s >= w or s - expected <= Decimal("0.5"):
-                continue
-            yield ctx.finding(
-                f"{i.loc.label}「{i.name}」实际完成值{i.actual.raw.strip()}、年度指标值{i.target.raw.strip()}，"
-                f"按完成比例得分应不高于{fmt(expected, 2)}分，实际给{fmt(s)}分",
-                [_cell(i, "score", i.score.raw), _cell(i, "actual", i.actual.raw), _cell(i, "target", i.target.raw)],
-                expected=f"≤{fmt(expected, 2)}分",
-                actual=f"{fmt(s)}分",
-                suggestion="按完成比例重新计算得分。",
-            )
 
 
 @rule("SCORE014", "warning", "scoring", "总分一栏只填了分值，得分空白")
@@ -502,50 +337,20 @@ def blank_total_score(report: Report, ctx: Context):
     → warning: the total should read 96.
     """
     for e in report.evaluations:
-        if not _scored(e):
+        if not scored(e):
             continue
         table = e.indicators
         total = table.total_score
-        if total is None or total.quantity.value is not None or table.total_weight is None:
+        if table.total_weight is None or total is not None and total.quantity.value is not None:
             continue
         if (parts := _score_parts(e)) is None:
             continue
         _, rs, indicator_sum = parts
         computed = indicator_sum + rs
         yield ctx.finding(
-            f"{e.display}总分一栏的得分空白；按预算执行率得分{fmt(rs)}分加各指标得分{fmt(indicator_sum)}分，"
-            f"总分应为{fmt(computed)}分",
-            [Evidence(quote="", loc=total.loc), ev(table.total_weight)],
+            f"{e.display}总分一栏的得分空白；按{_sum_of_scores(e, rs, indicator_sum)}，总分应为{fmt(computed)}分",
+            [Evidence(quote="", loc=(total or table.total_weight).loc), ev(table.total_weight)],
             expected=f"{fmt(computed)}分",
             actual="（空白）",
             suggestion=f"填写总分得分（{fmt(computed)}分）。",
         )
-
-
-@rule("SCORE015", "error", "scoring", "指标得分不等于分值×得分系数")
-def score_by_coefficient(report: Report, ctx: Context):
-    """On forms with a 得分系数 column, 得分 = 分值 × 得分系数.
-
-    The coefficient is a percentage ("80%" or "80") or a fraction ("0.8").
-    Rounding is allowed to the score's written decimals.
-
-    Example: 分值 20, 得分系数 80%, 得分 18 (should be 16) → error.
-    """
-    for e in report.evaluations:
-        if not _scored(e):
-            continue
-        for i in e.indicators.indicators:
-            w, s = _w(i), _s(i)
-            c = i.coef.value if i.coef is not None else None
-            if w is None or s is None or c is None:
-                continue
-            ratio = c / 100 if i.coef.unit == "%" or c > 1 else c
-            computed = w * ratio
-            if abs(computed - s) > i.score.tolerance() + w * i.coef.tolerance() / (100 if ratio != c else 1):
-                yield ctx.finding(
-                    f"{i.loc.label}「{i.name}」得分{fmt(s)}分，按分值{fmt(w)}分×得分系数{i.coef.raw.strip()}应为{fmt(computed, 2)}分",
-                    [_cell(i, "score", i.score.raw), _cell(i, "coef", i.coef.raw), _cell(i, "weight", i.weight.raw)],
-                    expected=f"{fmt(computed, 2)}分",
-                    actual=f"{fmt(s)}分",
-                    suggestion="按分值×得分系数重新计算得分，或核对得分系数。",
-                )

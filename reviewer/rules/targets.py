@@ -19,7 +19,7 @@ class Assessment:
     met: bool
     target: Decimal
     actual: Decimal
-    comparator: str
+    comparator: str  # >= > <= < =, or "range" for a target with two ends
     explanation: str  # Chinese, e.g. "实际完成值95%未达到年度指标值>95%"
 
 
@@ -47,30 +47,69 @@ def _units_compatible(t: Quantity, a: Quantity) -> bool:
 
 
 def effective_comparator(indicator: Indicator) -> str:
-    """The comparator the target means: "=" on a cost is ≤, "=2024年" means by 2024, none means ≥."""
+    """The comparator the target means: "=" on a cost is ≤, "=2024年" means by 2024, "0起" at most 0, none means ≥."""
+    if indicator.target.comparator is None and indicator.target.value == 0:
+        return "<="  # "安全事故 0起": ≥0 would say nothing
     comparator = indicator.target.comparator or ">="
     if comparator == "=" and (is_cost(indicator) or indicator.target.unit == "年"):
         return "<="
     return comparator
 
 
+# Yes/no targets and their answers: "是" / "达标" met by "是" / "已达标", missed by "否" / "未达标".
+_DONE = {"是", "达到", "已达到", "达标", "已达标", "完成", "已完成", "全部完成", "按期完成", "按时完成", "合格", "实现", "已实现", "符合", "规范"}
+_NOT_DONE = {"否", "未达到", "未达标", "未完成", "没有完成", "未按期完成", "未按时完成", "不合格", "未实现", "不符合", "不规范"}
+
+
+def _readings(t: Quantity, a: Quantity) -> list[tuple[Decimal, Decimal]]:
+    """The (target, actual) values to compare: as written, and, for a bare fraction beside a
+    percentage (0.96 against ≥95%, as Excel shows a ratio), also with the fraction read as one."""
+    tv, av = t.in_wan(), a.in_wan()
+    if t.unit == "%" and a.unit is None and av <= 1 < tv:
+        return [(tv, av * 100), (tv, av)]
+    if a.unit == "%" and t.unit is None and tv <= 1 < av:
+        return [(tv * 100, av), (tv, av)]
+    return [(tv, av)]
+
+
+def _yes_no(t: Quantity, a: Quantity) -> Assessment | None:
+    """A yes/no target ("是", "达标") against its answer; None unless both are plainly one of those words."""
+    target, actual = (re.sub(r"[\s。.，,!！]", "", q.raw) for q in (t, a))
+    if target not in _DONE or actual not in _DONE | _NOT_DONE:
+        return None
+    met = actual in _DONE
+    word = "达到" if met else "未达到"
+    return Assessment(met=met, target=Decimal(1), actual=Decimal(int(met)), comparator="=",
+                      explanation=f"实际完成值“{actual}”{word}年度指标值“{target}”")
+
+
 def assess(indicator: Indicator) -> Assessment | None:
-    """Compare actual with target when both are numbers in compatible units, else None."""
+    """Compare actual with target when both are numbers in compatible units (or a yes/no and its answer), else None.
+
+    A range target ("90%-95%") is met inside its ends; an actual written as a
+    range is no measurement and is not compared.
+    """
     t, a = indicator.target, indicator.actual
-    if t.value is None or a.value is None or t.qualitative or a.qualitative:
+    if t.qualitative and a.qualitative:
+        return _yes_no(t, a)
+    if t.value is None or a.value is None or t.qualitative or a.qualitative or a.upper is not None:
         return None
     if not _units_compatible(t, a):
         return None
-    tv, av = t.in_wan(), a.in_wan()
     comparator = effective_comparator(indicator)
+    if t.upper is not None:
+        comparator = "range"
     slack = a.tolerance() if comparator == "=" else Decimal(0)
-    met = {
-        ">=": av >= tv,
-        ">": av > tv,
-        "<=": av <= tv,
-        "<": av < tv,
-        "=": abs(av - tv) <= slack,
-    }[comparator]
+
+    def meets(tv: Decimal, av: Decimal) -> bool:
+        high = t.upper * (tv / t.value) if t.upper is not None and t.value else t.upper
+        return {">=": av >= tv, ">": av > tv, "<=": av <= tv, "<": av < tv, "=": abs(av - tv) <= slack,
+                "range": high is not None and tv <= av <= high}[comparator]
+
+    # When a value can be read two ways, the target is missed only if it is missed either way.
+    readings = _readings(t, a)
+    tv, av = next(((tv, av) for tv, av in readings if meets(tv, av)), readings[0])
+    met = meets(tv, av)
     shown_target = t.raw.strip()
     shown_actual = a.raw.strip()
     if met:

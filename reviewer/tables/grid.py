@@ -44,10 +44,12 @@ def place(row: list[Cell]) -> list[Placed]:
 
 
 def cell_kind(text: str) -> str:
-    """'empty', 'number' (a bare amount, score or percentage), 'quantity' (≥95%, 90人) or 'text'."""
+    """'empty', 'blank' (a dash or 无 standing for nothing), 'number' (a bare amount, score or percentage), 'quantity' (≥95%, 90人) or 'text'."""
     if not text:
         return "empty"
     q = parse_quantity(text)
+    if q.blank:
+        return "blank"
     if q.value is None:
         return "text"
     if q.comparator is None and q.unit in (None, "%") and not q.qualifier:
@@ -62,8 +64,8 @@ def is_number(text: str) -> bool:
 
 def fit(kind: str, role: str | None) -> float:
     """How well a cell of this kind fits a column of this role (higher is better)."""
-    if kind == "empty" or role is None:
-        return 0.0
+    if kind in ("empty", "blank") or role is None:
+        return 0.0  # a dash fits a 得分 column as well as a 原因 column
     numeric, text = role in NUMERIC_ROLES, role in TEXT_ROLES
     if kind == "number":
         return 2.0 if numeric else (1.0 if role in ("target", "actual", "seq") else -2.0)
@@ -72,10 +74,16 @@ def fit(kind: str, role: str | None) -> float:
     return -2.0 if numeric else (1.0 if text else 0.5)
 
 
-def _span_cost(index: int, count: int, extra: int) -> float:
-    """Penalty for a cell covering ``extra`` more columns: cheapest for the row label, then the last cell."""
+def _span_cost(index: int, count: int, extra: int, empty: bool = False) -> float:
+    """Penalty for a cell covering ``extra`` more columns: cheapest for the row label, then the last cell.
+
+    An empty cell is seldom merged across: it is the blank of a merged block
+    title (资金情况, 绩效指标) one column wide.
+    """
     if extra == 0:
         return 0.0
+    if empty:
+        return 0.3 * extra
     if index == 0:
         return 0.1 * extra
     if index == count - 1:
@@ -105,10 +113,10 @@ def align(row: list[Cell], roles: list[str | None]) -> list[Placed]:
             for p in range(i - 1, s):
                 if best[i - 1][p] == neg:
                     continue
-                score = best[i - 1][p] - _span_cost(i - 1, m, s - p - 1) + score_here
+                score = best[i - 1][p] - _span_cost(i - 1, m, s - p - 1, kinds[i - 1] == "empty") + score_here
                 if score > best[i][s]:
                     best[i][s], back[i][s] = score, p
-    last = max(range(m - 1, n), key=lambda s: best[m - 1][s] - _span_cost(m - 1, m, n - s - 1))
+    last = max(range(m - 1, n), key=lambda s: best[m - 1][s] - _span_cost(m - 1, m, n - s - 1, kinds[m - 1] == "empty"))
     starts = [0] * m
     starts[m - 1] = last
     for i in range(m - 1, 0, -1):

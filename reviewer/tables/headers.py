@@ -28,6 +28,8 @@ from reviewer.tables.vocabulary import (
     squash,
 )
 
+# A cell holding a label and its value: a digit or more than six characters after the colon.
+_LABELLED_VALUE = re.compile(r"^[^:]{2,14}:(?=.*\d|.{7})")
 _TABLE_UNIT = re.compile(r"(?:单位|金额单位)[:：]\s*(万元|元)|[（(](万元|元)[）)]")
 
 
@@ -38,8 +40,8 @@ def header_band(r: int, placed: list[Placed], rows: list[list[Cell]], in_band: b
     table's header (plain labels over amounts) is recognised outside bands.
     """
     filled = [p for p in placed if p.text]
-    if any(is_number(p.text) for p in filled):
-        return None
+    if any(is_number(p.text) or _LABELLED_VALUE.match(squash(p.text)) for p in filled):
+        return None  # "预期目标：改造老旧小区12个" is a label with its value, not a column's name
     columns = [Column(column_role(p.text), p.start, p.end, squash(p.text)) for p in filled]
     for c in columns:
         # A block title with its points ("年度绩效目标(80分)", "绩效指标(90分)") names the block, not a column.
@@ -199,6 +201,23 @@ def _gridless_leaves(top: list[Placed], sub: list[Placed]) -> list[tuple[str, in
     return leaves
 
 
+def sub_header(r: int, placed: list[Placed], band: Band) -> Band | None:
+    """A second header row under a block's first, naming the columns a merged cell above spans.
+
+    "年度指标值" over "指标性质 | 指标值 | 度量单位": short words, every one a
+    column name, nothing else on the row.
+    """
+    filled = [p for p in placed if p.text]
+    if band.kind not in ("indicators", "funds") or len(filled) < 2:
+        return None
+    if any(cell_kind(p.text) != "text" or len(squash(p.text)) > 12 for p in filled):
+        return None
+    columns = [Column(column_role(p.text), p.start, p.end, squash(p.text)) for p in filled]
+    if any(c.role is None for c in columns):
+        return None
+    return Band(kind=band.kind, header_rows=[r], columns=columns)
+
+
 def is_subheader(band: Band) -> bool:
     """A header row that names columns (a second row under a block's first header refines it)."""
     return bool(band.roles())
@@ -212,16 +231,22 @@ def merge_header(band: Band, sub: Band) -> None:
 
 
 def _widen_for_rows(band: Band, r: int, rows: list[list[Cell]]) -> None:
-    """In a grid-less table whose data rows are wider than the header, the header's first cell spanned the extra cells.
+    """When the data rows are wider than the header, the header's first cell spanned the extra cells.
 
     Word's text export writes a merged header cell once ("绩效指标 | 一级指标 …")
     while the data rows keep the cell it covers: shift the named columns right.
+    Text pasted from Word or a web page keeps cells in order but loses the
+    span: there the header's first cell must be a block title (资金情况) over
+    an empty cell of the data row (" | 年度资金总额 | 30 …").
     """
     header_row = rows[r]
-    if has_grid(header_row):
-        return
     following = next((x for x in rows[r + 1 :] if any(c.text.strip() for c in x)), [])
-    extra = len(following) - len(header_row)
+    if has_grid(header_row):
+        if not following or band.columns[0].role is not None or following[0].text.strip():
+            return
+        extra = max(p.end for p in place(following)) - max(p.end for p in place(header_row))
+    else:
+        extra = len(following) - len(header_row)
     if extra <= 0 or not band.columns or band.columns[0].start != 0:
         return
     for c in band.columns[1:]:

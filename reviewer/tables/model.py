@@ -30,7 +30,8 @@ class Row:
     ``kind``: ``indicator``, ``heading`` (a level heading with no indicator of
     its own, e.g. "效益指标（30分）" on a row whose other cells are empty),
     ``breakdown`` ("其中：…", not scored), ``placeholder`` ("指标2", "……"),
-    ``total`` (总分 / 合计) or ``data`` (any row of a funds, goal or money band).
+    ``subtotal`` (a block's 小计), ``total`` (总分 / 合计) or ``data`` (any row of a
+    funds, goal or money band).
     """
 
     index: int
@@ -38,6 +39,7 @@ class Row:
     placed: list[Placed]
     by_column: list[Cell | None] = field(default_factory=list)  # aligned with the band's columns
     kind: str = "data"
+    guessed: bool = False  # a short row without grid positions, placed on the columns by its content
 
     def text(self, role: str) -> str:
         """The stripped text of the cell in ``role``'s column ('' when absent)."""

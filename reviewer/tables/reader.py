@@ -22,19 +22,21 @@ from decimal import Decimal
 from reviewer.document import Cell, Table
 from reviewer.quantity import parse_quantity
 from reviewer.tables.grid import Placed, align, cell_kind, fit, has_grid, is_number, place
-from reviewer.tables.headers import header_band, headerless_funds, is_subheader, merge_header, table_unit
+from reviewer.tables.headers import header_band, headerless_funds, is_subheader, merge_header, sub_header, table_unit
 from reviewer.tables.model import Band, Column, Pair, Row, TableReading
 from reviewer.tables.vocabulary import (
     FUNDS_ROLES,
     FUNDS_ROW_WORDS,
-    GOAL_LABELS,
     GRADE_LABELS,
     LEVEL_ROLES,
     NUMERIC_ROLES,
     is_breakdown,
+    is_goal_label,
     is_money_total,
     is_placeholder,
+    is_subtotal_label,
     is_total_label,
+    level_points,
     split_points,
     squash,
 )
@@ -62,6 +64,8 @@ def read_table(table: Table, unit: str | None = None) -> TableReading:
         if band is not None and r in band.header_rows:
             continue
         header = header_band(r, placed, rows, in_band=band is not None)
+        if header is None and band is not None and not band.rows:
+            header = sub_header(r, placed, band)
         if header is not None:
             if band is not None and band.kind == header.kind and not band.rows and is_subheader(header):
                 merge_header(band, header)
@@ -105,7 +109,7 @@ def _ends_band(band: Band, placed: list[Placed]) -> bool:
         if title and cell_kind(title) == "text" and not is_total_label(title) and not is_money_total(title):
             return True
     first = squash(next(p.text for p in placed if p.text))
-    if band.kind != "goals" and first.startswith(GOAL_LABELS) and not split_points(first)[1]:
+    if band.kind != "goals" and is_goal_label(first) and not split_points(first)[1]:
         return True
     if first.startswith(("项目名称", "单位名称", "部门名称", "主管部门", "实施单位")):
         return True
@@ -144,7 +148,7 @@ def _row(band: Band, r: int, row: list[Cell]) -> Row:
     for column, cell in zip(band.columns, by_column):
         if column.role is not None and cell is not None:
             cells.setdefault(column.role, cell)
-    return Row(index=r, cells=cells, placed=placed, by_column=by_column)
+    return Row(index=r, cells=cells, placed=placed, by_column=by_column, guessed=not has_grid(row) and len(row) < band.width)
 
 
 def _funds_or_money(band: Band) -> None:
@@ -182,21 +186,61 @@ def _demote_label_columns(band: Band, rows: list[list[Cell]]) -> None:
 def _classify_rows(band: Band) -> None:
     if band.kind != "indicators":
         return
-    for row in band.rows:
+    for k, row in enumerate(band.rows):
         labels = [row.text(role) for role in ("seq", *LEVEL_ROLES)]
         first = next((p.text for p in row.placed if p.text and cell_kind(p.text) != "number"), "")
         values = [row.text(role) for role in ("target", "actual", "weight", "score")]
         name = row.text("level3")
         if is_total_label(first) and first not in (row.text("target"), row.text("actual")):
             row.kind = "total"
+        elif is_subtotal_label(first) and not any(values[:2]):
+            row.kind = "subtotal"
         elif name and is_breakdown(name):
             row.kind = "breakdown"
         elif name and is_placeholder(name) and not any(v for v in values[:2]):
             row.kind = "placeholder"
         elif not name and not any(values):
-            row.kind = "heading" if any(labels) else "empty"
+            row.kind = "heading" if _heading_level1(row) or any(labels) else "empty"
+        elif not name and not any(values[:2]) and _opens_group(band, k):
+            row.kind = "heading"  # "效益指标 | | | | | 30 | 30": the block's points in its 分值 column
         else:
             row.kind = "indicator"
+
+
+def _heading_level1(row: Row) -> bool:
+    """A row of one short text and nothing else is a level-1 heading wherever its cell landed.
+
+    "一、产出指标（50分）" written across the whole row (one merged cell read as
+    the 序号 column's), or a heading pasted into a short row that alignment put
+    in another text column: its text becomes the row's 一级指标.
+    """
+    filled = [p for p in row.placed if p.text]
+    if row.text("level1") or row.text("level2") or len(filled) != 1:
+        return False
+    text = squash(filled[0].text)
+    name, points = level_points(text)
+    if cell_kind(text) != "text" or len(text) > 20 or not (points is not None or name.endswith("指标") or name != text):
+        return False  # a heading states points, is a 指标 block or is numbered ("一、产出"); a stray note is none of these
+    row.cells = {role: c for role, c in row.cells.items() if c is not filled[0].cell}
+    row.cells["level1"] = filled[0].cell
+    return True
+
+
+def _opens_group(band: Band, k: int) -> bool:
+    """Whether row ``k`` (level names but no indicator name, target or actual) heads the rows after it.
+
+    The rows it heads leave its level column blank (a merged cell) and name a
+    deeper level: "产出指标 | | | | | 50 | 50" over " | 数量指标 | 养护里程 …",
+    "决策 | | | 12" over " | 目标设定 | | 6".
+    A row whose next row names its own level is an indicator of its own.
+    """
+    row = band.rows[k]
+    level = next((role for role in ("level2", "level1") if row.text(role)), None)
+    if level is None or "level3" not in band.roles():
+        return False
+    following = next((r for r in band.rows[k + 1 :] if any(p.text for p in r.placed)), None)
+    deeper = ("level2", "level3") if level == "level1" else ("level3",)
+    return following is not None and not following.text(level) and any(following.text(d) for d in deeper)
 
 
 def _pairs(r: int, placed: list[Placed]) -> list[Pair]:
@@ -212,7 +256,8 @@ def _pairs(r: int, placed: list[Placed]) -> list[Pair]:
             pairs.append(Pair(squash(inside.group(1)), inside.group(2).strip(), p.cell, r))
             i += 1
             continue
-        if i + 1 < len(filled) and _label_like(text) and not _label_like(squash(filled[i + 1].text), strict=True):
+        following = filled[i + 1].text.strip() if i + 1 < len(filled) else ""
+        if following and _label_like(text) and not _label_like(squash(following), strict=True) and not _PAIR_IN_CELL.match(following):
             pairs.append(Pair(text.rstrip(":："), filled[i + 1].text, filled[i + 1].cell, r))
             i += 2
             continue
@@ -255,8 +300,12 @@ def _check(band: Band) -> None:
         for row in band.rows:
             for role in NUMERIC_ROLES & band.roles():
                 text = row.text(role)
-                if text and parse_quantity(text).qualitative and not _PAIR_IN_CELL.match(text) and len(text) > 12:
+                q = parse_quantity(text)
+                if text and q.qualitative and not _PAIR_IN_CELL.match(text) and len(text) > 12:
                     band.problems.append(f"资金数字列出现文字“{text[:12]}”")
+                    break
+                if q.value is not None and q.unit not in (None, "%", "万元", "元", "亿元"):
+                    band.problems.append(f"资金数字列出现“{text[:12]}”")  # "改造老旧小区12个": a goal's text, not an amount
                     break
     if band.problems:
         band.status = "doubtful"

@@ -59,6 +59,8 @@ TEXT_ROLES = frozenset({"level1", "level2", "level3", "reason", "standard", "goa
 TOTAL_WORDS = ("总分", "合计", "总计", "自评总分", "综合得分", "得分合计", "总得分", "综合评分")
 FUNDS_TOTAL_WORDS = ("年度资金总额", "资金总额", "资金总和", "总额", "合计", "总计")
 GOAL_LABELS = ("年度总体目标", "总体目标", "年度目标", "绩效目标")
+# A goal's own label in other words: 年度绩效目标, 年初绩效目标, 全年(调整)绩效目标, 年度总体绩效目标.
+_GOAL_LABEL = re.compile(r"^(?:年度|年初|全年|本年)?(?:\(调整\))?(?:总体|整体|绩效){0,2}目标[:：]?$")
 GRADE_LABELS = ("评价等次", "评价等级", "自评等级", "自评等次", "绩效等级", "等次", "等级", "评价结果")
 # Row labels of a funds block (资金来源): a block of 预算数 / 决算数 columns without any of them is a money table.
 FUNDS_ROW_WORDS = (
@@ -68,6 +70,8 @@ FUNDS_ROW_WORDS = (
 # Placeholder rows left from the template: "指标1", "……", "××".
 _PLACEHOLDER = re.compile(r"^(?:指标\d+|[.…·．。]+|[×xX*]+|其他|……)$")
 _POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+# Points at the end of a level cell written without 分 in brackets, or with 分 and no brackets.
+_LEVEL_TAIL_POINTS = re.compile(r"(?:[(]\s*(\d+(?:\.\d+)?)\s*[)]|(?<=[\u4e00-\u9fff])(\d+(?:\.\d+)?)分)$")
 _SCORE_FORMULA_POINTS = re.compile(r"(\d+(?:\.\d+)?)\s*分\s*[*×xX]\s*执行率")
 _SPACE = re.compile(r"\s+")
 
@@ -95,6 +99,19 @@ def split_points(text: str) -> tuple[str, Decimal | None]:
     return _POINTS.sub("", s), (Decimal(m.group(1)) if m else None)
 
 
+def level_points(text: str) -> tuple[str, Decimal | None]:
+    """A level cell's name and the points it states, without its list marker.
+
+    "产出指标（50分）", "一、产出指标(50 分)", "产出指标(50)", "效益指标 30分" ->
+    ("产出指标" or "效益指标", 50 or 30); "数量指标" -> ("数量指标", None). A bare
+    "(50)" counts only here, in a level cell: in a header it may be anything.
+    """
+    name, points = split_points(text)
+    if points is None and (m := _LEVEL_TAIL_POINTS.search(name)):
+        name, points = name[: m.start()], Decimal(m.group(1) or m.group(2))
+    return _ENUMERATION.sub("", name) or name, points
+
+
 def formula_points(header: str) -> Decimal | None:
     """The weight a score header states as a formula: "得分(20分*执行率)" -> 20."""
     m = _SCORE_FORMULA_POINTS.search(squash(header))
@@ -105,6 +122,18 @@ def is_total_label(text: str) -> bool:
     """"总分", "合计", "自评总分" … (with or without a colon)."""
     s = squash(text).rstrip(":")
     return any(s == w or s.startswith(w) and len(s) <= len(w) + 6 for w in TOTAL_WORDS)
+
+
+def is_subtotal_label(text: str) -> bool:
+    """"小计", "产出指标小计": a block's subtotal row, neither an indicator nor the form's total."""
+    s = squash(text).rstrip(":")
+    return s.endswith("小计") and len(s) <= 10
+
+
+def is_goal_label(text: str) -> bool:
+    """The label of a form's goal row: "年度总体目标", "年度绩效目标", "全年（调整）绩效目标"."""
+    s = squash(text)
+    return s.startswith(GOAL_LABELS) or bool(_GOAL_LABEL.match(s))
 
 
 def is_placeholder(text: str) -> bool:
