@@ -22,6 +22,10 @@ commit given with ``--before`` (default: the last one before the batch and
 LLM token work of issue 15), exported with ``git archive`` and run with the
 same interpreter and packages.
 
+A closing summary prints each section's figure beside its target, with the
+machine's load average (the machine is shared: a high load makes every
+figure slower and the ratios noisier).
+
 Process figures are medians; CPU seconds (user + system, from the operating
 system's accounting of the finished children) are shown next to wall seconds
 because they depend less on what else the machine runs. Source files are
@@ -147,7 +151,7 @@ def median_pairs(a: list[str], b: list[str], runs: int) -> tuple[tuple[float, fl
     return (wall_a, cpu_a), (wall_b, cpu_b), med([p[0][0] / p[1][0] for p in pairs]), med([p[0][1] / p[1][1] for p in pairs])
 
 
-def section_a(runs: int) -> None:
+def section_a(runs: int) -> str:
     path = str(SAMPLE.with_suffix(".docx"))
     a = [*reviewer_command(), "review", path, "--no-llm"]
     b = [sys.executable, "-c", f"import docx; docx.Document({path!r})"]
@@ -155,6 +159,7 @@ def section_a(runs: int) -> None:
     print(f"(a) CLI rules-only review of {Path(path).name}: {wa:.3f} s wall, {ca:.3f} s CPU")
     print(f"    bare python-docx process:                {wb:.3f} s wall, {cb:.3f} s CPU")
     print(f"    ratio (pairwise median): {rw:.2f}× wall, {rc:.2f}× CPU   target {TARGETS['a']}")
+    return f"{rc:.2f}× CPU, {rw:.2f}× wall"
 
 
 def _cpu_median(func, runs: int) -> float:
@@ -200,32 +205,37 @@ def _parse_text(path: Path) -> None:
     path.read_bytes().decode("utf-8")
 
 
-def section_b(runs: int) -> None:
+def section_b(runs: int) -> str:
     from reviewer.ingest import load
     from reviewer.pipeline import review_path
 
     print("(b) in-process, CPU medians:  parse = the library's own reading; ingest = reviewer's reader")
     print(f"    {'format':6} {'parse':>9} {'ingest':>9} {'review':>9} {'review/parse':>13} {'review/ingest':>14}")
     parsers = {".docx": _parse_docx, ".xlsx": _parse_xlsx, ".pdf": _parse_pdf, ".txt": _parse_text}
+    ratios = []
     for suffix, parse in parsers.items():
         path = SAMPLE.with_suffix(suffix)
         p = _cpu_median(lambda: parse(path), runs)
         i = _cpu_median(lambda: load(path), runs)
         r = _cpu_median(lambda: review_path(path), runs)
         print(f"    {suffix[1:]:6} {p * 1000:7.1f}ms {i * 1000:7.1f}ms {r * 1000:7.1f}ms {r / p:12.2f}× {r / i:13.2f}×")
+        # Text has no library parse to speak of (decoding the bytes): its review is held to its own ingest.
+        ratios.append(f"{suffix[1:]} {r / i if suffix == '.txt' else r / p:.2f}×{' (of ingest)' if suffix == '.txt' else ''}")
     print(f"    target {TARGETS['b']}")
+    return ", ".join(ratios)
 
 
-def section_c(runs: int) -> None:
+def section_c(runs: int) -> str:
     results = [run([*reviewer_command(), "--help"]) for _ in range(runs + 1)][1:]
     wall = statistics.median(r[0] for r in results)
     cpu = statistics.median(r[1] for r in results)
     start = [run([sys.executable, "-c", "pass"]) for _ in range(runs)]
     print(f"(c) reviewer --help: {wall:.3f} s wall, {cpu:.3f} s CPU (bare interpreter: "
           f"{statistics.median(r[0] for r in start):.3f} s wall)   target {TARGETS['c']}")
+    return f"{cpu:.3f} s CPU, {wall:.3f} s wall"
 
 
-def section_d(scales: list[int]) -> None:
+def section_d(scales: list[int]) -> str:
     from reviewer.ingest import load_bytes
     from reviewer.pipeline import review_document
 
@@ -245,9 +255,11 @@ def section_d(scales: list[int]) -> None:
         mx, my = statistics.fmean(xs), statistics.fmean(ys)
         slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
         print(f"    fitted exponent k (t ∝ n^k): {slope:.2f}   target {TARGETS['d']}")
+        return f"exponent {slope:.2f}"
+    return "one scale: no exponent"
 
 
-def section_e(copies: int, before: str | None) -> None:
+def section_e(copies: int, before: str | None) -> str:
     files = sorted(p for p in SAMPLES.iterdir() if p.suffix in {".txt", ".md", ".docx", ".xlsx", ".pdf"} and ".expected" not in p.name)
     with tempfile.TemporaryDirectory(prefix="reviewer-speed-") as tmp:
         folder = Path(tmp) / "in"
@@ -257,6 +269,7 @@ def section_e(copies: int, before: str | None) -> None:
                 shutil.copyfile(file, folder / f"{copy:03d}_{file.name}")
         count = copies * len(files)
         print(f"(e) batch of {count} reports ({len(files)} samples × {copies}), first run, json + html outputs:")
+        rates = []
         for jobs in (1, 2):
             for label, tree in trees(before, Path(tmp)):
                 compileall.compile_dir(str(tree / "reviewer"), quiet=1)
@@ -265,8 +278,11 @@ def section_e(copies: int, before: str | None) -> None:
                                       "--no-llm", "--fail-on", "never", "--formats", "json,html"], cwd=tree, env=tree_env(tree))
                 per_cpu = f"{count / cpu:5.1f} reports per CPU second" if cpu else "CPU not measured"
                 print(f"    --jobs {jobs} {label:<16} {wall:6.2f} s wall, {cpu or 0:6.2f} s CPU → {count / wall:5.1f} reports/s, {per_cpu}")
+                if label == "now" and cpu:
+                    rates.append(f"--jobs {jobs}: {count / cpu:.1f}/CPU s")
     print(f"    load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: wall time grows with it, CPU time hardly")
     print(f"    target {TARGETS['e']}")
+    return ", ".join(rates)
 
 
 _PLAN = """
@@ -287,7 +303,7 @@ for name in sys.argv[1:]:
 """
 
 
-def section_f(before: str | None, seeds: Path) -> None:
+def section_f(before: str | None, seeds: Path) -> str:
     files = [SAMPLE.with_suffix(".txt"), SAMPLE.with_suffix(".docx")]
     files += sorted(seeds.iterdir()) if seeds.is_dir() else []
     print("(f) LLM stage, dry-run plan (nothing sent), default token budget: planned input tokens / document tokens")
@@ -301,16 +317,20 @@ def section_f(before: str | None, seeds: Path) -> None:
                 print(f"    {label}: not measured ({(done.stderr.strip().splitlines() or ['?'])[-1]})")
             columns.append((label, rows))
         print(f"    {'document':36}" + "".join(f"{label:>30}" for label, _ in columns))
+        ratios = []
         for file in files:
             cells = []
-            for _, rows in columns:
+            for label, rows in columns:
                 if str(file) in rows:
                     requests, planned, whole = map(int, rows[str(file)])
                     cells.append(f"{requests} req {planned:6} / {whole:5} = {planned / whole:4.2f}×")
+                    if label == "now":
+                        ratios.append(planned / whole)
                 else:
                     cells.append("-")
             print(f"    {file.name[:36]:36}" + "".join(f"{c:>30}" for c in cells))
     print(f"    target {TARGETS['f']}")
+    return f"{min(ratios):.2f}–{max(ratios):.2f}×" if ratios else "not measured"
 
 
 def main() -> None:
@@ -324,19 +344,19 @@ def main() -> None:
     parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds", help="real reports for (f)")
     args = parser.parse_args()
     compileall.compile_dir(str(ROOT / "reviewer"), quiet=1)
-    wanted = set(args.only.split(","))
-    if "a" in wanted:
-        section_a(args.runs)
-    if "b" in wanted:
-        section_b(args.runs)
-    if "c" in wanted:
-        section_c(args.runs)
-    if "d" in wanted:
-        section_d([int(s) for s in args.scales.split(",")])
-    if "e" in wanted:
-        section_e(args.copies, args.before)
-    if "f" in wanted:
-        section_f(args.before, args.seeds)
+    wanted = args.only.split(",")
+    sections = {
+        "a": lambda: section_a(args.runs),
+        "b": lambda: section_b(args.runs),
+        "c": lambda: section_c(args.runs),
+        "d": lambda: section_d([int(s) for s in args.scales.split(",")]),
+        "e": lambda: section_e(args.copies, args.before),
+        "f": lambda: section_f(args.before, args.seeds),
+    }
+    figures = {name: run() for name, run in sections.items() if name in wanted}
+    print(f"\nSummary (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end):")
+    for name, figure in figures.items():
+        print(f"    ({name}) {figure:58} target {TARGETS[name]}")
 
 
 if __name__ == "__main__":

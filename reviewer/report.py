@@ -316,6 +316,14 @@ class Report(BaseModel):
         """The 项目支出绩效自评表 forms."""
         return [e for e in self.evaluations if e.kind == "project"]
 
-    def facts_for(self, key: str) -> list[Fact]:
-        """All facts about one canonical quantity."""
-        return [f for f in self.facts if f.key == key]
+    def facts_by_key(self) -> dict[str, list[Fact]]:
+        """The facts that have a canonical key, grouped by it, each list in report order.
+
+        One pass over the facts: a rule that looks up many keys builds this
+        once instead of scanning every fact for each lookup.
+        """
+        groups: dict[str, list[Fact]] = {}
+        for f in self.facts:
+            if f.key is not None:
+                groups.setdefault(f.key, []).append(f)
+        return groups

@@ -12,7 +12,6 @@ from reviewer.extract.money import money_tables
 from reviewer.extract.narrative import narrative_facts, read_sections, read_signature
 from reviewer.extract.parts import PART_NAMES, Part, segment, years_in_titles
 from reviewer.report import Report, TableCoverage, TextSpan
-from reviewer.tables import read_table
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
 # What a report title says after the unit: "{单位}{年}年度…报告" or "{年}年{单位}…报告".
@@ -65,7 +64,7 @@ def extract(document: Document) -> Report:
             )
         elif part.kind not in ("department", "project"):
             for table in part.tables:
-                reading = read_table(table, part.unit_above(table))
+                reading = part.reading(table)
                 money, facts = money_tables(reading, part.label or "正文", year)
                 report.money_tables.extend(money)
                 report.facts.extend(facts)

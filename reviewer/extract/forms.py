@@ -31,7 +31,7 @@ from reviewer.report import (
     TableCoverage,
     TextSpan,
 )
-from reviewer.tables import Band, Pair, Row, TableReading, read_table
+from reviewer.tables import Band, Pair, Row, TableReading
 from reviewer.tables.grid import is_number
 from reviewer.tables.vocabulary import FUNDS_TOTAL_WORDS, GRADE_LABELS, column_role, is_goal_label, level_points, squash
 
@@ -104,7 +104,7 @@ class FormReader:
     def read(self) -> tuple[Evaluation, list[Fact], list[TableCoverage], list[MoneyTable]]:
         """Read every table of the part."""
         for table in self.part.tables:
-            reading = read_table(table, self.part.unit_above(table))
+            reading = self.part.reading(table)
             for pair in reading.pairs:
                 self.read_pair(pair)
             for band in reading.bands:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from reviewer.document import Document, Paragraph, Table
-from reviewer.tables import read_table, unit_stated
+from reviewer.tables import TableReading, read_table, unit_stated
 
 _ATTACHMENT = re.compile(r"^附件\s*([一二三四五六七八九十\d]+)\s*$")
 _YEAR = re.compile(r"(20\d{2})\s*年")
@@ -33,6 +33,8 @@ class Part:
     title: str = ""
     attachment: str = ""  # "附件二" when the report numbers its attachments
     blocks: list = field(default_factory=list)
+    # Readings made while classifying tables (no unit given), by table index: read once, used twice.
+    readings: dict[int, TableReading] = field(default_factory=dict)
 
     @property
     def tables(self) -> list[Table]:
@@ -49,6 +51,13 @@ class Part:
         index = next(i for i, b in enumerate(self.blocks) if b is table)
         above = self.blocks[index - 1] if index else None
         return unit_stated(above.text) if isinstance(above, Paragraph) else None
+
+    def reading(self, table: Table) -> TableReading:
+        """The table read with the money unit stated above it (the classifying reading when there is none)."""
+        unit = self.unit_above(table)
+        if unit is None and table.index in self.readings:
+            return self.readings[table.index]
+        return read_table(table, unit)
 
     @property
     def label(self) -> str:
@@ -81,12 +90,13 @@ def title_kind(text: str) -> str | None:
     return None
 
 
-def table_kind(table: Table) -> str | None:
+def table_kind(table: Table, readings: dict[int, TableReading]) -> str | None:
     """Classify a table that has no title paragraph by its first rows and what it holds.
 
     A table naming a project (项目名称) opens a project form; a table holding a
     funds or indicator block opens a department form; a table of labels only
-    (单位名称 | … in a narrative's 基本情况) opens nothing.
+    (单位名称 | … in a narrative's 基本情况) opens nothing. A reading made to
+    decide is kept in ``readings`` under the table's index.
     """
     head = "".join(c.text for row in table.rows[:3] for c in row)
     head = re.sub(r"\s+", "", head)
@@ -94,7 +104,8 @@ def table_kind(table: Table) -> str | None:
         return "basic"
     if "项目支出名称" in head or "项目名称" in head:
         return "project"
-    if any(b.kind in ("funds", "indicators") for b in read_table(table).bands):
+    readings[table.index] = read_table(table)
+    if any(b.kind in ("funds", "indicators") for b in readings[table.index].bands):
         return "department"
     return None
 
@@ -103,6 +114,7 @@ def segment(document: Document) -> list[Part]:
     """Split the document into parts in order."""
     parts: list[Part] = [Part(kind="preamble")]
     pending_attachment = ""
+    readings: dict[int, TableReading] = {}
     for block in document.blocks:
         current = parts[-1]
         if isinstance(block, Paragraph):
@@ -119,7 +131,7 @@ def segment(document: Document) -> list[Part]:
                 continue
             current.blocks.append(block)
             continue
-        kind = table_kind(block)
+        kind = table_kind(block, readings)
         starts_new = kind is not None and (
             current.kind in ("preamble", "narrative") or (kind == current.kind == "project" and current.tables)
         )
@@ -129,6 +141,8 @@ def segment(document: Document) -> list[Part]:
             parts.append(Part(kind=kind, attachment=pending_attachment))
             pending_attachment = ""
         parts[-1].blocks.append(block)
+    for part in parts:
+        part.readings = readings
     return [p for p in parts if p.blocks or p.kind != "preamble"]
 
 

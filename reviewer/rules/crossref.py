@@ -38,10 +38,10 @@ def _same(a: Fact, b: Fact, extra: Decimal = Decimal(0)) -> bool:
     return abs(va - vb) <= tol(a) + tol(b) + extra
 
 
-def _department_facts(report: Report, key: str, year: int | None) -> list[Fact]:
-    """Table facts about the whole department (not a single project) for one key and year."""
+def _department_facts(by_key: dict[str, list[Fact]], key: str, year: int | None) -> list[Fact]:
+    """Table facts about the whole department (not a single project) for one key and year (``by_key``: Report.facts_by_key())."""
     out = []
-    for f in report.facts_for(key):
+    for f in by_key.get(key, []):
         if f.source != "table" or f.value is None or f.part.startswith("项目"):
             continue
         if year is not None and f.year is not None and f.year != year:
@@ -74,9 +74,10 @@ def tables_disagree(report: Report, ctx: Context):
     Example: 基础数据表 项目支出 2023年决算数 816.23, 部门整体支出绩效自评表 项目支出
     806.23 → error.
     """
+    by_key = report.facts_by_key()
     keys = {f.key for f in report.facts if f.key in DEPARTMENT_KEYS and f.source == "table"}
     for key in sorted(keys):
-        facts = _department_facts(report, key, report.year)
+        facts = _department_facts(by_key, key, report.year)
         parts = sorted({f.part for f in facts})
         for pa, pb in combinations(parts, 2):
             fa = [f for f in facts if f.part == pa]
@@ -103,10 +104,11 @@ def denial_against_table(report: Report, ctx: Context):
     Example: 报告称"2023年本部门无政府性基金安排支出", 部门整体支出绩效自评表
     政府性基金拨款 152.85万元 → error.
     """
+    by_key = report.facts_by_key()
     for claim in report.facts:
         if claim.source != "narrative" or claim.polarity != "denies" or claim.key is None:
             continue
-        positives = [f for f in report.facts_for(claim.key) if f.source == "table" and f.value and f.value > 0 and (f.year in (None, claim.year))]
+        positives = [f for f in by_key[claim.key] if f.source == "table" and f.value and f.value > 0 and (f.year in (None, claim.year))]
         if positives:
             f = max(positives, key=lambda x: x.value)
             yield ctx.finding(
@@ -131,21 +133,24 @@ def narrative_against_table(report: Report, ctx: Context):
     Example: 基础数据表 编制数 25, 报告 "编制数合计14名" → error; 报告 "群众满意度达100%",
     部门整体支出绩效自评表 满意度 实际完成值 90% → error.
     """
+    by_key = report.facts_by_key()
+    department: dict[tuple[str, int | None], list[Fact]] = {}  # per key and year: claims repeat them
+    initial: list[Fact] | None = None
     for claim in report.facts:
         if claim.source != "narrative" or claim.polarity != "asserts" or claim.key not in NARRATIVE_KEYS or claim.value is None:
             continue
-        tables = _department_facts(report, claim.key, claim.year)
+        if (claim.key, claim.year) not in department:
+            department[claim.key, claim.year] = _department_facts(by_key, claim.key, claim.year)
+        tables = department[claim.key, claim.year]
         if not tables or any(_same(claim, t, ctx.settings.tolerance) for t in tables if _compatible(claim, t)):
             continue
         compatible = [t for t in tables if _compatible(claim, t)]
         if not compatible:
             continue
         # The same figure in another column (年初预算 instead of 执行数) means mixed 口径, not a typo.
-        initial = [
-            f for f in report.facts
-            if f.source == "table" and f.measure == "年初预算" and "部门整体" in f.part and _unit(claim) == "万元"
-        ]
-        other_column = next((t for t in tables + initial if _same(claim, t)), None)
+        if initial is None:
+            initial = [f for f in report.facts if f.source == "table" and f.measure == "年初预算" and "部门整体" in f.part]
+        other_column = next((t for t in tables + (initial if _unit(claim) == "万元" else []) if _same(claim, t)), None)
         # Prefer the table figure of the same measure (预算 with 预算), then the executed one.
         best = min(compatible, key=lambda t: (_class(t) != _class(claim), _class(t) != "actual", abs(t.value - claim.value)))
         severity = "error"

@@ -387,9 +387,14 @@ def project_amounts(report: Report, ctx: Context):
     "乡村阅读推广项目全年支出45.00万元" → warning.
     """
     projects = [e for e in report.projects if e.name and len(e.name) >= 4 and e.funds and e.funds.rows]
+    # Each distinct name is looked for once per text: a text × project scan grows as the square of the report.
+    by_name: dict[str, list[int]] = {}
+    for i, project in enumerate(projects):
+        by_name.setdefault(project.name, []).append(i)
     for span in report.texts:
         text = span.text
-        for project in projects:
+        named = sorted(i for name, indices in by_name.items() if name in text for i in indices)
+        for project in (projects[i] for i in named):
             for m in re.finditer(re.escape(project.name), text):
                 clause_end = CLAUSE_END.search(text, m.end())
                 end = clause_end.start() if clause_end else len(text)

@@ -38,7 +38,6 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
-from reviewer.document import Document
 from reviewer.errors import ConfigError
 from reviewer.finding import Review
 
