@@ -3,8 +3,9 @@
 A quote is found in a paragraph or table cell (normalised exact match, then
 fuzzy with the digits compared exactly). A number is grounded when it is
 written in the text it comes with, is a table fact of the same kind of unit
-(万元 and 元 converted, % only against %) and of the report's year, or is a
-sum, difference, ratio or share of two such facts.
+(万元 and 元 converted, % only against %), of the report's year and of the
+unit or project the text speaks of (reviewer.scopes), or is a sum,
+difference, ratio or share of two such facts.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from reviewer.llm.privacy import ID_MASK, NAME_MASK, PHONE_MASK
 from reviewer.llm.schemas import QUANTITY_KEYS
 from reviewer.quantity import parse_quantity
 from reviewer.report import Fact, Report
+from reviewer.scopes import ScopeMap, Scopes, usable
 
 FUZZY_MIN_SCORE = 90.0  # partial_ratio on normalised text; digits are then compared exactly
 KEPT_PUNCTUATION = {"%", "‰", "."}  # they change what a number means
@@ -225,28 +227,39 @@ def measure_group(measure: str | None) -> str | None:
 
 def is_project(fact: Fact) -> bool:
     """Facts of a project form speak of one project, not of the department."""
-    return fact.part.startswith("项目")
+    return fact.part.startswith("项目") or "项目支出绩效自评表" in fact.part
 
 
 class FactIndex:
     """The Report's table facts, for comparing claims with the tables."""
 
-    def __init__(self, report: Report):
+    def __init__(self, report: Report, scopes: ScopeMap | None = None):
         self.report = report
-        self.numbers: list[tuple[Number, Fact]] = []
+        self.scopes = scopes or ScopeMap(report)
+        self.numbers: list[tuple[Number, Fact, str | None]] = []
         for fact in report.facts:
             number = number_of(fact.quantity)
             if number is not None:
-                self.numbers.append((number, fact))
+                self.numbers.append((number, fact, self.scopes.of_fact(fact)))
 
-    def table_facts(self, key: str, year: int | None, measure: str | None) -> list[tuple[Number, Fact]]:
-        """Department-level table facts about ``key`` compatible with a claim's year and measure."""
+    def table_facts(
+        self, key: str, year: int | None, measure: str | None, scopes: Scopes = frozenset()
+    ) -> list[tuple[Number, Fact]]:
+        """Table facts about ``key`` compatible with a claim's year and measure, and of what the claim speaks of.
+
+        ``scopes`` empty: the department's facts (no project's, no single
+        unit's); otherwise only the facts of those units or projects.
+        """
         year = year or self.report.year
+
+        def of_claim(fact: Fact, scope: str | None) -> bool:
+            return scope in scopes if scopes else scope is None and not is_project(fact)
+
         group = measure_group(measure)
         found = [
             (n, f)
-            for n, f in self.numbers
-            if f.key == key and f.source == "table" and not is_project(f) and (year is None or f.year in (None, year))
+            for n, f, scope in self.numbers
+            if f.key == key and f.source == "table" and of_claim(f, scope) and (year is None or f.year in (None, year))
         ]
         if group:
             return [(n, f) for n, f in found if measure_group(f.measure) in (None, group)]
@@ -298,31 +311,45 @@ class NumberIndex:
     """What a cited number may stand on: the document's figures and two-term arithmetic on them.
 
     A table fact grounds a number only when it is of the report's year (or
-    of no year, or of a year the citing text names) and of the same kind of
-    unit (万元 with 元 converted, % with %, counts with counts). Numbers
-    written in paragraphs and text cells ground numbers of the same kind.
+    of no year, or of a year the citing text names), of the same kind of
+    unit (万元 with 元 converted, % with %, counts with counts) and of the
+    report as a whole or the unit or project the citing text speaks of.
+    Numbers written in paragraphs and text cells ground numbers of the same
+    kind, under the same condition of scope.
     """
 
-    def __init__(self, document: Document, report: Report):
+    def __init__(self, document: Document, report: Report, scopes: ScopeMap | None = None):
         self.report = report
-        self.facts = [(n, f) for f in report.facts if (n := fact_number(f)) is not None]
-        self.text: list[Number] = []
-        for block in document.blocks:
+        self.scopes = scopes or ScopeMap(report)
+        self.facts = [(n, f, self.scopes.of_fact(f)) for f in report.facts if (n := fact_number(f)) is not None]
+        self.text: list[tuple[Number, str | None]] = []
+        for number, block in enumerate(document.blocks):
             if isinstance(block, Paragraph):
-                self.text.extend(n for n, _ in written_numbers(block.text))
+                self.add_text(block.text, block.loc.model_copy(update={"block": number}))
             else:
                 for row in block.rows:
                     for cell in row:
                         # A cell holding one figure is a table value: facts speak for it, with its year.
                         if cell.text.strip() and not cell.continued and parse_quantity(cell.text).value is None:
-                            self.text.extend(n for n, _ in written_numbers(cell.text))
+                            self.add_text(cell.text, cell.loc)
         self.text_years = {y for block in document.blocks if isinstance(block, Paragraph) for y in years_written(block.text)}
-        self._derived: dict[frozenset[int], list[Number]] = {}
+        self._derived: dict[tuple[frozenset[int], Scopes], list[Number]] = {}
 
-    def usable_facts(self, years: frozenset[int]) -> list[Number]:
-        """Facts that may ground a number cited in a text naming ``years``."""
+    def add_text(self, text: str, loc: Location) -> None:
+        """The numbers of a paragraph or text cell, each with its sentence's scope."""
+        for sentence, scope in self.scopes.sentences(text, loc):
+            self.text.extend((n, scope) for n, _ in written_numbers(sentence))
+
+    def usable_facts(self, years: frozenset[int], scopes: Scopes = frozenset()) -> list[Number]:
+        """Facts that may ground a number cited in a text naming ``years`` and speaking of ``scopes``."""
         allowed = set(years) | ({self.report.year} if self.report.year else set())
-        return [n for n, f in self.facts if f.year is None or f.year in allowed or not allowed]
+        return [
+            n for n, f, scope in self.facts if (f.year is None or f.year in allowed or not allowed) and usable(scope, scopes)
+        ]
+
+    def written(self, scopes: Scopes) -> list[Number]:
+        """Numbers written in paragraphs and text cells about the report as a whole or about ``scopes``."""
+        return [n for n, scope in self.text if usable(scope, scopes)]
 
     def is_year(self, number: Number, years: frozenset[int]) -> bool:
         """A year the citing text, the report or the document names ("2023" or "2023年")."""
@@ -330,19 +357,19 @@ class NumberIndex:
             return False
         return int(number.value) in years | self.text_years | ({self.report.year} if self.report.year else set())
 
-    def grounds(self, number: Number, years: frozenset[int], extra: list[Number]) -> bool:
-        """In the document (same kind, right year), among ``extra``, or recomputable from them."""
-        pool = self.usable_facts(years) + self.text + extra
+    def grounds(self, number: Number, years: frozenset[int], extra: list[Number], scopes: Scopes = frozenset()) -> bool:
+        """In the document (same kind, right year, same unit or project), among ``extra``, or recomputable from them."""
+        pool = self.usable_facts(years, scopes) + self.written(scopes) + extra
         if any(same(number, n) for n in pool) or self.is_year(number, years):
             return True
-        return recomputable(number, self.derived(years), extra, pool)
+        return recomputable(number, self.derived(years, scopes), extra, pool)
 
-    def derived(self, years: frozenset[int]) -> list[Number]:
-        """Sums, differences and shares of every pair of usable facts (built once per set of years)."""
-        if years not in self._derived:
-            values = list({(n.value, n.tolerance, n.kind): n for n in self.usable_facts(years)}.values())
-            self._derived[years] = [d for a, b in permutations(values, 2) for d in combine(a, b)]
-        return self._derived[years]
+    def derived(self, years: frozenset[int], scopes: Scopes = frozenset()) -> list[Number]:
+        """Sums, differences and shares of every pair of usable facts (built once per set of years and scopes)."""
+        if (years, scopes) not in self._derived:
+            values = list({(n.value, n.tolerance, n.kind): n for n in self.usable_facts(years, scopes)}.values())
+            self._derived[(years, scopes)] = [d for a, b in permutations(values, 2) for d in combine(a, b)]
+        return self._derived[(years, scopes)]
 
 
 def same(cited: Number, known: Number) -> bool:

@@ -11,6 +11,7 @@ from reviewer.report import Fact, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import ev
 from reviewer.rules.numbers import fmt, tol
+from reviewer.scopes import ScopeMap
 
 # Keys whose table values describe the whole department (comparable across parts).
 DEPARTMENT_KEYS = {
@@ -103,8 +104,10 @@ def denial_against_table(report: Report, ctx: Context):
     Example: 报告称"2023年本部门无政府性基金安排支出", 部门整体支出绩效自评表
     政府性基金拨款 152.85万元 → error.
     """
+    scopes = ScopeMap(report)
     for claim in report.facts:
-        if claim.source != "narrative" or claim.polarity != "denies" or claim.key is None:
+        # A sentence about one unit or project says nothing of the department's tables.
+        if claim.source != "narrative" or claim.polarity != "denies" or claim.key is None or scopes.of_fact(claim):
             continue
         positives = [f for f in report.facts_for(claim.key) if f.source == "table" and f.value and f.value > 0 and (f.year in (None, claim.year))]
         if positives:
@@ -131,8 +134,11 @@ def narrative_against_table(report: Report, ctx: Context):
     Example: 基础数据表 编制数 25, 报告 "编制数合计14名" → error; 报告 "群众满意度达100%",
     部门整体支出绩效自评表 满意度 实际完成值 90% → error.
     """
+    scopes = ScopeMap(report)
     for claim in report.facts:
         if claim.source != "narrative" or claim.polarity != "asserts" or claim.key not in NARRATIVE_KEYS or claim.value is None:
+            continue
+        if scopes.of_fact(claim):  # a sentence about one unit or project: the department's tables do not speak for it
             continue
         tables = _department_facts(report, claim.key, claim.year)
         if not tables or any(_same(claim, t, ctx.settings.tolerance) for t in tables if _compatible(claim, t)):

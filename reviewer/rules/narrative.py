@@ -19,6 +19,7 @@ from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import ev
 from reviewer.rules.numbers import fmt
 from reviewer.rules.targets import assess
+from reviewer.scopes import ScopeMap
 
 MONEY = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(亿元|万元|元)")
 SENTENCE_END = re.compile(r"[。！？!?\n]")
@@ -289,18 +290,18 @@ _SCORE = re.compile(
 
 
 def _scored_form(report: Report, sentence: str) -> Evaluation | None:
-    """The form a score sentence speaks of: a project it names, else the department form, else the only form."""
-    scored = [e for e in report.evaluations if e.indicators and e.indicators.total_score and e.indicators.total_score.value is not None]
-    named_projects = [e for e in scored if e.kind == "project" and e.name and e.name in sentence]
+    """The form a score sentence speaks of: a project it names, else the report's scored form (Report.scored_form)."""
+    scored = [e for e in report.projects if e.indicators and e.indicators.total_score and e.indicators.total_score.value is not None]
+    named_projects = [e for e in scored if e.name and e.name in sentence]
     if len(named_projects) == 1:
         return named_projects[0]
-    if named_projects:
+    form = report.scored_form
+    if named_projects or form is None:
         return None
-    department = next((e for e in scored if e.kind == "department"), None)
-    if department is not None:
-        # "项目…得分" in a department report may be about a project the sentence does not name.
-        return None if "项目" in sentence and "整体" not in sentence else department
-    return scored[0] if len(scored) == 1 else None
+    # "项目…得分" in a department report may be about a project the sentence does not name.
+    if form.kind == "department" and "项目" in sentence and "整体" not in sentence:
+        return None
+    return form
 
 
 @rule("NARR003", "error", "narrative", "文字所述自评得分与自评表总分不一致")
@@ -314,11 +315,12 @@ def text_score(report: Report, ctx: Context):
 
     Example: 部门整体支出绩效自评表 总分 92.5, 报告 "综合评分为97分" → error.
     """
+    scopes = ScopeMap(report)
     for span in report.texts:
         for m in _SCORE.finditer(span.text):
             start, end = sentence_bounds(span.text, m.start())
             form = _scored_form(report, span.text[start:end])
-            if form is None:
+            if form is None or not scopes.about_form(form, span.text[start:end], span.loc):
                 continue
             total: Fact = form.indicators.total_score  # type: ignore[union-attr,assignment]
             said = parse_quantity(m.group("score") + "分")
@@ -357,10 +359,13 @@ def all_targets_met_claim(report: Report, ctx: Context):
     missed = [(i, a) for i in form.indicators.indicators if (a := assess(i)) is not None and not a.met]  # type: ignore[union-attr]
     if not missed:
         return
+    scopes = ScopeMap(report)
     for span in report.texts:
         for m in _ALL_DONE.finditer(span.text):
             if re.search(r"[未没不非]\S?$", span.text[max(0, m.start() - 2) : m.start()]):
                 continue
+            if not scopes.about_form(form, span.text[slice(*sentence_bounds(span.text, m.start()))], span.loc):
+                continue  # a sentence about another project or unit
             first, assessment = missed[0]
             more = f"等{len(missed)}项" if len(missed) > 1 else ""
             yield ctx.finding(

@@ -387,8 +387,7 @@ def grade_matches_score(report: Report, ctx: Context):
 
     Example: 总分 97 but the text says "自评等级为良" → error.
     """
-    scored = [e for e in report.evaluations if e.indicators and e.indicators.total_score and e.indicators.total_score.quantity.value is not None]
-    target = next((e for e in scored if e.kind == "department"), scored[0] if len(scored) == 1 else None)
+    target = report.scored_form
     for stated in report.grades:
         word = stated.grade.text.strip()
         said = _GRADE_WORDS.get(word, word)
