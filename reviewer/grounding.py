@@ -23,7 +23,6 @@ from reviewer.figures import Number, digits_of, number_of, parse_number, signifi
 from reviewer.finding import Evidence
 from reviewer.llm.privacy import ID_MASK, NAME_MASK, PHONE_MASK
 from reviewer.llm.schemas import QUANTITY_KEYS
-from reviewer.quantity import parse_quantity
 from reviewer.report import Fact, Report
 from reviewer.scopes import ScopeMap, Scopes, usable
 
@@ -35,6 +34,7 @@ MASKS = (NAME_MASK, PHONE_MASK, ID_MASK)
 MIN_DIGITS_RECOMPUTED = 3
 MAX_RELATIVE_SPREAD = Decimal("0.002")  # rounding half-interval / value of a figure that may be recomputed
 HUNDRED = Decimal(100)
+RATIO_UNIT = "倍"
 # A number in running text: digits, then the unit written right after (if any).
 WRITTEN = re.compile(
     r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
@@ -272,11 +272,13 @@ KEY_UNITS: dict[str, str] = {"编制数": "人", "在职人数": "人", "执行�
 
 
 def fact_number(fact: Fact) -> Number | None:
-    """The fact's Number; a bare cell takes the kind of unit its key implies (万元 for money keys)."""
+    """The fact's Number; a bare cell takes the kind of unit its key or measure implies (万元 for money)."""
     number = number_of(fact.quantity)
-    if number is None or number.unit is not None or fact.key is None:
+    group = measure_group(fact.measure)
+    if number is None or number.unit is not None or (fact.key is None and group not in ("initial", "budget", "actual")):
         return number
-    unit = "分" if measure_group(fact.measure) == "score" else KEY_UNITS.get(fact.key, "万元")
+    # A funds row's cell (当年财政拨款 | 年初预算数) is money even when the row has no canonical key.
+    unit = "分" if group == "score" else KEY_UNITS.get(fact.key or "", "万元")
     return Number(number.value, number.tolerance, unit, number.written)
 
 
@@ -323,22 +325,25 @@ class NumberIndex:
         self.scopes = scopes or ScopeMap(report)
         self.facts = [(n, f, self.scopes.of_fact(f)) for f in report.facts if (n := fact_number(f)) is not None]
         self.text: list[tuple[Number, str | None]] = []
+        read = {(f.loc.table, f.loc.row, f.loc.col) for f in report.facts if f.source == "table"}
         for number, block in enumerate(document.blocks):
             if isinstance(block, Paragraph):
                 self.add_text(block.text, block.loc.model_copy(update={"block": number}))
             else:
                 for row in block.rows:
                     for cell in row:
-                        # A cell holding one figure is a table value: facts speak for it, with its year.
-                        if cell.text.strip() and not cell.continued and parse_quantity(cell.text).value is None:
-                            self.add_text(cell.text, cell.loc)
+                        # A cell a fact was read from is spoken for by the fact, with its year; any
+                        # other (an indicator's 实际完成值, a text cell) by the numbers it writes with a
+                        # unit: a bare figure's unit is in a header this index does not read.
+                        if cell.text.strip() and not cell.continued and (cell.loc.table, cell.row, cell.col) not in read:
+                            self.add_text(cell.text, cell.loc, bare=False)
         self.text_years = {y for block in document.blocks if isinstance(block, Paragraph) for y in years_written(block.text)}
         self._derived: dict[tuple[frozenset[int], Scopes], list[Number]] = {}
 
-    def add_text(self, text: str, loc: Location) -> None:
-        """The numbers of a paragraph or text cell, each with its sentence's scope."""
+    def add_text(self, text: str, loc: Location, bare: bool = True) -> None:
+        """The numbers of a paragraph or cell (without a unit too when ``bare``), each with its sentence's scope."""
         for sentence, scope in self.scopes.sentences(text, loc):
-            self.text.extend((n, scope) for n, _ in written_numbers(sentence))
+            self.text.extend((n, scope) for n, _ in written_numbers(sentence) if bare or n.unit is not None)
 
     def usable_facts(self, years: frozenset[int], scopes: Scopes = frozenset()) -> list[Number]:
         """Facts that may ground a number cited in a text naming ``years`` and speaking of ``scopes``."""
@@ -390,16 +395,17 @@ def same(cited: Number, known: Number) -> bool:
 
 
 def combine(a: Number, b: Number) -> list[Number]:
-    """a + b and a − b (same kind only), a ÷ b and a ÷ b × 100% , with rounding spread."""
+    """a + b and a − b (same kind only), a ÷ b (in 倍) and a ÷ b × 100%, with rounding spread."""
     out: list[Number] = []
     if a.same_kind(b):
         unit = a.unit or b.unit
         out.append(Number(a.value + b.value, a.tolerance + b.tolerance, unit))
         out.append(Number(a.value - b.value, a.tolerance + b.tolerance, unit))
-    if a.value and b.value and a.kind != "percent" and b.kind != "percent":
+    # Dividing by 1 gives the same digits back: no new figure, and not a percentage.
+    if a.value and b.value and b.value != 1 and a.kind != "percent" and b.kind != "percent":
         ratio = a.value / b.value
         spread = abs(ratio) * (a.tolerance / abs(a.value) + b.tolerance / abs(b.value))
-        out.append(Number(ratio, spread))
+        out.append(Number(ratio, spread, RATIO_UNIT))  # a plain ratio: matches "1.5倍" or a bare 1.5, never "1.5%"
         out.append(Number(ratio * HUNDRED, spread * HUNDRED, "%"))
     return out
 

@@ -265,8 +265,14 @@ def quote_numbers(quote: str) -> list[Number]:
 
 
 def in_text(number: Number, written: list[Number]) -> bool:
-    """True when the number is among ``written`` with the same digits and a unit of the same kind."""
-    return any(number.written == n.written and number.same_kind(n) for n in written)
+    """True when the number is among ``written`` with the same digits and unit ("690.30元" is not "690.30万元").
+
+    A number written without a unit matches the digits whatever their unit.
+    """
+    return any(
+        number.written == n.written and number.same_kind(n) and (None in (number.unit, n.unit) or number.value == n.value)
+        for n in written
+    )
 
 
 def describe(number: Number, fact: Fact) -> str:
