@@ -335,3 +335,63 @@ def test_full_satisfaction_claim_in_a_project_report(text, name):
     (f,) = findings(text, "NARR006", name)
     assert f.actual == "100%" and f.expected in ("93.5%", "95%")
     assert findings(text.replace("满意度100%", "满意度较高"), "NARR006", name) == []
+
+
+# ---------------------------------------------------------------- totals and parts of 收入 and 支出 (NARR001)
+
+INCOME_BAD = "2024年收入合计2,486.30万元，其中财政拨款2,301.50万元、上年结转120.40万元、其他收入74.40万元。"
+SPENDING_BAD = "2024年支出合计2,383.60万元，其中基本支出1,526.30万元、项目支出847.30万元。"
+
+
+@layouts(
+    word_department({"二、一般公共预算支出情况": INCOME_BAD + SPENDING_BAD}),
+    markdown_department(INCOME_BAD + SPENDING_BAD),
+)
+def test_income_and_spending_totals_against_their_listed_parts(text, name):
+    # Income parts above the total are wrong; 基本支出 + 项目支出 is the whole of 支出, so below it is wrong too.
+    found = {f.actual: f.expected for f in findings(text, "NARR001", name)}
+    assert found == {"2,486.30万元": "2496.30万元", "2,383.60万元": "2373.60万元"}
+    right = text.replace("74.40万元", "64.40万元").replace("847.30万元", "857.30万元")
+    assert findings(right, "NARR001", name) == []
+    # Income may have parts the sentence does not list: below the total is no error.
+    assert findings(text.replace("74.40万元", "54.40万元").replace("847.30万元", "857.30万元"), "NARR001", name) == []
+
+
+# ---------------------------------------------------------------- a budget figure against the budget column, grade (XREF003, SCORE011)
+
+
+@layouts(
+    word_department({"二、一般公共预算支出情况": "2024年基本支出预算数190.00万元。"}),
+    markdown_department("2024年基本支出预算数190.00万元。"),
+)
+def test_a_budget_figure_is_compared_with_the_budget_column(text, name):
+    # 基本支出 2024: 预算数 190.00, 决算数 200.00 in both layouts' basic data.
+    assert findings(text, "XREF003", name) == []
+    (mixed,) = findings(text.replace("预算数190.00", "预算数200.00"), "XREF003", name)
+    assert mixed.severity == "warning" and "口径混用" in mixed.message and mixed.expected == "190.00万元"
+    (wrong,) = findings(text.replace("预算数190.00", "预算数195.00"), "XREF003", name)
+    assert wrong.severity == "error" and wrong.expected == "190.00万元"
+
+
+@layouts(
+    word_department({"九、部门整体支出绩效自评结果拟应用和公开情况": "综合评分为92分，自评等级为优。"}, total=("100", "92")),
+    markdown_department("经自评，综合评分为99.7分，自评等级为良。"),
+)
+def test_the_grade_in_the_text_against_the_forms_total(text, name):
+    grade = "良" if "等级为良" in text else "优"
+    if grade == "优":  # 92 is 优: right; 82 is 良
+        assert findings(text, "SCORE011", name) == [] and findings(text, "NARR003", name) == []
+        text = text.replace("92", "82")
+    (f,) = findings(text, "SCORE011", name)
+    assert f.actual in ("优", "良") and f.expected in ("良", "优") and f.actual != f.expected
+    assert findings(text, "NARR003", name) == []  # the score sentence agrees with the form
+
+
+@layouts(
+    word_project(narrative="本项目资金使用规范，无超预算支出。"),
+    markdown_project(narrative="本项目资金使用规范，无超预算支出。"),
+)
+def test_no_overspending_claim_against_a_projects_funds(text, name):
+    assert findings(text, "XREF007", name) == []  # 39.20 spent of 40.00
+    (f,) = findings(text.replace("39.20", "42.60"), "XREF007", name)
+    assert f.actual == "42.6万元" and f.expected == "≤40万元"

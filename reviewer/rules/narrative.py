@@ -23,7 +23,9 @@ from reviewer.scopes import ScopeMap
 
 MONEY = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(亿元|万元|元)")
 SENTENCE_END = re.compile(r"[。！？!?\n]")
-CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
+# A comma between digits is a thousands separator ("2,301.50"), not a clause end.
+CLAUSE_END = re.compile(r"[，；;。！？!?\n]|(?<!\d),|,(?!\d)")
+PART_END = re.compile(r"[，；;。！？!?\n、]|(?<!\d),|,(?!\d)")  # the items of a list: "其中财政拨款…万元、上年结转…万元"
 # A clause about a change or a ratio does not state a part of the total.
 CHANGE = re.compile(r"比上年|较上年|比去年|较去年|同比|环比|增加|减少|增长|下降|上升|增幅|降幅|[%％]|占")
 SUM_WORDS = re.compile(r"合计|共计|总计")  # not 累计: "累计完成" is a running total of other years
@@ -64,10 +66,10 @@ def amounts(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
     return found
 
 
-def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The clauses of text[start:end], split at commas, semicolons and sentence ends."""
+def clauses(text: str, start: int, end: int, ends: re.Pattern = CLAUSE_END) -> list[tuple[int, int]]:
+    """The clauses of text[start:end], split at commas, semicolons and sentence ends (or at ``ends``)."""
     out, at = [], start
-    for m in CLAUSE_END.finditer(text, start, end):
+    for m in ends.finditer(text, start, end):
         out.append((at, m.start()))
         at = m.end()
     out.append((at, end))
@@ -88,9 +90,9 @@ def show(value: Decimal, *written: Amount) -> str:
 
 
 def part_amounts(text: str, start: int, end: int) -> list[Amount] | None:
-    """The one amount of each clause in text[start:end]; None when a clause is unclear (two amounts, a change, a share)."""
+    """The one amount of each item (clause, or part of a 、 list) in text[start:end]; None when one is unclear (two amounts, a change, a share)."""
     parts: list[Amount] = []
-    for a, b in clauses(text, start, end):
+    for a, b in clauses(text, start, end, PART_END):
         found = amounts(text, a, b)
         if not found:
             continue
@@ -102,7 +104,8 @@ def part_amounts(text: str, start: int, end: int) -> list[Amount] | None:
 
 def named(text: str, start: int, end: int) -> str:
     """The quantity a clause names before its amount, stripped of numbering and verbs ("其中人员经费" -> "人员经费")."""
-    words = re.sub(r"^(其中|包括|含)[:：]?|[\d年度本单位部门全年共计实际完成]|支付|为|达到?|约", "", text[start:end])
+    # Whole words only: stripping the characters 本 or 年 would turn 基本支出 into 基支出.
+    words = re.sub(r"^(其中|包括|含)[:：]?|[\d.,]+|年度|本单位|本部门|单位|部门|全年|共计|实际|完成|支付|为|达到?|约|年", "", text[start:end])
     return words.strip(" ：:")
 
 
@@ -156,7 +159,7 @@ def _qizhong(ctx: Context, span: TextSpan, at: int, after: int):
     parts = part_amounts(text, after, closing.start() if closing else end)
     if not parts or len(parts) < 2:
         return None
-    names = {named(text, clauses(text, after, p.start)[-1][0] if clauses(text, after, p.start) else after, p.start) for p in parts}
+    names = {named(text, before[-1][0] if (before := clauses(text, after, p.start, PART_END)) else after, p.start) for p in parts}
     complete = any(names == split and key in text[clause_start : total.start] for key, split in COMPLETE_SPLITS.items())
     return _mismatch(ctx, span, total, parts, complete=complete)
 
