@@ -5,11 +5,14 @@ with tests.reports. Layout "markdown": pipe tables and headings, as pasted
 from a Markdown editor. All reports are invented for these tests.
 """
 
+from pathlib import Path
+
 import pytest
 
 from reviewer.extract import extract
 from reviewer.ingest.text import read_text
 from reviewer.rules import run_rules
+from tests.forms import tsv
 from tests.reports import (
     FUNDS_HEADER,
     INDICATOR_HEADER,
@@ -395,3 +398,37 @@ def test_no_overspending_claim_against_a_projects_funds(text, name):
     assert findings(text, "XREF007", name) == []  # 39.20 spent of 40.00
     (f,) = findings(text.replace("39.20", "42.60"), "XREF007", name)
     assert f.actual == "42.6万元" and f.expected == "≤40万元"
+
+
+KEY_VALUE_PROJECT = tsv(
+    "城区绿道提质项目支出绩效自评表",
+    "项目名称 | 城区绿道提质 | 项目单位 | 青山县林业局",
+    "计划安排资金（万元） | 80.00 | 实际到位资金（万元） | 76.00",
+    "实际支出（万元） | 75.50 | 结余（万元） | 0.50",
+    "",
+    "项目自评结论",
+    "项目资金到位76.00万元，实际支出75.50万元，无超预算支出。",
+)
+PREFECTURE = (Path(__file__).resolve().parent.parent / "samples" / "hunan_prefecture.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (KEY_VALUE_PROJECT.replace("\t75.50\t", "\t81.20\t"), "tsv.txt"),
+        (
+            PREFECTURE.replace("结转下年用于抚育管护。", "结转下年用于抚育管护，无超预算支出。")
+            .replace("\t实际支出（万元）\n\t172.35", "\t实际支出（万元）\n\t182.35"),
+            "word.txt",
+        ),
+    ],
+    ids=["tsv", "word"],
+)
+def test_no_overspending_claim_against_a_projects_planned_and_spent_funds(text, name):
+    # Key-value funds (计划安排资金 | 实际到位资金 | 实际支出), as Excel copies them and as Word exports them.
+    (f,) = findings(text, "XREF007", name)
+    assert "实际支出" in f.message and "计划安排资金" in f.message and f.actual in ("81.2万元", "182.35万元")
+    within = text.replace("\t81.20\t", "\t75.50\t").replace("\t182.35", "\t172.35")
+    assert findings(within, "XREF007", name) == []
+    # Spent above what arrived but within the plan is no 超预算.
+    assert findings(within.replace("\t75.50\t", "\t78.50\t"), "XREF007", name) == []

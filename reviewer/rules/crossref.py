@@ -295,8 +295,9 @@ def no_overrun_claim(report: Report, ctx: Context):
     """A claim of compliance ("无超预算支出") must hold in the tables.
 
     Checked against every funds row: 全年执行数 above 全年预算数 (the adjusted
-    full-year budget). The 基础数据表 预算数 column is the initial budget, which
-    in-year additions legitimately exceed, so it is not used.
+    full-year budget); and against a project's key-value funds: 实际支出 above
+    计划安排资金. The 基础数据表 预算数 column is the initial
+    budget, which in-year additions legitimately exceed, so it is not used.
 
     Example: 报告 "全年无超预算支出", 年度资金总额 全年预算数 100.00, 全年执行数 112.50 → error.
     """
@@ -310,6 +311,15 @@ def no_overrun_claim(report: Report, ctx: Context):
             if budget and actual and budget.value is not None and actual.value is not None:
                 if actual.value - budget.value > tol(actual) + tol(budget) + ctx.settings.tolerance:
                     overruns.append((budget, actual))
+    # A project's key-value funds: 实际支出 above 计划安排资金 (above 实际到位资金 alone is no 超预算).
+    stages: dict[str, dict[str, Fact]] = {}
+    for f in report.facts:
+        if f.source == "table" and f.label in ("计划安排资金", "实际支出") and f.value is not None:
+            stages.setdefault(f.part, {}).setdefault(f.label, f)
+    for stage in stages.values():
+        plan, spent = stage.get("计划安排资金"), stage.get("实际支出")
+        if plan and spent and spent.value - plan.value > tol(spent) + tol(plan) + ctx.settings.tolerance:  # type: ignore[operator]
+            overruns.append((plan, spent))
     if not overruns:
         return
     span, m = claims[0]
