@@ -432,3 +432,25 @@ def test_no_overspending_claim_against_a_projects_planned_and_spent_funds(text, 
     assert findings(within, "XREF007", name) == []
     # Spent above what arrived but within the plan is no 超预算.
     assert findings(within.replace("\t75.50\t", "\t78.50\t"), "XREF007", name) == []
+
+
+DETAIL_WORD = "\n项目支出明细（单位：万元）\n\n" + table(
+    [["序号", "支出内容", "实际支出数", "会计凭证号"], ["1", "图书采购", "24.50", "记-012"], ["2", "讲座场地", "14.70", "记-031"],
+     ["", "支出合计", "39.20", ""]]
+)
+DETAIL_MARKDOWN = (
+    "| 序号 | 支出内容 | 实际支出数 | 会计凭证号 |\n| --- | --- | --- | --- |\n| 1 | 图书采购 | 24.50 | 记-012 |\n"
+    "| 2 | 讲座场地 | 14.70 | 记-031 |\n|  | 支出合计 | 39.20 |  |\n\n"
+)
+DETAIL_SAID = f"{PROJECT}项目图书采购支出24.50万元，讲座场地租用支出14.70万元。"
+
+
+@layouts(
+    word_project(narrative=DETAIL_SAID).replace("附件四", DETAIL_WORD + "附件四"),
+    markdown_project(narrative=DETAIL_SAID).replace("填表人：", DETAIL_MARKDOWN + "填表人："),
+)
+def test_project_amount_in_the_text_against_its_spending_details(text, name):
+    # 24.50 is a line of the project's 支出明细, not a figure of its funds block: no warning.
+    assert findings(text, "NARR005", name) == []
+    (f,) = findings(text.replace("图书采购支出24.50万元", "图书采购支出26.50万元"), "NARR005", name)
+    assert f.actual == "26.50万元"

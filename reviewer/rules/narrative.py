@@ -388,7 +388,8 @@ def project_amounts(report: Report, ctx: Context):
 
     The clause must name the project and carry one amount, with no change,
     share or "其中" in it; the amount is compared with every figure of the
-    project's funds block (年初预算数, 全年预算数, 全年执行数 of each source).
+    project's funds block (年初预算数, 全年预算数, 全年执行数 of each source)
+    and of its money tables (支出明细 lines and 支出合计).
     A warning: the sentence may speak of a part of the project.
 
     Example: 项目表「乡村阅读推广」全年预算数 40.00、全年执行数 39.20, 报告
@@ -406,6 +407,8 @@ def project_amounts(report: Report, ctx: Context):
                     continue
                 figures = [f for row in project.funds.rows for f in row.cells.values() if f.value is not None and f.key != "执行率"]  # type: ignore[union-attr]
                 money = [f for f in figures if f.quantity.unit != "%" and "%" not in f.quantity.raw]
+                # The project's other money figures (支出明细 lines and totals) are its amounts too.
+                money += [f for t in report.money_tables if t.part == project.display for r in t.rows for f in r.values if f and f.value is not None]
                 if not money or any(abs(f.value - found[0].value) <= found[0].slack + Decimal("0.005") for f in money):
                     continue
                 total = project.funds.total  # type: ignore[union-attr]
