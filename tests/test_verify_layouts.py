@@ -80,3 +80,36 @@ def test_the_model_stage_on_real_layouts_keeps_only_what_the_report_supports(lay
     (shown,) = result.findings
     assert shown.verification == "unverified" and shown.suggestion == "需人工复核"
     assert not any("请求失败" in note for note in result.notes)
+
+
+def test_the_verify_command_on_a_markdown_report(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    quote = "2024年全年预算数40.00万元，全年执行数39.20万元"
+    candidates = {
+        "claims": [
+            {"quote": "2024年全年预算数45.00万元", "quantity": "年度资金总额", "value": "45.00", "unit": "万元", "polarity": "asserts"},
+        ],
+        "suspicions": [
+            {"kind": "contradiction", "quote": quote, "message": "结余不符",
+             "relation": {"op": "difference", "operands": ["40.00", "39.20"], "result": "1.80", "stated": None}},
+            {"kind": "contradiction", "quote": quote, "message": "年初预算为43.75万元", "cited_numbers": ["43.75"]},
+            {"kind": "other", "quote": "共回收有效问卷412份", "message": "问卷数量偏少，请核对", "cited_numbers": ["412"]},
+        ],
+    }
+    path = tmp_path / "candidates.json"
+    path.write_text(json.dumps(candidates, ensure_ascii=False), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "reviewer", "verify", str(SAMPLES / "markdown_report.md"), "--candidates", str(path), "--format", "json"],
+        cwd=SAMPLES.parent, capture_output=True, text=True, timeout=120,
+    )
+    data = json.loads(done.stdout)
+    reasons = [r["reason"] for r in data["rejected"]]
+    assert len(reasons) == 3
+    assert "45.00" in reasons[0] and "40.00" in reasons[0]  # the quote's digits differ from the report's
+    assert "算式不成立" in reasons[1] and "0.8" in reasons[1]  # arithmetic that does not hold
+    assert "43.75" in reasons[2]  # a figure the report does not contain
+    shown = [f for f in data["findings"] if f["source"] == "llm"]
+    assert [(f["rule"], f["verification"]) for f in shown] == [("LLM005", "unverified")]
