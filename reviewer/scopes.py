@@ -31,6 +31,7 @@ UNIT_ENDINGS = (
 SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 NUMBERING = re.compile(r"^\s*(?:[（(]?[\d一二三四五六七八九十]+[)）、.．]\s*)+")
 Scopes = frozenset[str]
+DEPARTMENT_WORDS = ("本部门", "本单位", "部门整体", "全部门", "本局", "我局", "全局")
 MANY = "（多个单位或项目）"  # the scope of a sentence naming several: no single unit's text speaks for it
 
 
@@ -91,12 +92,12 @@ class ScopeMap:
         """The unit or project a figure speaks of; None for the report as a whole.
 
         A table figure's is its unit row's or its form's; a narrative
-        figure's is the one its sentence names (the longest when it names
-        several), else its section's.
+        figure's is the one its sentence names before it (the longest when
+        it names several; see ``subject``), else its section's.
         """
         if fact.source == "table":
             return self.rows.get((fact.loc.table, fact.loc.row)) or self.form_scope(fact)
-        named = sorted(self.named(self.sentence(fact.loc)), key=len, reverse=True)
+        named = sorted(self.subject(self.sentence(fact.loc)), key=len, reverse=True)
         return named[0] if named else self.of_location(fact.loc)
 
     def sentences(self, text: str, loc: Location) -> list[tuple[str, str | None]]:
@@ -109,13 +110,26 @@ class ScopeMap:
         return out
 
     def sentence(self, loc: Location) -> str:
-        """The sentence of a paragraph or cell around ``loc.start`` (the whole text when no span is known)."""
+        """The sentence of a paragraph or cell up to ``loc.start`` (the whole text when no span is known)."""
         text = self.texts.get((loc.block, loc.table, loc.row, loc.col), "")
         if loc.start is None:
             return text
         start = max((m.end() for m in SENTENCE_END.finditer(text, 0, loc.start)), default=0)
-        end = SENTENCE_END.search(text, loc.start)
-        return text[start : end.start() if end else len(text)]
+        return text[start : loc.start]
+
+    def subject(self, before: str) -> Scopes:
+        """The units or projects a text names before a figure, unless a word for the department follows them.
+
+        "流动服务站全年支出120万元，其中基本支出80.70万元" is about 流动服务站;
+        "本部门项目支出205.36万元，用于小型水库安全运行管护…" is the
+        department's (the name comes after the figure), and so is
+        "农村人居环境整治专项推进顺利，本部门项目支出…".
+        """
+        flat = squash(before)
+        last = {n: flat.rfind(n) for n in self.names if n in flat}
+        if not last or max((flat.rfind(w) for w in DEPARTMENT_WORDS), default=-1) > max(last.values()):
+            return frozenset()
+        return frozenset(last)
 
     def of_location(self, loc: Location) -> str | None:
         """The scope of a cell (its unit row, else its table's form) or of a narrative paragraph."""
@@ -128,17 +142,18 @@ class ScopeMap:
         flat = squash(text)
         return frozenset(n for n in self.names if n in flat)
 
-    def of_text(self, text: str, loc: Location | None) -> Scopes:
-        """What a quoted text speaks of: the names it writes, else its place's scope; empty for the whole report."""
-        named = self.named(text)
+    def of_text(self, text: str, loc: Location | None, before: int | None = None) -> Scopes:
+        """What a quoted text speaks of: the names it writes (before position ``before``, when given,
+        as ``subject`` reads them), else its place's scope; empty for the whole report."""
+        named = self.named(text) if before is None else self.subject(text[:before])
         if named or loc is None:
             return named
         where = self.of_location(loc)
         return frozenset({where}) if where else frozenset()
 
-    def about_form(self, form: Evaluation, text: str, loc: Location | None) -> bool:
-        """Whether a text may speak of ``form``: it names, or sits in, no other unit or project."""
-        about = self.of_text(text, loc)
+    def about_form(self, form: Evaluation, before: str, loc: Location | None) -> bool:
+        """Whether a statement may speak of ``form``: the sentence up to it names (``subject``), or it sits in, no other unit or project."""
+        about = self.of_text(before, loc, len(before))
         return not about or self.forms.get(id(form)) in about
 
     def section_scopes(self) -> dict[int, str]:

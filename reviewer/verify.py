@@ -108,7 +108,7 @@ class Verifier:
             )
         if key is None:
             return Verdict(kind="claim", candidate=candidate, outcome="unchecked", loc=found.loc, reason="不是可比对的量")
-        scopes = self.scopes.of_text(claim.quote, found.loc)
+        scopes = self.scopes.of_text(claim.quote, found.loc, value_at(claim))
         facts = [
             (n, f)
             for n, f in self.facts.table_facts(key, claim.year, claim.measure, scopes)
@@ -136,7 +136,7 @@ class Verifier:
     def denial(self, claim: Claim, candidate: dict[str, Any], found: Grounding, key: str | None) -> Verdict:
         """A "无……" statement: contradicted by any positive table value of the quantity."""
         positives: list[tuple[Number, Fact]]
-        scopes = self.scopes.of_text(claim.quote, found.loc)
+        scopes = self.scopes.of_text(claim.quote, found.loc, value_at(claim))
         if key is not None:
             positives = [
                 (n, f) for n, f in self.facts.table_facts(key, claim.year, claim.measure, scopes) if n.value > n.tolerance
@@ -257,6 +257,12 @@ class Verifier:
             verification=verification,
             suggestion="需人工复核" if verification == "unverified" else None,
         )
+
+
+def value_at(claim: Claim) -> int:
+    """Where a claim's figure is in its quote (the quote's end for a denial or a figure not found)."""
+    at = claim.quote.find(claim.value) if claim.value else -1
+    return at if at >= 0 else len(claim.quote)
 
 
 def quote_numbers(quote: str) -> list[Number]:

@@ -454,3 +454,24 @@ def test_project_amount_in_the_text_against_its_spending_details(text, name):
     assert findings(text, "NARR005", name) == []
     (f,) = findings(text.replace("图书采购支出24.50万元", "图书采购支出26.50万元"), "NARR005", name)
     assert f.actual == "26.50万元"
+
+
+@layouts(
+    word_department({"二、一般公共预算支出情况": "2024年支出376.36万元，比上年减少19.15万元，下降6.0%。"}),
+    markdown_department("2024年支出376.36万元，比上年减少19.15万元，下降6.0%。"),
+)
+def test_a_change_rate_recomputed_from_last_years_amount(text, name):
+    # Last year: 376.36 + 19.15 = 395.51; 19.15 ÷ 395.51 = 4.84%.
+    (f,) = findings(text, "XREF004", name)
+    assert f.expected == "4.84%"
+    assert findings(text.replace("下降6.0%", "下降4.84%"), "XREF004", name) == []
+    assert findings(text, "NARR002", name) == []
+
+
+@layouts(
+    word_department({"九、部门整体支出绩效自评结果拟应用和公开情况": "本部门绩效自评综合得分95分。"}, total=("100", "92")),
+    markdown_department("经评价，本馆绩效自评综合得分95分。"),
+)
+def test_the_comprehensive_self_evaluation_score_phrase(text, name):
+    (f,) = findings(text, "NARR003", name)
+    assert f.actual == "95分" and f.expected in ("92分", "99.7分")

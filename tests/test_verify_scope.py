@@ -159,3 +159,27 @@ def test_a_score_or_completion_claim_in_a_project_cell_is_not_the_departments():
     # The same words in the department's narrative are the department's, and wrong.
     report = extract(read_text(word_report({"十、其他需要说明的情况": said}, indicators=missed), "word.txt", "0" * 64))
     assert sorted(f.rule for f in run_rules(report) if f.rule in ("NARR003", "NARR004")) == ["NARR003", "NARR004"]
+
+
+@pytest.mark.parametrize(
+    ("layout", "said", "expected"),
+    [
+        ("tsv", "全馆支出合计400.00万元，其中基本支出275.40万元，主要用于馆本级和流动服务站人员工资。", "272.40万元"),
+        ("word", "2024年基本支出200.00万元，项目支出125.00万元，用于乡村阅读推广补助和农家书屋更新补助。", "120.00万元"),
+    ],
+)
+def test_a_department_sentence_naming_units_after_its_figure_is_still_the_departments(layout, said, expected):
+    text = CASES[layout][0]
+    text = text.replace("全馆支出合计400.00万元，其中基本支出272.40万元。", said).replace(
+        "2024年基本支出200.00万元，项目支出120.00万元。", said
+    )
+    assert said in text
+    (finding,) = [f for f in run_rules(extract(read_text(text, f"{layout}.txt", "0" * 64))) if f.rule == "XREF003"]
+    assert finding.expected == expected
+    # The verifier compares such a claim with the department's figure too.
+    quote = said.split("，用于")[0].split("，主要")[0]
+    value = said.split("支出")[-1].split("万元")[0] if layout == "word" else "275.40"
+    verdict = verifier_of(text, f"{layout}.txt").claim(
+        Claim(quote=quote, quantity="基本支出" if layout == "tsv" else "项目支出", value=value, unit="万元", polarity="asserts")
+    )
+    assert verdict.outcome == "verified"

@@ -323,7 +323,7 @@ def text_score(report: Report, ctx: Context):
         for m in _SCORE.finditer(span.text):
             start, end = sentence_bounds(span.text, m.start())
             form = _scored_form(report, span.text[start:end])
-            if form is None or not scopes.about_form(form, span.text[start:end], span.loc):
+            if form is None or not scopes.about_form(form, span.text[start : m.start()], span.loc):
                 continue
             total: Fact = form.indicators.total_score  # type: ignore[union-attr,assignment]
             said = parse_quantity(m.group("score") + "分")
@@ -367,7 +367,7 @@ def all_targets_met_claim(report: Report, ctx: Context):
         for m in _ALL_DONE.finditer(span.text):
             if re.search(r"[未没不非]\S?$", span.text[max(0, m.start() - 2) : m.start()]):
                 continue
-            if not scopes.about_form(form, span.text[slice(*sentence_bounds(span.text, m.start()))], span.loc):
+            if not scopes.about_form(form, span.text[sentence_bounds(span.text, m.start())[0] : m.start()], span.loc):
                 continue  # a sentence about another project or unit
             first, assessment = missed[0]
             more = f"等{len(missed)}项" if len(missed) > 1 else ""
