@@ -55,6 +55,11 @@ def cell_kind(text: str) -> str:
     return "quantity"
 
 
+def is_number(text: str) -> bool:
+    """A bare amount, score or percentage (not "≥95%", not "改造200处")."""
+    return cell_kind(text) == "number"
+
+
 def fit(kind: str, role: str | None) -> float:
     """How well a cell of this kind fits a column of this role (higher is better)."""
     if kind == "empty" or role is None:

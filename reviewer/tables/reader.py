@@ -17,25 +17,22 @@ belong, weights that can add up to a total): a band that fails is kept with
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from reviewer.document import Cell, Table
 from reviewer.quantity import parse_quantity
-from reviewer.tables.grid import Placed, align, cell_kind, fit, has_grid, place
+from reviewer.tables.grid import Placed, align, cell_kind, fit, has_grid, is_number, place
+from reviewer.tables.headers import header_band, headerless_funds, is_subheader, merge_header, table_unit
+from reviewer.tables.model import Band, Column, Pair, Row, TableReading
 from reviewer.tables.vocabulary import (
     FUNDS_ROLES,
     FUNDS_ROW_WORDS,
-    GRADE_LABELS,
-    NOT_AMOUNT_WORDS,
-    is_money_total,
     GOAL_LABELS,
-    INDICATOR_VALUE_ROLES,
+    GRADE_LABELS,
     LEVEL_ROLES,
     NUMERIC_ROLES,
-    column_role,
-    formula_points,
     is_breakdown,
+    is_money_total,
     is_placeholder,
     is_total_label,
     split_points,
@@ -45,103 +42,8 @@ from reviewer.tables.vocabulary import (
 # "其中：基本支出：205.88" is an amount with its label, not a row label.
 _LABELLED_AMOUNT = re.compile(r"[:：]\s*-?[\d,]+(?:\.\d*)?\s*(?:万元|元)?$")
 _PAIR_IN_CELL = re.compile(r"^([^:：\d]{2,14})[:：]\s*(\S.*)$", re.S)
-_TABLE_UNIT = re.compile(r"(?:单位|金额单位)[:：]\s*(万元|元)|[（(](万元|元)[）)]")
 # Labels that are never a value: "主管部门 | 实施单位" are two labels, not a label and its value.
 _LABEL_WORDS = {"主管部门", "实施单位", "主管单位", "项目单位", "单位名称", "部门名称", "项目名称", "填表人", "联系人", "联系电话", "填报日期"}
-
-
-@dataclass
-class Column:
-    """A grid column range of a band with its role and header text."""
-
-    role: str | None
-    start: int
-    end: int
-    header: str
-
-
-@dataclass
-class Row:
-    """One data row of a band: its cells by role, and what kind of row it is.
-
-    ``kind``: ``indicator``, ``heading`` (a level heading with no indicator of
-    its own, e.g. "效益指标（30分）" on a row whose other cells are empty),
-    ``breakdown`` ("其中：…", not scored), ``placeholder`` ("指标2", "……"),
-    ``total`` (总分 / 合计) or ``data`` (any row of a funds, goal or money band).
-    """
-
-    index: int
-    cells: dict[str, Cell]  # the first column of each role
-    placed: list[Placed]
-    by_column: list[Cell | None] = field(default_factory=list)  # aligned with the band's columns
-    kind: str = "data"
-
-    def text(self, role: str) -> str:
-        """The stripped text of the cell in ``role``'s column ('' when absent)."""
-        cell = self.cells.get(role)
-        return cell.text.strip() if cell is not None else ""
-
-    @property
-    def label(self) -> str:
-        """The row's first non-empty text (its label in funds and money bands)."""
-        return next((p.text for p in self.placed if p.text), "")
-
-
-@dataclass
-class Band:
-    """A block of a table under one header: ``kind`` is ``indicators``, ``funds``, ``goals`` or ``money``."""
-
-    kind: str
-    header_rows: list[int]
-    columns: list[Column]
-    label: str = ""  # the band's own title cell, e.g. "绩效指标(90分)", "预算执行情况(10分)"
-    points: Decimal | None = None  # points its title states
-    unit: str | None = None  # 万元 or 元, when the header or table says so
-    rows: list[Row] = field(default_factory=list)
-    status: str = "ok"  # ok | doubtful
-    problems: list[str] = field(default_factory=list)
-
-    def roles(self) -> set[str]:
-        """The roles of the band's columns."""
-        return {c.role for c in self.columns if c.role}
-
-    def column(self, role: str) -> Column | None:
-        """The band's first column of a role."""
-        return next((c for c in self.columns if c.role == role), None)
-
-    @property
-    def width(self) -> int:
-        """Grid columns the band's header covers."""
-        return max((c.end for c in self.columns), default=0)
-
-
-@dataclass
-class Pair:
-    """A label and its value outside any band: "项目名称 | 测试项目" or "单位名称：区商务局" in one cell."""
-
-    label: str
-    value: str
-    cell: Cell  # the cell holding the value
-    row: int
-
-
-@dataclass
-class TableReading:
-    """What one table was read as: its bands and the label/value pairs around them."""
-
-    table: Table
-    bands: list[Band] = field(default_factory=list)
-    pairs: list[Pair] = field(default_factory=list)
-    unit: str | None = None
-
-    @property
-    def described(self) -> str:
-        """What the table was read as, in Chinese, for `reviewer extract` and coverage."""
-        names = {"indicators": "绩效指标", "funds": "资金", "goals": "年度总体目标", "money": "金额表"}
-        parts = [names[b.kind] + ("（存疑，未检查）" if b.status != "ok" else "") for b in self.bands]
-        if self.pairs:
-            parts.append("基本信息")
-        return "、".join(dict.fromkeys(parts)) or "未识别"
 
 
 def read_table(table: Table, unit: str | None = None) -> TableReading:
@@ -150,7 +52,7 @@ def read_table(table: Table, unit: str | None = None) -> TableReading:
     ``unit`` (万元 or 元) is what the text just above the table says ("单位：元");
     a unit stated in the table's own first rows or a band's header wins.
     """
-    reading = TableReading(table=table, unit=_table_unit(table) or unit)
+    reading = TableReading(table=table, unit=table_unit(table) or unit)
     band: Band | None = None
     rows = table.rows
     for r, row in enumerate(rows):
@@ -159,10 +61,10 @@ def read_table(table: Table, unit: str | None = None) -> TableReading:
             continue
         if band is not None and r in band.header_rows:
             continue
-        header = _header(r, placed, rows, in_band=band is not None)
+        header = header_band(r, placed, rows, in_band=band is not None)
         if header is not None:
-            if band is not None and band.kind == header.kind and not band.rows and _is_subheader(header):
-                _merge_header(band, header)
+            if band is not None and band.kind == header.kind and not band.rows and is_subheader(header):
+                merge_header(band, header)
                 continue
             band = header
             band.unit = band.unit or reading.unit
@@ -172,7 +74,7 @@ def read_table(table: Table, unit: str | None = None) -> TableReading:
             band.rows.append(_row(band, r, row))
             continue
         band = None
-        inferred = _headerless_funds(r, placed)
+        inferred = headerless_funds(r, placed)
         if inferred is not None:
             inferred.rows.append(_row(inferred, r, row))
             reading.bands.append(inferred)
@@ -184,231 +86,6 @@ def read_table(table: Table, unit: str | None = None) -> TableReading:
         _classify_rows(b)
         _check(b)
     return reading
-
-
-# --- headers --------------------------------------------------------------------------------
-
-
-def _is_number(text: str) -> bool:
-    """A bare amount, score or percentage (not "≥95%", not "改造200处")."""
-    return cell_kind(text) == "number"
-
-
-def _header(r: int, placed: list[Placed], rows: list[list[Cell]], in_band: bool) -> Band | None:
-    """A band opened by this row, when its words name the columns of a known block.
-
-    Inside a band only a known block's header opens a new one; a money
-    table's header (plain labels over amounts) is recognised outside bands.
-    """
-    filled = [p for p in placed if p.text]
-    if any(_is_number(p.text) for p in filled):
-        return None
-    columns = [Column(column_role(p.text), p.start, p.end, squash(p.text)) for p in filled]
-    for c in columns:
-        # A block title with its points ("年度绩效目标(80分)", "绩效指标(90分)") names the block, not a column.
-        if c.role not in LEVEL_ROLES and split_points(c.header)[1] is not None and column_role(split_points(c.header)[0]) != "score":
-            c.role = None
-    kind = _known_kind(columns)
-    if kind is None:
-        return None if in_band else _money_header(r, placed, rows)
-    if kind == "goals":
-        for c in columns:
-            c.role = "goal_actual" if c.role == "actual" else c.role
-    band = Band(kind=kind, header_rows=[r], columns=columns)
-    titled = [c for c in columns if c.role is None or split_points(c.header)[1] is not None]
-    for c in titled:
-        name, points = split_points(c.header)
-        if points is not None and c.role not in LEVEL_ROLES:
-            band.label, band.points = name, points
-            break
-    if not band.label and columns[0].role is None:
-        band.label = split_points(columns[0].header)[0]
-    band.unit = _unit_in(" ".join(c.header for c in columns))
-    if kind == "funds":
-        # "得分(20分*执行率)": the 执行率 weight stated in the score header.
-        score = band.column("score")
-        if score is not None and band.points is None:
-            band.points = formula_points(score.header)
-    _widen_for_rows(band, r, rows)
-    return band
-
-
-def _headerless_funds(r: int, placed: list[Placed]) -> Band | None:
-    """A 年度资金总额 row whose header row is missing (lost in a text export), read by its figures' pattern.
-
-    The forms write amounts, then 分值 | 执行率 | 得分: "年度资金总额 | 120.00 |
-    150.00 | 135.00 | 10 | 90% | 9". The one percentage is the rate; the
-    figure before it the weight, after it the score; of the amounts, the last
-    is the spending and the one before the budget (a third, 年初预算数). The
-    reading is kept only when the rate recomputes from those two amounts.
-    """
-    filled = [p for p in placed if p.text]
-    if not filled or not squash(filled[0].text).rstrip(":：").endswith(("资金总额", "资金总和")):
-        return None
-    figures = filled[1:]
-    rates = [i for i, p in enumerate(figures) if p.text.endswith(("%", "％"))]
-    if len(rates) != 1 or not all(_is_number(p.text) for p in figures):
-        return None
-    k = rates[0]
-    amounts = figures[: k - 1] if k >= 1 else []
-    if len(amounts) not in (2, 3) or k + 1 >= len(figures) + 1:
-        return None
-    budget, spent, rate = (parse_quantity(amounts[-2].text).value, parse_quantity(amounts[-1].text).value,
-                           parse_quantity(figures[k].text).value)
-    if not budget or abs(spent / budget * 100 - rate) > 1:
-        return None
-    roles = (["initial"] if len(amounts) == 3 else []) + ["budget", "spent", "weight", "rate"]
-    roles += ["score"] if k + 1 < len(figures) else []
-    columns = [Column(None, filled[0].start, filled[0].end, "")]
-    columns += [Column(role, p.start, p.end, role) for role, p in zip(roles, figures)]
-    return Band(kind="funds", header_rows=[], columns=columns, label="年度资金", problems=[])
-
-
-def _known_kind(columns: list[Column]) -> str | None:
-    """The block a header's roles name: indicators, goals or funds (None for anything else)."""
-    roles = {c.role for c in columns if c.role}
-    first = columns[0].header if columns else ""
-    if roles & set(LEVEL_ROLES) and roles & set(INDICATOR_VALUE_ROLES) or {"target", "actual"} <= roles:
-        return "indicators"
-    if "goal_expected" in roles or ("goal_actual" in roles and first.startswith(GOAL_LABELS)):
-        return "goals"
-    if len(roles & set(FUNDS_ROLES)) >= 2 and not roles & set(LEVEL_ROLES):
-        return "funds"
-    return None
-
-
-def _money_header(r: int, placed: list[Placed], rows: list[list[Cell]]) -> Band | None:
-    """A header over rows of amounts with a total somewhere (a 合计 column, or a 合计 / 汇总 row).
-
-    "机构名称 | 收入合计 | 财政拨款 | 其他收入" over "汇总 | 1、局机关 | …", or
-    "支出内容 | 实际支出数 | 会计凭证号" over detail lines ending in 支出合计.
-    A second all-text row under the header refines it (multi-row headers).
-    """
-    filled = [p for p in placed if p.text]
-    if len(filled) < 2 or any(cell_kind(p.text) != "text" or len(squash(p.text)) > 20 for p in filled):
-        return None
-    header_rows = [r]
-    sub: list[Placed] = []
-    below = [(i, place(x)) for i, x in enumerate(rows[r + 1 :], start=r + 1) if any(c.text.strip() for c in x)]
-    if below and not any(_is_number(p.text) for p in below[0][1] if p.text) and len(below) > 1:
-        sub = below[0][1]
-        sub_columns = [Column(column_role(p.text), p.start, p.end, squash(p.text)) for p in sub if p.text]
-        if _known_kind(sub_columns) is not None or any(len(squash(p.text)) > 20 for p in sub) or not any(p.text for p in sub):
-            return None
-        header_rows.append(below[0][0])
-        below = below[1:]
-    data = [ps for _, ps in below[:3]]
-    if not data or not all(sum(_is_number(p.text) for p in ps) >= 1 for ps in data[:2]):
-        return None
-    columns = _money_columns(filled, sub, has_grid(rows[r]))
-    if not any(c.role in ("total", "amount") for c in columns):
-        return None
-    labels = [next((p.text for p in ps if p.text), "") for _, ps in below]
-    if not any(c.role == "total" for c in columns) and not any(is_money_total(t) for t in labels):
-        return None
-    return Band(kind="money", header_rows=header_rows, columns=columns, unit=_unit_in(" ".join(p.text for p in filled)))
-
-
-def _money_columns(top: list[Placed], sub: list[Placed], grid: bool) -> list[Column]:
-    """Columns of a money header: leaf headers (the sub-row where it names one), with their parent's words."""
-    if grid:
-        leaves: list[tuple[str, int, int]] = []
-        for p in top:
-            under = [s for s in sub if s.text and p.start <= s.start < p.end]
-            if len(under) > 1:
-                leaves.extend((f"{squash(p.text)}/{squash(s.text)}", s.start, s.end) for s in under)
-            else:
-                leaves.append((squash(p.text), p.start, p.end))
-    else:
-        leaves = _gridless_leaves(top, sub)
-    columns = []
-    for header, start, end in leaves:
-        own = header.rsplit("/", 1)[-1]
-        if any(w in own for w in NOT_AMOUNT_WORDS) or start == 0:
-            role = None
-        elif is_money_total(own):
-            role = "total"
-        else:
-            role = "amount"
-        columns.append(Column(role, start, end, header))
-    return columns
-
-
-def _gridless_leaves(top: list[Placed], sub: list[Placed]) -> list[tuple[str, int, int]]:
-    """Leaf headers of a two-row header pasted from Word, where merged cells show once.
-
-    The sub-row is as wide as the data: an empty sub cell sits under a header
-    merged down from the top row (机构名称, 收入合计), and a run of filled sub
-    cells sits under the one top cell spanning them (其中 over 财政拨款 |
-    上年结转 | 其他收入; 基本支出 over 人员支出 | 公用支出).
-    """
-    if not sub:
-        return [(squash(p.text), p.start, p.end) for p in top]
-    width = max(p.end for p in sub)
-    by_start = {p.start: p for p in sub}
-    leaves, j, inside = [], 0, False
-    for i in range(width):
-        cell = by_start.get(i)
-        parent = squash(top[j].text) if j < len(top) else ""
-        if cell is None or not cell.text:
-            if inside:
-                j, inside = j + 1, False
-                parent = squash(top[j].text) if j < len(top) else ""
-            leaves.append((parent, i, i + 1))
-            j += 1
-        else:
-            leaves.append((f"{parent}/{squash(cell.text)}" if parent else squash(cell.text), i, i + 1))
-            inside = True
-    return leaves
-
-
-def _is_subheader(band: Band) -> bool:
-    return bool(band.roles())
-
-
-def _merge_header(band: Band, sub: Band) -> None:
-    """A second header row refines the first: its roles win where it names one."""
-    band.header_rows += sub.header_rows
-    kept = [c for c in band.columns if not any(s.role and s.start < c.end and c.start < s.end for s in sub.columns)]
-    band.columns = sorted(kept + [s for s in sub.columns if s.role], key=lambda c: c.start)
-
-
-def _widen_for_rows(band: Band, r: int, rows: list[list[Cell]]) -> None:
-    """In a grid-less table whose data rows are wider than the header, the header's first cell spanned the extra cells.
-
-    Word's text export writes a merged header cell once ("绩效指标 | 一级指标 …")
-    while the data rows keep the cell it covers: shift the named columns right.
-    """
-    header_row = rows[r]
-    if has_grid(header_row):
-        return
-    following = next((x for x in rows[r + 1 :] if any(c.text.strip() for c in x)), [])
-    extra = len(following) - len(header_row)
-    if extra <= 0 or not band.columns or band.columns[0].start != 0:
-        return
-    for c in band.columns[1:]:
-        c.start += extra
-        c.end += extra
-    band.columns[0].end += extra
-
-
-def _table_unit(table: Table) -> str | None:
-    for row in table.rows[:3]:
-        for c in row:
-            unit = _unit_in(c.text)
-            if unit:
-                return unit
-    return None
-
-
-def unit_stated(text: str) -> str | None:
-    """The money unit a line states: "单位：元", "（万元）"."""
-    return _unit_in(text)
-
-
-def _unit_in(text: str) -> str | None:
-    m = _TABLE_UNIT.search(squash(text))
-    return (m.group(1) or m.group(2)) if m else None
 
 
 # --- data rows --------------------------------------------------------------------------------
@@ -434,7 +111,7 @@ def _ends_band(band: Band, placed: list[Placed]) -> bool:
         return True
     if band.kind == "goals":
         # A goal band holds text rows; a row of numbers belongs to something else.
-        return any(_is_number(p.text) for p in placed if p.text)
+        return any(is_number(p.text) for p in placed if p.text)
     return False
 
 
@@ -545,7 +222,7 @@ def _pairs(r: int, placed: list[Placed]) -> list[Pair]:
 
 def _label_like(text: str, strict: bool = False) -> bool:
     """A short label ("项目名称", "人员编制", "实施单位："), not a value."""
-    if not text or len(text) > 20 or _is_number(text):
+    if not text or len(text) > 20 or is_number(text):
         return False
     if strict:
         return text in _LABEL_WORDS or text.endswith((":", "：")) or is_total_label(text) or text in GRADE_LABELS
@@ -562,7 +239,7 @@ def _check(band: Band) -> None:
         for role, name in (("weight", "分值"), ("score", "得分")):
             for row in rows:
                 text = row.text(role)
-                if text and not _is_number(text) and parse_quantity(text).value is not None:
+                if text and not is_number(text) and parse_quantity(text).value is not None:
                     band.problems.append(f"{name}列出现“{text}”")
                     break
         weights = [q.value for r in rows if (q := parse_quantity(r.text("weight"))).value is not None]

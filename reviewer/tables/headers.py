@@ -1,0 +1,249 @@
+"""Header rows: which block a row opens (funds, goals, indicators, money) and its columns' roles.
+
+A header is recognised by its words (:mod:`reviewer.tables.vocabulary`),
+never by its position in one template. Money tables are recognised by shape:
+plain labels over amounts with a total somewhere; their two-row headers are
+read from the grid, or, in a Word text export that writes a merged cell once,
+by where the sub-row's filled cells run.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reviewer.document import Cell, Table
+from reviewer.quantity import parse_quantity
+from reviewer.tables.grid import Placed, cell_kind, has_grid, is_number, place
+from reviewer.tables.model import Band, Column
+from reviewer.tables.vocabulary import (
+    FUNDS_ROLES,
+    GOAL_LABELS,
+    INDICATOR_VALUE_ROLES,
+    LEVEL_ROLES,
+    NOT_AMOUNT_WORDS,
+    column_role,
+    formula_points,
+    is_money_total,
+    split_points,
+    squash,
+)
+
+_TABLE_UNIT = re.compile(r"(?:单位|金额单位)[:：]\s*(万元|元)|[（(](万元|元)[）)]")
+
+
+def header_band(r: int, placed: list[Placed], rows: list[list[Cell]], in_band: bool) -> Band | None:
+    """A band opened by this row, when its words name the columns of a known block.
+
+    Inside a band only a known block's header opens a new one; a money
+    table's header (plain labels over amounts) is recognised outside bands.
+    """
+    filled = [p for p in placed if p.text]
+    if any(is_number(p.text) for p in filled):
+        return None
+    columns = [Column(column_role(p.text), p.start, p.end, squash(p.text)) for p in filled]
+    for c in columns:
+        # A block title with its points ("年度绩效目标(80分)", "绩效指标(90分)") names the block, not a column.
+        if c.role not in LEVEL_ROLES and split_points(c.header)[1] is not None and column_role(split_points(c.header)[0]) != "score":
+            c.role = None
+    kind = _known_kind(columns)
+    if kind is None:
+        return None if in_band else _moneyheader_band(r, placed, rows)
+    if kind == "goals":
+        for c in columns:
+            c.role = "goal_actual" if c.role == "actual" else c.role
+    band = Band(kind=kind, header_rows=[r], columns=columns)
+    titled = [c for c in columns if c.role is None or split_points(c.header)[1] is not None]
+    for c in titled:
+        name, points = split_points(c.header)
+        if points is not None and c.role not in LEVEL_ROLES:
+            band.label, band.points = name, points
+            break
+    if not band.label and columns[0].role is None:
+        band.label = split_points(columns[0].header)[0]
+    band.unit = _unit_in(" ".join(c.header for c in columns))
+    if kind == "funds":
+        # "得分(20分*执行率)": the 执行率 weight stated in the score header.
+        score = band.column("score")
+        if score is not None and band.points is None:
+            band.points = formula_points(score.header)
+    _widen_for_rows(band, r, rows)
+    return band
+
+
+def headerless_funds(r: int, placed: list[Placed]) -> Band | None:
+    """A 年度资金总额 row whose header row is missing (lost in a text export), read by its figures' pattern.
+
+    The forms write amounts, then 分值 | 执行率 | 得分: "年度资金总额 | 120.00 |
+    150.00 | 135.00 | 10 | 90% | 9". The one percentage is the rate; the
+    figure before it the weight, after it the score; of the amounts, the last
+    is the spending and the one before the budget (a third, 年初预算数). The
+    reading is kept only when the rate recomputes from those two amounts.
+    """
+    filled = [p for p in placed if p.text]
+    if not filled or not squash(filled[0].text).rstrip(":：").endswith(("资金总额", "资金总和")):
+        return None
+    figures = filled[1:]
+    rates = [i for i, p in enumerate(figures) if p.text.endswith(("%", "％"))]
+    if len(rates) != 1 or not all(is_number(p.text) for p in figures):
+        return None
+    k = rates[0]
+    amounts = figures[: k - 1] if k >= 1 else []
+    if len(amounts) not in (2, 3) or k + 1 >= len(figures) + 1:
+        return None
+    budget, spent, rate = (parse_quantity(amounts[-2].text).value, parse_quantity(amounts[-1].text).value,
+                           parse_quantity(figures[k].text).value)
+    if not budget or abs(spent / budget * 100 - rate) > 1:
+        return None
+    roles = (["initial"] if len(amounts) == 3 else []) + ["budget", "spent", "weight", "rate"]
+    roles += ["score"] if k + 1 < len(figures) else []
+    columns = [Column(None, filled[0].start, filled[0].end, "")]
+    columns += [Column(role, p.start, p.end, role) for role, p in zip(roles, figures)]
+    return Band(kind="funds", header_rows=[], columns=columns, label="年度资金", problems=[])
+
+
+def _known_kind(columns: list[Column]) -> str | None:
+    """The block a header's roles name: indicators, goals or funds (None for anything else)."""
+    roles = {c.role for c in columns if c.role}
+    first = columns[0].header if columns else ""
+    if roles & set(LEVEL_ROLES) and roles & set(INDICATOR_VALUE_ROLES) or {"target", "actual"} <= roles:
+        return "indicators"
+    if "goal_expected" in roles or ("goal_actual" in roles and first.startswith(GOAL_LABELS)):
+        return "goals"
+    if len(roles & set(FUNDS_ROLES)) >= 2 and not roles & set(LEVEL_ROLES):
+        return "funds"
+    return None
+
+
+def _moneyheader_band(r: int, placed: list[Placed], rows: list[list[Cell]]) -> Band | None:
+    """A header over rows of amounts with a total somewhere (a 合计 column, or a 合计 / 汇总 row).
+
+    "机构名称 | 收入合计 | 财政拨款 | 其他收入" over "汇总 | 1、局机关 | …", or
+    "支出内容 | 实际支出数 | 会计凭证号" over detail lines ending in 支出合计.
+    A second all-text row under the header refines it (multi-row headers).
+    """
+    filled = [p for p in placed if p.text]
+    if len(filled) < 2 or any(cell_kind(p.text) != "text" or len(squash(p.text)) > 20 for p in filled):
+        return None
+    header_rows = [r]
+    sub: list[Placed] = []
+    below = [(i, place(x)) for i, x in enumerate(rows[r + 1 :], start=r + 1) if any(c.text.strip() for c in x)]
+    if below and not any(is_number(p.text) for p in below[0][1] if p.text) and len(below) > 1:
+        sub = below[0][1]
+        sub_columns = [Column(column_role(p.text), p.start, p.end, squash(p.text)) for p in sub if p.text]
+        if _known_kind(sub_columns) is not None or any(len(squash(p.text)) > 20 for p in sub) or not any(p.text for p in sub):
+            return None
+        header_rows.append(below[0][0])
+        below = below[1:]
+    data = [ps for _, ps in below[:3]]
+    if not data or not all(sum(is_number(p.text) for p in ps) >= 1 for ps in data[:2]):
+        return None
+    columns = _money_columns(filled, sub, has_grid(rows[r]))
+    if not any(c.role in ("total", "amount") for c in columns):
+        return None
+    labels = [next((p.text for p in ps if p.text), "") for _, ps in below]
+    if not any(c.role == "total" for c in columns) and not any(is_money_total(t) for t in labels):
+        return None
+    return Band(kind="money", header_rows=header_rows, columns=columns, unit=_unit_in(" ".join(p.text for p in filled)))
+
+
+def _money_columns(top: list[Placed], sub: list[Placed], grid: bool) -> list[Column]:
+    """Columns of a money header: leaf headers (the sub-row where it names one), with their parent's words."""
+    if grid:
+        leaves: list[tuple[str, int, int]] = []
+        for p in top:
+            under = [s for s in sub if s.text and p.start <= s.start < p.end]
+            if len(under) > 1:
+                leaves.extend((f"{squash(p.text)}/{squash(s.text)}", s.start, s.end) for s in under)
+            else:
+                leaves.append((squash(p.text), p.start, p.end))
+    else:
+        leaves = _gridless_leaves(top, sub)
+    columns = []
+    for header, start, end in leaves:
+        own = header.rsplit("/", 1)[-1]
+        if any(w in own for w in NOT_AMOUNT_WORDS) or start == 0:
+            role = None
+        elif is_money_total(own):
+            role = "total"
+        else:
+            role = "amount"
+        columns.append(Column(role, start, end, header))
+    return columns
+
+
+def _gridless_leaves(top: list[Placed], sub: list[Placed]) -> list[tuple[str, int, int]]:
+    """Leaf headers of a two-row header pasted from Word, where merged cells show once.
+
+    The sub-row is as wide as the data: an empty sub cell sits under a header
+    merged down from the top row (机构名称, 收入合计), and a run of filled sub
+    cells sits under the one top cell spanning them (其中 over 财政拨款 |
+    上年结转 | 其他收入; 基本支出 over 人员支出 | 公用支出).
+    """
+    if not sub:
+        return [(squash(p.text), p.start, p.end) for p in top]
+    width = max(p.end for p in sub)
+    by_start = {p.start: p for p in sub}
+    leaves, j, inside = [], 0, False
+    for i in range(width):
+        cell = by_start.get(i)
+        parent = squash(top[j].text) if j < len(top) else ""
+        if cell is None or not cell.text:
+            if inside:
+                j, inside = j + 1, False
+                parent = squash(top[j].text) if j < len(top) else ""
+            leaves.append((parent, i, i + 1))
+            j += 1
+        else:
+            leaves.append((f"{parent}/{squash(cell.text)}" if parent else squash(cell.text), i, i + 1))
+            inside = True
+    return leaves
+
+
+def is_subheader(band: Band) -> bool:
+    """A header row that names columns (a second row under a block's first header refines it)."""
+    return bool(band.roles())
+
+
+def merge_header(band: Band, sub: Band) -> None:
+    """A second header row refines the first: its roles win where it names one."""
+    band.header_rows += sub.header_rows
+    kept = [c for c in band.columns if not any(s.role and s.start < c.end and c.start < s.end for s in sub.columns)]
+    band.columns = sorted(kept + [s for s in sub.columns if s.role], key=lambda c: c.start)
+
+
+def _widen_for_rows(band: Band, r: int, rows: list[list[Cell]]) -> None:
+    """In a grid-less table whose data rows are wider than the header, the header's first cell spanned the extra cells.
+
+    Word's text export writes a merged header cell once ("绩效指标 | 一级指标 …")
+    while the data rows keep the cell it covers: shift the named columns right.
+    """
+    header_row = rows[r]
+    if has_grid(header_row):
+        return
+    following = next((x for x in rows[r + 1 :] if any(c.text.strip() for c in x)), [])
+    extra = len(following) - len(header_row)
+    if extra <= 0 or not band.columns or band.columns[0].start != 0:
+        return
+    for c in band.columns[1:]:
+        c.start += extra
+        c.end += extra
+    band.columns[0].end += extra
+
+
+def table_unit(table: Table) -> str | None:
+    for row in table.rows[:3]:
+        for c in row:
+            unit = _unit_in(c.text)
+            if unit:
+                return unit
+    return None
+
+
+def unit_stated(text: str) -> str | None:
+    """The money unit a line states: "单位：元", "（万元）"."""
+    return _unit_in(text)
+
+
+def _unit_in(text: str) -> str | None:
+    m = _TABLE_UNIT.search(squash(text))
+    return (m.group(1) or m.group(2)) if m else None
