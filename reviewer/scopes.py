@@ -71,8 +71,8 @@ class ScopeMap:
         self.names: set[str] = set(self.forms.values()) | set(self.rows.values())
         self.tables: dict[int, str | None] = {}  # table -> the scope of its form
         for fact in report.facts:
-            if fact.loc.table is not None and fact.source == "table":
-                self.tables.setdefault(fact.loc.table, self.form_scope(fact))
+            if fact.loc.table is not None and fact.source == "table" and fact.loc.table not in self.tables:
+                self.tables[fact.loc.table] = self.form_scope(fact)
         self.paragraphs = self.section_scopes()
         self.texts = {(t.loc.block, t.loc.table, t.loc.row, t.loc.col): t.text for t in report.texts}
 
@@ -85,6 +85,7 @@ class ScopeMap:
         return matches[0] if len(matches) == 1 else None
 
     def form_scope(self, fact: Fact) -> str | None:
+        """The scope of the form a table fact was read from (None for the report's own or an unknown form)."""
         form = self.form_of(fact)
         return self.forms.get(id(form)) if form is not None else None
 
