@@ -475,3 +475,25 @@ def test_a_change_rate_recomputed_from_last_years_amount(text, name):
 def test_the_comprehensive_self_evaluation_score_phrase(text, name):
     (f,) = findings(text, "NARR003", name)
     assert f.actual == "95分" and f.expected in ("92分", "99.7分")
+
+
+STATED_SCORE = tsv(
+    "2023年度部门整体支出绩效自评表",
+    "部门名称 | 青山县林业局",
+    "评价内容 | 绩效目标 | 完成情况",
+    "预算执行 | 部门预算执行率≥90% | 部门预算执行率95.87%",
+    "国土绿化 | 完成人工造林≥3.2万亩 | 完成人工造林3.46万亩",
+    "综合得分 | 88.5 | 评价等次 | 良",
+    "",
+    "青山县林业局2023年度部门整体支出绩效自评报告",
+    "一、部门整体支出绩效情况",
+    "经自评，部门整体支出综合得分88.5分。",
+)
+
+
+@pytest.mark.parametrize(("text", "name"), [(STATED_SCORE, "tsv.txt"), (PREFECTURE, "word.txt")], ids=["tsv", "word"])
+def test_score_in_the_text_against_the_score_stated_beside_the_grade(text, name):
+    # No 总分 row: the form states 综合得分 88.5 beside its 评价等次.
+    assert findings(text, "NARR003", name) == []
+    (f,) = findings(text.replace("综合得分88.5分", "综合得分91分"), "NARR003", name)
+    assert f.expected == "88.5分" and f.actual == "91分"

@@ -307,12 +307,29 @@ def _scored_form(report: Report, sentence: str) -> Evaluation | None:
     return form
 
 
+def _score_of(report: Report, sentence: str) -> tuple[Evaluation, Fact] | None:
+    """The form a score sentence speaks of and its total: the form's 总分, else (no form has one)
+    the department form's one stated score ("综合得分 | 88.5" beside 评价等次)."""
+    form = _scored_form(report, sentence)
+    if form is not None:
+        return form, form.indicators.total_score  # type: ignore[union-attr,return-value]
+    department = report.department
+    if report.scored_form is not None or department is None or ("项目" in sentence and "整体" not in sentence):
+        return None
+    if any(e.name and e.name in sentence for e in report.projects):
+        return None
+    stated = {f.value: f for f in report.facts if f.key == "总分" and f.source == "table" and f.part == department.display and f.value is not None}
+    return (department, next(iter(stated.values()))) if len(stated) == 1 else None
+
+
 @rule("NARR003", "error", "narrative", "文字所述自评得分与自评表总分不一致")
 def text_score(report: Report, ctx: Context):
     """The score the text gives ("自评得分为92分", "综合评分为97分") must be the form's 总分.
 
     A sentence naming a project is compared with that project's form; any
-    other with the 部门整体支出绩效自评表 (or the only form). A score rounded to
+    other with the 部门整体支出绩效自评表 (or the only form), or, when no form
+    has a 总分 row, with the score the department form states beside its
+    grade (综合得分 | 88.5 | 评价等次 | 优). A score rounded to
     the points written is accepted (97分 for 96.8). This rule alone compares
     scores: XREF003 leaves 总分 to it.
 
@@ -322,16 +339,16 @@ def text_score(report: Report, ctx: Context):
     for span in report.texts:
         for m in _SCORE.finditer(span.text):
             start, end = sentence_bounds(span.text, m.start())
-            form = _scored_form(report, span.text[start:end])
-            if form is None or not scopes.about_form(form, span.text[start : m.start()], span.loc):
+            scored = _score_of(report, span.text[start:end])
+            if scored is None or not scopes.about_form(scored[0], span.text[start : m.start()], span.loc):
                 continue
-            total: Fact = form.indicators.total_score  # type: ignore[union-attr,assignment]
+            form, total = scored
             said = parse_quantity(m.group("score") + "分")
             assert said.value is not None and total.value is not None
             if abs(said.value - total.value) <= said.tolerance() + total.quantity.tolerance() + ctx.settings.tolerance:
                 continue
             yield ctx.finding(
-                f"文字称“{m.group(0)}”，但{form.display}总分为{fmt(total.value)}分",
+                f"文字称“{m.group(0)}”，但{form.display}{total.label or '总分'}为{fmt(total.value)}分",
                 [Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end())), ev(total)],
                 expected=f"{fmt(total.value)}分",
                 actual=f"{fmt(said.value)}分",
