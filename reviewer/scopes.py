@@ -32,6 +32,7 @@ SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 NUMBERING = re.compile(r"^\s*(?:[（(]?[\d一二三四五六七八九十]+[)）、.．]\s*)+")
 Scopes = frozenset[str]
 DEPARTMENT_WORDS = ("本部门", "本单位", "部门整体", "全部门", "本局", "我局", "全局")
+SIGNED = re.compile(r"填表人|填报人")
 MANY = "（多个单位或项目）"  # the scope of a sentence naming several: no single unit's text speaks for it
 
 
@@ -73,8 +74,8 @@ class ScopeMap:
         for fact in report.facts:
             if fact.loc.table is not None and fact.source == "table" and fact.loc.table not in self.tables:
                 self.tables[fact.loc.table] = self.form_scope(fact)
-        self.paragraphs = self.section_scopes()
         self.texts = {(t.loc.block, t.loc.table, t.loc.row, t.loc.col): t.text for t in report.texts}
+        self.paragraphs = self.form_paragraphs() | self.section_scopes()
 
     def form_of(self, fact: Fact) -> Evaluation | None:
         """The form a table fact was read from (by its part; by table order when forms share a title)."""
@@ -156,6 +157,28 @@ class ScopeMap:
         """Whether a statement may speak of ``form``: the sentence up to it names (``subject``), or it sits in, no other unit or project."""
         about = self.of_text(before, loc, len(before))
         return not about or self.forms.get(id(form)) in about
+
+    def form_paragraphs(self) -> dict[int, str]:
+        """Paragraph block -> the scoped form it follows, up to the next form or narrative section.
+
+        A project part's own paragraphs ("（四）项目自评结论 项目资金到位180.00万元…")
+        speak of the project.
+        """
+        starts = sorted((e.loc.block, self.forms.get(id(e))) for e in self.report.evaluations if e.loc.block is not None)
+        sections = sorted(s.loc.block for s in self.report.sections if s.loc.block is not None)
+        out: dict[int, str] = {}
+        for i, (start, scope) in enumerate(starts):
+            if scope is None:
+                continue
+            ends = [b for b, _ in starts[i + 1 :]] + [b for b in sections if b > start]
+            end = min(ends, default=None)
+            for block in sorted(b for (b, table, _, _) in self.texts if table is None and b is not None and b >= start):
+                if end is not None and block >= end:
+                    break
+                out[block] = scope
+                if SIGNED.search(self.texts[(block, None, None, None)]):
+                    break  # the form ends with its signature line; a cover page may follow
+        return out
 
     def section_scopes(self) -> dict[int, str]:
         """Paragraph block -> the scope its section heading (or a parent heading) names."""

@@ -183,3 +183,20 @@ def test_a_department_sentence_naming_units_after_its_figure_is_still_the_depart
         Claim(quote=quote, quantity="基本支出" if layout == "tsv" else "项目支出", value=value, unit="万元", polarity="asserts")
     )
     assert verdict.outcome == "verified"
+
+
+@pytest.mark.parametrize(
+    ("layout", "quote", "value"),
+    [
+        ("prefecture", "项目资金到位180.00万元，实际支出172.35万元", "172.35"),  # a paragraph of the project's part
+        ("word", "全年支出39.20万元", "39.20"),  # the project form's 实际完成情况 cell
+    ],
+)
+def test_a_claim_in_a_projects_own_text_is_not_compared_with_the_departments_figure(layout, quote, value):
+    if layout == "prefecture":
+        document = load(SAMPLES / "hunan_prefecture.txt")
+        verifier = Verifier(document, extract(document))
+    else:
+        verifier = verifier_of(word_report(result_a="全年支出39.20万元，完成年度任务。"), "word.txt")
+    verdict = verifier.claim(Claim(quote=quote, quantity="项目支出", value=value, unit="万元", polarity="asserts"))
+    assert verdict.outcome == "unchecked" and verdict.finding is None
