@@ -3,8 +3,9 @@
 A quote is found in a paragraph or table cell (normalised exact match, then
 fuzzy with the digits compared exactly). A number is grounded when it is
 written in the text it comes with, is a table fact of the same kind of unit
-(万元 and 元 converted, % only against %) and of the report's year, or is a
-sum, difference, ratio or share of two such facts.
+(万元 and 元 converted, % only against %), of the report's year and of the
+unit or project the text speaks of (reviewer.scopes), or is a sum,
+difference, ratio or share of two such facts.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from reviewer.figures import Number, digits_of, number_of, parse_number, signifi
 from reviewer.finding import Evidence
 from reviewer.llm.privacy import ID_MASK, NAME_MASK, PHONE_MASK
 from reviewer.llm.schemas import QUANTITY_KEYS
-from reviewer.quantity import parse_quantity
 from reviewer.report import Fact, Report
+from reviewer.scopes import ScopeMap, Scopes, usable
 
 FUZZY_MIN_SCORE = 90.0  # partial_ratio on normalised text; digits are then compared exactly
 KEPT_PUNCTUATION = {"%", "‰", "."}  # they change what a number means
@@ -33,6 +34,7 @@ MASKS = (NAME_MASK, PHONE_MASK, ID_MASK)
 MIN_DIGITS_RECOMPUTED = 3
 MAX_RELATIVE_SPREAD = Decimal("0.002")  # rounding half-interval / value of a figure that may be recomputed
 HUNDRED = Decimal(100)
+RATIO_UNIT = "倍"
 # A number in running text: digits, then the unit written right after (if any).
 WRITTEN = re.compile(
     r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
@@ -225,28 +227,39 @@ def measure_group(measure: str | None) -> str | None:
 
 def is_project(fact: Fact) -> bool:
     """Facts of a project form speak of one project, not of the department."""
-    return fact.part.startswith("项目")
+    return fact.part.startswith("项目") or "项目支出绩效自评表" in fact.part
 
 
 class FactIndex:
     """The Report's table facts, for comparing claims with the tables."""
 
-    def __init__(self, report: Report):
+    def __init__(self, report: Report, scopes: ScopeMap | None = None):
         self.report = report
-        self.numbers: list[tuple[Number, Fact]] = []
+        self.scopes = scopes or ScopeMap(report)
+        self.numbers: list[tuple[Number, Fact, str | None]] = []
         for fact in report.facts:
             number = number_of(fact.quantity)
             if number is not None:
-                self.numbers.append((number, fact))
+                self.numbers.append((number, fact, self.scopes.of_fact(fact)))
 
-    def table_facts(self, key: str, year: int | None, measure: str | None) -> list[tuple[Number, Fact]]:
-        """Department-level table facts about ``key`` compatible with a claim's year and measure."""
+    def table_facts(
+        self, key: str, year: int | None, measure: str | None, scopes: Scopes = frozenset()
+    ) -> list[tuple[Number, Fact]]:
+        """Table facts about ``key`` compatible with a claim's year and measure, and of what the claim speaks of.
+
+        ``scopes`` empty: the department's facts (no project's, no single
+        unit's); otherwise only the facts of those units or projects.
+        """
         year = year or self.report.year
+
+        def of_claim(fact: Fact, scope: str | None) -> bool:
+            return scope in scopes if scopes else scope is None and not is_project(fact)
+
         group = measure_group(measure)
         found = [
             (n, f)
-            for n, f in self.numbers
-            if f.key == key and f.source == "table" and not is_project(f) and (year is None or f.year in (None, year))
+            for n, f, scope in self.numbers
+            if f.key == key and f.source == "table" and of_claim(f, scope) and (year is None or f.year in (None, year))
         ]
         if group:
             return [(n, f) for n, f in found if measure_group(f.measure) in (None, group)]
@@ -259,11 +272,13 @@ KEY_UNITS: dict[str, str] = {"编制数": "人", "在职人数": "人", "执行�
 
 
 def fact_number(fact: Fact) -> Number | None:
-    """The fact's Number; a bare cell takes the kind of unit its key implies (万元 for money keys)."""
+    """The fact's Number; a bare cell takes the kind of unit its key or measure implies (万元 for money)."""
     number = number_of(fact.quantity)
-    if number is None or number.unit is not None or fact.key is None:
+    group = measure_group(fact.measure)
+    if number is None or number.unit is not None or (fact.key is None and group not in ("initial", "budget", "actual")):
         return number
-    unit = "分" if measure_group(fact.measure) == "score" else KEY_UNITS.get(fact.key, "万元")
+    # A funds row's cell (当年财政拨款 | 年初预算数) is money even when the row has no canonical key.
+    unit = "分" if group == "score" else KEY_UNITS.get(fact.key or "", "万元")
     return Number(number.value, number.tolerance, unit, number.written)
 
 
@@ -298,31 +313,48 @@ class NumberIndex:
     """What a cited number may stand on: the document's figures and two-term arithmetic on them.
 
     A table fact grounds a number only when it is of the report's year (or
-    of no year, or of a year the citing text names) and of the same kind of
-    unit (万元 with 元 converted, % with %, counts with counts). Numbers
-    written in paragraphs and text cells ground numbers of the same kind.
+    of no year, or of a year the citing text names), of the same kind of
+    unit (万元 with 元 converted, % with %, counts with counts) and of the
+    report as a whole or the unit or project the citing text speaks of.
+    Numbers written in paragraphs and text cells ground numbers of the same
+    kind, under the same condition of scope.
     """
 
-    def __init__(self, document: Document, report: Report):
+    def __init__(self, document: Document, report: Report, scopes: ScopeMap | None = None):
         self.report = report
-        self.facts = [(n, f) for f in report.facts if (n := fact_number(f)) is not None]
-        self.text: list[Number] = []
-        for block in document.blocks:
+        self.scopes = scopes or ScopeMap(report)
+        self.facts = [(n, f, self.scopes.of_fact(f)) for f in report.facts if (n := fact_number(f)) is not None]
+        self.text: list[tuple[Number, str | None]] = []
+        read = {(f.loc.table, f.loc.row, f.loc.col) for f in report.facts if f.source == "table"}
+        for number, block in enumerate(document.blocks):
             if isinstance(block, Paragraph):
-                self.text.extend(n for n, _ in written_numbers(block.text))
+                self.add_text(block.text, block.loc.model_copy(update={"block": number}))
             else:
                 for row in block.rows:
                     for cell in row:
-                        # A cell holding one figure is a table value: facts speak for it, with its year.
-                        if cell.text.strip() and not cell.continued and parse_quantity(cell.text).value is None:
-                            self.text.extend(n for n, _ in written_numbers(cell.text))
+                        # A cell a fact was read from is spoken for by the fact, with its year; any
+                        # other (an indicator's 实际完成值, a text cell) by the numbers it writes with a
+                        # unit: a bare figure's unit is in a header this index does not read.
+                        if cell.text.strip() and not cell.continued and (cell.loc.table, cell.row, cell.col) not in read:
+                            self.add_text(cell.text, cell.loc, bare=False)
         self.text_years = {y for block in document.blocks if isinstance(block, Paragraph) for y in years_written(block.text)}
-        self._derived: dict[frozenset[int], list[Number]] = {}
+        self._derived: dict[tuple[frozenset[int], Scopes], list[Number]] = {}
 
-    def usable_facts(self, years: frozenset[int]) -> list[Number]:
-        """Facts that may ground a number cited in a text naming ``years``."""
+    def add_text(self, text: str, loc: Location, bare: bool = True) -> None:
+        """The numbers of a paragraph or cell (without a unit too when ``bare``), each with its sentence's scope."""
+        for sentence, scope in self.scopes.sentences(text, loc):
+            self.text.extend((n, scope) for n, _ in written_numbers(sentence) if bare or n.unit is not None)
+
+    def usable_facts(self, years: frozenset[int], scopes: Scopes = frozenset()) -> list[Number]:
+        """Facts that may ground a number cited in a text naming ``years`` and speaking of ``scopes``."""
         allowed = set(years) | ({self.report.year} if self.report.year else set())
-        return [n for n, f in self.facts if f.year is None or f.year in allowed or not allowed]
+        return [
+            n for n, f, scope in self.facts if (f.year is None or f.year in allowed or not allowed) and usable(scope, scopes)
+        ]
+
+    def written(self, scopes: Scopes) -> list[Number]:
+        """Numbers written in paragraphs and text cells about the report as a whole or about ``scopes``."""
+        return [n for n, scope in self.text if usable(scope, scopes)]
 
     def is_year(self, number: Number, years: frozenset[int]) -> bool:
         """A year the citing text, the report or the document names ("2023" or "2023年")."""
@@ -330,19 +362,19 @@ class NumberIndex:
             return False
         return int(number.value) in years | self.text_years | ({self.report.year} if self.report.year else set())
 
-    def grounds(self, number: Number, years: frozenset[int], extra: list[Number]) -> bool:
-        """In the document (same kind, right year), among ``extra``, or recomputable from them."""
-        pool = self.usable_facts(years) + self.text + extra
+    def grounds(self, number: Number, years: frozenset[int], extra: list[Number], scopes: Scopes = frozenset()) -> bool:
+        """In the document (same kind, right year, same unit or project), among ``extra``, or recomputable from them."""
+        pool = self.usable_facts(years, scopes) + self.written(scopes) + extra
         if any(same(number, n) for n in pool) or self.is_year(number, years):
             return True
-        return recomputable(number, self.derived(years), extra, pool)
+        return recomputable(number, self.derived(years, scopes), extra, pool)
 
-    def derived(self, years: frozenset[int]) -> list[Number]:
-        """Sums, differences and shares of every pair of usable facts (built once per set of years)."""
-        if years not in self._derived:
-            values = list({(n.value, n.tolerance, n.kind): n for n in self.usable_facts(years)}.values())
-            self._derived[years] = [d for a, b in permutations(values, 2) for d in combine(a, b)]
-        return self._derived[years]
+    def derived(self, years: frozenset[int], scopes: Scopes = frozenset()) -> list[Number]:
+        """Sums, differences and shares of every pair of usable facts (built once per set of years and scopes)."""
+        if (years, scopes) not in self._derived:
+            values = list({(n.value, n.tolerance, n.kind): n for n in self.usable_facts(years, scopes)}.values())
+            self._derived[(years, scopes)] = [d for a, b in permutations(values, 2) for d in combine(a, b)]
+        return self._derived[(years, scopes)]
 
 
 def same(cited: Number, known: Number) -> bool:
@@ -363,16 +395,17 @@ def same(cited: Number, known: Number) -> bool:
 
 
 def combine(a: Number, b: Number) -> list[Number]:
-    """a + b and a − b (same kind only), a ÷ b and a ÷ b × 100% , with rounding spread."""
+    """a + b and a − b (same kind only), a ÷ b (in 倍) and a ÷ b × 100%, with rounding spread."""
     out: list[Number] = []
     if a.same_kind(b):
         unit = a.unit or b.unit
         out.append(Number(a.value + b.value, a.tolerance + b.tolerance, unit))
         out.append(Number(a.value - b.value, a.tolerance + b.tolerance, unit))
-    if a.value and b.value and a.kind != "percent" and b.kind != "percent":
+    # Dividing by 1 gives the same digits back: no new figure, and not a percentage.
+    if a.value and b.value and b.value != 1 and a.kind != "percent" and b.kind != "percent":
         ratio = a.value / b.value
         spread = abs(ratio) * (a.tolerance / abs(a.value) + b.tolerance / abs(b.value))
-        out.append(Number(ratio, spread))
+        out.append(Number(ratio, spread, RATIO_UNIT))  # a plain ratio: matches "1.5倍" or a bare 1.5, never "1.5%"
         out.append(Number(ratio * HUNDRED, spread * HUNDRED, "%"))
     return out
 

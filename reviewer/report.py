@@ -316,6 +316,12 @@ class Report(BaseModel):
         """The 项目支出绩效自评表 forms."""
         return [e for e in self.evaluations if e.kind == "project"]
 
+    @property
+    def scored_form(self) -> Evaluation | None:
+        """The form whose 总分 is the report's: the department form's, else the only form with a 总分."""
+        scored = [e for e in self.evaluations if e.indicators and e.indicators.total_score and e.indicators.total_score.quantity.value is not None]
+        return next((e for e in scored if e.kind == "department"), scored[0] if len(scored) == 1 else None)
+
     def facts_by_key(self) -> dict[str, list[Fact]]:
         """The facts that have a canonical key, grouped by it, each list in report order.
 

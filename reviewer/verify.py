@@ -42,6 +42,7 @@ from reviewer.grounding import (
 )
 from reviewer.llm.schemas import Candidates, Claim, Relation, Suspicion
 from reviewer.report import Fact, Report
+from reviewer.scopes import ScopeMap, Scopes
 
 Outcome = Literal["verified", "unverified", "rejected", "consistent", "unchecked"]
 
@@ -78,8 +79,9 @@ class Verifier:
     def __init__(self, document: Document, report: Report):
         self.report = report
         self.text = TextIndex(document, report)
-        self.facts = FactIndex(report)
-        self.numbers = NumberIndex(document, report)
+        self.scopes = ScopeMap(report)
+        self.facts = FactIndex(report, self.scopes)
+        self.numbers = NumberIndex(document, report, self.scopes)
 
     # -- claims
 
@@ -106,9 +108,10 @@ class Verifier:
             )
         if key is None:
             return Verdict(kind="claim", candidate=candidate, outcome="unchecked", loc=found.loc, reason="不是可比对的量")
+        scopes = self.scopes.of_text(claim.quote, found.loc, value_at(claim))
         facts = [
             (n, f)
-            for n, f in self.facts.table_facts(key, claim.year, claim.measure)
+            for n, f in self.facts.table_facts(key, claim.year, claim.measure, scopes)
             if n.same_kind(number)
         ]
         if not facts:
@@ -133,15 +136,18 @@ class Verifier:
     def denial(self, claim: Claim, candidate: dict[str, Any], found: Grounding, key: str | None) -> Verdict:
         """A "无……" statement: contradicted by any positive table value of the quantity."""
         positives: list[tuple[Number, Fact]]
+        scopes = self.scopes.of_text(claim.quote, found.loc, value_at(claim))
         if key is not None:
-            positives = [(n, f) for n, f in self.facts.table_facts(key, claim.year, claim.measure) if n.value > n.tolerance]
+            positives = [
+                (n, f) for n, f in self.facts.table_facts(key, claim.year, claim.measure, scopes) if n.value > n.tolerance
+            ]
             name = key
         elif any(word in claim.quantity for word in OVERSPEND):
-            positives = self.overspending()
+            positives = self.overspending(scopes)
             name = "超预算支出"
         else:
             return Verdict(kind="claim", candidate=candidate, outcome="unchecked", loc=found.loc, reason="不是可比对的量")
-        if not positives and key is not None and not self.facts.table_facts(key, claim.year, claim.measure):
+        if not positives and key is not None and not self.facts.table_facts(key, claim.year, claim.measure, scopes):
             return Verdict(kind="claim", candidate=candidate, outcome="unchecked", loc=found.loc, reason="表格中没有可比对的数")
         if not positives:
             return Verdict(kind="claim", candidate=candidate, outcome="consistent", loc=found.loc)
@@ -158,9 +164,9 @@ class Verifier:
         )
         return Verdict(kind="claim", candidate=candidate, outcome="verified", loc=found.loc, finding=finding)
 
-    def overspending(self) -> list[tuple[Number, Fact]]:
-        """The department's 全年执行数 when it exceeds 全年预算数 (as a positive "overspend")."""
-        facts = self.facts.table_facts("年度资金总额", None, None)
+    def overspending(self, scopes: Scopes) -> list[tuple[Number, Fact]]:
+        """The 全年执行数 of the department (or of the units or projects in ``scopes``) when it exceeds 全年预算数."""
+        facts = self.facts.table_facts("年度资金总额", None, None, scopes)
         budget = [(n, f) for n, f in facts if measure_group(f.measure) == "budget"]
         actual = [(n, f) for n, f in facts if measure_group(f.measure) == "actual"]
         if not budget or not actual:
@@ -184,6 +190,7 @@ class Verifier:
             return reject(found.problem)
         relation = suspicion.relation
         years = frozenset(years_written(suspicion.quote + suspicion.message))
+        scopes = self.scopes.of_text(suspicion.quote + suspicion.message, found.loc)
         quoted = quote_numbers(suspicion.quote)
         cited_texts = list(suspicion.cited_numbers)
         if relation:
@@ -193,7 +200,7 @@ class Verifier:
             number = parse_number(text)
             if number is None:
                 return reject(f"所引数字“{text}”无法识别")
-            if not (in_text(number, quoted) or self.numbers.grounds(number, years, quoted)):
+            if not (in_text(number, quoted) or self.numbers.grounds(number, years, quoted, scopes)):
                 return reject(f"所引数字 {text} 既不在引文中，也不在报告中，且无法由报告数据算出")
             cited.append(number)
         computed: Number | None = None
@@ -205,7 +212,7 @@ class Verifier:
         for number, digits in written_numbers(suspicion.message):
             if not is_figure(number, suspicion.message, digits):
                 continue
-            if not (in_text(number, known) or self.numbers.grounds(number, years, known)):
+            if not (in_text(number, known) or self.numbers.grounds(number, years, known, scopes)):
                 return reject(f"说明中的数字 {digits} 既不在报告中，也无法由报告数据算出")
         rule = SUSPICION_RULES[suspicion.kind]
         evidence = [found.evidence()]
@@ -252,14 +259,26 @@ class Verifier:
         )
 
 
+def value_at(claim: Claim) -> int:
+    """Where a claim's figure is in its quote (the quote's end for a denial or a figure not found)."""
+    at = claim.quote.find(claim.value) if claim.value else -1
+    return at if at >= 0 else len(claim.quote)
+
+
 def quote_numbers(quote: str) -> list[Number]:
     """The numbers a quote writes, Chinese numerals included ("十四名" gives 14 名)."""
     return [n for n, _ in written_numbers(quote) + written_numbers(cn_digits(quote))]
 
 
 def in_text(number: Number, written: list[Number]) -> bool:
-    """True when the number is among ``written`` with the same digits and a unit of the same kind."""
-    return any(number.written == n.written and number.same_kind(n) for n in written)
+    """True when the number is among ``written`` with the same digits and unit ("690.30元" is not "690.30万元").
+
+    A number written without a unit matches the digits whatever their unit.
+    """
+    return any(
+        number.written == n.written and number.same_kind(n) and (None in (number.unit, n.unit) or number.value == n.value)
+        for n in written
+    )
 
 
 def describe(number: Number, fact: Fact) -> str:

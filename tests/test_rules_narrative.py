@@ -5,11 +5,14 @@ with tests.reports. Layout "markdown": pipe tables and headings, as pasted
 from a Markdown editor. All reports are invented for these tests.
 """
 
+from pathlib import Path
+
 import pytest
 
 from reviewer.extract import extract
 from reviewer.ingest.text import read_text
 from reviewer.rules import run_rules
+from tests.forms import tsv
 from tests.reports import (
     FUNDS_HEADER,
     INDICATOR_HEADER,
@@ -335,3 +338,162 @@ def test_full_satisfaction_claim_in_a_project_report(text, name):
     (f,) = findings(text, "NARR006", name)
     assert f.actual == "100%" and f.expected in ("93.5%", "95%")
     assert findings(text.replace("满意度100%", "满意度较高"), "NARR006", name) == []
+
+
+# ---------------------------------------------------------------- totals and parts of 收入 and 支出 (NARR001)
+
+INCOME_BAD = "2024年收入合计2,486.30万元，其中财政拨款2,301.50万元、上年结转120.40万元、其他收入74.40万元。"
+SPENDING_BAD = "2024年支出合计2,383.60万元，其中基本支出1,526.30万元、项目支出847.30万元。"
+
+
+@layouts(
+    word_department({"二、一般公共预算支出情况": INCOME_BAD + SPENDING_BAD}),
+    markdown_department(INCOME_BAD + SPENDING_BAD),
+)
+def test_income_and_spending_totals_against_their_listed_parts(text, name):
+    # Income parts above the total are wrong; 基本支出 + 项目支出 is the whole of 支出, so below it is wrong too.
+    found = {f.actual: f.expected for f in findings(text, "NARR001", name)}
+    assert found == {"2,486.30万元": "2496.30万元", "2,383.60万元": "2373.60万元"}
+    right = text.replace("74.40万元", "64.40万元").replace("847.30万元", "857.30万元")
+    assert findings(right, "NARR001", name) == []
+    # Income may have parts the sentence does not list: below the total is no error.
+    assert findings(text.replace("74.40万元", "54.40万元").replace("847.30万元", "857.30万元"), "NARR001", name) == []
+
+
+# ---------------------------------------------------------------- a budget figure against the budget column, grade (XREF003, SCORE011)
+
+
+@layouts(
+    word_department({"二、一般公共预算支出情况": "2024年基本支出预算数190.00万元。"}),
+    markdown_department("2024年基本支出预算数190.00万元。"),
+)
+def test_a_budget_figure_is_compared_with_the_budget_column(text, name):
+    # 基本支出 2024: 预算数 190.00, 决算数 200.00 in both layouts' basic data.
+    assert findings(text, "XREF003", name) == []
+    (mixed,) = findings(text.replace("预算数190.00", "预算数200.00"), "XREF003", name)
+    assert mixed.severity == "warning" and "口径混用" in mixed.message and mixed.expected == "190.00万元"
+    (wrong,) = findings(text.replace("预算数190.00", "预算数195.00"), "XREF003", name)
+    assert wrong.severity == "error" and wrong.expected == "190.00万元"
+
+
+@layouts(
+    word_department({"九、部门整体支出绩效自评结果拟应用和公开情况": "综合评分为92分，自评等级为优。"}, total=("100", "92")),
+    markdown_department("经自评，综合评分为99.7分，自评等级为良。"),
+)
+def test_the_grade_in_the_text_against_the_forms_total(text, name):
+    grade = "良" if "等级为良" in text else "优"
+    if grade == "优":  # 92 is 优: right; 82 is 良
+        assert findings(text, "SCORE011", name) == [] and findings(text, "NARR003", name) == []
+        text = text.replace("92", "82")
+    (f,) = findings(text, "SCORE011", name)
+    assert f.actual in ("优", "良") and f.expected in ("良", "优") and f.actual != f.expected
+    assert findings(text, "NARR003", name) == []  # the score sentence agrees with the form
+
+
+@layouts(
+    word_project(narrative="本项目资金使用规范，无超预算支出。"),
+    markdown_project(narrative="本项目资金使用规范，无超预算支出。"),
+)
+def test_no_overspending_claim_against_a_projects_funds(text, name):
+    assert findings(text, "XREF007", name) == []  # 39.20 spent of 40.00
+    (f,) = findings(text.replace("39.20", "42.60"), "XREF007", name)
+    assert f.actual == "42.6万元" and f.expected == "≤40万元"
+
+
+KEY_VALUE_PROJECT = tsv(
+    "城区绿道提质项目支出绩效自评表",
+    "项目名称 | 城区绿道提质 | 项目单位 | 青山县林业局",
+    "计划安排资金（万元） | 80.00 | 实际到位资金（万元） | 76.00",
+    "实际支出（万元） | 75.50 | 结余（万元） | 0.50",
+    "",
+    "项目自评结论",
+    "项目资金到位76.00万元，实际支出75.50万元，无超预算支出。",
+)
+PREFECTURE = (Path(__file__).resolve().parent.parent / "samples" / "hunan_prefecture.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (KEY_VALUE_PROJECT.replace("\t75.50\t", "\t81.20\t"), "tsv.txt"),
+        (
+            PREFECTURE.replace("结转下年用于抚育管护。", "结转下年用于抚育管护，无超预算支出。")
+            .replace("\t实际支出（万元）\n\t172.35", "\t实际支出（万元）\n\t182.35"),
+            "word.txt",
+        ),
+    ],
+    ids=["tsv", "word"],
+)
+def test_no_overspending_claim_against_a_projects_planned_and_spent_funds(text, name):
+    # Key-value funds (计划安排资金 | 实际到位资金 | 实际支出), as Excel copies them and as Word exports them.
+    (f,) = findings(text, "XREF007", name)
+    assert "实际支出" in f.message and "计划安排资金" in f.message and f.actual in ("81.2万元", "182.35万元")
+    within = text.replace("\t81.20\t", "\t75.50\t").replace("\t182.35", "\t172.35")
+    assert findings(within, "XREF007", name) == []
+    # Spent above what arrived but within the plan is no 超预算.
+    assert findings(within.replace("\t75.50\t", "\t78.50\t"), "XREF007", name) == []
+
+
+DETAIL_WORD = "\n项目支出明细（单位：万元）\n\n" + table(
+    [["序号", "支出内容", "实际支出数", "会计凭证号"], ["1", "图书采购", "24.50", "记-012"], ["2", "讲座场地", "14.70", "记-031"],
+     ["", "支出合计", "39.20", ""]]
+)
+DETAIL_MARKDOWN = (
+    "| 序号 | 支出内容 | 实际支出数 | 会计凭证号 |\n| --- | --- | --- | --- |\n| 1 | 图书采购 | 24.50 | 记-012 |\n"
+    "| 2 | 讲座场地 | 14.70 | 记-031 |\n|  | 支出合计 | 39.20 |  |\n\n"
+)
+DETAIL_SAID = f"{PROJECT}项目图书采购支出24.50万元，讲座场地租用支出14.70万元。"
+
+
+@layouts(
+    word_project(narrative=DETAIL_SAID).replace("附件四", DETAIL_WORD + "附件四"),
+    markdown_project(narrative=DETAIL_SAID).replace("填表人：", DETAIL_MARKDOWN + "填表人："),
+)
+def test_project_amount_in_the_text_against_its_spending_details(text, name):
+    # 24.50 is a line of the project's 支出明细, not a figure of its funds block: no warning.
+    assert findings(text, "NARR005", name) == []
+    (f,) = findings(text.replace("图书采购支出24.50万元", "图书采购支出26.50万元"), "NARR005", name)
+    assert f.actual == "26.50万元"
+
+
+@layouts(
+    word_department({"二、一般公共预算支出情况": "2024年支出376.36万元，比上年减少19.15万元，下降6.0%。"}),
+    markdown_department("2024年支出376.36万元，比上年减少19.15万元，下降6.0%。"),
+)
+def test_a_change_rate_recomputed_from_last_years_amount(text, name):
+    # Last year: 376.36 + 19.15 = 395.51; 19.15 ÷ 395.51 = 4.84%.
+    (f,) = findings(text, "XREF004", name)
+    assert f.expected == "4.84%"
+    assert findings(text.replace("下降6.0%", "下降4.84%"), "XREF004", name) == []
+    assert findings(text, "NARR002", name) == []
+
+
+@layouts(
+    word_department({"九、部门整体支出绩效自评结果拟应用和公开情况": "本部门绩效自评综合得分95分。"}, total=("100", "92")),
+    markdown_department("经评价，本馆绩效自评综合得分95分。"),
+)
+def test_the_comprehensive_self_evaluation_score_phrase(text, name):
+    (f,) = findings(text, "NARR003", name)
+    assert f.actual == "95分" and f.expected in ("92分", "99.7分")
+
+
+STATED_SCORE = tsv(
+    "2023年度部门整体支出绩效自评表",
+    "部门名称 | 青山县林业局",
+    "评价内容 | 绩效目标 | 完成情况",
+    "预算执行 | 部门预算执行率≥90% | 部门预算执行率95.87%",
+    "国土绿化 | 完成人工造林≥3.2万亩 | 完成人工造林3.46万亩",
+    "综合得分 | 88.5 | 评价等次 | 良",
+    "",
+    "青山县林业局2023年度部门整体支出绩效自评报告",
+    "一、部门整体支出绩效情况",
+    "经自评，部门整体支出综合得分88.5分。",
+)
+
+
+@pytest.mark.parametrize(("text", "name"), [(STATED_SCORE, "tsv.txt"), (PREFECTURE, "word.txt")], ids=["tsv", "word"])
+def test_score_in_the_text_against_the_score_stated_beside_the_grade(text, name):
+    # No 总分 row: the form states 综合得分 88.5 beside its 评价等次.
+    assert findings(text, "NARR003", name) == []
+    (f,) = findings(text.replace("综合得分88.5分", "综合得分91分"), "NARR003", name)
+    assert f.expected == "88.5分" and f.actual == "91分"

@@ -370,6 +370,9 @@ def pair_facts(pairs: list[Pair], part: str, year: int | None) -> list[Fact]:
     for pair in pairs:
         q = parse_quantity(pair.value)
         label = normalize_label(pair.label)
+        if q.value is not None and (stage := PROJECT_FUNDS.get(re.sub(r"[(（]万?元[)）]$", "", label))):
+            facts.append(project_funds_fact(pair, stage, part, year))
+            continue
         if q.value is None or q.qualitative or (key := canonical_key(label)) is None:
             continue
         facts.append(
@@ -379,6 +382,22 @@ def pair_facts(pairs: list[Pair], part: str, year: int | None) -> list[Fact]:
             )
         )
     return facts
+
+
+# A project's key-value funds ("计划安排资金（万元）| 180.00 | 实际到位资金（万元）| 180.00", "实际支出（万元）| 172.35").
+PROJECT_FUNDS = {"计划安排资金": "计划", "实际到位资金": "到位", "实际支出": "执行"}
+
+
+def project_funds_fact(pair: Pair, stage: str, part: str, year: int | None) -> Fact:
+    """A planned, received or spent amount of a project, in the unit its label states (万元 when it states none)."""
+    unit = "元" if re.search(r"[(（]元[)）]", pair.label) else "万元"
+    value = pair.value.strip()
+    q = parse_quantity(value if parse_quantity(value).unit else value + unit)
+    label = normalize_label(pair.label)
+    return Fact(
+        label=re.sub(r"[(（]万?元[)）]$", "", label), quantity=q, measure=stage, year=year, part=part, source="table",
+        quote=pair.cell.text.strip(), loc=pair.cell.loc.with_label(f"{part} 第{pair.cell.row + 1}行「{label}」"),
+    )
 
 
 def stated_grades(reading: TableReading, part: str, year: int | None) -> list[StatedGrade]:

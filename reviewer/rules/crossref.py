@@ -11,6 +11,7 @@ from reviewer.report import Fact, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import ev
 from reviewer.rules.numbers import fmt, tol
+from reviewer.scopes import ScopeMap
 
 # Keys whose table values describe the whole department (comparable across parts).
 DEPARTMENT_KEYS = {
@@ -105,8 +106,10 @@ def denial_against_table(report: Report, ctx: Context):
     政府性基金拨款 152.85万元 → error.
     """
     by_key = report.facts_by_key()
+    scopes = ScopeMap(report)
     for claim in report.facts:
-        if claim.source != "narrative" or claim.polarity != "denies" or claim.key is None:
+        # A sentence about one unit or project says nothing of the department's tables.
+        if claim.source != "narrative" or claim.polarity != "denies" or claim.key is None or scopes.of_fact(claim):
             continue
         positives = [f for f in by_key[claim.key] if f.source == "table" and f.value and f.value > 0 and (f.year in (None, claim.year))]
         if positives:
@@ -134,10 +137,13 @@ def narrative_against_table(report: Report, ctx: Context):
     部门整体支出绩效自评表 满意度 实际完成值 90% → error.
     """
     by_key = report.facts_by_key()
+    scopes = ScopeMap(report)
     department: dict[tuple[str, int | None], list[Fact]] = {}  # per key and year: claims repeat them
     initial: list[Fact] | None = None
     for claim in report.facts:
         if claim.source != "narrative" or claim.polarity != "asserts" or claim.key not in NARRATIVE_KEYS or claim.value is None:
+            continue
+        if scopes.of_fact(claim):  # a sentence about one unit or project: the department's tables do not speak for it
             continue
         if (claim.key, claim.year) not in department:
             department[claim.key, claim.year] = _department_facts(by_key, claim.key, claim.year)
@@ -294,8 +300,9 @@ def no_overrun_claim(report: Report, ctx: Context):
     """A claim of compliance ("无超预算支出") must hold in the tables.
 
     Checked against every funds row: 全年执行数 above 全年预算数 (the adjusted
-    full-year budget). The 基础数据表 预算数 column is the initial budget, which
-    in-year additions legitimately exceed, so it is not used.
+    full-year budget); and against a project's key-value funds: 实际支出 above
+    计划安排资金. The 基础数据表 预算数 column is the initial
+    budget, which in-year additions legitimately exceed, so it is not used.
 
     Example: 报告 "全年无超预算支出", 年度资金总额 全年预算数 100.00, 全年执行数 112.50 → error.
     """
@@ -309,6 +316,15 @@ def no_overrun_claim(report: Report, ctx: Context):
             if budget and actual and budget.value is not None and actual.value is not None:
                 if actual.value - budget.value > tol(actual) + tol(budget) + ctx.settings.tolerance:
                     overruns.append((budget, actual))
+    # A project's key-value funds: 实际支出 above 计划安排资金 (above 实际到位资金 alone is no 超预算).
+    stages: dict[str, dict[str, Fact]] = {}
+    for f in report.facts:
+        if f.source == "table" and f.label in ("计划安排资金", "实际支出") and f.value is not None:
+            stages.setdefault(f.part, {}).setdefault(f.label, f)
+    for stage in stages.values():
+        plan, spent = stage.get("计划安排资金"), stage.get("实际支出")
+        if plan and spent and spent.value - plan.value > tol(spent) + tol(plan) + ctx.settings.tolerance:  # type: ignore[operator]
+            overruns.append((plan, spent))
     if not overruns:
         return
     span, m = claims[0]

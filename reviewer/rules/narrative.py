@@ -19,10 +19,13 @@ from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import ev
 from reviewer.rules.numbers import fmt
 from reviewer.rules.targets import assess
+from reviewer.scopes import ScopeMap
 
 MONEY = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(亿元|万元|元)")
 SENTENCE_END = re.compile(r"[。！？!?\n]")
-CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
+# A comma between digits is a thousands separator ("2,301.50"), not a clause end.
+CLAUSE_END = re.compile(r"[，；;。！？!?\n]|(?<!\d),|,(?!\d)")
+PART_END = re.compile(r"[，；;。！？!?\n、]|(?<!\d),|,(?!\d)")  # the items of a list: "其中财政拨款…万元、上年结转…万元"
 # A clause about a change or a ratio does not state a part of the total.
 CHANGE = re.compile(r"比上年|较上年|比去年|较去年|同比|环比|增加|减少|增长|下降|上升|增幅|降幅|[%％]|占")
 SUM_WORDS = re.compile(r"合计|共计|总计")  # not 累计: "累计完成" is a running total of other years
@@ -63,10 +66,10 @@ def amounts(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
     return found
 
 
-def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The clauses of text[start:end], split at commas, semicolons and sentence ends."""
+def clauses(text: str, start: int, end: int, ends: re.Pattern = CLAUSE_END) -> list[tuple[int, int]]:
+    """The clauses of text[start:end], split at commas, semicolons and sentence ends (or at ``ends``)."""
     out, at = [], start
-    for m in CLAUSE_END.finditer(text, start, end):
+    for m in ends.finditer(text, start, end):
         out.append((at, m.start()))
         at = m.end()
     out.append((at, end))
@@ -87,9 +90,9 @@ def show(value: Decimal, *written: Amount) -> str:
 
 
 def part_amounts(text: str, start: int, end: int) -> list[Amount] | None:
-    """The one amount of each clause in text[start:end]; None when a clause is unclear (two amounts, a change, a share)."""
+    """The one amount of each item (clause, or part of a 、 list) in text[start:end]; None when one is unclear (two amounts, a change, a share)."""
     parts: list[Amount] = []
-    for a, b in clauses(text, start, end):
+    for a, b in clauses(text, start, end, PART_END):
         found = amounts(text, a, b)
         if not found:
             continue
@@ -101,7 +104,8 @@ def part_amounts(text: str, start: int, end: int) -> list[Amount] | None:
 
 def named(text: str, start: int, end: int) -> str:
     """The quantity a clause names before its amount, stripped of numbering and verbs ("其中人员经费" -> "人员经费")."""
-    words = re.sub(r"^(其中|包括|含)[:：]?|[\d年度本单位部门全年共计实际完成]|支付|为|达到?|约", "", text[start:end])
+    # Whole words only: stripping the characters 本 or 年 would turn 基本支出 into 基支出.
+    words = re.sub(r"^(其中|包括|含)[:：]?|[\d.,]+|年度|本单位|本部门|单位|部门|全年|共计|实际|完成|支付|为|达到?|约|年", "", text[start:end])
     return words.strip(" ：:")
 
 
@@ -155,7 +159,7 @@ def _qizhong(ctx: Context, span: TextSpan, at: int, after: int):
     parts = part_amounts(text, after, closing.start() if closing else end)
     if not parts or len(parts) < 2:
         return None
-    names = {named(text, clauses(text, after, p.start)[-1][0] if clauses(text, after, p.start) else after, p.start) for p in parts}
+    names = {named(text, before[-1][0] if (before := clauses(text, after, p.start, PART_END)) else after, p.start) for p in parts}
     complete = any(names == split and key in text[clause_start : total.start] for key, split in COMPLETE_SPLITS.items())
     return _mismatch(ctx, span, total, parts, complete=complete)
 
@@ -289,18 +293,33 @@ _SCORE = re.compile(
 
 
 def _scored_form(report: Report, sentence: str) -> Evaluation | None:
-    """The form a score sentence speaks of: a project it names, else the department form, else the only form."""
-    scored = [e for e in report.evaluations if e.indicators and e.indicators.total_score and e.indicators.total_score.value is not None]
-    named_projects = [e for e in scored if e.kind == "project" and e.name and e.name in sentence]
+    """The form a score sentence speaks of: a project it names, else the report's scored form (Report.scored_form)."""
+    scored = [e for e in report.projects if e.indicators and e.indicators.total_score and e.indicators.total_score.value is not None]
+    named_projects = [e for e in scored if e.name and e.name in sentence]
     if len(named_projects) == 1:
         return named_projects[0]
-    if named_projects:
+    form = report.scored_form
+    if named_projects or form is None:
         return None
-    department = next((e for e in scored if e.kind == "department"), None)
-    if department is not None:
-        # "项目…得分" in a department report may be about a project the sentence does not name.
-        return None if "项目" in sentence and "整体" not in sentence else department
-    return scored[0] if len(scored) == 1 else None
+    # "项目…得分" in a department report may be about a project the sentence does not name.
+    if form.kind == "department" and "项目" in sentence and "整体" not in sentence:
+        return None
+    return form
+
+
+def _score_of(report: Report, sentence: str) -> tuple[Evaluation, Fact] | None:
+    """The form a score sentence speaks of and its total: the form's 总分, else (no form has one)
+    the department form's one stated score ("综合得分 | 88.5" beside 评价等次)."""
+    form = _scored_form(report, sentence)
+    if form is not None:
+        return form, form.indicators.total_score  # type: ignore[union-attr,return-value]
+    department = report.department
+    if report.scored_form is not None or department is None or ("项目" in sentence and "整体" not in sentence):
+        return None
+    if any(e.name and e.name in sentence for e in report.projects):
+        return None
+    stated = {f.value: f for f in report.facts if f.key == "总分" and f.source == "table" and f.part == department.display and f.value is not None}
+    return (department, next(iter(stated.values()))) if len(stated) == 1 else None
 
 
 @rule("NARR003", "error", "narrative", "文字所述自评得分与自评表总分不一致")
@@ -308,25 +327,28 @@ def text_score(report: Report, ctx: Context):
     """The score the text gives ("自评得分为92分", "综合评分为97分") must be the form's 总分.
 
     A sentence naming a project is compared with that project's form; any
-    other with the 部门整体支出绩效自评表 (or the only form). A score rounded to
+    other with the 部门整体支出绩效自评表 (or the only form), or, when no form
+    has a 总分 row, with the score the department form states beside its
+    grade (综合得分 | 88.5 | 评价等次 | 优). A score rounded to
     the points written is accepted (97分 for 96.8). This rule alone compares
     scores: XREF003 leaves 总分 to it.
 
     Example: 部门整体支出绩效自评表 总分 92.5, 报告 "综合评分为97分" → error.
     """
+    scopes = ScopeMap(report)
     for span in report.texts:
         for m in _SCORE.finditer(span.text):
             start, end = sentence_bounds(span.text, m.start())
-            form = _scored_form(report, span.text[start:end])
-            if form is None:
+            scored = _score_of(report, span.text[start:end])
+            if scored is None or not scopes.about_form(scored[0], span.text[start : m.start()], span.loc):
                 continue
-            total: Fact = form.indicators.total_score  # type: ignore[union-attr,assignment]
+            form, total = scored
             said = parse_quantity(m.group("score") + "分")
             assert said.value is not None and total.value is not None
             if abs(said.value - total.value) <= said.tolerance() + total.quantity.tolerance() + ctx.settings.tolerance:
                 continue
             yield ctx.finding(
-                f"文字称“{m.group(0)}”，但{form.display}总分为{fmt(total.value)}分",
+                f"文字称“{m.group(0)}”，但{form.display}{total.label or '总分'}为{fmt(total.value)}分",
                 [Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end())), ev(total)],
                 expected=f"{fmt(total.value)}分",
                 actual=f"{fmt(said.value)}分",
@@ -357,10 +379,13 @@ def all_targets_met_claim(report: Report, ctx: Context):
     missed = [(i, a) for i in form.indicators.indicators if (a := assess(i)) is not None and not a.met]  # type: ignore[union-attr]
     if not missed:
         return
+    scopes = ScopeMap(report)
     for span in report.texts:
         for m in _ALL_DONE.finditer(span.text):
             if re.search(r"[未没不非]\S?$", span.text[max(0, m.start() - 2) : m.start()]):
                 continue
+            if not scopes.about_form(form, span.text[sentence_bounds(span.text, m.start())[0] : m.start()], span.loc):
+                continue  # a sentence about another project or unit
             first, assessment = missed[0]
             more = f"等{len(missed)}项" if len(missed) > 1 else ""
             yield ctx.finding(
@@ -380,7 +405,8 @@ def project_amounts(report: Report, ctx: Context):
 
     The clause must name the project and carry one amount, with no change,
     share or "其中" in it; the amount is compared with every figure of the
-    project's funds block (年初预算数, 全年预算数, 全年执行数 of each source).
+    project's funds block (年初预算数, 全年预算数, 全年执行数 of each source)
+    and of its money tables (支出明细 lines and 支出合计).
     A warning: the sentence may speak of a part of the project.
 
     Example: 项目表「乡村阅读推广」全年预算数 40.00、全年执行数 39.20, 报告
@@ -403,6 +429,8 @@ def project_amounts(report: Report, ctx: Context):
                     continue
                 figures = [f for row in project.funds.rows for f in row.cells.values() if f.value is not None and f.key != "执行率"]  # type: ignore[union-attr]
                 money = [f for f in figures if f.quantity.unit != "%" and "%" not in f.quantity.raw]
+                # The project's other money figures (支出明细 lines and totals) are its amounts too.
+                money += [f for t in report.money_tables if t.part == project.display for r in t.rows for f in r.values if f and f.value is not None]
                 if not money or any(abs(f.value - found[0].value) <= found[0].slack + Decimal("0.005") for f in money):
                     continue
                 total = project.funds.total  # type: ignore[union-attr]

@@ -254,12 +254,6 @@ def _grade_of(total: Decimal) -> str:
 _GRADE_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "不合格": "差"}
 
 
-def _graded_form(report: Report) -> Evaluation | None:
-    """The form whose 总分 a grade in the text speaks of: the department form's, else the only scored form's."""
-    totalled = [e for e in report.evaluations if e.indicators and e.indicators.total_score and e.indicators.total_score.quantity.value is not None]
-    return next((e for e in totalled if e.kind == "department"), totalled[0] if len(totalled) == 1 else None)
-
-
 @rule("SCORE011", "error", "scoring", "评价等级与总分不符")
 def grade_matches_score(report: Report, ctx: Context):
     """The grade must follow the score: 优 ≥ 90, 良 80–89, 中 60–79, 差 < 60.
@@ -270,7 +264,7 @@ def grade_matches_score(report: Report, ctx: Context):
 
     Example: 总分 97 but the text says "自评等级为良" → error.
     """
-    target = _graded_form(report)
+    target = report.scored_form
     for stated in report.grades:
         word = stated.grade.text.strip()
         said = _GRADE_WORDS.get(word, word)
