@@ -15,8 +15,8 @@ lines, so this module rebuilds them from geometry:
 - a paragraph also ends at a first-line indent, at a gap wider than the line
   spacing inside paragraphs, and where a line that finishes a clause (。；：)
   is followed by a numbered heading or item (十、 （一） 2、), full or not;
-- a table that goes on at the top of the next page with the same columns is
-  one table: a repeated header row is dropped, a row split by the page break
+- a table that goes on at the top of the next page with the same columns, or
+  with some of them (the last block of a form whose blocks differ), is one table: a repeated header row is dropped, a row split by the page break
   is rejoined (also where a cell was cut at one of its own line breaks), a
   vertical merge cut by it is continued; a paragraph split by a page break is
   one paragraph; page numbers and running headers are left out.
@@ -327,7 +327,8 @@ class _Assembler:
         self.blocks: list[Paragraph | Table] = []
         self.pending: list[_Line] = []  # lines of the paragraph being built
         self.source: dict[int, _GridCell] = {}  # id(Cell) -> the detected cell it came from
-        last: tuple[Table, _PageTable] | None = None  # table that ended the previous item
+        # The table that ended the previous item, its grid column boundaries and its last page.
+        last: tuple[Table, list[float], int] | None = None
         for page in pages:
             for position, item in enumerate(page.items):
                 if isinstance(item, _Line):
@@ -337,15 +338,16 @@ class _Assembler:
                     last = None
                     continue
                 self._flush()
-                if position == 0 and last is not None and _continues(last[1], item):
-                    self._extend(last[0], item)
-                    last = (last[0], item)
+                columns = _column_map(last[1], item) if position == 0 and last is not None and item.page == last[2] + 1 else None
+                if columns is not None:
+                    self._extend(last[0], item, columns)
+                    last = (last[0], last[1], item.page)
                     continue
                 index = sum(1 for b in self.blocks if isinstance(b, Table))
                 table = Table(index=index, rows=self._rows(item, len(self.blocks), index), loc=Location(
                     block=len(self.blocks), table=index, page=item.page))
                 self.blocks.append(table)
-                last = (table, item)
+                last = (table, item.columns, item.page)
         self._flush()
 
     def _flush(self) -> None:
@@ -371,8 +373,12 @@ class _Assembler:
             return True
         return not _wrapped(line, following, self.right)
 
-    def _rows(self, found: _PageTable, block: int, index: int) -> list[list[Cell]]:
-        """Rows of one page's grid: merged cells once, continuations as empty cells."""
+    def _rows(self, found: _PageTable, block: int, index: int, columns: list[int] | None = None) -> list[list[Cell]]:
+        """Rows of one page's grid: merged cells once, continuations as empty cells.
+
+        ``columns`` maps the page's grid boundaries to those of the table it goes on (grid columns of that table).
+        """
+        edge = columns or list(range(len(found.columns)))
         starting: dict[int, list[_GridCell]] = {}
         for cell in found.cells:
             starting.setdefault(cell.row, []).append(cell)
@@ -390,8 +396,8 @@ class _Assembler:
                     text="" if continued else cell.text,
                     row=r,
                     col=ordinal,
-                    grid_col=cell.col,
-                    colspan=cell.colspan,
+                    grid_col=edge[cell.col],
+                    colspan=edge[cell.col + cell.colspan] - edge[cell.col],
                     rowspan=1 if continued else cell.rowspan,
                     continued=continued,
                     loc=Location(block=block, table=index, row=r, col=ordinal, page=found.page),
@@ -402,9 +408,9 @@ class _Assembler:
             rows.append(row)
         return rows
 
-    def _extend(self, table: Table, found: _PageTable) -> None:
-        """Append a page's continuation of ``table``."""
-        more = self._rows(found, table.loc.block or 0, table.index)
+    def _extend(self, table: Table, found: _PageTable, columns: list[int]) -> None:
+        """Append a page's continuation of ``table`` (``columns``: its boundaries among the table's)."""
+        more = self._rows(found, table.loc.block or 0, table.index, columns)
         repeated = 0  # header rows Word repeats at the top of each page
         while repeated < min(len(more) - 1, len(table.rows)) and _signature(more[repeated]) == _signature(
             table.rows[repeated]
@@ -489,13 +495,23 @@ def _usual_spacing(pages: list[_Page], right: float) -> float:
     return min(repeated or every, default=0.3)
 
 
-def _continues(previous: _PageTable, found: _PageTable) -> bool:
-    """Whether a table at the top of a page goes on from the table that ended the page before."""
-    return (
-        found.page == previous.page + 1
-        and len(found.columns) == len(previous.columns)
-        and all(abs(a - b) <= 2 * SNAP for a, b in zip(found.columns, previous.columns))
-    )
+def _column_map(previous: list[float], found: _PageTable) -> list[int] | None:
+    """Where each grid boundary of a table at the top of a page stands among those of the table before it.
+
+    The table goes on when its outer edges are the other's and each of its
+    column boundaries is one of the other's: a form whose earlier blocks had
+    other columns (a funds block over an indicator block) goes on with the
+    last block's columns only. None when it is another table.
+    """
+    mapping = []
+    for x in found.columns:
+        nearest = min(range(len(previous)), key=lambda k: abs(previous[k] - x))
+        if abs(previous[nearest] - x) > 2 * SNAP:
+            return None
+        mapping.append(nearest)
+    if mapping[0] != 0 or mapping[-1] != len(previous) - 1 or len(set(mapping)) != len(mapping):
+        return None
+    return mapping
 
 
 def _signature(row: list[Cell]) -> list[tuple[str, int | None, int, bool]]:
