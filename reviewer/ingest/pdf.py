@@ -16,8 +16,9 @@ lines, so this module rebuilds them from geometry:
   spacing inside paragraphs, and where a line that finishes a clause (。；：)
   is followed by a numbered heading or item (十、 （一） 2、), full or not;
 - a table that goes on at the top of the next page with the same columns, or
-  with some of them (the last block of a form whose blocks differ), is one table: a repeated header row is dropped, a row split by the page break
-  is rejoined (also where a cell was cut at one of its own line breaks), a
+  with some of them (the last block of a form whose blocks differ), is one
+  table: a repeated header row is dropped, a row split by the page break is
+  rejoined (also where a cell was cut at one of its own line breaks), a
   vertical merge cut by it is continued; a paragraph split by a page break is
   one paragraph; page numbers and running headers are left out.
 """
