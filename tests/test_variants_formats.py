@@ -197,6 +197,55 @@ def test_pdf_table_over_two_pages_below_blocks_with_other_columns(tmp_path: Path
     assert len(report.evaluations[0].indicators.indicators) == 44
 
 
+# --- Excel: formulas that read other sheets, hidden rows ------------------------------------------------------
+
+def project_sheet(sheet, funds_row: list, indicators: list[list]) -> None:
+    """The project form on one sheet; the 总分 row sums the scores by formula (saved without values)."""
+    sheet.append(["项目支出绩效自评表（2024年度）"])
+    for row in INFO + FUNDS[:1] + [funds_row] + PROJECT[:1] + indicators:
+        sheet.append(row)
+    first, last = 7, sheet.max_row
+    sheet.append(["总分", "", "", "", "", f"=SUM(F{first}:F{last})+E5", f"=SUM(G{first}:G{last})+G5", ""])
+
+
+def numbers(rows: list[list]) -> list[list]:
+    return [[int(c) if c.isdigit() else c for c in row] for row in rows]
+
+
+def test_formulas_reading_another_sheet_are_computed(tmp_path: Path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    form = book.active
+    form.title = "自评表"
+    figures = book.create_sheet("资金明细")
+    figures.append(["全年预算数", 60])
+    figures.append(["全年执行数", 45])
+    figures.sheet_state = "hidden"  # a hidden sheet of workings the form reads
+    project_sheet(form, ["年度资金总额", "='资金明细'!B1", "=资金明细!B1", "=资金明细!B2", 10, "=D5/C5", "=E5*F5"],
+                  numbers(PROJECT[1:-1]))
+    form["F5"].number_format = "0.00%"
+    book.save(tmp_path / "book.xlsx")
+    report, found = review_file(tmp_path / "book.xlsx")
+    assert found == MISSED_WITH_FULL_MARKS  # 7.5 + 90 = 97.5 on both sides: no blank total, no READ002
+    funds = report.evaluations[0].funds
+    assert funds.total.cells["rate"].quote == "75.00%"
+
+
+def test_hidden_rows_are_left_out_and_named(tmp_path: Path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    rows = numbers(PROJECT[1:-1])
+    rows.insert(1, ["产出指标", "质量指标", "路面优良率（旧）", "≥85%", "70%", 30, 0, ""])
+    project_sheet(book.active, numbers(FUNDS[1:])[0], rows)
+    book.active.row_dimensions[8].hidden = True  # the old copy of an indicator, hidden by its author
+    book.active["F12"], book.active["G12"] = 100, 100
+    book.save(tmp_path / "hidden.xlsx")
+    _, found = review_file(tmp_path / "hidden.xlsx")
+    assert found == ["READ002", *MISSED_WITH_FULL_MARKS]
+    report = extract(load(tmp_path / "hidden.xlsx"))
+    assert any("第 8 行是隐藏行" in w for w in report.reader_warnings)
+
+
 # --- Unit and year in titles ----------------------------------------------------------------------------------
 
 BODY = "一、基本情况\n本单位编制20人，实有人数18人。\n二、绩效目标完成情况\n全年预算执行率95%，自评得分92分。\n"
