@@ -126,6 +126,7 @@ class _PageTable:
     cells: list[_GridCell]
     page: int
     at: dict[tuple[int, int], _GridCell]  # grid position -> the cell covering it
+    ruled: bool = True  # False: placed from where its text stands (no ruling lines)
 
     @property
     def nrows(self) -> int:
@@ -152,7 +153,10 @@ def _read_page(page, number: int) -> _Page:
     text_chars = sum(1 for c in chars if not c["text"].isspace())
     tables = [t for t in (_grid(t.cells, number) for t in page.find_tables()) if t is not None]
     loose = [c for c in chars if not any(_contains(_box(t), *_centre(c)) for t in tables)]
-    tables += [t for t in (_grid(cells, number) for cells in unruled_tables(loose)) if t is not None]
+    unruled = [t for t in (_grid(cells, number) for cells in unruled_tables(loose)) if t is not None]
+    for table in unruled:
+        table.ruled = False
+    tables += unruled
     tables.sort(key=lambda t: t.top)
     outside: list[dict] = []
     for char in chars:
@@ -328,8 +332,8 @@ class _Assembler:
         self.blocks: list[Paragraph | Table] = []
         self.pending: list[_Line] = []  # lines of the paragraph being built
         self.source: dict[int, _GridCell] = {}  # id(Cell) -> the detected cell it came from
-        # The table that ended the previous item, its grid column boundaries and its last page.
-        last: tuple[Table, list[float], int] | None = None
+        # The table that ended the previous item, its grid column boundaries, its last page, whether ruled.
+        last: tuple[Table, list[float], int, bool] | None = None
         for page in pages:
             for position, item in enumerate(page.items):
                 if isinstance(item, _Line):
@@ -339,16 +343,17 @@ class _Assembler:
                     last = None
                     continue
                 self._flush()
-                columns = _column_map(last[1], item) if position == 0 and last is not None and item.page == last[2] + 1 else None
+                goes_on = position == 0 and last is not None and item.page == last[2] + 1
+                columns = _column_map(last[1], item, loose=not (last[3] or item.ruled)) if goes_on else None
                 if columns is not None:
                     self._extend(last[0], item, columns)
-                    last = (last[0], last[1], item.page)
+                    last = (last[0], last[1], item.page, last[3])
                     continue
                 index = sum(1 for b in self.blocks if isinstance(b, Table))
                 table = Table(index=index, rows=self._rows(item, len(self.blocks), index), loc=Location(
                     block=len(self.blocks), table=index, page=item.page))
                 self.blocks.append(table)
-                last = (table, item.columns, item.page)
+                last = (table, item.columns, item.page, item.ruled)
         self._flush()
 
     def _flush(self) -> None:
@@ -496,21 +501,31 @@ def _usual_spacing(pages: list[_Page], right: float) -> float:
     return min(repeated or every, default=0.3)
 
 
-def _column_map(previous: list[float], found: _PageTable) -> list[int] | None:
+def _column_map(previous: list[float], found: _PageTable, loose: bool = False) -> list[int] | None:
     """Where each grid boundary of a table at the top of a page stands among those of the table before it.
 
     The table goes on when its outer edges are the other's and each of its
     column boundaries is one of the other's: a form whose earlier blocks had
     other columns (a funds block over an indicator block) goes on with the
-    last block's columns only. None when it is another table.
+    last block's columns only. None when it is another table. ``loose``: both
+    tables were placed from where their text stands, so a boundary may move a
+    quarter of the narrowest column, and the last columns may be empty on
+    this page (the right edge then falls inside the other's last column).
     """
+    tolerance = 2 * SNAP
+    if loose:
+        tolerance = max(tolerance, min(b - a for a, b in zip(previous, previous[1:])) / 4)
     mapping = []
-    for x in found.columns:
+    for x in found.columns[:-1] if loose else found.columns:
         nearest = min(range(len(previous)), key=lambda k: abs(previous[k] - x))
-        if abs(previous[nearest] - x) > 2 * SNAP:
+        if abs(previous[nearest] - x) > tolerance:
             return None
         mapping.append(nearest)
-    if mapping[0] != 0 or mapping[-1] != len(previous) - 1 or len(set(mapping)) != len(mapping):
+    if loose:  # the right edge of the text: the boundary after the last column that has some
+        edge = found.columns[-1] - tolerance
+        mapping.append(next((k for k, x in enumerate(previous) if x >= edge), len(previous) - 1))
+    full = mapping[-1] == len(previous) - 1 or loose
+    if mapping[0] != 0 or not full or any(a >= b for a, b in zip(mapping, mapping[1:])):
         return None
     return mapping
 
