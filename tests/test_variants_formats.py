@@ -268,6 +268,27 @@ def test_unit_and_year_from_the_opening_lines(opening, unit, year):
     assert (report.unit, report.year) == (unit, year)
 
 
+@pytest.mark.parametrize(
+    "cover",
+    [
+        [["部门（单位）名称", "白沙镇林业站"], ["评价方式", "单位自评"], ["报告日期", "2024年3月1日"]],
+        [["单位名称（盖章）：白沙镇林业站", ""], ["填报日期：2024年3月1日", ""]],
+    ],
+    ids=["label-and-value", "label-in-one-cell"],
+)
+def test_unit_from_a_cover_page_table(tmp_path: Path, cover):
+    document = docx.Document()
+    document.add_paragraph("2023年度部门（单位）整体支出")
+    document.add_paragraph("绩效评价自评报告")
+    table = document.add_table(rows=len(cover), cols=2)
+    fill(table, cover)
+    for line in BODY.splitlines():
+        document.add_paragraph(line)
+    document.save(tmp_path / "cover.docx")
+    report, _ = review_file(tmp_path / "cover.docx")
+    assert (report.unit, report.year) == ("白沙镇林业站", 2023)
+
+
 # --- 其中 amounts in a paragraph ------------------------------------------------------------------------------
 
 OPENING = "白沙镇卫生院2024年度部门整体支出绩效自评报告\n一、基本情况\n"

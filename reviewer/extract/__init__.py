@@ -113,6 +113,8 @@ def _unit(report: Report, parts: list[Part]) -> str | None:
             m = _UNIT_LABEL_LINE.match(re.sub(r"[ \t]+", "", p.text))
             if m and _is_name(m.group(1)):
                 return m.group(1)
+    if unit := _unit_on_cover_table(parts):
+        return unit
     for label in UNIT_LABELS:
         for evaluation in report.evaluations:
             value = evaluation.units.get(label, "")
@@ -121,6 +123,22 @@ def _unit(report: Report, parts: list[Part]) -> str | None:
     for title in _titles(parts):
         if unit := unit_in_title(title):
             return unit
+    return None
+
+
+def _unit_on_cover_table(parts: list[Part]) -> str | None:
+    """The unit a cover page names in a table outside the forms: "单位名称（盖章）：…" in a cell, or a label cell and its value."""
+    for part in parts:
+        if part.kind in ("department", "project"):
+            continue
+        for table in part.tables[:3]:
+            for row in table.rows[:12]:
+                texts = [re.sub(r"\s+", "", cell.text) for cell in row]
+                for i, text in enumerate(texts):
+                    after = texts[i + 1] if i + 1 < len(texts) and not re.search("[:：]", text) else ""
+                    m = _UNIT_LABEL_LINE.match(f"{text}：{after}" if after else text)
+                    if m and _is_name(m.group(1)):
+                        return m.group(1)
     return None
 
 
