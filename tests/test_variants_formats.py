@@ -8,6 +8,7 @@ no reason given (SCORE009); nothing else may be reported.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -197,6 +198,23 @@ def test_pdf_table_over_two_pages_below_blocks_with_other_columns(tmp_path: Path
     report, found = review_file(pdf)
     assert found == MISSED_WITH_FULL_MARKS
     assert len(report.evaluations[0].indicators.indicators) == 44
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice (soffice) is not installed")
+def test_pdf_page_rotated_for_viewing_reads_as_written(tmp_path: Path):
+    document = project_document()
+    table = document.add_table(rows=len(PROJECT), cols=8)
+    table.style = "Table Grid"
+    fill(table, PROJECT)
+    document.save(tmp_path / "form.docx")
+    pdf = docx_to_pdf(tmp_path / "form.docx", tmp_path)
+    # Turning the page in a viewer adds /Rotate 90: the text is then sideways on the page.
+    data, turned = re.subn(rb"/Type\s*/Page(?![s\w])", b"/Type/Page/Rotate 90", pdf.read_bytes())
+    assert turned == 1
+    (tmp_path / "turned.pdf").write_bytes(data)
+    report, found = review_file(tmp_path / "turned.pdf")
+    assert found == MISSED_WITH_FULL_MARKS
+    assert report.unit == "石门县交通运输局"
 
 
 # --- Excel: formulas that read other sheets, hidden rows ------------------------------------------------------

@@ -71,7 +71,7 @@ def read_pdf(data: bytes, name: str, digest: str) -> Document:
         raise InputError(name, NOT_PDF)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_read_page(page, number) for number, page in enumerate(pdf.pages, start=1)]
+            pages = [_read_page(_upright(pdf, page), number) for number, page in enumerate(pdf.pages, start=1)]
     except PdfminerException as exc:
         inner = exc.args[0] if exc.args else exc
         if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
@@ -84,6 +84,21 @@ def read_pdf(data: bytes, name: str, digest: str) -> Document:
         raise InputError(name, NO_TEXT)
     _drop_running_lines(pages)
     return Document(path=name, sha256=digest, format="pdf", blocks=_Assembler(pages).blocks)
+
+
+def _upright(pdf, page):
+    """The page as its text was written, when a /Rotate turns that text sideways (a page rotated for viewing).
+
+    A page whose content is drawn sideways and turned upright by its /Rotate
+    (a landscape page printed to PDF) reads upright as it is, and is kept.
+    """
+    from pdfplumber.page import Page
+
+    chars = page.chars
+    if not page.rotation or not chars or 2 * sum(1 for c in chars if c["upright"]) >= len(chars):
+        return page
+    page.page_obj.rotate = 0
+    return Page(pdf, page.page_obj, page_number=page.page_number, initial_doctop=page.initial_doctop)
 
 
 @dataclass
