@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.errors import InputError
 from reviewer.ingest.pdf_glyphs import dedupe_chars, printed_rows
+from reviewer.ingest.pdf_pages import column_map, continue_merges, merge_origin, same_row_key, upright_page
 from reviewer.ingest.pdf_unruled import unruled_tables
 
 NOT_PDF = "不是有效的 PDF 文件"
@@ -71,7 +72,7 @@ def read_pdf(data: bytes, name: str, digest: str) -> Document:
         raise InputError(name, NOT_PDF)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_read_page(_upright(pdf, page), number) for number, page in enumerate(pdf.pages, start=1)]
+            pages = [_read_page(upright_page(pdf, page), number) for number, page in enumerate(pdf.pages, start=1)]
     except PdfminerException as exc:
         inner = exc.args[0] if exc.args else exc
         if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
@@ -84,21 +85,6 @@ def read_pdf(data: bytes, name: str, digest: str) -> Document:
         raise InputError(name, NO_TEXT)
     _drop_running_lines(pages)
     return Document(path=name, sha256=digest, format="pdf", blocks=_Assembler(pages).blocks)
-
-
-def _upright(pdf, page):
-    """The page as its text was written, when a /Rotate turns that text sideways (a page rotated for viewing).
-
-    A page whose content is drawn sideways and turned upright by its /Rotate
-    (a landscape page printed to PDF) reads upright as it is, and is kept.
-    """
-    from pdfplumber.page import Page
-
-    chars = page.chars
-    if not page.rotation or not chars or 2 * sum(1 for c in chars if c["upright"]) >= len(chars):
-        return page
-    page.page_obj.rotate = 0
-    return Page(pdf, page.page_obj, page_number=page.page_number, initial_doctop=page.initial_doctop)
 
 
 @dataclass
@@ -359,7 +345,7 @@ class _Assembler:
                     continue
                 self._flush()
                 goes_on = position == 0 and last is not None and item.page == last[2] + 1
-                columns = _column_map(last[1], item, loose=not (last[3] or item.ruled)) if goes_on else None
+                columns = column_map(last[1], item.columns, SNAP, loose=not (last[3] or item.ruled)) if goes_on else None
                 if columns is not None:
                     self._extend(last[0], item, columns)
                     last = (last[0], last[1], item.page, last[3])
@@ -433,7 +419,7 @@ class _Assembler:
         """Append a page's continuation of ``table`` (``columns``: its boundaries among the table's)."""
         more = self._rows(found, table.loc.block or 0, table.index, columns)
         repeated = 0  # header rows Word repeats at the top of each page
-        while repeated < min(len(more) - 1, len(table.rows)) and _signature(more[repeated]) == _signature(
+        while repeated < min(len(more) - 1, len(table.rows)) and same_row_key(more[repeated]) == same_row_key(
             table.rows[repeated]
         ):
             repeated += 1
@@ -442,7 +428,7 @@ class _Assembler:
         if breaks is not None:
             self._join_rows(table, more.pop(0), breaks)
         elif more:
-            _continue_merges(table, more[0])
+            continue_merges(table, more[0])
         for r, row in enumerate(more, start=len(table.rows)):
             for cell in row:
                 cell.row = r
@@ -483,7 +469,7 @@ class _Assembler:
             if below.text:
                 above.text = above.text + "\n" + below.text if column in breaks else _glue(above.text, below.text)
             if below.rowspan > 1:  # a merge that goes on below the cut row
-                origin = above if not above.continued else _merge_origin(table, above.grid_col)
+                origin = above if not above.continued else merge_origin(table, above.grid_col)
                 if origin is not None:
                     origin.rowspan += below.rowspan - 1
 
@@ -514,61 +500,3 @@ def _usual_spacing(pages: list[_Page], right: float) -> float:
         return full.most_common(1)[0][0]
     repeated = [gap for gap, n in every.items() if n > 1]
     return min(repeated or every, default=0.3)
-
-
-def _column_map(previous: list[float], found: _PageTable, loose: bool = False) -> list[int] | None:
-    """Where each grid boundary of a table at the top of a page stands among those of the table before it.
-
-    The table goes on when its outer edges are the other's and each of its
-    column boundaries is one of the other's: a form whose earlier blocks had
-    other columns (a funds block over an indicator block) goes on with the
-    last block's columns only. None when it is another table. ``loose``: both
-    tables were placed from where their text stands, so a boundary may move a
-    quarter of the narrowest column, and the last columns may be empty on
-    this page (the right edge then falls inside the other's last column).
-    """
-    tolerance = 2 * SNAP
-    if loose:
-        tolerance = max(tolerance, min(b - a for a, b in zip(previous, previous[1:])) / 4)
-    mapping = []
-    for x in found.columns[:-1] if loose else found.columns:
-        nearest = min(range(len(previous)), key=lambda k: abs(previous[k] - x))
-        if abs(previous[nearest] - x) > tolerance:
-            return None
-        mapping.append(nearest)
-    if loose:  # the right edge of the text: the boundary after the last column that has some
-        edge = found.columns[-1] - tolerance
-        mapping.append(next((k for k, x in enumerate(previous) if x >= edge), len(previous) - 1))
-    full = mapping[-1] == len(previous) - 1 or loose
-    if mapping[0] != 0 or not full or any(a >= b for a, b in zip(mapping, mapping[1:])):
-        return None
-    return mapping
-
-
-def _signature(row: list[Cell]) -> list[tuple[str, int | None, int, bool]]:
-    """What makes two rows the same row (a header Word repeats on each page)."""
-    return [(c.text, c.grid_col, c.colspan, c.continued) for c in row]
-
-
-def _continue_merges(table: Table, first: list[Cell]) -> None:
-    """Mark empty cells that go on a vertical merge cut by the page break as continuations."""
-    last = table.rows[-1]
-    for cell in first:
-        above = next((c for c in last if c.grid_col == cell.grid_col and c.colspan == cell.colspan), None)
-        if above is None or cell.text or not (above.continued or cell.rowspan > 1):
-            continue
-        origin = _merge_origin(table, cell.grid_col)
-        if origin is not None:
-            origin.rowspan += cell.rowspan
-            cell.continued, cell.rowspan = True, 1
-
-
-def _merge_origin(table: Table, grid_col: int | None) -> Cell | None:
-    """The cell at the top of the vertical merge that reaches the table's last row in ``grid_col``."""
-    for row in reversed(table.rows):
-        cell = next((c for c in row if c.grid_col == grid_col), None)
-        if cell is None:
-            return None
-        if not cell.continued:
-            return cell
-    return None
