@@ -137,7 +137,8 @@ def project_document():
     return document
 
 
-def test_indicator_table_two_levels_deep_beside_text(tmp_path: Path):
+def nested_beside_text() -> docx.document.Document:
+    """The indicator table two tables deep, with a paragraph above and below it in the same cell."""
     document = project_document()
     outer = document.add_table(rows=2, cols=1)
     outer.cell(0, 0).text = "绩效指标"
@@ -147,8 +148,20 @@ def test_indicator_table_two_levels_deep_beside_text(tmp_path: Path):
     inner = cell.add_table(rows=len(PROJECT), cols=8)
     fill(inner, PROJECT)
     cell.add_paragraph("满意度由第三方调查得出。")
-    document.save(tmp_path / "nested.docx")
+    return document
+
+
+def test_indicator_table_two_levels_deep_beside_text(tmp_path: Path):
+    nested_beside_text().save(tmp_path / "nested.docx")
     _, found = review_file(tmp_path / "nested.docx")
+    assert found == MISSED_WITH_FULL_MARKS
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice (soffice) is not installed")
+def test_pdf_of_a_table_nested_beside_text_reads_the_inner_table(tmp_path: Path):
+    # The outer cell's box holds the inner table's text too: each glyph goes to the innermost cell.
+    nested_beside_text().save(tmp_path / "nested.docx")
+    _, found = review_file(docx_to_pdf(tmp_path / "nested.docx", tmp_path))
     assert found == MISSED_WITH_FULL_MARKS
 
 

@@ -162,7 +162,8 @@ def _read_page(page, number: int) -> _Page:
     outside: list[dict] = []
     for char in chars:
         x, y = _centre(char)
-        cell = next((c for t in tables if (c := t.cell_at(x, y)) is not None), None)
+        # A table nested in a cell of another lies inside that cell: its own cell, the smallest, holds the text.
+        cell = min((c for t in tables if (c := t.cell_at(x, y)) is not None), key=_area, default=None)
         if cell is not None:
             cell.chars.append(char)
         elif not any(_contains(_box(t), x, y) for t in tables):
@@ -181,6 +182,10 @@ def _read_page(page, number: int) -> _Page:
 
 def _centre(char: dict) -> tuple[float, float]:
     return (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+
+
+def _area(cell: _GridCell) -> float:
+    return (cell.bbox[2] - cell.bbox[0]) * (cell.bbox[3] - cell.bbox[1])
 
 
 def _box(table: _PageTable) -> tuple[float, float, float, float]:
