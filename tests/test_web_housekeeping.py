@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from reviewer.config import Config, rules_settings
 from reviewer.web.app import create_app
-from reviewer.web.history import History
+from reviewer.web.history import TRIMMED, History
 from reviewer.web.jobs import INTERRUPTED, BatchRunner, review_upload
 from reviewer.web.store import BatchItem, BatchRecord, open_database
 from reviewer.web.uploads import Upload, UploadStore
@@ -172,3 +172,31 @@ def test_dismissals_go_to_the_data_folder_without_a_config_file(tmp_path, monkey
         assert client.post(action, data={"action": "dismiss"}).status_code in (200, 303)
     assert (settings.data_dir / "reviewer-baseline.json").is_file()
     assert not (tmp_path / "reviewer-baseline.json").exists()
+
+
+def test_a_batch_review_too_large_to_keep_is_listed_with_the_reason(tmp_path):
+    settings = web_settings(tmp_path)
+    sessions = open_database(settings.url)
+    history = History(sessions, UploadStore(settings.uploads_dir, 1), tmp_path / "baseline.json", 1000)
+    runner = BatchRunner(sessions, history, rules_settings(Config()), settings.data_dir / "work")
+    batch = runner.start([Upload(name="大.txt", suffix=".txt", data=report_text("甲县测试局", 2024).encode())], [])
+    runner.shutdown()
+    found, rows = runner.get(batch.key)
+    assert found.finished_at is not None and found.summary_xlsx  # the summary still lists the report
+    (row,) = rows
+    assert row.record is None and "「大.txt」的审阅结果压缩后" in row.item.error and "保存上限，未保存" in row.item.error
+
+
+def test_a_history_budget_smaller_than_a_batch_trims_its_early_reviews_and_says_so(tmp_path):
+    settings = web_settings(tmp_path)
+    sessions = open_database(settings.url)
+    history = History(sessions, UploadStore(settings.uploads_dir, 1), tmp_path / "baseline.json", 0, 1)
+    runner = BatchRunner(sessions, history, rules_settings(Config()), settings.data_dir / "work")
+    uploads = [Upload(name=f"{n}局.txt", suffix=".txt", data=report_text(f"甲县测试{n}局", 2024).encode()) for n in "一二"]
+    batch = runner.start(uploads, [])
+    runner.shutdown()
+    found, rows = runner.get(batch.key)
+    assert found.finished_at is not None
+    # Only the newest review fits the budget; the row of the other says why it is gone.
+    assert [row.record is not None for row in rows].count(True) == 1
+    assert [row.item.error for row in rows if row.record is None] == [TRIMMED]

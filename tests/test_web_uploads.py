@@ -100,7 +100,7 @@ def test_pasted_text_over_the_limit_and_an_empty_form(client):
 
 
 def test_an_internal_error_on_one_file_is_reported_on_the_page(client, monkeypatch):
-    import reviewer.web.app as web_app
+    import reviewer.web.reviews as web_app
 
     def broken(upload, settings, llm=None):
         raise RuntimeError("a bug")

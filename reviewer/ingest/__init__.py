@@ -1,4 +1,9 @@
-"""Ingestion: turn a file (or pasted text) into a Document, whatever its format."""
+"""Ingestion: turn a file (or pasted text) into a Document, whatever its format.
+
+Each reader has its own bounds (lines, pages, parts, characters); every
+Document, whatever its format, also has at most ``MAX_CELLS`` table cells,
+since the later stages cost some 8 KB and 1 ms per cell.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ from reviewer.errors import InputError
 
 TEXT_SUFFIXES = {".txt", ".text", ".tsv", ".md", ".markdown", ".csv", ""}
 OFFICE_SUFFIXES = {".doc", ".wps", ".et", ".xls", ".dps"}
+MAX_CELLS = 50_000  # table cells of one document; a department report with 50 project forms has some 20,000
+TOO_MANY_CELLS = f"表格的单元格超过 {MAX_CELLS} 个的上限"
 
 
 # Bookmarks that converters leave in the text ("[bookmark: _GoBack]" from Word-to-text tools,
@@ -69,7 +76,20 @@ def load(path: str | Path) -> Document:
 
 
 def load_bytes(data: bytes, name: str, suffix: str) -> Document:
-    """Read a document from bytes, choosing the reader by content and suffix."""
+    """Read a document from bytes, choosing the reader by content and suffix; InputError when unusable or past a bound."""
+    return _bounded(_read(data, name, suffix))
+
+
+def _bounded(document: Document) -> Document:
+    """``document``, or InputError when its tables have more than MAX_CELLS cells."""
+    cells = sum(len(row) for table in document.tables for row in table.rows)
+    if cells > MAX_CELLS:
+        raise InputError(document.path, TOO_MANY_CELLS)
+    return document
+
+
+def _read(data: bytes, name: str, suffix: str) -> Document:
+    """The reader's Document for ``data``, chosen by content and suffix."""
     if not data.strip():
         raise InputError(name, "文件为空")
     digest = sha256_of(data)

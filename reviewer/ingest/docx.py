@@ -13,6 +13,12 @@ the paragraph's text, as Word displays it, in the body and in table cells.
 A table nested inside a cell (forms that put the indicator block in one cell
 of an outer table) is a table of its own: it follows its outer table as a
 separate Table block, and the outer cell keeps only its own paragraphs.
+
+Bounds, each an InputError naming the limit: the package unpacks to at most
+``MAX_UNPACKED`` bytes, the document part to ``MAX_PART`` bytes and
+``MAX_TAGS`` tags (checked on the bytes, before the XML parser builds a tree
+of them), and the text read to ``MAX_CHARS`` characters and MAX_CELLS table
+cells.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from lxml import etree
 
 from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.errors import InputError
+from reviewer.ingest import MAX_CELLS, TOO_MANY_CELLS
 from reviewer.ingest.numbering import paragraph_prefixes
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -34,6 +41,11 @@ BROKEN_PACKAGE = (
     zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, AttributeError, OSError, EOFError, etree.LxmlError,
 )
 OLE2_PROBLEM = "文件已加密，或是另存为新扩展名的旧版 .doc/.xls 文件：请解除密码或另存为 {suffix}"
+BROKEN = "不是有效的 .docx 文件（文件损坏或被截断）"
+MAX_UNPACKED = 512 << 20  # bytes all parts may unpack to (declared sizes); pictures make most of it
+MAX_PART = 64 << 20  # bytes of word/document.xml; a 500-page report with tables has some 20 MB
+MAX_TAGS = 4_000_000  # "<" in word/document.xml: the parsed tree costs some 150 bytes per element
+MAX_CHARS = 1_000_000  # characters of text read; a long report has some 200,000
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _P = f"{{{W_NS}}}p"
@@ -60,14 +72,16 @@ def read_docx(data: bytes, name: str, digest: str) -> Document:
 
     if data[:4] == OLE2_MAGIC:
         raise InputError(name, OLE2_PROBLEM.format(suffix=".docx"))
+    _check_package(data, name)
     try:
         word = docx.Document(io.BytesIO(data))
         styles = {s.style_id: s.name for s in word.styles}
         default = word.styles.default(WD_STYLE_TYPE.PARAGRAPH)
         numbers = paragraph_prefixes(word)
     except (*BROKEN_PACKAGE, PackageNotFoundError) as exc:
-        raise InputError(name, "不是有效的 .docx 文件（文件损坏或被截断）") from exc
+        raise InputError(name, BROKEN) from exc
     doc = Document(path=name, sha256=digest, format="docx")
+    chars = cells = 0
     for element in _body_blocks(word.element.body):
         if element.tag == _P:
             own = _paragraph_text(element)
@@ -76,13 +90,40 @@ def read_docx(data: bytes, name: str, digest: str) -> Document:
                 style_id = _style_id(element)
                 style = styles.get(style_id, style_id) if style_id else (default.name if default else None)
                 doc.blocks.append(Paragraph(text=text, style=style, loc=Location(block=len(doc.blocks))))
-            continue
-        for tbl in table_and_nested(element):
-            index, table_index = len(doc.blocks), len(doc.tables)
-            rows = _table_rows(tbl, index, table_index, numbers)
-            if rows:
-                doc.blocks.append(Table(index=table_index, rows=rows, loc=Location(block=index, table=table_index)))
+                chars += len(text)
+        else:
+            for tbl in table_and_nested(element):
+                index, table_index = len(doc.blocks), len(doc.tables)
+                rows = _table_rows(tbl, index, table_index, numbers)
+                if rows:
+                    doc.blocks.append(Table(index=table_index, rows=rows, loc=Location(block=index, table=table_index)))
+                    chars += sum(len(cell.text) for row in rows for cell in row)
+                    cells += sum(len(row) for row in rows)
+        if cells > MAX_CELLS:
+            raise InputError(name, TOO_MANY_CELLS)
+        if chars > MAX_CHARS:
+            raise InputError(name, f"文档文字超过 {MAX_CHARS} 个字符的上限")
     return doc
+
+
+def _check_package(data: bytes, name: str) -> None:
+    """Refuse a package past the size bounds before python-docx unpacks and parses it (InputError)."""
+    try:
+        package = zipfile.ZipFile(io.BytesIO(data))
+        infos = package.infolist()
+        if sum(info.file_size for info in infos) > MAX_UNPACKED:
+            raise InputError(name, f"解压后超过 {MAX_UNPACKED >> 20} MB 的上限")
+        part = package.getinfo("word/document.xml")
+        if part.file_size > MAX_PART:
+            raise InputError(name, f"正文部分（word/document.xml）解压后超过 {MAX_PART >> 20} MB 的上限")
+        with package.open(part) as stream:  # the declared size may lie: read one byte past the bound at most
+            body = stream.read(MAX_PART + 1)
+    except BROKEN_PACKAGE as exc:
+        raise InputError(name, BROKEN) from exc
+    if len(body) > MAX_PART:
+        raise InputError(name, f"正文部分（word/document.xml）解压后超过 {MAX_PART >> 20} MB 的上限")
+    if body.count(b"<") > MAX_TAGS:
+        raise InputError(name, f"正文的 XML 标记超过 {MAX_TAGS} 个的上限")
 
 
 def table_and_nested(tbl: etree._Element) -> Iterator[etree._Element]:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.errors import InputError
+from reviewer.ingest.pdf_bounds import check_pdf_bounds
 from reviewer.ingest.pdf_glyphs import dedupe_chars, printed_rows
 from reviewer.ingest.pdf_pages import column_map, continue_merges, merge_origin, same_row_key, upright_page
 from reviewer.ingest.pdf_unruled import unruled_tables
@@ -70,6 +71,7 @@ def read_pdf(data: bytes, name: str, digest: str) -> Document:
 
     if b"%PDF-" not in data[:1024]:
         raise InputError(name, NOT_PDF)
+    check_pdf_bounds(data, name)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [_read_page(upright_page(pdf, page), number) for number, page in enumerate(pdf.pages, start=1)]

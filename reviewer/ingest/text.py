@@ -9,8 +9,9 @@
 
 Every step is linear in the input: lines are split and compared with string
 methods, never with regular expressions that backtrack over a long run. Input
-past ``MAX_LINES`` lines or ``MAX_LINE_CHARS`` characters on one line is
-refused with an InputError naming the file and the limit.
+past ``MAX_LINES`` lines, ``MAX_LINE_CHARS`` characters on one line or
+``MAX_CHARS`` characters in all is refused with an InputError naming the file
+and the limit.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ import io
 
 from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.errors import InputError
-from reviewer.ingest import half_width_numbers, strip_residue
+from reviewer.ingest import MAX_CELLS, TOO_MANY_CELLS, half_width_numbers, strip_residue
 
 MAX_LINES = 200_000  # a long report is a few thousand lines
 MAX_LINE_CHARS = 100_000  # a Word paragraph of this length is some fifty pages
+MAX_CHARS = 1_000_000  # as the .docx reader; a long report has some 200,000
 # An Excel-quoted cell spanning more lines than this is an unclosed quote, not a cell.
 _MAX_QUOTED_LINES = 200
 
@@ -105,6 +107,8 @@ def read_text_bytes(data: bytes, name: str, digest: str) -> Document:
 
 def read_text(text: str, name: str, digest: str) -> Document:
     """Read a text string into a Document, detecting the layout; InputError past the size limits."""
+    if len(text) > MAX_CHARS:
+        raise InputError(name, f"文本共 {len(text)} 个字符，超过 {MAX_CHARS} 个字符的上限")
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     count = len(raw_lines) - (raw_lines[-1] == "")  # a final newline ends the last line, not starts one
     if count > MAX_LINES:
@@ -120,7 +124,7 @@ def read_text(text: str, name: str, digest: str) -> Document:
         lines.append(half_width_numbers(clean))
         numbers.append(number)
     layout = detect_layout(lines)
-    builder = _Builder(numbers)
+    builder = _Builder(numbers, name)
     if layout == "markdown":
         _read_markdown(lines, builder)
     elif layout == "tsv":
@@ -135,10 +139,12 @@ def read_text(text: str, name: str, digest: str) -> Document:
 class _Builder:
     """Accumulates blocks with consistent locations; ``line`` arguments are 0-based indexes of kept lines."""
 
-    def __init__(self, numbers: list[int]) -> None:
+    def __init__(self, numbers: list[int], name: str) -> None:
         self.blocks: list = []
         self.table_count = 0
+        self.cells = 0
         self.numbers = numbers
+        self.name = name
 
     def paragraph(self, text: str, line: int) -> None:
         text = text.strip()
@@ -150,6 +156,9 @@ class _Builder:
         rows = [r for r in rows if r]
         if not rows:
             return
+        self.cells += sum(len(r) for r in rows)
+        if self.cells > MAX_CELLS:  # before the Cell objects, which cost far more than their text
+            raise InputError(self.name, TOO_MANY_CELLS)
         block = len(self.blocks)
         index = self.table_count
         self.table_count += 1

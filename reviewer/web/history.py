@@ -3,6 +3,10 @@
 A dismissal is kept twice on purpose: in the database (who, note, when, for
 this review) and in the baseline file shared with ``reviewer batch``, so that
 the same finding stays dismissed in later versions and in batch runs.
+
+The database is bounded: one review is kept only when its packed Review and
+Document fit ``max_review_bytes``, and the oldest reviews are deleted once all
+of them take more than ``max_total_bytes`` (``trim``).
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from reviewer.baseline import Baseline, fingerprint, scope_of
 from reviewer.document import Document
 from reviewer.finding import DocumentInfo, Finding, Review
-from reviewer.web.store import Disposition, ReviewRecord, utcnow
+from reviewer.web.guard import megabytes
+from reviewer.web.store import BatchItem, Disposition, ReviewRecord, pack, unpack, utcnow
 from reviewer.web.uploads import PASTED_NAME, Upload, UploadStore
 
 STATUS_LABELS = {"confirmed": "已确认", "dismissed": "已忽略", "": "待处理"}
@@ -27,6 +32,12 @@ INHERITED_LABELS = {"baseline": "（沿用基线）", "version": "（沿用上�
 CHANGE_LABELS = {"new": "新增", "remaining": "仍存在", "": ""}
 NOTE_LIMIT = 10000  # characters; the page refuses a longer note rather than cutting it
 WHO_LIMIT = 100
+TRIMMED = "该文件的审阅记录已因历史记录容量上限被删除，请重新上传"
+_CHUNK = 500  # ids per IN (...) list, well under any database's limit on bound parameters
+
+
+class TooLargeToKeep(Exception):
+    """A review whose stored form passes the per-review limit: the message is the Chinese reason shown."""
 
 
 @dataclass
@@ -135,12 +146,22 @@ def decision_counts(views: list[FindingView]) -> dict[str, int]:
 class History:
     """Reviews, dispositions and the shared baseline."""
 
-    def __init__(self, sessions: sessionmaker, uploads: UploadStore, baseline_path: Path):
-        """Work on the database behind ``sessions``; dismissals also go to ``baseline_path``."""
+    def __init__(
+        self, sessions: sessionmaker, uploads: UploadStore, baseline_path: Path, max_review_bytes: int = 0,
+        max_total_bytes: int = 0,
+    ):
+        """Work on the database behind ``sessions``; dismissals also go to ``baseline_path``.
+
+        ``max_review_bytes`` bounds one stored review, ``max_total_bytes`` all
+        of them (packed bytes; 0: no bound).
+        """
         self.sessions = sessions
         self.uploads = uploads
         self.baseline_path = baseline_path
+        self.max_review_bytes = max_review_bytes
+        self.max_total_bytes = max_total_bytes
         self._baseline_lock = threading.Lock()  # load-modify-save of one file
+        self._trim_lock = threading.Lock()  # one trim at a time: two would count the same rows
 
     def add(
         self,
@@ -152,7 +173,17 @@ class History:
         batch_id: int | None = None,
         llm: bool = False,
     ) -> ReviewRecord:
-        """Store a finished review (and the upload, for the retention period)."""
+        """Store a finished review (and the upload, for the retention period), then trim the oldest past the budget.
+
+        Raises TooLargeToKeep when its packed form passes ``max_review_bytes``.
+        """
+        review_data, document_data = pack(review.model_dump_json()), pack(document.model_dump_json())
+        size = len(review_data) + len(document_data)
+        if self.max_review_bytes and size > self.max_review_bytes:
+            raise TooLargeToKeep(
+                f"「{upload.name}」的审阅结果压缩后 {megabytes(size)} MB，超过每份 {megabytes(self.max_review_bytes)} MB 的"
+                "保存上限，未保存；请拆分报告后再上传，或用命令行 reviewer review 审阅"
+            )
         counts = review.summary
         record = ReviewRecord(
             name=parent.name if parent else title_for(upload, review.document),  # a revision is the same report
@@ -169,22 +200,71 @@ class History:
             parent_id=parent.id if parent else None,
             batch_id=batch_id,
             upload=self.uploads.save(upload.data),
-            review_json=review.model_dump_json(),
-            document_json=document.model_dump_json(),
+            review_data=review_data,
+            document_data=document_data,
+            stored_bytes=size,
         )
         with self.sessions.begin() as session:
             session.add(record)
+        self.trim()
         return record
+
+    def trim(self) -> int:
+        """Delete the oldest reviews until all take at most ``max_total_bytes`` (never the newest); return how many.
+
+        Their decisions and kept uploads go with them; a later version of the
+        same report loses its link to the deleted one, and a batch row that
+        listed it says why it is gone.
+        """
+        if not self.max_total_bytes:
+            return 0
+        with self._trim_lock, self.sessions.begin() as session:
+            total = session.scalar(select(func.coalesce(func.sum(ReviewRecord.stored_bytes), 0))) or 0
+            if total <= self.max_total_bytes:
+                return 0
+            rows = session.execute(
+                select(ReviewRecord.id, ReviewRecord.stored_bytes, ReviewRecord.upload)
+                .order_by(ReviewRecord.created_at, ReviewRecord.id)
+            ).all()
+            doomed, uploads = [], []
+            for row in rows[:-1]:
+                if total <= self.max_total_bytes:
+                    break
+                doomed.append(row.id)
+                uploads.append(row.upload)
+                total -= row.stored_bytes
+            for start in range(0, len(doomed), _CHUNK):
+                ids = doomed[start : start + _CHUNK]
+                session.execute(update(ReviewRecord).where(ReviewRecord.parent_id.in_(ids)).values(parent_id=None))
+                session.execute(update(BatchItem).where(BatchItem.review_id.in_(ids)).values(review_id=None, error=TRIMMED))
+                session.execute(delete(Disposition).where(Disposition.review_id.in_(ids)))
+                session.execute(delete(ReviewRecord).where(ReviewRecord.id.in_(ids)))
+        for name in uploads:
+            self.uploads.remove(name)
+        return len(doomed)
 
     def replace_review(self, review_id: int, review: Review) -> None:
         """Store a later state of a stored review (a batch's cross-checks add findings after it was stored)."""
         counts = review.summary
+        review_data = pack(review.model_dump_json())
         with self.sessions.begin() as session:
             session.execute(
                 update(ReviewRecord)
                 .where(ReviewRecord.id == review_id)
-                .values(review_json=review.model_dump_json(), errors=counts["error"], warnings=counts["warning"], infos=counts["info"])
+                .values(
+                    review_data=review_data,
+                    stored_bytes=func.length(ReviewRecord.document_data) + len(review_data),
+                    errors=counts["error"],
+                    warnings=counts["warning"],
+                    infos=counts["info"],
+                )
             )
+
+    def document(self, record: ReviewRecord) -> Document:
+        """The stored Document of a review (its whole text: loaded only here)."""
+        with self.sessions() as session:
+            data = session.scalar(select(ReviewRecord.document_data).where(ReviewRecord.id == record.id))
+        return Document.model_validate_json(unpack(data))
 
     def get(self, key: str) -> ReviewRecord | None:
         """The review with public key ``key``."""

@@ -22,7 +22,7 @@ from reviewer.inputs import Source
 from reviewer.pipeline import ReviewOptions, review_document
 from reviewer.rules import Settings
 from reviewer.summary import render_summary_xlsx
-from reviewer.web.history import History
+from reviewer.web.history import TRIMMED, History, TooLargeToKeep
 from reviewer.web.store import BatchItem, BatchRecord, ReviewRecord, utcnow
 from reviewer.web.uploads import Upload
 
@@ -120,6 +120,7 @@ class BatchRunner:
         uploaded: list[Upload | None] = [None] * len(refused) + list(uploads)
         sources = [Source(display=name, problem=reason) for name, reason in refused]
         stored: dict[int, int] = {}  # item id -> review row id, for the reviews kept as they finished
+        unkept: dict[int, str] = {}  # item id -> why its review could not be stored (too large)
         folder = self.work_dir / f"{STAGED_PREFIX}{batch_key}"
         with self._staging:
             self.staged = folder
@@ -137,7 +138,11 @@ class BatchRunner:
                 if outcome.review is None or upload is None:
                     return
                 document = Document.model_validate_json(outcome.document_json)
-                record = self.history.add(upload, outcome.review, document, batch_id=batch_id, llm=llm is not None)
+                try:
+                    record = self.history.add(upload, outcome.review, document, batch_id=batch_id, llm=llm is not None)
+                except TooLargeToKeep as exc:
+                    unkept[item_id] = str(exc)
+                    return
                 stored[item_id] = record.id
                 with self.sessions.begin() as session:
                     session.execute(update(BatchItem).where(BatchItem.id == item_id).values(review_id=record.id))
@@ -148,16 +153,23 @@ class BatchRunner:
             with self._staging:
                 self.staged = None
             shutil.rmtree(folder, ignore_errors=True)
+        with self.sessions() as session:  # a small history budget may have trimmed reviews stored early in the batch
+            alive = set(session.scalars(select(ReviewRecord.id).where(ReviewRecord.id.in_(list(stored.values())))))
         documents = []
         for item_id, outcome, upload in zip(item_ids, result.outcomes, uploaded):
-            review_id, error = stored.get(item_id), outcome.reason or None
+            review_id, error = stored.get(item_id), unkept.get(item_id) or outcome.reason or None
+            if review_id is not None and review_id not in alive:
+                review_id, error = None, TRIMMED
             if outcome.review is not None and upload is not None:
                 document = Document.model_validate_json(outcome.document_json)
                 documents.append((outcome.review, document))
-                if review_id is None:
-                    review_id = self.history.add(upload, outcome.review, document, batch_id=batch_id, llm=llm is not None).id
-                else:  # the cross-checks between the batch's reports may have added findings
+                if review_id is not None:  # the cross-checks between the batch's reports may have added findings
                     self.history.replace_review(review_id, outcome.review)
+                elif error is None:  # an error here: reviewed but too large to keep; the summary still lists it
+                    try:
+                        review_id = self.history.add(upload, outcome.review, document, batch_id=batch_id, llm=llm is not None).id
+                    except TooLargeToKeep as exc:
+                        error = str(exc)
             with self.sessions.begin() as session:
                 session.execute(update(BatchItem).where(BatchItem.id == item_id).values(review_id=review_id, error=error))
         with self.sessions.begin() as session:

@@ -21,6 +21,7 @@ WEB_ENV: dict[str, str] = {
     "max_upload_mb": "REVIEWER_MAX_UPLOAD_MB",
     "max_batch_mb": "REVIEWER_MAX_BATCH_MB",
     "retention_hours": "REVIEWER_UPLOAD_RETENTION_HOURS",
+    "max_history_mb": "REVIEWER_MAX_HISTORY_MB",
     "baseline": "REVIEWER_BASELINE",
 }
 
@@ -45,6 +46,8 @@ class WebSettings(BaseModel):
     baseline: Path | None = None  # dismissals shared with `reviewer batch`; default: next to reviewer.toml, else in data_dir
     hosts: list[str] = Field(default_factory=list)  # names the Host header may carry; empty: the loopback names
     purge_minutes: float = Field(default=10, gt=0)  # how often expired uploads and stale staged batch files are deleted
+    max_review_mb: float = Field(default=8, gt=0)  # one stored review, compressed; a 400-page report takes some 0.5 MB
+    max_history_mb: float = Field(default=1024, gt=0)  # all stored reviews, compressed; the oldest go first past it
 
     @property
     def allowed_hosts(self) -> list[str]:
@@ -71,6 +74,16 @@ class WebSettings(BaseModel):
     def max_upload_bytes(self) -> int:
         """Upload limit in bytes."""
         return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def max_review_bytes(self) -> int:
+        """Per-review storage limit in bytes."""
+        return int(self.max_review_mb * 1024 * 1024)
+
+    @property
+    def max_history_bytes(self) -> int:
+        """Storage budget of the whole history in bytes."""
+        return int(self.max_history_mb * 1024 * 1024)
 
     @property
     def max_batch_bytes(self) -> int:

@@ -3,11 +3,16 @@
 SQLite file by default; any SQLAlchemy URL (PostgreSQL ...) works. The schema
 is created on start; ``schema_version`` records which version it is so that
 later releases can migrate an existing database step by step (``MIGRATIONS``).
+
+A review is stored as its Review and its Document in JSON, each compressed
+with zlib (a report's text compresses some ten times); the Document, which
+holds the whole text, is loaded only by the pages that show it.
 """
 
 from __future__ import annotations
 
 import secrets
+import zlib
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +32,7 @@ from sqlalchemy import (
     event,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import SQLAlchemyError
@@ -36,9 +42,17 @@ from reviewer.document import Document
 from reviewer.errors import ConfigError
 from reviewer.finding import Review
 
-SCHEMA_VERSION = 1
-# MIGRATIONS[n] upgrades a database from version n to n + 1 inside one transaction.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+SCHEMA_VERSION = 2
+
+
+def pack(json_text: str) -> bytes:
+    """JSON text as stored: UTF-8, zlib-compressed."""
+    return zlib.compress(json_text.encode("utf-8"), 6)
+
+
+def unpack(data: bytes) -> str:
+    """The JSON text of a stored column."""
+    return zlib.decompress(data).decode("utf-8")
 
 
 def utcnow() -> datetime:
@@ -110,16 +124,14 @@ class ReviewRecord(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"), nullable=True)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"), nullable=True)
     upload: Mapped[str | None] = mapped_column(String(64), nullable=True)  # server-chosen file name
-    review_json: Mapped[str] = mapped_column(Text)
-    document_json: Mapped[str] = mapped_column(Text)
+    review_data: Mapped[bytes] = mapped_column(LargeBinary)  # the Review's JSON, packed
+    # The Document's JSON, packed: the whole text, so loaded only when asked for (History.document).
+    document_data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    stored_bytes: Mapped[int] = mapped_column(Integer, default=0)  # both packed columns: what the history budget counts
 
     def review(self) -> Review:
         """The stored Review."""
-        return Review.model_validate_json(self.review_json)
-
-    def document(self) -> Document:
-        """The stored Document."""
-        return Document.model_validate_json(self.document_json)
+        return Review.model_validate_json(unpack(self.review_data))
 
 
 class Disposition(Base):
@@ -135,6 +147,28 @@ class Disposition(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     who: Mapped[str] = mapped_column(String(100), default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+def _pack_reviews(conn: Connection) -> None:
+    """Version 1 to 2: the Review and Document JSON columns become packed binary columns, with their size."""
+    binary = LargeBinary().compile(dialect=conn.dialect)
+    for column in ("review_data", "document_data"):
+        conn.execute(text(f"ALTER TABLE reviews ADD COLUMN {column} {binary}"))
+    conn.execute(text("ALTER TABLE reviews ADD COLUMN stored_bytes INTEGER DEFAULT 0"))
+    ids = conn.execute(text("SELECT id FROM reviews")).scalars().all()
+    for review_id in ids:  # one row at a time: a document's JSON may be large
+        old = conn.execute(text("SELECT review_json, document_json FROM reviews WHERE id = :id"), {"id": review_id}).one()
+        review, document = pack(old.review_json), pack(old.document_json)
+        conn.execute(
+            text("UPDATE reviews SET review_data = :r, document_data = :d, stored_bytes = :n WHERE id = :id"),
+            {"r": review, "d": document, "n": len(review) + len(document), "id": review_id},
+        )
+    for column in ("review_json", "document_json"):
+        conn.execute(text(f"ALTER TABLE reviews DROP COLUMN {column}"))
+
+
+# MIGRATIONS[n] upgrades a database from version n to n + 1 inside one transaction.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _pack_reviews}
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

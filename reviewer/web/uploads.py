@@ -170,6 +170,11 @@ class UploadStore:
             return None
         return path.read_bytes()
 
+    def remove(self, name: str | None) -> None:
+        """Delete the file stored under ``name`` now (nothing when there is none)."""
+        if name and self.NAME.match(name):
+            (self.folder / name).unlink(missing_ok=True)
+
     def _expired(self, path: Path, now: float) -> bool:
         """True when the file is older than the retention period."""
         return now - path.stat().st_mtime >= self.retention_seconds
