@@ -10,14 +10,17 @@ from reviewer.extract.basic import read_basic_data
 from reviewer.extract.forms import UNIT_LABELS, FormReader, coverage_of, pair_facts, stated_grades
 from reviewer.extract.money import money_tables
 from reviewer.extract.narrative import narrative_facts, read_sections, read_signature
-from reviewer.extract.parts import PART_NAMES, Part, segment, years_in_titles
+from reviewer.extract.parts import PART_NAMES, Part, arabic_years, segment, years_in_titles
 from reviewer.report import Report, TableCoverage, TextSpan
 
-_YEAR = re.compile(r"(20\d{2})\s*年")
+# A year in the text; "2024年度" names a budget year, "2024年3月" is a date (of filing) and names none.
+_YEAR = re.compile(r"(20\d{2})\s*年(度)?(?!\s*\d{1,2}\s*月)")
 # What a report title says after the unit: "{单位}{年}年度…报告" or "{年}年{单位}…报告".
 _TITLE_TAIL = r"(?:部门|单位|机关)?(?:整体支出|项目支出|整体|财政支出|预算)?(?:绩效|支出绩效)(?:自评|评价|自评价)"
-_UNIT_AFTER_YEAR = re.compile(rf"^(?:关于)?20\d{{2}}年度?(.{{2,30}}?){_TITLE_TAIL}")
-_UNIT_BEFORE_YEAR = re.compile(rf"^(?:关于)?(.{{2,30}}?)20\d{{2}}年度?.{{0,12}}?{_TITLE_TAIL}")
+# A submission letter's title says "关于上报…的报告": the verb is not part of the unit.
+_ABOUT = r"^(?:关于)?(?:上报|报送|呈报|提交|报请)?"
+_UNIT_AFTER_YEAR = re.compile(rf"{_ABOUT}20\d{{2}}年度?(.{{2,30}}?){_TITLE_TAIL}")
+_UNIT_BEFORE_YEAR = re.compile(rf"{_ABOUT}(.{{2,30}}?)20\d{{2}}年度?.{{0,12}}?{_TITLE_TAIL}")
 # A unit name is a name: no sentence punctuation, quotes or clause words.
 _NOT_A_NAME = re.compile(r"[，,。；;：:《》“”\"！？、]|根据|要求|通知|我单位|现将|如下")
 # A cover page's label line: "部门（单位）名称：青山县林业局", "填报单位：…".
@@ -88,7 +91,9 @@ def _report_year(parts: list[Part], document: Document) -> int | None:
         # No dated title: the year most often named in the first blocks' text.
         for block in document.blocks[:40]:
             texts = [block.text] if isinstance(block, Paragraph) else [c.text for row in block.rows for c in row]
-            years.extend(int(y) for t in texts for y in _YEAR.findall(t))
+            for text in texts:
+                for year, budget_year in _YEAR.findall(arabic_years(text)):
+                    years.extend([int(year)] * (2 if budget_year else 1))
     return Counter(years).most_common(1)[0][0] if years else None
 
 
@@ -107,6 +112,8 @@ def _unit(report: Report, parts: list[Part]) -> str | None:
             m = _UNIT_LABEL_LINE.match(re.sub(r"[ \t]+", "", p.text))
             if m and _is_name(m.group(1)):
                 return m.group(1)
+    if unit := _unit_on_cover_table(parts):
+        return unit
     for label in UNIT_LABELS:
         for evaluation in report.evaluations:
             value = evaluation.units.get(label, "")
@@ -118,21 +125,34 @@ def _unit(report: Report, parts: list[Part]) -> str | None:
     return None
 
 
+def _unit_on_cover_table(parts: list[Part]) -> str | None:
+    """The unit a cover page names in a table outside the forms: "单位名称（盖章）：…" in a cell, or a label cell and its value."""
+    for part in parts:
+        if part.kind in ("department", "project"):
+            continue
+        for table in part.tables[:3]:
+            for row in table.rows[:12]:
+                texts = [re.sub(r"\s+", "", cell.text) for cell in row]
+                for i, text in enumerate(texts):
+                    after = texts[i + 1] if i + 1 < len(texts) and not re.search("[:：]", text) else ""
+                    m = _UNIT_LABEL_LINE.match(f"{text}：{after}" if after else text)
+                    if m and _is_name(m.group(1)):
+                        return m.group(1)
+    return None
+
+
 def _titles(parts: list[Part]) -> list[str]:
     """Titles in document order: part titles and the first paragraphs (a cover's title may span two lines)."""
-    titles: list[str] = []
+    lines: list[str] = []
     for part in parts:
-        if part.title:
-            titles.append(part.title)
-        lines = [re.sub(r"\s+", "", p.text) for p in part.paragraphs[:6]]
-        titles.extend(lines)
-        titles.extend(a + b for a, b in zip(lines, lines[1:]))
-    return titles
+        # A title's first line ("青山县农业局") may stand before the part its second line opens.
+        lines.extend(re.sub(r"\s+", "", t) for t in [part.title] * bool(part.title) + [p.text for p in part.paragraphs[:6]])
+    return lines + [a + b for a, b in zip(lines, lines[1:])]
 
 
 def unit_in_title(title: str) -> str | None:
     """The unit a report title names, in either order ("{单位}{年}年度…报告", "{年}年{单位}…报告"), or None."""
-    text = re.sub(r"\s+", "", title)
+    text = arabic_years(re.sub(r"\s+", "", title))
     if len(text) > 60:
         return None
     for pattern in (_UNIT_AFTER_YEAR, _UNIT_BEFORE_YEAR):

@@ -15,6 +15,14 @@ from reviewer.tables import TableReading, read_table, unit_stated
 
 _ATTACHMENT = re.compile(r"^附件\s*([一二三四五六七八九十\d]+)\s*$")
 _YEAR = re.compile(r"(20\d{2})\s*年")
+# A year written in Chinese numerals (二〇二三年, 二零二三年度) reads as the same year in digits.
+_CN_YEAR = re.compile(r"二[〇零○][〇零○一二三四五六七八九]{2}(?=\s*年)")
+_CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
+
+
+def arabic_years(text: str) -> str:
+    """``text`` with years in Chinese numerals (二〇二三年) written in digits (2023年); same length."""
+    return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), text) if "二" in text else text
 
 PART_NAMES = {
     "basic": "基础数据表",
@@ -150,7 +158,7 @@ def years_in_titles(parts: list[Part]) -> list[int]:
     """Years named in part titles (2024年度…)."""
     years = []
     for p in parts:
-        m = _YEAR.search(p.title)
+        m = _YEAR.search(arabic_years(p.title))
         if m:
             years.append(int(m.group(1)))
     return years

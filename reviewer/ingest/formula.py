@@ -4,9 +4,10 @@ Scripts and WPS often save ``=B6+B7`` or ``=SUM(B6:B7)`` with no cached value,
 and openpyxl then reads the total as blank. This evaluates what report forms
 use for totals, rates and scores — numbers, cell references, ranges inside
 SUM/PRODUCT, ``+ - * /``, unary signs, ``%`` and parentheses, on the same
-sheet — in Decimal, as Excel does to 15 significant digits. Anything else
-(other functions, other sheets, names, text, errors) raises FormulaError with
-the reason, for the reader's warning.
+sheet or another sheet of the workbook (``资金!B1``, ``'资金'!B1``) — in
+Decimal, as Excel does to 15 significant digits. Anything else (other
+functions, other workbooks, names, text, errors) raises FormulaError with the
+reason, for the reader's warning.
 
 openpyxl's own tokenizer splits the formula. The formula libraries on PyPI were
 weighed and not taken: ``formulas`` needs numpy and scipy (~100 MB) and
@@ -31,9 +32,18 @@ class FormulaError(Exception):
 
 
 class Evaluator:
-    """Evaluates formulas against one sheet's values; ``budget`` caps the cells read over all formulas."""
+    """Evaluates formulas against one sheet's values; ``budget`` caps the cells read from this sheet over all formulas.
 
-    def __init__(self, values: dict[tuple[int, int], object], formulas: dict[tuple[int, int], str], budget: int):
+    ``book`` maps the workbook's sheet titles to their evaluators (this one
+    included), for references to other sheets; a reference into another sheet
+    is read, and charged, by that sheet's evaluator.
+    """
+
+    def __init__(
+        self, values: dict[tuple[int, int], object], formulas: dict[tuple[int, int], str], budget: int,
+        book: dict[str, Evaluator] | None = None,
+    ):
+        self.book = book if book is not None else {}
         self.values = values
         self.formulas = formulas  # formula text ("=...") of the cells saved without a value
         self.budget = budget
@@ -75,6 +85,27 @@ class Evaluator:
         else:
             inside = [(r, c) for r in range(top, bottom + 1) for c in range(left, right + 1) if (r, c) in keys]
         return [self.value(k) for k in sorted(inside)]
+
+    def resolve(self, reference: str) -> tuple[Evaluator, tuple[int, int, int, int]]:
+        """The evaluator of the sheet ``reference`` points to and its box (min_col, min_row, max_col, max_row).
+
+        FormulaError for a sheet not in the workbook (or another workbook's), a name, a whole row or column.
+        """
+        sheet = self
+        if "!" in reference:
+            title, reference = reference.rsplit("!", 1)
+            if len(title) > 1 and title[0] == title[-1] == "'":
+                title = title[1:-1].replace("''", "'")
+            sheet = self.book.get(title)
+            if sheet is None:
+                raise FormulaError(f"引用的工作表「{title}」不在本工作簿中")
+        try:
+            box = range_boundaries(reference.replace("$", ""))
+        except (ValueError, TypeError) as exc:
+            raise FormulaError(f"不支持名称 {reference}") from exc
+        if None in box:
+            raise FormulaError(f"不支持整行或整列引用 {reference}")
+        return sheet, box
 
 
 def _number(value: object, reference: str) -> Decimal:
@@ -168,10 +199,10 @@ class _Parser:
         if token.type == Token.OPERAND and token.subtype == Token.NUMBER:
             return Decimal(token.value)
         if token.type == Token.OPERAND and token.subtype == Token.RANGE:
-            box = self.box(token.value)
+            sheet, box = self.sheet.resolve(token.value)
             if box[0] != box[2] or box[1] != box[3]:
                 raise FormulaError(f"区域 {token.value} 只能用在 SUM/PRODUCT 中")
-            return _number(self.sheet.value((box[1], box[0])), token.value)
+            return _number(sheet.value((box[1], box[0])), token.value)
         if token.type == Token.PAREN and token.subtype == Token.OPEN:
             value = self.expr()
             if self.take().type != Token.PAREN:
@@ -201,7 +232,8 @@ class _Parser:
             ):
                 self.pos += 1
                 # Inside SUM a range's text and blank cells are skipped, as in Excel.
-                for value in self.sheet.cells_in(self.box(token.value)):
+                sheet, box = self.sheet.resolve(token.value)
+                for value in sheet.cells_in(box):
                     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
                         numbers.append(_number(value, token.value))
                 continue
@@ -212,16 +244,3 @@ class _Parser:
         for number in numbers:
             product *= number
         return product if numbers else Decimal(0)
-
-    @staticmethod
-    def box(reference: str) -> tuple[int, int, int, int]:
-        """(min_col, min_row, max_col, max_row) of a same-sheet reference; FormulaError for anything else."""
-        if "!" in reference:
-            raise FormulaError(f"引用其他工作表 {reference}")
-        try:
-            box = range_boundaries(reference.replace("$", ""))
-        except (ValueError, TypeError) as exc:
-            raise FormulaError(f"不支持名称 {reference}") from exc
-        if None in box:
-            raise FormulaError(f"不支持整行或整列引用 {reference}")
-        return box

@@ -15,9 +15,10 @@ lines, so this module rebuilds them from geometry:
 - a paragraph also ends at a first-line indent, at a gap wider than the line
   spacing inside paragraphs, and where a line that finishes a clause (。；：)
   is followed by a numbered heading or item (十、 （一） 2、), full or not;
-- a table that goes on at the top of the next page with the same columns is
-  one table: a repeated header row is dropped, a row split by the page break
-  is rejoined (also where a cell was cut at one of its own line breaks), a
+- a table that goes on at the top of the next page with the same columns, or
+  with some of them (the last block of a form whose blocks differ), is one
+  table: a repeated header row is dropped, a row split by the page break is
+  rejoined (also where a cell was cut at one of its own line breaks), a
   vertical merge cut by it is continued; a paragraph split by a page break is
   one paragraph; page numbers and running headers are left out.
 """
@@ -34,6 +35,7 @@ from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.errors import InputError
 from reviewer.ingest.pdf_bounds import check_pdf_bounds
 from reviewer.ingest.pdf_glyphs import dedupe_chars, printed_rows
+from reviewer.ingest.pdf_pages import column_map, continue_merges, merge_origin, same_row_key, upright_page
 from reviewer.ingest.pdf_unruled import unruled_tables
 
 NOT_PDF = "不是有效的 PDF 文件"
@@ -72,7 +74,7 @@ def read_pdf(data: bytes, name: str, digest: str) -> Document:
     check_pdf_bounds(data, name)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_read_page(page, number) for number, page in enumerate(pdf.pages, start=1)]
+            pages = [_read_page(upright_page(pdf, page), number) for number, page in enumerate(pdf.pages, start=1)]
     except PdfminerException as exc:
         inner = exc.args[0] if exc.args else exc
         if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
@@ -127,6 +129,7 @@ class _PageTable:
     cells: list[_GridCell]
     page: int
     at: dict[tuple[int, int], _GridCell]  # grid position -> the cell covering it
+    ruled: bool = True  # False: placed from where its text stands (no ruling lines)
 
     @property
     def nrows(self) -> int:
@@ -153,12 +156,16 @@ def _read_page(page, number: int) -> _Page:
     text_chars = sum(1 for c in chars if not c["text"].isspace())
     tables = [t for t in (_grid(t.cells, number) for t in page.find_tables()) if t is not None]
     loose = [c for c in chars if not any(_contains(_box(t), *_centre(c)) for t in tables)]
-    tables += [t for t in (_grid(cells, number) for cells in unruled_tables(loose)) if t is not None]
+    unruled = [t for t in (_grid(cells, number) for cells in unruled_tables(loose)) if t is not None]
+    for table in unruled:
+        table.ruled = False
+    tables += unruled
     tables.sort(key=lambda t: t.top)
     outside: list[dict] = []
     for char in chars:
         x, y = _centre(char)
-        cell = next((c for t in tables if (c := t.cell_at(x, y)) is not None), None)
+        # A table nested in a cell of another lies inside that cell: its own cell, the smallest, holds the text.
+        cell = min((c for t in tables if (c := t.cell_at(x, y)) is not None), key=_area, default=None)
         if cell is not None:
             cell.chars.append(char)
         elif not any(_contains(_box(t), x, y) for t in tables):
@@ -177,6 +184,10 @@ def _read_page(page, number: int) -> _Page:
 
 def _centre(char: dict) -> tuple[float, float]:
     return (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+
+
+def _area(cell: _GridCell) -> float:
+    return (cell.bbox[2] - cell.bbox[0]) * (cell.bbox[3] - cell.bbox[1])
 
 
 def _box(table: _PageTable) -> tuple[float, float, float, float]:
@@ -329,7 +340,8 @@ class _Assembler:
         self.blocks: list[Paragraph | Table] = []
         self.pending: list[_Line] = []  # lines of the paragraph being built
         self.source: dict[int, _GridCell] = {}  # id(Cell) -> the detected cell it came from
-        last: tuple[Table, _PageTable] | None = None  # table that ended the previous item
+        # The table that ended the previous item, its grid column boundaries, its last page, whether ruled.
+        last: tuple[Table, list[float], int, bool] | None = None
         for page in pages:
             for position, item in enumerate(page.items):
                 if isinstance(item, _Line):
@@ -339,15 +351,17 @@ class _Assembler:
                     last = None
                     continue
                 self._flush()
-                if position == 0 and last is not None and _continues(last[1], item):
-                    self._extend(last[0], item)
-                    last = (last[0], item)
+                goes_on = position == 0 and last is not None and item.page == last[2] + 1
+                columns = column_map(last[1], item.columns, SNAP, loose=not (last[3] or item.ruled)) if goes_on else None
+                if columns is not None:
+                    self._extend(last[0], item, columns)
+                    last = (last[0], last[1], item.page, last[3])
                     continue
                 index = sum(1 for b in self.blocks if isinstance(b, Table))
                 table = Table(index=index, rows=self._rows(item, len(self.blocks), index), loc=Location(
                     block=len(self.blocks), table=index, page=item.page))
                 self.blocks.append(table)
-                last = (table, item)
+                last = (table, item.columns, item.page, item.ruled)
         self._flush()
 
     def _flush(self) -> None:
@@ -373,8 +387,12 @@ class _Assembler:
             return True
         return not _wrapped(line, following, self.right)
 
-    def _rows(self, found: _PageTable, block: int, index: int) -> list[list[Cell]]:
-        """Rows of one page's grid: merged cells once, continuations as empty cells."""
+    def _rows(self, found: _PageTable, block: int, index: int, columns: list[int] | None = None) -> list[list[Cell]]:
+        """Rows of one page's grid: merged cells once, continuations as empty cells.
+
+        ``columns`` maps the page's grid boundaries to those of the table it goes on (grid columns of that table).
+        """
+        edge = columns or list(range(len(found.columns)))
         starting: dict[int, list[_GridCell]] = {}
         for cell in found.cells:
             starting.setdefault(cell.row, []).append(cell)
@@ -392,8 +410,8 @@ class _Assembler:
                     text="" if continued else cell.text,
                     row=r,
                     col=ordinal,
-                    grid_col=cell.col,
-                    colspan=cell.colspan,
+                    grid_col=edge[cell.col],
+                    colspan=edge[cell.col + cell.colspan] - edge[cell.col],
                     rowspan=1 if continued else cell.rowspan,
                     continued=continued,
                     loc=Location(block=block, table=index, row=r, col=ordinal, page=found.page),
@@ -404,11 +422,11 @@ class _Assembler:
             rows.append(row)
         return rows
 
-    def _extend(self, table: Table, found: _PageTable) -> None:
-        """Append a page's continuation of ``table``."""
-        more = self._rows(found, table.loc.block or 0, table.index)
+    def _extend(self, table: Table, found: _PageTable, columns: list[int]) -> None:
+        """Append a page's continuation of ``table`` (``columns``: its boundaries among the table's)."""
+        more = self._rows(found, table.loc.block or 0, table.index, columns)
         repeated = 0  # header rows Word repeats at the top of each page
-        while repeated < min(len(more) - 1, len(table.rows)) and _signature(more[repeated]) == _signature(
+        while repeated < min(len(more) - 1, len(table.rows)) and same_row_key(more[repeated]) == same_row_key(
             table.rows[repeated]
         ):
             repeated += 1
@@ -417,7 +435,7 @@ class _Assembler:
         if breaks is not None:
             self._join_rows(table, more.pop(0), breaks)
         elif more:
-            _continue_merges(table, more[0])
+            continue_merges(table, more[0])
         for r, row in enumerate(more, start=len(table.rows)):
             for cell in row:
                 cell.row = r
@@ -458,7 +476,7 @@ class _Assembler:
             if below.text:
                 above.text = above.text + "\n" + below.text if column in breaks else _glue(above.text, below.text)
             if below.rowspan > 1:  # a merge that goes on below the cut row
-                origin = above if not above.continued else _merge_origin(table, above.grid_col)
+                origin = above if not above.continued else merge_origin(table, above.grid_col)
                 if origin is not None:
                     origin.rowspan += below.rowspan - 1
 
@@ -489,41 +507,3 @@ def _usual_spacing(pages: list[_Page], right: float) -> float:
         return full.most_common(1)[0][0]
     repeated = [gap for gap, n in every.items() if n > 1]
     return min(repeated or every, default=0.3)
-
-
-def _continues(previous: _PageTable, found: _PageTable) -> bool:
-    """Whether a table at the top of a page goes on from the table that ended the page before."""
-    return (
-        found.page == previous.page + 1
-        and len(found.columns) == len(previous.columns)
-        and all(abs(a - b) <= 2 * SNAP for a, b in zip(found.columns, previous.columns))
-    )
-
-
-def _signature(row: list[Cell]) -> list[tuple[str, int | None, int, bool]]:
-    """What makes two rows the same row (a header Word repeats on each page)."""
-    return [(c.text, c.grid_col, c.colspan, c.continued) for c in row]
-
-
-def _continue_merges(table: Table, first: list[Cell]) -> None:
-    """Mark empty cells that go on a vertical merge cut by the page break as continuations."""
-    last = table.rows[-1]
-    for cell in first:
-        above = next((c for c in last if c.grid_col == cell.grid_col and c.colspan == cell.colspan), None)
-        if above is None or cell.text or not (above.continued or cell.rowspan > 1):
-            continue
-        origin = _merge_origin(table, cell.grid_col)
-        if origin is not None:
-            origin.rowspan += cell.rowspan
-            cell.continued, cell.rowspan = True, 1
-
-
-def _merge_origin(table: Table, grid_col: int | None) -> Cell | None:
-    """The cell at the top of the vertical merge that reaches the table's last row in ``grid_col``."""
-    for row in reversed(table.rows):
-        cell = next((c for c in row if c.grid_col == grid_col), None)
-        if cell is None:
-            return None
-        if not cell.continued:
-            return cell
-    return None

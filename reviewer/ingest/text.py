@@ -100,13 +100,11 @@ def detect_layout(lines: list[str]) -> str:
         if cells is not None and len(cells) >= 2 and previous is not None:
             return "markdown"  # two pipe rows of two cells in a row: a markdown table
         previous = cells if cells is not None and len(cells) >= 2 else None
-    internal = 0
-    for line in lines:
-        if "\t" in line and _has_internal_tab(line):
-            internal += 1
-            if internal >= 2:
-                return "tsv"
-    return "cells"
+    # A Word export's cell lines are a tab and one cell's text; a cell that itself holds a tab
+    # gives such a line an inner tab, but those are few beside the plain cell lines.
+    internal = sum(1 for line in lines if "\t" in line and _has_internal_tab(line))
+    cell_lines = sum(1 for line in lines if line.startswith("\t") and "\t" not in line[1:])
+    return "tsv" if internal >= 2 and cell_lines <= 3 * internal else "cells"
 
 
 def read_text_bytes(data: bytes, name: str, digest: str) -> Document:
@@ -233,7 +231,7 @@ def _read_cells(lines: list[str], b: _Builder) -> None:
             i += 1
             continue
         end = _run_end(lines, i) if row else i  # only with a row open: each run is scanned once
-        if row and end < n and lines[end].startswith("\t") and _cell_goes_on(row, rows, widest, blanks):
+        if row and _run_in_cell(lines, end, row, rows, widest, blanks):
             # Blank paragraphs inside a cell export as blank lines: the run belongs to the
             # last cell when the row goes on directly after it.
             row[-1][0].extend(["", *lines[i:end]])
@@ -255,7 +253,31 @@ def _run_end(lines: list[str], i: int) -> int:
     return j
 
 
-def _cell_goes_on(row: list[tuple[list[str], int]], rows: list, widest: int, blanks: int) -> bool:
+def _run_in_cell(lines: list[str], end: int, row: list, rows: list, widest: int, blanks: int) -> bool:
+    """Whether the text run before ``lines[end]`` (after ``blanks`` blank lines) is the rest of the row's last cell.
+
+    The run must be followed by the row's next cell (a tab line), or, after one
+    blank line, by the next row: a cell's last paragraphs end its row. Word
+    leaves two blank lines after a table, so a run after a single blank line
+    followed by a row's end can only be inside the table.
+    """
+    if end < len(lines) and lines[end].startswith("\t"):
+        return _cell_goes_on(row, rows, widest, blanks, _row_length(lines, end))
+    return blanks == 1 and end + 1 < len(lines) and not lines[end].strip() and lines[end + 1].startswith("\t")
+
+
+def _row_length(lines: list[str], start: int) -> int:
+    """Number of cell lines (tab lines) from ``start`` up to the next blank line."""
+    count = 0
+    for line in lines[start:]:
+        if line.startswith("\t"):
+            count += 1
+        elif not line.strip():
+            break
+    return count
+
+
+def _cell_goes_on(row: list[tuple[list[str], int]], rows: list, widest: int, blanks: int, coming: int) -> bool:
     """Whether text after ``blanks`` blank lines continues the last cell of ``row`` rather than ending the table.
 
     One blank line is a blank paragraph inside the cell (the seeds' layout). After
@@ -263,11 +285,14 @@ def _cell_goes_on(row: list[tuple[list[str], int]], rows: list, widest: int, bla
     (Word puts a cell's first paragraph on its tab line) in a row that is not
     complete yet: shorter than the table's widest row, or, as the first row, all
     empty. A complete row is the end of the table and the text a title.
+    A last cell with text may also hold two blank paragraphs in a row: the run
+    is its rest when the ``coming`` cells then complete the row to exactly the
+    table's width (a title over a new table seldom does).
     """
     if blanks == 1:
         return True
     if any(part.strip() for part in row[-1][0]):
-        return False
+        return bool(rows) and len(row) + coming == widest
     if rows:
         return len(row) < widest
     return not any(part.strip() for parts, _ in row for part in parts)

@@ -6,7 +6,9 @@ its top-left, with ``colspan``/``rowspan``; each row below it holds one empty
 a single filled cell) become paragraphs, as they are in the Word form, and a
 sheet that holds only such rows (narrative pasted into Excel) is all
 paragraphs. Formulas saved without their value are computed when simple
-(reviewer.ingest.formula) and otherwise named in ``Document.warnings``.
+(reviewer.ingest.formula), also from other sheets, and otherwise named in
+``Document.warnings``. Hidden rows are left out (they are not on the form
+as seen or printed) and named there too.
 
 Bounded: sheets are streamed (openpyxl read-only mode, XML through defusedxml:
 no entity expansion), only cells that hold something are kept, merged ranges
@@ -92,9 +94,15 @@ def read_xlsx(data: bytes, name: str, digest: str) -> Document:
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             try:
-                for ordinal, sheet in enumerate(book.worksheets, start=1):
+                # Every sheet is scanned, hidden ones too, so that a formula may read another sheet.
+                scanned = [(ordinal, sheet, _scan(sheet, budget)) for ordinal, sheet in enumerate(book.worksheets, start=1)]
+                evaluators: dict[str, Evaluator] = {}
+                for _, sheet, found in scanned:
+                    values = {key: value for key, (value, _) in found.values.items()}
+                    evaluators[sheet.title] = Evaluator(values, found.formulas, _FORMULA_BUDGET, evaluators)
+                for ordinal, sheet, found in scanned:
                     if sheet.sheet_state == "visible":
-                        _read_sheet(sheet, ordinal, doc, budget)
+                        _read_sheet(sheet, ordinal, doc, found, evaluators[sheet.title])
             finally:
                 book.close()
     except (*BROKEN_PACKAGE, IndexError, InvalidFileException, SyntaxError) as exc:
@@ -147,12 +155,19 @@ def _plain(number: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _scan(sheet, budget: _Budget) -> tuple[dict, dict, list[_Range]]:
-    """Stream one sheet: (values, uncached formulas, merged ranges); only cells holding something are kept.
+class _Scan(NamedTuple):
+    """What one sheet holds: values (row, col) -> (value, number format), the value None for a
+    formula cell saved without one; formulas (row, col) -> "=..." for those cells; merged
+    ranges; the numbers of hidden rows."""
 
-    values: (row, col) -> (value, number format), the value None for a formula cell
-    saved without one; formulas: (row, col) -> "=..." for those cells.
-    """
+    values: dict[tuple[int, int], tuple[object, str]]
+    formulas: dict[tuple[int, int], str]
+    ranges: list[_Range]
+    hidden: set[int]
+
+
+def _scan(sheet, budget: _Budget) -> _Scan:
+    """Stream one sheet; only cells holding something are kept."""
     from openpyxl.cell.read_only import ReadOnlyCell
     from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
@@ -186,19 +201,19 @@ def _scan(sheet, budget: _Budget) -> tuple[dict, dict, list[_Range]]:
                 budget.charge(cells=1)
         ranges = parser.merged_cells.mergeCell if parser.merged_cells else []
         budget.charge(merges=len(ranges))
+        hidden = {int(row) for row, attrs in parser.row_dimensions.items() if attrs.get("hidden") in ("1", "true")}
     merges = []
     for merge in ranges:
         left, top, right, bottom = merge.bounds
         merges.append(_Range(top, left, bottom, right))
-    return values, formulas, merges
+    return _Scan(values, formulas, merges, hidden)
 
 
-def _texts(sheet, values: dict, formulas: dict, doc: Document) -> dict[tuple[int, int], str]:
+def _texts(sheet, values: dict, formulas: dict, evaluator: Evaluator, doc: Document) -> dict[tuple[int, int], str]:
     """The displayed text of every cell holding something; uncached formulas computed or warned about."""
     texts = {key: text for key, (value, fmt) in values.items() if (text := display(value, fmt))}
     if not formulas:
         return texts
-    evaluator = Evaluator({k: v for k, (v, _) in values.items()}, formulas, _FORMULA_BUDGET)
     failed = []
     for key in sorted(formulas):
         try:
@@ -220,10 +235,17 @@ def _coordinate(key: tuple[int, int]) -> str:
     return f"{get_column_letter(key[1])}{key[0]}"
 
 
-def _read_sheet(sheet, ordinal: int, doc: Document, budget: _Budget) -> None:
+def _read_sheet(sheet, ordinal: int, doc: Document, found: _Scan, evaluator: Evaluator) -> None:
     """Add one sheet's paragraphs and table to the document."""
-    values, formulas, ranges = _scan(sheet, budget)
-    texts = _texts(sheet, values, formulas, doc)
+    texts = _texts(sheet, found.values, found.formulas, evaluator, doc)
+    ranges = found.ranges
+    # Hidden rows are not part of the form as it is seen or printed (old figures, workings):
+    # left out, and said. Formulas still read them, as Excel does.
+    unseen = sorted({row for row, _ in texts if row in found.hidden})
+    if unseen:
+        texts = {key: text for key, text in texts.items() if key[0] not in found.hidden}
+        shown = "、".join(str(row) for row in unseen[:5]) + (f" 等 {len(unseen)} 行" if len(unseen) > 5 else "")
+        doc.warnings.append(f"工作表「{sheet.title}」第 {shown} 行是隐藏行，未读取，其中的内容未做检查")
     if not texts:
         return
     # The area the values span bounds everything after: merged ranges are clipped to it.

@@ -23,9 +23,9 @@ from reviewer.scopes import ScopeMap
 
 MONEY = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(亿元|万元|元)")
 SENTENCE_END = re.compile(r"[。！？!?\n]")
-# A comma between digits is a thousands separator ("2,301.50"), not a clause end.
-CLAUSE_END = re.compile(r"[，；;。！？!?\n]|(?<!\d),|,(?!\d)")
-PART_END = re.compile(r"[，；;。！？!?\n、]|(?<!\d),|,(?!\d)")  # the items of a list: "其中财政拨款…万元、上年结转…万元"
+# A comma before a group of three digits groups thousands ("2,301.50", "1,250,000.00元"): it ends no clause.
+CLAUSE_END = re.compile(r"[，；;。！？!?\n]|,(?!\d{3}(?!\d))")
+PART_END = re.compile(r"[，；;。！？!?\n、]|,(?!\d{3}(?!\d))")  # the items of a list: "其中财政拨款…万元、上年结转…万元"
 # A clause about a change or a ratio does not state a part of the total.
 CHANGE = re.compile(r"比上年|较上年|比去年|较去年|同比|环比|增加|减少|增长|下降|上升|增幅|降幅|[%％]|占")
 SUM_WORDS = re.compile(r"合计|共计|总计")  # not 累计: "累计完成" is a running total of other years
@@ -96,10 +96,26 @@ def part_amounts(text: str, start: int, end: int) -> list[Amount] | None:
         found = amounts(text, a, b)
         if not found:
             continue
-        if len(found) > 1 or CHANGE.search(text, a, b) or "（" in text[a:b] or "(" in text[a:b]:
+        if CHANGE.search(text, a, b) or "（" in text[a:b] or "(" in text[a:b]:
             return None
+        if len(found) > 1:  # "人员支出80万元、公用支出25万元" or "分别为30万元、30万元和29.99万元": one amount a piece
+            pieces = [amounts(text, *piece) for piece in _list_items(text, a, b)]
+            if any(len(piece) != 1 for piece in pieces if piece):
+                return None
+            parts.extend(piece[0] for piece in pieces if piece)
+            continue
         parts.append(found[0])
     return parts
+
+
+def _list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The items of a list in text[start:end], split at 、 and at 和/及/与."""
+    out, at = [], start
+    for m in re.finditer(r"[、和及与]", text[start:end]):
+        out.append((at, start + m.start()))
+        at = start + m.end()
+    out.append((at, end))
+    return out
 
 
 def named(text: str, start: int, end: int) -> str:

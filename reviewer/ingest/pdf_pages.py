@@ -1,0 +1,81 @@
+"""Joining what page breaks split in a PDF: a table going on over the next page, a page turned for viewing.
+
+Helpers of reviewer.ingest.pdf; grids are lists of boundary positions in points.
+"""
+
+from __future__ import annotations
+
+from reviewer.document import Cell, Table
+
+
+def upright_page(pdf, page):
+    """The page as its text was written, when a /Rotate turns that text sideways (a page rotated for viewing).
+
+    A page whose content is drawn sideways and turned upright by its /Rotate
+    (a landscape page printed to PDF) reads upright as it is, and is kept.
+    """
+    from pdfplumber.page import Page
+
+    chars = page.chars
+    if not page.rotation or not chars or 2 * sum(1 for c in chars if c["upright"]) >= len(chars):
+        return page
+    page.page_obj.rotate = 0
+    return Page(pdf, page.page_obj, page_number=page.page_number, initial_doctop=page.initial_doctop)
+
+
+def column_map(previous: list[float], found: list[float], snap: float, loose: bool = False) -> list[int] | None:
+    """Where each grid boundary (``found``, points) of a table at the top of a page stands among ``previous``.
+
+    The table goes on when its outer edges are the other's and each of its
+    column boundaries is one of the other's: a form whose earlier blocks had
+    other columns (a funds block over an indicator block) goes on with the
+    last block's columns only. None when it is another table. ``loose``: both
+    tables were placed from where their text stands, so a boundary may move a
+    quarter of the narrowest column, and the last columns may be empty on
+    this page (the right edge then falls inside the other's last column).
+    """
+    tolerance = 2 * snap
+    if loose:
+        tolerance = max(tolerance, min(b - a for a, b in zip(previous, previous[1:])) / 4)
+    mapping = []
+    for x in found[:-1] if loose else found:
+        nearest = min(range(len(previous)), key=lambda k: abs(previous[k] - x))
+        if abs(previous[nearest] - x) > tolerance:
+            return None
+        mapping.append(nearest)
+    if loose:  # the right edge of the text: the boundary after the last column that has some
+        edge = found[-1] - tolerance
+        mapping.append(next((k for k, x in enumerate(previous) if x >= edge), len(previous) - 1))
+    full = mapping[-1] == len(previous) - 1 or loose
+    if mapping[0] != 0 or not full or any(a >= b for a, b in zip(mapping, mapping[1:])):
+        return None
+    return mapping
+
+
+def same_row_key(row: list[Cell]) -> list[tuple[str, int | None, int, bool]]:
+    """What makes two rows the same row (a header Word repeats on each page)."""
+    return [(c.text, c.grid_col, c.colspan, c.continued) for c in row]
+
+
+def continue_merges(table: Table, first: list[Cell]) -> None:
+    """Mark empty cells that go on a vertical merge cut by the page break as continuations."""
+    last = table.rows[-1]
+    for cell in first:
+        above = next((c for c in last if c.grid_col == cell.grid_col and c.colspan == cell.colspan), None)
+        if above is None or cell.text or not (above.continued or cell.rowspan > 1):
+            continue
+        origin = merge_origin(table, cell.grid_col)
+        if origin is not None:
+            origin.rowspan += cell.rowspan
+            cell.continued, cell.rowspan = True, 1
+
+
+def merge_origin(table: Table, grid_col: int | None) -> Cell | None:
+    """The cell at the top of the vertical merge that reaches the table's last row in ``grid_col``."""
+    for row in reversed(table.rows):
+        cell = next((c for c in row if c.grid_col == grid_col), None)
+        if cell is None:
+            return None
+        if not cell.continued:
+            return cell
+    return None
