@@ -44,11 +44,11 @@ def _numbers(text: str) -> set[Decimal]:
 
 @pytest.mark.parametrize("path", [*sample_texts(), *seed_params()])
 def test_the_reported_figure_is_at_the_findings_place_and_the_checked_one_where_named(path):
-    """报告值 is what the first place says; a 对照值 is what the second place (named beside it) says; a 计算值 is not a figure of the place."""
+    """报告值 is what the first place says (beside a 计算值, 对照值 or 要求); a 对照值 is what the second place (named beside it) says."""
     review, _ = _review(path)
     for finding in review.findings:
         located = [ev for ev in finding.evidence if ev.loc is not None]
-        if finding.basis not in ("computed", "compared") or not located or not finding.actual:
+        if finding.basis not in ("computed", "compared", "required") or not located or not finding.actual:
             continue
         reported, checked = _numbers(finding.actual), _numbers(finding.expected)
         if reported and _numbers(located[0].quote):

@@ -49,7 +49,8 @@ def full_marks_on_miss(report: Report, ctx: Context):
             if a and not a.met and w is not None and s is not None and s >= w and w > 0:
                 yield ctx.finding(
                     f"{i.loc.label}「{i.name}」{a.explanation}，却得满分{fmt(s)}分",
-                    [cell_evidence(i, "actual", i.actual.raw), cell_evidence(i, "target", i.target.raw), cell_evidence(i, "score", i.score.raw)],
+                    # The 得分 cell first: it is what must change, and 报告值 is its figure.
+                    [cell_evidence(i, "score", i.score.raw), cell_evidence(i, "actual", i.actual.raw), cell_evidence(i, "target", i.target.raw)],
                     expected=f"<{fmt(w)}分",
                     basis="required",
                     actual=f"{fmt(s)}分",
