@@ -223,7 +223,7 @@ def _render(fmt: str, review: Review, document: Document, source: str | None) ->
     if fmt == "json":
         from reviewer.render.json import render_json
 
-        return render_json([review], single=True)
+        return render_json([review], single=True, documents=[document])
     if fmt == "html":
         from reviewer.render.html import render_html
 

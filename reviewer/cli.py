@@ -152,7 +152,7 @@ def _write(results: list, fmt: Format, output: Optional[Path], single: bool) -> 
     if fmt == Format.json:
         from reviewer.render.json import render_json
 
-        _emit(render_json(reviews, single=single), output)
+        _emit(render_json(reviews, single=single, documents=[d for _, d, _ in results]), output)
         return
     if fmt == Format.markdown:
         from reviewer.render.markdown import render_markdown

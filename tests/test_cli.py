@@ -74,6 +74,18 @@ def test_review_json_shape_and_fail_on_never(tmp_path):
     assert finding["evidence"][0]["loc"]["label"].startswith("附件一 基础数据表 表1 第")
 
 
+def test_json_names_a_paragraph_by_its_first_words_as_the_text_output_does(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text(REPORT + "附件四\n自评报告\n一、部门基本情况\n本部门2024年项目支出决算数为60万元。\n", encoding="utf-8")
+    text = run("review", str(f), "--fail-on", "never").stdout
+    data = json.loads(run("review", str(f), "--format", "json", "--fail-on", "never").stdout)
+    labels = [e["loc"]["label"] for x in data["findings"] for e in x["evidence"] if e["loc"] and e["loc"]["block"] is not None]
+    paragraph = [label for label in labels if "一段" in label]
+    assert paragraph, labels
+    assert all("第" not in label.split("「")[-1].split("」")[-1][:3] for label in paragraph)  # no "第N段"
+    assert all(label in text for label in paragraph)
+
+
 def test_review_reads_stdin():
     result = run("review", "-", "--format", "json", stdin=REPORT)
     assert json.loads(result.stdout)["summary"]["error"] == 1

@@ -195,7 +195,7 @@ def review_routes(ctx: WebContext) -> APIRouter:
         if fmt == "json":
             from reviewer.render.json import render_json
 
-            return render_json([shown], single=True).encode("utf-8")
+            return render_json([shown], single=True, documents=[document]).encode("utf-8")
         from reviewer.render.markdown import render_markdown
 
         return render_markdown(shown, document).encode("utf-8")
