@@ -66,12 +66,19 @@ def deduction_without_reason(report: Report, ctx: Context):
     the reader unable to tell why points were lost; when the target was met,
     the deduction itself may be wrong.
 
+    A score sheet (指标分值 / 评分标准 / 自评得分, as Anhui prints it) has no
+    column for reasons and no target to judge a row by: its deductions follow
+    the 评分标准 and are not flagged. A met target that lost points is flagged
+    whatever the form.
+
     Example: 年度指标值 "按照项目所需金额", 实际 "按照项目所需金额", 分值 10,
     得分 9, 偏差原因 "无" → warning.
     """
     for e in report.evaluations:
         if not scored(e):
             continue
+        # Whether the form has a reason column at all: a row's cell may be missing when a pasted row is short.
+        has_column = any("deviation" in i.locs for i in e.indicators.indicators)
         for i in e.indicators.indicators:
             w, s = weight_of(i), score_of(i)
             if w is None or s is None or s >= w or has_reason(i):
@@ -79,6 +86,8 @@ def deduction_without_reason(report: Report, ctx: Context):
             a = assess(i)
             if a is not None and not a.met:
                 continue  # SCORE009 reports a missed target without a reason
+            if a is None and not has_column:
+                continue
             state = "，且年度指标值已完成" if a is not None and a.met else ""
             yield ctx.finding(
                 f"{i.loc.label}「{i.name}」分值{fmt(w)}分、得分{fmt(s)}分{state}，偏差原因分析未说明扣分原因",

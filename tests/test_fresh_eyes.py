@@ -1,0 +1,59 @@
+"""Forms from provinces the reader was not built on: a careful reviewer's eye, no false alarms."""
+
+from tests.reports import review_text
+
+
+def _tsv(rows: list[list[str]]) -> str:
+    return "\n".join("\t".join(r) for r in rows) + "\n"
+
+
+def _score_sheet(reason_column: bool) -> str:
+    """A department score sheet (序号 / 三级 levels / 指标分值 / 评分标准 / 自评得分), two deductions."""
+    header = ["序号", "一级指标", "二级指标", "三级指标", "指标分值", "评分标准", "自评得分"]
+    rows = [
+        ["1", "投入(30分)", "预算编制(15分)", "预算编制科学性", "15", "依据充分得15分", "15"],
+        ["2", "", "预算执行(15分)", "预算执行率", "15", "执行率×15分", "14.4"],
+        ["3", "产出(40分)", "职责履行(40分)", "重点工作完成率", "40", "完成率×40分", "40"],
+        ["4", "效果(30分)", "履职效益(30分)", "服务对象满意度", "30", "满意度≥90%得满分", "28"],
+        ["", "合计", "", "", "100", "", "97.4"],
+    ]
+    if reason_column:
+        header.append("扣分原因")
+        rows = [r + [""] for r in rows]
+    return _tsv([["2024年度部门整体支出绩效评价自评表"], ["单位名称", "北川湾县测试局"], header, *rows])
+
+
+def test_score_sheet_without_reason_column_is_not_asked_for_reasons():
+    # The form has nowhere to write a reason and its rows carry no target to judge the
+    # deduction by: the 评分标准 column governs, so "未说明扣分原因" would be noise.
+    report, findings = review_text(_score_sheet(reason_column=False))
+    assert len(report.department.indicators.indicators) == 4
+    assert [f"{f.rule} {f.message}" for f in findings] == []
+
+
+def test_score_sheet_with_an_empty_reason_column_still_warns():
+    _, findings = review_text(_score_sheet(reason_column=True))
+    warned = sorted(f.message for f in findings if f.rule == "SCORE008")
+    assert len(warned) == 2
+    assert "「预算执行率」分值15分、得分14.4分" in warned[0] + warned[1]
+    assert "「服务对象满意度」分值30分、得分28分" in warned[0] + warned[1]
+
+
+def test_met_target_deducted_warns_even_without_reason_column():
+    # A target that was met and still lost points: the deduction itself may be wrong,
+    # whether or not the form has a column for the reason.
+    text = _tsv([
+        ["2024年度项目支出绩效自评表"],
+        ["项目名称", "测试水库巡查"],
+        ["实施单位", "北川湾县水利局"],
+        ["资金情况（万元）", "年初预算数", "全年预算数", "全年执行数", "执行率", "分值", "得分"],
+        ["年度资金总额", "50.00", "50.00", "50.00", "100.00%", "10", "10"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "巡查次数", "≥120次", "126次", "50", "45"],
+        ["效益指标", "社会效益指标", "险情处置率", "100%", "100%", "30", "30"],
+        ["满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "95%", "10", "10"],
+        ["总分", "", "", "", "", "100", "95"],
+    ])
+    _, findings = review_text(text)
+    (f,) = [f for f in findings if f.rule == "SCORE008"]
+    assert "「巡查次数」分值50分、得分45分，且年度指标值已完成" in f.message
