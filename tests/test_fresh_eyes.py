@@ -57,3 +57,25 @@ def test_met_target_deducted_warns_even_without_reason_column():
     _, findings = review_text(text)
     (f,) = [f for f in findings if f.rule == "SCORE008"]
     assert "「巡查次数」分值50分、得分45分，且年度指标值已完成" in f.message
+
+
+def test_lone_money_table_is_checked_and_the_warning_says_so():
+    # A 支出 table by unit, nothing else: its sums are checked (one unit's parts fall 10 short),
+    # so the "not a report" warning must not claim that nothing was reviewed.
+    text = _tsv([
+        ["2024年度支出情况表（万元）"],
+        ["机构名称", "支出合计", "基本支出", "项目支出"],
+        ["汇总", "640.00", "420.00", "220.00"],
+        ["1、局机关", "452.00", "300.00", "152.00"],
+        ["2、执法大队", "188.00", "120.00", "58.00"],
+    ])
+    _, findings = review_text(text)
+    assert any(f.rule == "SUM009" and "执法大队" in f.message for f in findings)
+    (w,) = [f for f in findings if f.rule == "TEXT007"]
+    assert "只核对了其中收支表格的合计" in w.message and "未做实质审阅" not in w.message
+
+
+def test_unrelated_text_still_says_nothing_was_reviewed():
+    _, findings = review_text("关于开展春季植树活动的通知\n\n各单位：请于三月十二日前报名。\n")
+    (w,) = [f for f in findings if f.rule == "TEXT007"]
+    assert "本次未做实质审阅" in w.message

@@ -189,14 +189,19 @@ def nothing_recognised(report: Report, ctx: Context):
     Without this, an unrelated document (or a layout the tool cannot read)
     would come back as "no findings", which a reviewer would take as a pass.
 
+    When the file holds money tables (收支表 by unit or source), their totals
+    were still checked, and the warning says so.
+
     Example: a pasted notice with no 基础数据表, no 绩效自评表 and no numbered
     report sections → warning.
     """
     if report.basic_data or report.evaluations or report.sections:
         return
     first = report.texts[0] if report.texts else None
+    # A lone 收支表 still has its totals checked: "未做实质审阅" beside those findings would be untrue.
+    reviewed = "只核对了其中收支表格的合计" if report.money_tables else "本次未做实质审阅"
     yield ctx.finding(
-        "文件中没有识别出基础数据表、部门整体支出或项目支出绩效自评表，也没有自评报告章节：可能不是绩效自评报告，或版式无法识别，本次未做实质审阅",
+        f"文件中没有识别出基础数据表、部门整体支出或项目支出绩效自评表，也没有自评报告章节：可能不是绩效自评报告，或版式无法识别，{reviewed}",
         [Evidence(quote=first.text[:40], loc=first.loc)] if first else [],
         suggestion="确认文件内容；如是扫描件或图片，请提供 Word 版本；用 reviewer extract 查看识别结果。",
     )
