@@ -68,7 +68,7 @@ def llm_digest(llm: LLMConfig | None) -> str:
     if llm is None:
         return RULES_ONLY
     from reviewer.llm.stage import TASKS
-    from reviewer.prompt import get_prompt
+    from reviewer.llm.prompt import get_prompt
 
     setup = {
         "model": llm.model,

@@ -227,7 +227,7 @@ def test_choose_llm():
 
 
 def test_cache_key_names_the_model_endpoint_and_prompts_never_the_key(monkeypatch):
-    import reviewer.prompt
+    import reviewer.llm.prompt
 
     base = LLMConfig(base_url="http://gpu-1:8000/v1", model="qwen", api_key="sk-one")
     key = llm_digest(base)
@@ -240,9 +240,9 @@ def test_cache_key_names_the_model_endpoint_and_prompts_never_the_key(monkeypatc
     assert llm_digest(base.model_copy(update=same)) == key
     assert "sk-one" not in key
 
-    original = reviewer.prompt.get_prompt
+    original = reviewer.llm.prompt.get_prompt
     bumped = lambda prompt_id: original(prompt_id).model_copy(update={"version": original(prompt_id).version + 1})  # noqa: E731
-    monkeypatch.setattr(reviewer.prompt, "get_prompt", bumped)
+    monkeypatch.setattr(reviewer.llm.prompt, "get_prompt", bumped)
     assert llm_digest(base) != key
     assert llm_digest(None) == RULES_ONLY  # a prompt change keeps the rules-only results
 

@@ -9,7 +9,7 @@ from reviewer.config import LLMConfig
 from reviewer.llm.cache import ResponseCache
 from reviewer.llm.client import LLMClient, LLMOutputError, LLMRequestError, schema_text
 from reviewer.llm.schemas import Reading
-from reviewer.prompt import get_prompt
+from reviewer.llm.prompt import get_prompt
 from tests.fake_openai import FakeOpenAI
 
 PROMPT = get_prompt("read_narrative")

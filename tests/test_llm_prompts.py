@@ -4,7 +4,7 @@ import pytest
 
 from reviewer.errors import ConfigError
 from reviewer.llm.schemas import SCHEMAS
-from reviewer.prompt import PLACEHOLDER, PROMPTS_DIR, load_prompts, parse_prompt
+from reviewer.llm.prompt import PLACEHOLDER, PROMPTS_DIR, load_prompts, parse_prompt
 
 GOOD = """---
 id: demo

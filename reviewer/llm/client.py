@@ -30,7 +30,7 @@ from reviewer.config import LLMConfig
 from reviewer.errors import validation_problems
 from reviewer.llm.cache import ResponseCache, input_hash
 from reviewer.llm.tokens import count_messages, count_tokens
-from reviewer.prompt import Prompt
+from reviewer.llm.prompt import Prompt
 
 MODES = ("json_schema", "function_calling", "json_object")
 # A server without the key (local vLLM, Ollama) still needs a non-empty value for the openai client.

@@ -29,7 +29,7 @@ from reviewer.extract.vocabulary import KEY_PATTERN, key_of_synonym
 from reviewer.figures import digits_of, fmt, significant_digits
 from reviewer.llm.schemas import QUANTITY_KEYS, Claim, Reading, Suspicion
 from reviewer.llm.tokens import count_messages, count_tokens, chunk_paragraphs
-from reviewer.prompt import Prompt, get_prompt
+from reviewer.llm.prompt import Prompt, get_prompt
 from reviewer.report import Fact, Report
 
 TASK = "read_narrative"

@@ -30,8 +30,9 @@ from reviewer.errors import ConfigError, validation_problems
 from reviewer.llm.schemas import SCHEMAS
 
 # Installed from a wheel the prompts ship inside the package; in the repository they live at the top.
-_PACKAGED = Path(__file__).resolve().parent / "prompts"
-PROMPTS_DIR = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parent.parent / "prompts"
+_PACKAGE = Path(__file__).resolve().parent.parent
+_PACKAGED = _PACKAGE / "prompts"
+PROMPTS_DIR = _PACKAGED if _PACKAGED.is_dir() else _PACKAGE.parent / "prompts"
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.DOTALL)
 PART_HEADING = re.compile(r"^## (system|user)\s*$", re.MULTILINE)
