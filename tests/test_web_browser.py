@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -16,11 +13,10 @@ if not CHROMIUM.exists():
 
 import docx  # noqa: E402 - only after the skips above
 import openpyxl  # noqa: E402
-import uvicorn  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from tests.seeds import SAMPLES, SEEDS  # noqa: E402
-from tests.web_helpers import DATE_MESSAGE, NEW_SUM_MESSAGE, SUM_MESSAGE, make_app, report_docx  # noqa: E402
+from tests.web_helpers import DATE_MESSAGE, NEW_SUM_MESSAGE, SUM_MESSAGE, make_app, report_docx, served  # noqa: E402
 
 SEED = SEEDS / "000_4257dff646f14663.txt"
 PASTED_REPORTS = [
@@ -34,20 +30,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     """The app served by uvicorn on a free port of 127.0.0.1 in a thread."""
-    app = make_app(tmp_path_factory.mktemp("web"))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=20)
+    with served(make_app(tmp_path_factory.mktemp("web"))) as (host, port):
+        yield f"http://{host}:{port}"
 
 
 @pytest.fixture(scope="module")
