@@ -18,10 +18,10 @@ writes one).
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from reviewer.document import Location
 from reviewer.report import Evaluation, Fact, Report
+from reviewer.tables.vocabulary import squash
 
 # Endings of a row label that names an organisation rather than a kind of spending.
 UNIT_ENDINGS = (
@@ -34,11 +34,6 @@ Scopes = frozenset[str]
 DEPARTMENT_WORDS = ("本部门", "本单位", "部门整体", "全部门", "本局", "我局", "全局")
 SIGNED = re.compile(r"填表人|填报人")
 MANY = "（多个单位或项目）"  # the scope of a sentence naming several: no single unit's text speaks for it
-
-
-def squash(text: str) -> str:
-    """NFKC without spaces, for comparing names."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def unit_name(label: str) -> str | None:
