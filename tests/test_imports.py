@@ -15,7 +15,7 @@ LLM = ["openai", "langchain_openai", "langchain_core", "langsmith", "tiktoken", 
 FUZZY = ["rapidfuzz", "cn2an"]
 WEB = ["fastapi", "starlette", "uvicorn", "jinja2", "multipart"]
 BATCH = ["reviewer.batch", "reviewer.pool", "multiprocessing", "sqlite3"]
-READERS = {"docx": ["docx", "lxml"], "pdf": ["pdfplumber", "pdfminer"], "xlsx": ["openpyxl"]}
+READERS = {"docx": ["docx", "lxml"], "pdf": ["pypdfium2", "pdfplumber", "pdfminer"], "xlsx": ["openpyxl"]}
 
 PROBE = """
 import json, sys

@@ -1,10 +1,12 @@
-"""Read a .pdf file into a Document with pdfplumber: tables as grids, other text as paragraphs.
+"""Read a .pdf file into a Document: tables as grids, other text as paragraphs.
 
 A PDF has no paragraphs or cells, only positioned characters and ruling
-lines, so this module rebuilds them from geometry:
+lines, so this module rebuilds them from geometry. pdfium reads the file, its
+characters and its ruling lines (pdf_layer); pdfplumber's table finder turns
+the ruling lines into cells (pdf_pages); the rest is done here:
 
 - glyphs drawn twice (fake bold) are read once (pdf_glyphs);
-- tables come from pdfplumber's ruling-line detection, and tables printed
+- tables come from the ruling lines, and tables printed
   without ruling lines from where their text stands (pdf_unruled); a cell covering
   several grid columns is one cell with ``colspan``, a cell covering several
   rows appears at its top with ``rowspan`` and as an empty ``continued`` cell
@@ -25,7 +27,6 @@ lines, so this module rebuilds them from geometry:
 
 from __future__ import annotations
 
-import io
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -33,9 +34,9 @@ from dataclasses import dataclass, field
 
 from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.errors import InputError
-from reviewer.ingest.pdf_bounds import check_pdf_bounds
 from reviewer.ingest.pdf_glyphs import dedupe_chars, printed_rows
-from reviewer.ingest.pdf_pages import column_map, continue_merges, merge_origin, same_row_key, upright_page
+from reviewer.ingest.pdf_layer import PageLayer, read_layers
+from reviewer.ingest.pdf_pages import column_map, continue_merges, merge_origin, ruled_tables, same_row_key
 from reviewer.ingest.pdf_unruled import unruled_tables
 
 NOT_PDF = "不是有效的 PDF 文件"
@@ -62,27 +63,17 @@ _NUMBERED = re.compile(
 
 
 def read_pdf(data: bytes, name: str, digest: str) -> Document:
-    """Read PDF bytes into a Document; raise InputError for invalid, encrypted or scanned PDFs."""
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psexceptions import PSException
-    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+    """Read PDF bytes into a Document; raise InputError for invalid, encrypted, scanned or too large PDFs."""
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
 
     if b"%PDF-" not in data[:1024]:
         raise InputError(name, NOT_PDF)
-    check_pdf_bounds(data, name)
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_read_page(upright_page(pdf, page), number) for number, page in enumerate(pdf.pages, start=1)]
-    except PdfminerException as exc:
-        inner = exc.args[0] if exc.args else exc
-        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
-            raise InputError(name, ENCRYPTED) from exc
-        raise InputError(name, NOT_PDF) from exc
-    except (PSException, PDFSyntaxError, MalformedPDFException, ValueError, KeyError, TypeError) as exc:
-        # pdfminer raises plain ValueError/KeyError/TypeError on some broken objects.
-        raise InputError(name, NOT_PDF) from exc
+        layers = read_layers(data, name)
+    except pypdfium2.PdfiumError as exc:
+        raise InputError(name, ENCRYPTED if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD else NOT_PDF) from exc
+    pages = [_read_page(layer, number) for number, layer in enumerate(layers, start=1)]
     if all(page.text_chars < MIN_PAGE_TEXT for page in pages):
         raise InputError(name, NO_TEXT)
     _drop_running_lines(pages)
@@ -149,12 +140,11 @@ class _Page:
     text_chars: int
 
 
-def _read_page(page, number: int) -> _Page:
+def _read_page(page: PageLayer, number: int) -> _Page:
     """Find the page's tables, put characters into cells, and group the rest into lines."""
-    page = dedupe_chars(page)
-    chars = [c for c in page.chars if c["text"] and not c["text"].startswith("(cid:")]
+    chars = dedupe_chars(page.chars)
     text_chars = sum(1 for c in chars if not c["text"].isspace())
-    tables = [t for t in (_grid(t.cells, number) for t in page.find_tables()) if t is not None]
+    tables = [t for t in (_grid(cells, number) for cells in ruled_tables(page.edges)) if t is not None]
     loose = [c for c in chars if not any(_contains(_box(t), *_centre(c)) for t in tables)]
     unruled = [t for t in (_grid(cells, number) for cells in unruled_tables(loose)) if t is not None]
     for table in unruled:
@@ -179,7 +169,7 @@ def _read_page(page, number: int) -> _Page:
             cell.text = _cell_text(cell.lines, cell.limit)
     items: list[_Line | _PageTable] = [*_lines(outside, number), *tables]
     items.sort(key=lambda item: item.top)
-    return _Page(height=float(page.height), items=items, text_chars=text_chars)
+    return _Page(height=page.height, items=items, text_chars=text_chars)
 
 
 def _centre(char: dict) -> tuple[float, float]:

@@ -5,24 +5,25 @@ from __future__ import annotations
 from operator import itemgetter
 
 
-def dedupe_chars(page):
-    """The page without glyphs drawn twice at the same place (fake bold), as ``Page.dedupe_chars`` with its defaults.
+def dedupe_chars(chars: list[dict]) -> list[dict]:
+    """The characters of a page without glyphs drawn twice at the same place (fake bold), in their order.
 
-    pdfplumber restores the reading order with ``list.index``, quadratic in
-    the characters of a page; this clusters the same way (same text, font and
-    size; positions chained within 1 pt, first vertically, then horizontally)
-    and keeps the first copy of each cluster, in O(n log n).
+    Clusters as pdfplumber's ``Page.dedupe_chars`` with its defaults (same
+    text, font and size; positions chained within 1 pt, first vertically, then
+    horizontally) and keeps the topmost, leftmost copy of each cluster, in
+    O(n log n): pdfplumber restores the order with ``list.index``, quadratic in
+    the characters of a page.
     """
     same = itemgetter("upright", "text", "fontname", "size")
     groups: dict[tuple, list[dict]] = {}
-    for char in page.chars:
+    for char in chars:
         groups.setdefault(same(char), []).append(char)
     keep: set[int] = set()
     for group in groups.values():
-        for line in _chained(group, "doctop"):
+        for line in _chained(group, "top"):
             for copies in _chained(line, "x0"):
-                keep.add(id(min(copies, key=itemgetter("doctop", "x0"))))
-    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in keep)
+                keep.add(id(min(copies, key=itemgetter("top", "x0"))))
+    return [char for char in chars if id(char) in keep]
 
 
 def _chained(chars: list[dict], key: str, tolerance: float = 1.0) -> list[list[dict]]:

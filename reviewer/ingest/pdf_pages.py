@@ -1,4 +1,4 @@
-"""Joining what page breaks split in a PDF: a table going on over the next page, a page turned for viewing.
+"""Tables of a PDF page from its ruling lines, and joining what page breaks split: a table going on over the next page.
 
 Helpers of reviewer.ingest.pdf; grids are lists of boundary positions in points.
 """
@@ -8,19 +8,23 @@ from __future__ import annotations
 from reviewer.document import Cell, Table
 
 
-def upright_page(pdf, page):
-    """The page as its text was written, when a /Rotate turns that text sideways (a page rotated for viewing).
+def ruled_tables(edges: list[dict]) -> list[list[tuple[float, float, float, float]]]:
+    """Cell boxes (x0, top, x1, bottom) of each table its ruling lines draw, from a page's edges (pdf_layer).
 
-    A page whose content is drawn sideways and turned upright by its /Rotate
-    (a landscape page printed to PDF) reads upright as it is, and is kept.
+    pdfplumber's table finder with its default settings (the "lines" strategy):
+    edges of at least 1 pt, snapped and joined within 3 pt, of at least 3 pt
+    then, meet where they cross within 3 pt; the smallest boxes those crossings
+    close are cells, and cells touching at a corner one table. A lone cell (a
+    frame) is no table.
     """
-    from pdfplumber.page import Page
+    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
-    chars = page.chars
-    if not page.rotation or not chars or 2 * sum(1 for c in chars if c["upright"]) >= len(chars):
-        return page
-    page.page_obj.rotate = 0
-    return Page(pdf, page.page_obj, page_number=page.page_number, initial_doctop=page.initial_doctop)
+    edges = [e for e in edges if (e["height"] if e["orientation"] == "v" else e["width"]) >= 1]
+    if not edges:
+        return []
+    edges = merge_edges(edges, snap_x_tolerance=3, snap_y_tolerance=3, join_x_tolerance=3, join_y_tolerance=3)
+    edges = [e for e in edges if (e["height"] if e["orientation"] == "v" else e["width"]) >= 3]
+    return cells_to_tables(intersections_to_cells(edges_to_intersections(edges, 3, 3)))
 
 
 def column_map(previous: list[float], found: list[float], snap: float, loose: bool = False) -> list[int] | None:

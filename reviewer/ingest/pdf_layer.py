@@ -1,0 +1,334 @@
+"""What a PDF page draws, read with pdfium: its characters and its ruling lines, in pdfplumber's shapes.
+
+pdfium (through pypdfium2's raw ctypes API) parses the file, interprets the
+content streams and maps glyphs to text (ToUnicode, CJK CMaps) in C; this
+module only asks it, page by page, for:
+
+- each character: a dict with ``text``, its box ``x0``/``x1``/``top``/
+  ``bottom`` (points from the page's left and top edges: pdfminer's box, the
+  advance width by the font size, from the font's descent below the
+  baseline), ``size`` (the font size as drawn), ``fontname`` and ``upright``.
+  Characters pdfium adds between words and lines are left out, and so are
+  glyphs without a Unicode mapping (pdfminer's "(cid:N)");
+- the ruling lines: each straight piece of every painted path, on the page or
+  in a form XObject, as pdfplumber's edges (``orientation`` "h" or "v"). A path
+  is split into subpaths and read as pdfminer reads it: a lone segment is a
+  line, anything else (rectangles, thin filled bars, polygons) gives its
+  sides, curves their end points; stroke or fill does not matter.
+
+A page whose /Rotate turns it for viewing is read in the frame it is viewed
+in, unless its text then stands sideways (a page rotated for viewing whose
+text was written upright): then it is read as written, as pdf.py always did.
+
+pdfium is not thread-safe, not even across documents, and the web app reviews
+uploads in threads: every call into it is made under one process-wide lock,
+and everything opened is closed before the lock is released.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import threading
+from dataclasses import dataclass
+
+from reviewer.ingest.pdf_bounds import check_chars, check_pages
+
+PDFIUM = threading.Lock()
+
+
+@dataclass
+class PageLayer:
+    """One page's characters and edges (pdfplumber-shaped dicts), and its height in points."""
+
+    chars: list[dict]
+    edges: list[dict]
+    height: float
+
+
+def read_layers(data: bytes, name: str) -> list[PageLayer]:
+    """Every page of the PDF ``data``, read with pdfium.
+
+    Raises InputError (through pdf_bounds) past the page and character
+    limits, and ``pypdfium2.PdfiumError`` when pdfium cannot open the file
+    (``err_code`` tells a password from damage).
+    """
+    import pypdfium2
+
+    with PDFIUM:
+        pdf = pypdfium2.PdfDocument(data)
+        try:
+            check_pages(len(pdf), name)
+            layers, total = [], 0
+            for number in range(len(pdf)):
+                page = pdf[number]
+                try:
+                    layer, count = _read_page(page, number + 1, name, total)
+                finally:
+                    page.close()
+                total += count
+                layers.append(layer)
+            return layers
+        finally:
+            pdf.close()
+
+
+def _read_page(page, number: int, name: str, total: int) -> tuple[PageLayer, int]:
+    """A page's layer and its count of pdfium characters (generated ones too, as the limits count them)."""
+    import pypdfium2.raw as pdfium_c
+
+    text = pdfium_c.FPDFText_LoadPage(page.raw)
+    try:
+        count = pdfium_c.FPDFText_CountChars(text)
+        check_chars(count, number, total + count, name)
+        chars = _chars(text, count)
+    finally:
+        pdfium_c.FPDFText_ClosePage(text)
+    edges = _edges(page.raw)
+    left, bottom, right, top = page.get_mediabox()
+    turns = pdfium_c.FPDFPage_GetRotation(page.raw) % 4
+    if turns and 2 * sum(1 for c in chars if _upright(c["matrix"], turns)) < len(chars):
+        turns = 0  # the text stands upright only as written: read it so
+    frame = _Frame(turns, left, bottom, right, top)
+    for char in chars:
+        char["upright"] = _upright(char.pop("matrix"), turns)
+        del char["baseline"]
+        frame.place(char)
+    for edge in edges:
+        frame.place(edge)
+        _orient(edge)
+    return PageLayer(chars=chars, edges=edges, height=frame.height), count
+
+
+def _upright(matrix: tuple[float, float, float, float], turns: int) -> bool:
+    """pdfminer's ``upright`` of a glyph drawn with ``matrix`` (a, b, c, d) on a page turned ``turns`` quarters."""
+    a, b, c, d = matrix
+    if turns % 2:
+        return b * c < 0 and a * d >= 0
+    return a * d > 0 and b * c <= 0
+
+
+class _Frame:
+    """pdfplumber's page frame: user-space points to (x, top) from the viewed page's left and top edges."""
+
+    def __init__(self, turns: int, left: float, bottom: float, right: float, top: float) -> None:
+        self.turns, self.left, self.bottom, self.right, self.top = turns, left, bottom, right, top
+        self.height = (right - left) if turns % 2 else (top - bottom)
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """Where the user-space point (x, y) is seen: (x, top) in points; as pdfminer turns a page by its /Rotate."""
+        if self.turns == 1:
+            return y - self.bottom, x - self.left
+        if self.turns == 2:
+            return self.right - x, y - self.bottom
+        if self.turns == 3:
+            return self.top - y, self.right - x
+        return x - self.left, self.top - y
+
+    def place(self, obj: dict) -> None:
+        """Turn an object's user-space box (``ux0``, ``uy0``, ``ux1``, ``uy1``) into x0/x1/top/bottom."""
+        (xa, ta), (xb, tb) = self.point(obj.pop("ux0"), obj.pop("uy0")), self.point(obj.pop("ux1"), obj.pop("uy1"))
+        obj["x0"], obj["x1"] = min(xa, xb), max(xa, xb)
+        obj["top"], obj["bottom"] = min(ta, tb), max(ta, tb)
+        obj["doctop"] = obj["top"]
+
+
+# --- characters -----------------------------------------------------------------------------------
+
+
+def _chars(text, count: int) -> list[dict]:
+    """The page's drawn, mapped characters in content order, boxes in user space (``ux0`` … ``uy1``)."""
+    import pypdfium2.raw as pdfium_c
+
+    rect, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
+    x, y = ctypes.c_double(), ctypes.c_double()
+    fonts: dict[int | None, tuple[float, str]] = {}
+    chars = []
+    for index in range(count):
+        code = pdfium_c.FPDFText_GetUnicode(text, index)
+        if pdfium_c.FPDFText_IsGenerated(text, index) or _unmapped(code):
+            continue
+        if pdfium_c.FPDFText_HasUnicodeMapError(text, index):
+            continue  # pdfium shows the glyph code itself; pdfminer "(cid:N)", which was never read
+        pdfium_c.FPDFText_GetMatrix(text, index, matrix)
+        pdfium_c.FPDFText_GetLooseCharBox(text, index, rect)
+        pdfium_c.FPDFText_GetCharOrigin(text, index, x, y)
+        font_size = pdfium_c.FPDFText_GetFontSize(text, index)
+        descent, font = _font(pdfium_c.FPDFText_GetTextObject(text, index), fonts)
+        a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
+        box = _box((a, b, c, d), (x.value, y.value), font_size, descent, rect)
+        char = {
+            "text": chr(code),
+            "size": font_size * math.hypot(c, d),
+            "fontname": font,
+            "matrix": (a, b, c, d),  # gives "upright" once the page's frame is known
+            "baseline": y.value,
+            "ux0": box[0], "uy0": box[1], "ux1": box[2], "uy1": box[3],
+        }
+        if chars:
+            chars.extend(_collapsed_spaces(chars[-1], char))
+        chars.append(char)
+    return chars
+
+
+MAX_SPACES = 40  # spaces restored in one run: a form's blank to fill in holds some 20
+
+
+def _collapsed_spaces(space: dict, after: dict) -> list[dict]:
+    """The space glyphs pdfium dropped between ``space`` and ``after``: it keeps one of a run of spaces.
+
+    pdfminer read each (a Word blank "填表人：张三    联系电话" keeps its four):
+    they are restored where the gap after a horizontal space is a whole number
+    of its widths, on its baseline.
+    """
+    a, b, c, d = space["matrix"]
+    width = space["ux1"] - space["ux0"]
+    if space["text"] != " " or b or c or a <= 0 or width < 0.1 * space["size"] or after["baseline"] != space["baseline"]:
+        return []
+    gap = after["ux0"] - space["ux1"]
+    count = round(gap / width)
+    if not 1 <= count <= MAX_SPACES or abs(gap - count * width) > 0.25 * width:
+        return []
+    return [dict(space, ux0=space["ux0"] + k * width, ux1=space["ux1"] + k * width) for k in range(1, count + 1)]
+
+
+def _unmapped(code: int) -> bool:
+    """Whether a code point is no text: none, a replacement or non-character, or half a surrogate pair."""
+    return code in (0, 0xFFFD, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF
+
+
+def _font(obj, fonts: dict) -> tuple[float, str]:
+    """(descent per point of font size, base font name) of a text object, cached per object."""
+    import pypdfium2.raw as pdfium_c
+
+    key = ctypes.cast(obj, ctypes.c_void_p).value
+    if key not in fonts:
+        font = pdfium_c.FPDFTextObj_GetFont(obj) if key else None
+        descent, name = ctypes.c_float(), ctypes.create_string_buffer(256)
+        if not font or not pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(1.0), descent):
+            descent.value = 0.0
+        if font:
+            pdfium_c.FPDFFont_GetBaseFontName(font, name, len(name))
+        fonts[key] = (min(0.0, descent.value), name.value.decode("latin-1"))
+    return fonts[key]
+
+
+def _box(matrix: tuple, origin: tuple[float, float], size: float, descent: float, loose) -> tuple[float, float, float, float]:
+    """A glyph's box in user space (x0, y0, x1, y1): pdfminer's, the advance by the font size from the descent.
+
+    Only glyphs drawn along an axis have it computed; a slanted one keeps pdfium's loose box.
+    """
+    a, b, c, d = matrix
+    if b == 0 and c == 0 and a and d:
+        advance = (loose.right - loose.left) / abs(a)
+    elif a == 0 and d == 0 and b and c:
+        advance = (loose.top - loose.bottom) / abs(b)
+    else:
+        return loose.left, loose.bottom, loose.right, loose.top
+    xs, ys = [], []
+    for along in (0.0, advance):
+        for up in (descent * size, (descent + 1) * size):
+            xs.append(origin[0] + along * a + up * c)
+            ys.append(origin[1] + along * b + up * d)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+# --- ruling lines ---------------------------------------------------------------------------------
+
+
+def _edges(page) -> list[dict]:
+    """Straight pieces of every painted path on the page, in user space; pdfplumber's edges before orientation."""
+    import pypdfium2.raw as pdfium_c
+
+    edges: list[dict] = []
+    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
+        _collect(pdfium_c.FPDFPage_GetObject(page, index), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), edges, 0)
+    return edges
+
+
+MAX_FORM_DEPTH = 16  # form XObjects nest this deep at most (pdfium itself refuses cycles)
+
+
+def _collect(obj, outer: tuple, edges: list[dict], depth: int) -> None:
+    """Add the edges of a page object, a form XObject's contents under its matrix too."""
+    import pypdfium2.raw as pdfium_c
+
+    kind = pdfium_c.FPDFPageObj_GetType(obj)
+    if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
+        return
+    own = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, own):
+        return
+    matrix = _times((own.a, own.b, own.c, own.d, own.e, own.f), outer)
+    if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+        if depth < MAX_FORM_DEPTH:
+            for index in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
+                _collect(pdfium_c.FPDFFormObj_GetObject(obj, index), matrix, edges, depth + 1)
+        return
+    for subpath in _subpaths(obj, matrix):
+        edges.extend(_subpath_edges(subpath))
+
+
+def _times(m: tuple, n: tuple) -> tuple:
+    """The matrix product m × n (PDF's row-vector convention: apply m, then n)."""
+    a, b, c, d, e, f = m
+    p, q, r, s, t, u = n
+    return a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u
+
+
+def _subpaths(obj, matrix: tuple) -> list[list[tuple[str, float, float]]]:
+    """A path object's subpaths as pdfminer sees them: ("m" | "l" | "c" | "h", x, y) in user space.
+
+    pdfium gives a curve as three points (two controls and the end): pdfminer keeps the end.
+    A closed segment is followed by "h" at the subpath's start.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    a, b, c, d, e, f = matrix
+    x, y = ctypes.c_float(), ctypes.c_float()
+    subpaths: list[list[tuple[str, float, float]]] = []
+    bezier = 0
+    for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
+        if not segment or not pdfium_c.FPDFPathSegment_GetPoint(segment, x, y):
+            continue
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        point = (x.value * a + y.value * c + e, x.value * b + y.value * d + f)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
+            subpaths.append([("m", *point)])
+            bezier = 0
+        elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+            bezier += 1
+            if bezier % 3 == 0:
+                subpaths[-1].append(("c", *point))
+        else:
+            subpaths[-1].append(("l", *point))
+        if pdfium_c.FPDFPathSegment_GetClose(segment):
+            subpaths[-1].append(("h", *subpaths[-1][0][1:]))
+    return subpaths
+
+
+def _subpath_edges(path: list[tuple[str, float, float]]) -> list[dict]:
+    """The edges of one subpath: pdfminer's line for a lone segment, else each side between consecutive points."""
+    shape = "".join(op for op, _, _ in path)
+    points = [(x, y) for _, x, y in path]
+    if len(shape) > 3 and shape.endswith("lh") and points[-2] == points[0]:
+        shape, points = shape[:-2] + "h", points[:-1]  # pdfminer drops the redundant closing "l"
+    if shape in ("ml", "mlh"):
+        (x0, y0), (x1, y1) = points[:2]
+        return [{"ux0": x0, "uy0": y0, "ux1": x1, "uy1": y1, "object_type": "line"}]
+    return [
+        {"ux0": x0, "uy0": y0, "ux1": x1, "uy1": y1, "object_type": "curve_edge"}
+        for (x0, y0), (x1, y1) in zip(points, points[1:])
+        if x0 == x1 or y0 == y1  # a slanted side is no edge
+    ]
+
+
+def _orient(edge: dict) -> None:
+    """Give a placed edge its width, height and orientation on the page as viewed."""
+    edge["width"], edge["height"] = edge["x1"] - edge["x0"], edge["bottom"] - edge["top"]
+    if edge["object_type"] == "line":
+        # pdfplumber calls a line that is not horizontal vertical, slanted or not.
+        edge["orientation"] = "h" if edge["height"] == 0 else "v"
+    else:
+        edge["orientation"] = "v" if edge["width"] == 0 else "h"

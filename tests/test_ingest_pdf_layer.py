@@ -1,0 +1,175 @@
+"""PDF pages read with pdfium: ruling lines however they are drawn, turned pages, unmapped glyphs, threads."""
+
+from __future__ import annotations
+
+import io
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from reviewer.errors import InputError
+from reviewer.ingest import load, load_bytes
+from reviewer.ingest.pdf import NO_TEXT
+from reviewer.ingest.pdf_layer import read_layers
+from reviewer.ingest.pdf_pages import ruled_tables
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+from make_fixtures import pdf_file  # noqa: E402
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "hunan_department.pdf"
+ROWS = [["Item", "Budget", "Spent"], ["Roads", "120.5", "98.0"], ["Total", "120.5", "98.0"]]
+XS = [0, 100, 200, 300]  # column boundaries from the grid's left edge, points
+YS = [0, 20, 40, 60]  # row boundaries from the grid's bottom edge, points
+LEFT, BOTTOM = 72, 640  # where the grid stands on an upright A4 page
+
+
+def _lines() -> list[tuple[float, float, float, float]]:
+    """The grid's ruling lines (x0, y0, x1, y1) in the grid's own coordinates."""
+    return [(0, y, XS[-1], y) for y in YS] + [(x, 0, x, YS[-1]) for x in XS]
+
+
+def _text(dx: float = LEFT, dy: float = BOTTOM) -> bytes:
+    """The cells' text, in Helvetica 10 pt, for a grid whose bottom left corner is at (dx, dy)."""
+    out = b""
+    for r, row in enumerate(ROWS):
+        for c, text in enumerate(row):
+            out += b"BT /F1 10 Tf %.1f %.1f Td (%s) Tj ET\n" % (dx + XS[c] + 4, dy + YS[-1] - 20 * r - 14, text.encode())
+    return out
+
+
+def _pdf(content: bytes, rotate: int = 0, width: int = 595, height: int = 842, forms: list[bytes] = ()) -> bytes:
+    """A one-page PDF: ``content`` with font /F1 and form XObjects /Fm1, /Fm2 … (objects 6, 7 …) on the page."""
+    names = b" ".join(b"/Fm%d %d 0 R" % (n + 1, 6 + n) for n in range(len(forms)))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Rotate %d /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> /XObject << %s >> >> >>" % (width, height, rotate, names),
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        *forms,
+    ]
+    return pdf_file(objects)
+
+
+def _form(body: bytes, matrix: str, inner: bool = False) -> bytes:
+    """A form XObject drawing ``body`` under /Matrix ``matrix``; ``inner``: its resources name the next form /Fm2."""
+    resources = b"/Resources << /XObject << /Fm2 7 0 R >> >>" if inner else b""
+    return (b"<< /Type /XObject /Subtype /Form /BBox [-1000 -1000 2000 2000] /Matrix [%s] %s /Length %d >>\n"
+            b"stream\n%s\nendstream" % (matrix.encode(), resources, len(body), body))
+
+
+def _stroked(dx: float = LEFT, dy: float = BOTTOM) -> bytes:
+    """Each ruling line its own stroked path, as Word and LibreOffice draw them."""
+    return b"".join(b"%.1f %.1f m %.1f %.1f l S\n" % (x0 + dx, y0 + dy, x1 + dx, y1 + dy) for x0, y0, x1, y1 in _lines())
+
+
+VARIANTS = {
+    "one path per line": _pdf(_stroked() + _text()),
+    "the whole grid one path of many subpaths": _pdf(
+        b"".join(b"%.1f %.1f m %.1f %.1f l " % (x0 + LEFT, y0 + BOTTOM, x1 + LEFT, y1 + BOTTOM) for x0, y0, x1, y1 in _lines())
+        + b"S\n" + _text()),
+    "thin filled rectangles": _pdf(
+        b"".join(b"%.2f %.2f %.2f %.2f re f\n" % (x0 + LEFT - 0.25, y0 + BOTTOM - 0.25, x1 - x0 + 0.5, y1 - y0 + 0.5)
+                 for x0, y0, x1, y1 in _lines()) + _text()),
+    "a form in a form, moved by cm and by the forms' matrices": _pdf(
+        b"q 1 0 0 1 36 0 cm /Fm1 Do Q\n" + _text(),
+        forms=[_form(b"/Fm2 Do", f"1 0 0 1 {LEFT - 36 - 10} {BOTTOM}", inner=True), _form(_stroked(10, 0), "1 0 0 1 0 0")]),
+    "a page turned by /Rotate 90 whose drawing is turned back": _pdf(
+        b"q 0 1 -1 0 595 0 cm\n" + _stroked(LEFT, 400) + _text(LEFT, 400) + b"Q\n", rotate=90),
+    "a page turned by /Rotate 90 for viewing, its text written upright": _pdf(_stroked() + _text(), rotate=90),
+    "a page upside down (/Rotate 180) drawn upside down": _pdf(b"q -1 0 0 -1 595 842 cm\n" + _stroked() + _text() + b"Q\n", rotate=180),
+}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_ruled_table_reads_the_same_however_its_lines_are_drawn(variant):
+    document = load_bytes(VARIANTS[variant], "table.pdf", ".pdf")
+    assert len(document.tables) == 1
+    assert [[c.text for c in row] for row in document.tables[0].rows] == ROWS
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_the_cells_are_those_pdfplumber_finds_on_the_same_page(variant):
+    import pdfplumber
+
+    data = VARIANTS[variant]
+    ours = ruled_tables(read_layers(data, "table.pdf")[0].edges)
+    # A page turned for viewing whose text is written upright is read as written: as the same page unturned.
+    same = VARIANTS["one path per line"] if variant.endswith("its text written upright") else data
+    with pdfplumber.open(io.BytesIO(same)) as pdf:
+        theirs = [t.cells for t in pdf.pages[0].find_tables()]
+
+    def rounded(tables):
+        return sorted(sorted(tuple(round(v, 1) for v in cell) for cell in table) for table in tables)
+
+    assert rounded(ours) == rounded(theirs) and len(ours) == 1 and len(ours[0]) == 9
+
+
+def test_characters_have_pdfminers_box_size_and_font():
+    import pdfplumber
+
+    data = _pdf(b"BT /F1 1 Tf 12 0 0 12 100 700 Tm (Ab) Tj ET BT /F1 10 Tf 2 0 0 1 100 600 Tm (E F) Tj ET")
+    ours = read_layers(data, "chars.pdf")[0].chars
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        theirs = pdf.pages[0].chars
+    assert [c["text"] for c in ours] == [c["text"] for c in theirs] == list("AbE F")
+    for mine, plumb in zip(ours, theirs):
+        assert mine["size"] == pytest.approx(plumb["size"])
+        assert mine["upright"] and plumb["upright"]
+        assert mine["fontname"] == plumb["fontname"] == "Helvetica"
+        for key in ("x0", "x1"):
+            assert mine[key] == pytest.approx(plumb[key], abs=0.01)
+        # The box is one font size tall from the font's descent, which pdfium takes from the font's metrics.
+        assert mine["bottom"] - mine["top"] == pytest.approx(plumb["bottom"] - plumb["top"])
+        assert mine["bottom"] == pytest.approx(plumb["bottom"], abs=0.05 * plumb["size"])
+
+
+def _cid_pdf(mapped: bool) -> bytes:
+    """A page of twelve glyphs of a CID font (Identity-H), with or without a ToUnicode map to 一丁丂七."""
+    content = b"BT /F1 12 Tf 72 700 Td <002100220023002400210022002300240021002200230024> Tj ET"
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def 1 begincodespacerange"
+            b" <0000> <FFFF> endcodespacerange 1 beginbfrange <0021> <0024> <4E00> endbfrange endcmap"
+            b" CMapName currentdict /CMap defineresource pop end end")
+    return pdf_file([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [6 0 R]"
+        + (b" /ToUnicode 7 0 R" if mapped else b"") + b" >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun"
+        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap),
+    ])
+
+
+def test_cjk_glyphs_are_read_through_their_tounicode_map_and_unmapped_ones_are_no_text():
+    assert [p.text for p in load_bytes(_cid_pdf(mapped=True), "cid.pdf", ".pdf").paragraphs] == ["一丁丂七" * 3]
+    # pdfium would show the glyph codes (!"#$): pdfminer's "(cid:33)", never text.
+    with pytest.raises(InputError) as caught:
+        load_bytes(_cid_pdf(mapped=False), "cid.pdf", ".pdf")
+    assert caught.value.problem == NO_TEXT
+
+
+def test_a_run_of_spaces_pdfium_keeps_one_of_is_read_whole():
+    data = _pdf(b"BT /F1 10 Tf 72 700 Td (Name:    Tel: 0731) Tj ET\nBT /F1 10 Tf 72 680 Td (Filled in by the unit office) Tj ET")
+    assert [p.text for p in load_bytes(data, "spaces.pdf", ".pdf").paragraphs][0] == "Name:    Tel: 0731"
+
+
+def test_pdfs_read_in_threads_at_once_read_as_one_at_a_time():
+    # pdfium is not thread-safe; the web app reviews uploads in threads.
+    expected = load(SAMPLE).model_dump()
+    results: list[dict] = []
+
+    def read() -> None:
+        results.append(load(SAMPLE).model_dump())
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 4 and all(r == expected for r in results)
