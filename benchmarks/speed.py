@@ -6,8 +6,11 @@ Usage: python benchmarks/speed.py [--runs N] [--scales 1,10,100] [--copies N] [-
     ``python -c "import docx; docx.Document(PATH)"`` process, run in turn
     (A B A B ...) so that the ratio is taken pair by pair;
 (b) in-process review against in-process parse (the library's own reading:
-    python-docx, openpyxl, pdfplumber, or decoding the text) for .docx,
-    .xlsx, .pdf and text, with the reviewer's own ingest for reference;
+    python-docx, openpyxl, pdfplumber's characters of every page, or decoding
+    the text) for .docx, .xlsx, .pdf and text, with the reviewer's own ingest
+    for reference. The reviewer reads PDFs with pdfium, not pdfplumber: the
+    .pdf row also gives pypdfium2's raw reading of every character (text, box,
+    font size), the floor of that reader, side by side;
 (c) ``reviewer --help``;
 (d) review time at 1×, 10× and 100× the sample's tables (the text sample
     repeated), with the exponent of the fitted power law t ∝ n^k;
@@ -201,6 +204,27 @@ def _parse_pdf(path: Path) -> None:
             page.chars
 
 
+def _parse_pdf_pdfium(path: Path) -> None:
+    """Every character's text, box and font size with pypdfium2's raw API: what the reviewer's PDF reader builds on."""
+    import ctypes
+
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    pdf = pypdfium2.PdfDocument(path)
+    box = pdfium_c.FS_RECTF()
+    for number in range(len(pdf)):
+        page = pdf[number]
+        text = pdfium_c.FPDFText_LoadPage(page.raw)
+        for index in range(pdfium_c.FPDFText_CountChars(text)):
+            chr(pdfium_c.FPDFText_GetUnicode(text, index))
+            pdfium_c.FPDFText_GetLooseCharBox(text, index, ctypes.byref(box))
+            pdfium_c.FPDFText_GetFontSize(text, index)
+        pdfium_c.FPDFText_ClosePage(text)
+        page.close()
+    pdf.close()
+
+
 def _parse_text(path: Path) -> None:
     path.read_bytes().decode("utf-8")
 
@@ -218,9 +242,16 @@ def section_b(runs: int) -> str:
         p = _cpu_median(lambda: parse(path), runs)
         i = _cpu_median(lambda: load(path), runs)
         r = _cpu_median(lambda: review_path(path), runs)
-        print(f"    {suffix[1:]:6} {p * 1000:7.1f}ms {i * 1000:7.1f}ms {r * 1000:7.1f}ms {r / p:12.2f}× {r / i:13.2f}×")
+        print(f"    {suffix[1:]:6} {p * 1000:7.1f}ms {i * 1000:7.1f}ms {r * 1000:7.1f}ms {r / p:12.2f}× {r / i:13.2f}×"
+              + ("   parse = pdfplumber's page.chars" if suffix == ".pdf" else ""))
+        if suffix == ".pdf":
+            raw = _cpu_median(lambda: _parse_pdf_pdfium(path), runs)
+            print(f"    {'':6} {raw * 1000:7.1f}ms {'':9} {'':9} {r / raw:12.2f}×{'':15}   parse = pypdfium2's raw characters")
         # Text has no library parse to speak of (decoding the bytes): its review is held to its own ingest.
-        ratios.append(f"{suffix[1:]} {r / i if suffix == '.txt' else r / p:.2f}×{' (of ingest)' if suffix == '.txt' else ''}")
+        ratio = f"{suffix[1:]} {r / i if suffix == '.txt' else r / p:.2f}×{' (of ingest)' if suffix == '.txt' else ''}"
+        if suffix == ".pdf":
+            ratio += f" of pdfplumber's reading ({r / raw:.1f}× of pdfium's)"
+        ratios.append(ratio)
     print(f"    target {TARGETS['b']}")
     return ", ".join(ratios)
 

@@ -31,6 +31,7 @@ import ctypes
 import math
 import threading
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from reviewer.ingest.pdf_bounds import check_chars, check_pages
 
@@ -81,21 +82,21 @@ def _read_page(page, number: int, name: str, total: int) -> tuple[PageLayer, int
     try:
         count = pdfium_c.FPDFText_CountChars(text)
         check_chars(count, number, total + count, name)
-        chars = _chars(text, count)
+        glyphs = _glyphs(text, count)
     finally:
         pdfium_c.FPDFText_ClosePage(text)
     edges = _edges(page.raw)
-    left, bottom, right, top = page.get_mediabox()
     turns = pdfium_c.FPDFPage_GetRotation(page.raw) % 4
-    if turns and 2 * sum(1 for c in chars if _upright(c["matrix"], turns)) < len(chars):
+    if turns and 2 * sum(1 for g in glyphs if _upright(g.matrix, turns)) < len(glyphs):
         turns = 0  # the text stands upright only as written: read it so
-    frame = _Frame(turns, left, bottom, right, top)
-    for char in chars:
-        char["upright"] = _upright(char.pop("matrix"), turns)
-        del char["baseline"]
-        frame.place(char)
+    frame = _Frame(turns, *page.get_mediabox())
+    chars = []
+    for glyph in glyphs:
+        x0, x1, top, bottom = frame.box(*glyph.box)
+        chars.append({"text": glyph.text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+                      "size": glyph.size, "fontname": glyph.font, "upright": _upright(glyph.matrix, turns)})
     for edge in edges:
-        frame.place(edge)
+        edge["x0"], edge["x1"], edge["top"], edge["bottom"] = frame.box(*edge.pop("box"))
         _orient(edge)
     return PageLayer(chars=chars, edges=edges, height=frame.height), count
 
@@ -109,127 +110,144 @@ def _upright(matrix: tuple[float, float, float, float], turns: int) -> bool:
 
 
 class _Frame:
-    """pdfplumber's page frame: user-space points to (x, top) from the viewed page's left and top edges."""
+    """pdfplumber's page frame: user-space points to (x, top) from the viewed page's left and top edges.
+
+    pdfminer turns a page by its /Rotate (quarter turns clockwise) before measuring.
+    """
 
     def __init__(self, turns: int, left: float, bottom: float, right: float, top: float) -> None:
         self.turns, self.left, self.bottom, self.right, self.top = turns, left, bottom, right, top
         self.height = (right - left) if turns % 2 else (top - bottom)
 
-    def point(self, x: float, y: float) -> tuple[float, float]:
-        """Where the user-space point (x, y) is seen: (x, top) in points; as pdfminer turns a page by its /Rotate."""
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        """The user-space box (x0, y0, x1, y1) as seen: (x0, x1, top, bottom) in points."""
+        if self.turns == 0:
+            return x0 - self.left, x1 - self.left, self.top - y1, self.top - y0
         if self.turns == 1:
-            return y - self.bottom, x - self.left
+            return y0 - self.bottom, y1 - self.bottom, x0 - self.left, x1 - self.left
         if self.turns == 2:
-            return self.right - x, y - self.bottom
-        if self.turns == 3:
-            return self.top - y, self.right - x
-        return x - self.left, self.top - y
-
-    def place(self, obj: dict) -> None:
-        """Turn an object's user-space box (``ux0``, ``uy0``, ``ux1``, ``uy1``) into x0/x1/top/bottom."""
-        (xa, ta), (xb, tb) = self.point(obj.pop("ux0"), obj.pop("uy0")), self.point(obj.pop("ux1"), obj.pop("uy1"))
-        obj["x0"], obj["x1"] = min(xa, xb), max(xa, xb)
-        obj["top"], obj["bottom"] = min(ta, tb), max(ta, tb)
-        obj["doctop"] = obj["top"]
+            return self.right - x1, self.right - x0, y0 - self.bottom, y1 - self.bottom
+        return self.top - y1, self.top - y0, self.right - x1, self.right - x0
 
 
 # --- characters -----------------------------------------------------------------------------------
 
 
-def _chars(text, count: int) -> list[dict]:
-    """The page's drawn, mapped characters in content order, boxes in user space (``ux0`` … ``uy1``)."""
+class _Glyph(NamedTuple):
+    """A character as pdfium gives it, in user space (points, y up)."""
+
+    text: str
+    size: float  # the font size as drawn: by the text's vertical scale
+    font: str
+    matrix: tuple[float, float, float, float]
+    baseline: float
+    box: tuple[float, float, float, float]  # x0, y0, x1, y1
+
+
+def _glyphs(text, count: int) -> list[_Glyph]:
+    """The page's drawn, mapped characters in content order."""
     import pypdfium2.raw as pdfium_c
 
-    rect, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
-    x, y = ctypes.c_double(), ctypes.c_double()
-    fonts: dict[int | None, tuple[float, str]] = {}
-    chars = []
+    unicode, generated, map_error = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_HasUnicodeMapError
+    get_loose, get_origin, text_object = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_GetTextObject
+    rect, x, y = pdfium_c.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
+    styles: dict[int | None, _Style] = {}
+    glyphs: list[_Glyph] = []
     for index in range(count):
-        code = pdfium_c.FPDFText_GetUnicode(text, index)
-        if pdfium_c.FPDFText_IsGenerated(text, index) or _unmapped(code):
-            continue
-        if pdfium_c.FPDFText_HasUnicodeMapError(text, index):
+        code = unicode(text, index)
+        if code in (0x20, 0x0D, 0x0A) and generated(text, index):
+            continue  # spaces and line ends pdfium adds between words and lines
+        if code < 0x20 or _unmapped(code):
+            if code != 0x02 or not pdfium_c.FPDFText_IsHyphen(text, index):
+                continue
+            code = 0x2D  # pdfium marks a hyphen that ends a line
+        if map_error(text, index):
             continue  # pdfium shows the glyph code itself; pdfminer "(cid:N)", which was never read
-        pdfium_c.FPDFText_GetMatrix(text, index, matrix)
-        pdfium_c.FPDFText_GetLooseCharBox(text, index, rect)
-        pdfium_c.FPDFText_GetCharOrigin(text, index, x, y)
-        font_size = pdfium_c.FPDFText_GetFontSize(text, index)
-        descent, font = _font(pdfium_c.FPDFText_GetTextObject(text, index), fonts)
-        a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
-        box = _box((a, b, c, d), (x.value, y.value), font_size, descent, rect)
-        char = {
-            "text": chr(code),
-            "size": font_size * math.hypot(c, d),
-            "fontname": font,
-            "matrix": (a, b, c, d),  # gives "upright" once the page's frame is known
-            "baseline": y.value,
-            "ux0": box[0], "uy0": box[1], "ux1": box[2], "uy1": box[3],
-        }
-        if chars:
-            chars.extend(_collapsed_spaces(chars[-1], char))
-        chars.append(char)
-    return chars
+        get_loose(text, index, rect)
+        get_origin(text, index, x, y)
+        obj = text_object(text, index)
+        key = ctypes.c_void_p.from_buffer(obj).value
+        style = styles.get(key) or styles.setdefault(key, _style(text, index, obj))
+        glyph = _Glyph(chr(code), style.size, style.font, style.matrix, y.value, _box(style, x.value, y.value, rect))
+        if glyphs and glyphs[-1].text == " ":
+            glyphs.extend(_collapsed_spaces(glyphs[-1], glyph))
+        glyphs.append(glyph)
+    return glyphs
+
+
+class _Style(NamedTuple):
+    """What the characters of one text object share."""
+
+    matrix: tuple[float, float, float, float]  # text matrix by the graphics state's, without the font size
+    font_size: float
+    size: float  # the font size as drawn: by the text's vertical scale
+    descent: float  # the font's descent per point of font size (negative)
+    font: str
+
+
+def _style(text, index: int, obj) -> _Style:
+    """The style of character ``index``, read from its text object's font."""
+    import pypdfium2.raw as pdfium_c
+
+    matrix = pdfium_c.FS_MATRIX()
+    pdfium_c.FPDFText_GetMatrix(text, index, matrix)
+    font_size = pdfium_c.FPDFText_GetFontSize(text, index)
+    font = pdfium_c.FPDFTextObj_GetFont(obj) if obj else None
+    descent, name = ctypes.c_float(), ctypes.create_string_buffer(256)
+    if not font or not pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(1.0), descent):
+        descent.value = 0.0
+    if font:
+        pdfium_c.FPDFFont_GetBaseFontName(font, name, len(name))
+    a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
+    return _Style((a, b, c, d), font_size, font_size * math.hypot(c, d), min(0.0, descent.value), name.value.decode("latin-1"))
 
 
 MAX_SPACES = 40  # spaces restored in one run: a form's blank to fill in holds some 20
 
 
-def _collapsed_spaces(space: dict, after: dict) -> list[dict]:
+def _collapsed_spaces(space: _Glyph, after: _Glyph) -> list[_Glyph]:
     """The space glyphs pdfium dropped between ``space`` and ``after``: it keeps one of a run of spaces.
 
     pdfminer read each (a Word blank "填表人：张三    联系电话" keeps its four):
     they are restored where the gap after a horizontal space is a whole number
     of its widths, on its baseline.
     """
-    a, b, c, d = space["matrix"]
-    width = space["ux1"] - space["ux0"]
-    if space["text"] != " " or b or c or a <= 0 or width < 0.1 * space["size"] or after["baseline"] != space["baseline"]:
+    a, b, c, _ = space.matrix
+    x0, y0, x1, y1 = space.box
+    width = x1 - x0
+    if b or c or a <= 0 or width < 0.1 * space.size or after.baseline != space.baseline:
         return []
-    gap = after["ux0"] - space["ux1"]
+    gap = after.box[0] - x1
     count = round(gap / width)
     if not 1 <= count <= MAX_SPACES or abs(gap - count * width) > 0.25 * width:
         return []
-    return [dict(space, ux0=space["ux0"] + k * width, ux1=space["ux1"] + k * width) for k in range(1, count + 1)]
+    return [space._replace(box=(x0 + k * width, y0, x1 + k * width, y1)) for k in range(1, count + 1)]
 
 
 def _unmapped(code: int) -> bool:
-    """Whether a code point is no text: none, a replacement or non-character, or half a surrogate pair."""
-    return code in (0, 0xFFFD, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF
+    """Whether a code point is no text: a replacement or non-character, or half a surrogate pair."""
+    return code in (0xFFFD, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF
 
 
-def _font(obj, fonts: dict) -> tuple[float, str]:
-    """(descent per point of font size, base font name) of a text object, cached per object."""
-    import pypdfium2.raw as pdfium_c
-
-    key = ctypes.cast(obj, ctypes.c_void_p).value
-    if key not in fonts:
-        font = pdfium_c.FPDFTextObj_GetFont(obj) if key else None
-        descent, name = ctypes.c_float(), ctypes.create_string_buffer(256)
-        if not font or not pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(1.0), descent):
-            descent.value = 0.0
-        if font:
-            pdfium_c.FPDFFont_GetBaseFontName(font, name, len(name))
-        fonts[key] = (min(0.0, descent.value), name.value.decode("latin-1"))
-    return fonts[key]
-
-
-def _box(matrix: tuple, origin: tuple[float, float], size: float, descent: float, loose) -> tuple[float, float, float, float]:
+def _box(style: _Style, x: float, y: float, loose) -> tuple[float, float, float, float]:
     """A glyph's box in user space (x0, y0, x1, y1): pdfminer's, the advance by the font size from the descent.
 
-    Only glyphs drawn along an axis have it computed; a slanted one keeps pdfium's loose box.
+    (x, y) is the glyph's origin, ``loose`` pdfium's loose box, whose extent
+    along the text is the advance. Only glyphs drawn along an axis have it
+    computed; a slanted one keeps the loose box.
     """
-    a, b, c, d = matrix
+    a, b, c, d = style.matrix
+    low, high = style.descent * style.font_size, (style.descent + 1) * style.font_size  # text space, up from the baseline
+    if b == 0 and c == 0 and a > 0 and d > 0:  # upright text, nearly all of it
+        return loose.left, y + low * d, loose.right, y + high * d
     if b == 0 and c == 0 and a and d:
         advance = (loose.right - loose.left) / abs(a)
     elif a == 0 and d == 0 and b and c:
         advance = (loose.top - loose.bottom) / abs(b)
     else:
         return loose.left, loose.bottom, loose.right, loose.top
-    xs, ys = [], []
-    for along in (0.0, advance):
-        for up in (descent * size, (descent + 1) * size):
-            xs.append(origin[0] + along * a + up * c)
-            ys.append(origin[1] + along * b + up * d)
+    xs = [x + along * a + up * c for along in (0.0, advance) for up in (low, high)]
+    ys = [y + along * b + up * d for along in (0.0, advance) for up in (low, high)]
     return min(xs), min(ys), max(xs), max(ys)
 
 
@@ -316,9 +334,9 @@ def _subpath_edges(path: list[tuple[str, float, float]]) -> list[dict]:
         shape, points = shape[:-2] + "h", points[:-1]  # pdfminer drops the redundant closing "l"
     if shape in ("ml", "mlh"):
         (x0, y0), (x1, y1) = points[:2]
-        return [{"ux0": x0, "uy0": y0, "ux1": x1, "uy1": y1, "object_type": "line"}]
+        return [{"box": (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)), "object_type": "line"}]
     return [
-        {"ux0": x0, "uy0": y0, "ux1": x1, "uy1": y1, "object_type": "curve_edge"}
+        {"box": (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)), "object_type": "curve_edge"}
         for (x0, y0), (x1, y1) in zip(points, points[1:])
         if x0 == x1 or y0 == y1  # a slanted side is no edge
     ]
