@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -54,9 +55,9 @@ def _pdf(content: bytes, rotate: int = 0, width: int = 595, height: int = 842, f
     return pdf_file(objects)
 
 
-def _form(body: bytes, matrix: str, inner: bool = False) -> bytes:
-    """A form XObject drawing ``body`` under /Matrix ``matrix``; ``inner``: its resources name the next form /Fm2."""
-    resources = b"/Resources << /XObject << /Fm2 7 0 R >> >>" if inner else b""
+def _form(body: bytes, matrix: str, inner: bytes = b"") -> bytes:
+    """A form XObject drawing ``body`` under /Matrix ``matrix``; ``inner``: the forms its resources name."""
+    resources = b"/Resources << /XObject << %s >> >>" % inner if inner else b""
     return (b"<< /Type /XObject /Subtype /Form /BBox [-1000 -1000 2000 2000] /Matrix [%s] %s /Length %d >>\n"
             b"stream\n%s\nendstream" % (matrix.encode(), resources, len(body), body))
 
@@ -76,7 +77,7 @@ VARIANTS = {
                  for x0, y0, x1, y1 in _lines()) + _text()),
     "a form in a form, moved by cm and by the forms' matrices": _pdf(
         b"q 1 0 0 1 36 0 cm /Fm1 Do Q\n" + _text(),
-        forms=[_form(b"/Fm2 Do", f"1 0 0 1 {LEFT - 36 - 10} {BOTTOM}", inner=True), _form(_stroked(10, 0), "1 0 0 1 0 0")]),
+        forms=[_form(b"/Fm2 Do", f"1 0 0 1 {LEFT - 36 - 10} {BOTTOM}", inner=b"/Fm2 7 0 R"), _form(_stroked(10, 0), "1 0 0 1 0 0")]),
     "a page turned by /Rotate 90 whose drawing is turned back": _pdf(
         b"q 0 1 -1 0 595 0 cm\n" + _stroked(LEFT, 400) + _text(LEFT, 400) + b"Q\n", rotate=90),
     "a page turned by /Rotate 90 for viewing, its text written upright": _pdf(_stroked() + _text(), rotate=90),
@@ -96,7 +97,7 @@ def test_the_cells_are_those_pdfplumber_finds_on_the_same_page(variant):
     import pdfplumber
 
     data = VARIANTS[variant]
-    ours = ruled_tables(read_layers(data, "table.pdf")[0].edges)
+    ours = ruled_tables(read_layers(data, "table.pdf")[0].edges, 1, "table.pdf")
     # A page turned for viewing whose text is written upright is read as written: as the same page unturned.
     same = VARIANTS["one path per line"] if variant.endswith("its text written upright") else data
     with pdfplumber.open(io.BytesIO(same)) as pdf:
@@ -173,3 +174,28 @@ def test_pdfs_read_in_threads_at_once_read_as_one_at_a_time():
     for thread in threads:
         thread.join()
     assert len(results) == 4 and all(r == expected for r in results)
+
+
+def test_a_page_of_too_many_ruling_lines_is_refused_before_its_cells_are_looked_for():
+    # Short dashes 7 pt apart stay apart when joined: 80 x 60 of each way are 9,600 lines, some 10 s of
+    # pdfplumber's crossing search; from a form drawn 60 times the file stays small.
+    dashes = b"".join(b"%d 0 m %d 3.5 l S 0 %d m 3.5 %d l S\n" % (7 * i, 7 * i, 7 * i, 7 * i) for i in range(80))
+    rows = b"".join(b"q 1 0 0 1 %d %d cm /Fm1 Do Q\n" % (7 * (j % 8), 7 * j) for j in range(60))
+    data = _pdf(rows + _text(), forms=[_form(dashes, "1 0 0 1 0 0")])
+    start = time.process_time()
+    with pytest.raises(InputError) as caught:
+        load_bytes(data, "lines.pdf", ".pdf")
+    assert caught.value.problem.startswith("PDF 第 1 页有 ") and caught.value.problem.endswith("条表格线，超过每页 5000 条的上限")
+    assert time.process_time() - start < 5
+
+
+def test_a_page_drawing_too_many_path_segments_is_refused_as_they_are_read():
+    # Forms drawn ten times in forms drawn ten times …: 10^5 copies of a 10-segment path from a file of 2 KB.
+    forms = [_form(b"".join(b"q 1 0 0 1 %d 0 cm /Fm%d Do Q " % (k, n + 2) for k in range(10)), "1 0 0 1 0 0",
+                   inner=b"/Fm%d %d 0 R" % (n + 2, 7 + n)) for n in range(5)]
+    forms.append(_form(b"0 0 m 1 0 l 2 0 l 3 0 l 4 0 l 5 0 l 6 0 l 7 0 l 8 0 l 9 0 l S", "1 0 0 1 0 0"))
+    start = time.process_time()
+    with pytest.raises(InputError) as caught:
+        load_bytes(_pdf(b"/Fm1 Do\n" + _text(), forms=forms), "paths.pdf", ".pdf")
+    assert caught.value.problem == "PDF 第 1 页的图形超过 200000 段线条的上限"
+    assert time.process_time() - start < 10

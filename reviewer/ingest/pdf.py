@@ -73,7 +73,7 @@ def read_pdf(data: bytes, name: str, digest: str) -> Document:
         layers = read_layers(data, name)
     except pypdfium2.PdfiumError as exc:
         raise InputError(name, ENCRYPTED if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD else NOT_PDF) from exc
-    pages = [_read_page(layer, number) for number, layer in enumerate(layers, start=1)]
+    pages = [_read_page(layer, number, name) for number, layer in enumerate(layers, start=1)]
     if all(page.text_chars < MIN_PAGE_TEXT for page in pages):
         raise InputError(name, NO_TEXT)
     _drop_running_lines(pages)
@@ -140,11 +140,11 @@ class _Page:
     text_chars: int
 
 
-def _read_page(page: PageLayer, number: int) -> _Page:
+def _read_page(page: PageLayer, number: int, name: str) -> _Page:
     """Find the page's tables, put characters into cells, and group the rest into lines."""
     chars = dedupe_chars(page.chars)
     text_chars = sum(1 for c in chars if not c["text"].isspace())
-    tables = [t for t in (_grid(cells, number) for cells in ruled_tables(page.edges)) if t is not None]
+    tables = [t for t in (_grid(cells, number) for cells in ruled_tables(page.edges, number, name)) if t is not None]
     loose = [c for c in chars if not any(_contains(_box(t), *_centre(c)) for t in tables)]
     unruled = [t for t in (_grid(cells, number) for cells in unruled_tables(loose)) if t is not None]
     for table in unruled:

@@ -18,7 +18,7 @@ module only asks it, page by page, for:
 
 A page whose /Rotate turns it for viewing is read in the frame it is viewed
 in, unless its text then stands sideways (a page rotated for viewing whose
-text was written upright): then it is read as written, as pdf.py always did.
+text was written upright): then it is read as written.
 
 pdfium is not thread-safe, not even across documents, and the web app reviews
 uploads in threads: every call into it is made under one process-wide lock,
@@ -33,7 +33,7 @@ import threading
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from reviewer.ingest.pdf_bounds import check_chars, check_pages
+from reviewer.ingest.pdf_bounds import check_chars, check_pages, check_segments
 
 PDFIUM = threading.Lock()
 
@@ -85,7 +85,7 @@ def _read_page(page, number: int, name: str, total: int) -> tuple[PageLayer, int
         glyphs = _glyphs(text, count)
     finally:
         pdfium_c.FPDFText_ClosePage(text)
-    edges = _edges(page.raw)
+    edges = _edges(page.raw, number, name)
     turns = pdfium_c.FPDFPage_GetRotation(page.raw) % 4
     if turns and 2 * sum(1 for g in glyphs if _upright(g.matrix, turns)) < len(glyphs):
         turns = 0  # the text stands upright only as written: read it so
@@ -168,7 +168,10 @@ def _glyphs(text, count: int) -> list[_Glyph]:
         obj = text_object(text, index)
         key = ctypes.c_void_p.from_buffer(obj).value
         style = styles.get(key) or styles.setdefault(key, _style(text, index, obj))
-        glyph = _Glyph(chr(code), style.size, style.font, style.matrix, y.value, _box(style, x.value, y.value, rect))
+        box = _box(style, x.value, y.value, rect)
+        if not math.isfinite(sum(box) + style.size):
+            continue  # drawn past any page (pdfium's single-precision coordinates overflowed)
+        glyph = _Glyph(chr(code), style.size, style.font, style.matrix, y.value, box)
         if glyphs and glyphs[-1].text == " ":
             glyphs.extend(_collapsed_spaces(glyphs[-1], glyph))
         glyphs.append(glyph)
@@ -196,8 +199,7 @@ def _style(text, index: int, obj) -> _Style:
     descent, name = ctypes.c_float(), ctypes.create_string_buffer(256)
     if not font or not pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(1.0), descent):
         descent.value = 0.0
-    if font:
-        pdfium_c.FPDFFont_GetBaseFontName(font, name, len(name))
+    pdfium_c.FPDFText_GetFontInfo(text, index, name, len(name), None)  # the base font name, without a subset's prefix
     a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
     return _Style((a, b, c, d), font_size, font_size * math.hypot(c, d), min(0.0, descent.value), name.value.decode("latin-1"))
 
@@ -254,20 +256,35 @@ def _box(style: _Style, x: float, y: float, loose) -> tuple[float, float, float,
 # --- ruling lines ---------------------------------------------------------------------------------
 
 
-def _edges(page) -> list[dict]:
-    """Straight pieces of every painted path on the page, in user space; pdfplumber's edges before orientation."""
+def _edges(page, number: int, name: str) -> list[dict]:
+    """Straight pieces of every painted path on page ``number``, in user space; pdfplumber's edges before orientation.
+
+    Raises InputError (naming ``name``) past MAX_PAGE_SEGMENTS path segments.
+    """
     import pypdfium2.raw as pdfium_c
 
     edges: list[dict] = []
+    segments = _Segments(number, name)
     for index in range(pdfium_c.FPDFPage_CountObjects(page)):
-        _collect(pdfium_c.FPDFPage_GetObject(page, index), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), edges, 0)
+        _collect(pdfium_c.FPDFPage_GetObject(page, index), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), edges, 0, segments)
     return edges
+
+
+class _Segments:
+    """The path segments read on one page (its forms' each time they are drawn), checked as they grow."""
+
+    def __init__(self, number: int, name: str) -> None:
+        self.count, self.number, self.name = 0, number, name
+
+    def add(self, more: int) -> None:
+        self.count += more
+        check_segments(self.count, self.number, self.name)
 
 
 MAX_FORM_DEPTH = 16  # form XObjects nest this deep at most (pdfium itself refuses cycles)
 
 
-def _collect(obj, outer: tuple, edges: list[dict], depth: int) -> None:
+def _collect(obj, outer: tuple, edges: list[dict], depth: int, segments: _Segments) -> None:
     """Add the edges of a page object, a form XObject's contents under its matrix too."""
     import pypdfium2.raw as pdfium_c
 
@@ -281,8 +298,9 @@ def _collect(obj, outer: tuple, edges: list[dict], depth: int) -> None:
     if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
         if depth < MAX_FORM_DEPTH:
             for index in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
-                _collect(pdfium_c.FPDFFormObj_GetObject(obj, index), matrix, edges, depth + 1)
+                _collect(pdfium_c.FPDFFormObj_GetObject(obj, index), matrix, edges, depth + 1, segments)
         return
+    segments.add(pdfium_c.FPDFPath_CountSegments(obj))
     for subpath in _subpaths(obj, matrix):
         edges.extend(_subpath_edges(subpath))
 
@@ -312,6 +330,8 @@ def _subpaths(obj, matrix: tuple) -> list[list[tuple[str, float, float]]]:
             continue
         kind = pdfium_c.FPDFPathSegment_GetType(segment)
         point = (x.value * a + y.value * c + e, x.value * b + y.value * d + f)
+        if not math.isfinite(point[0] + point[1]):
+            return []  # a path drawn past any page
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
             subpaths.append([("m", *point)])
             bezier = 0

@@ -6,16 +6,18 @@ Helpers of reviewer.ingest.pdf; grids are lists of boundary positions in points.
 from __future__ import annotations
 
 from reviewer.document import Cell, Table
+from reviewer.ingest.pdf_bounds import check_lines
 
 
-def ruled_tables(edges: list[dict]) -> list[list[tuple[float, float, float, float]]]:
-    """Cell boxes (x0, top, x1, bottom) of each table its ruling lines draw, from a page's edges (pdf_layer).
+def ruled_tables(edges: list[dict], number: int, name: str) -> list[list[tuple[float, float, float, float]]]:
+    """Cell boxes (x0, top, x1, bottom) of each table its ruling lines draw, from the edges of page ``number`` (pdf_layer).
 
     pdfplumber's table finder with its default settings (the "lines" strategy):
     edges of at least 1 pt, snapped and joined within 3 pt, of at least 3 pt
     then, meet where they cross within 3 pt; the smallest boxes those crossings
     close are cells, and cells touching at a corner one table. A lone cell (a
-    frame) is no table.
+    frame) is no table. Raises InputError (naming ``name``) past MAX_PAGE_LINES
+    joined lines.
     """
     from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
@@ -24,6 +26,7 @@ def ruled_tables(edges: list[dict]) -> list[list[tuple[float, float, float, floa
         return []
     edges = merge_edges(edges, snap_x_tolerance=3, snap_y_tolerance=3, join_x_tolerance=3, join_y_tolerance=3)
     edges = [e for e in edges if (e["height"] if e["orientation"] == "v" else e["width"]) >= 3]
+    check_lines(len(edges), number, name)
     return cells_to_tables(intersections_to_cells(edges_to_intersections(edges, 3, 3)))
 
 
