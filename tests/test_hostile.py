@@ -63,6 +63,8 @@ def test_each_refused_file_gets_one_line_naming_it_and_exit_2(corpus):
     assert problems["many_cells.txt"] == "表格的单元格超过 50000 个的上限"
     assert problems["pages_3000.pdf"] == "PDF 共 3000 页，超过 500 页的上限"
     assert problems["huge_page.pdf"] == "PDF 第 1 页有 107998 个字符，超过每页 20000 个字符的上限"
+    assert problems["dashes.pdf"] == "PDF 第 1 页有 9600 条表格线，超过每页 5000 条的上限"
+    assert problems["one_path.pdf"] == "PDF 第 1 页的图形超过 200000 段线条的上限"
     assert problems["huge_text.docx"] == "文档文字超过 1000000 个字符的上限"
     assert problems["bomb.docx"] == "正文部分（word/document.xml）解压后超过 64 MB 的上限"
     assert problems["nested_1000.docx"] == "不是有效的 .docx 文件（文件损坏或被截断）"
