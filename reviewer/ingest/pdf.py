@@ -28,7 +28,7 @@ the ruling lines into cells (pdf_pages); the rest is done here:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -199,8 +199,9 @@ def _snap(values: list[float]) -> list[float]:
 
 
 def _nearest(bounds: list[float], value: float) -> int:
-    """Index of the boundary nearest to ``value``."""
-    return min(range(len(bounds)), key=lambda i: abs(bounds[i] - value))
+    """Index of the boundary nearest to ``value`` (``bounds`` sorted; the lower one of two as near)."""
+    at = bisect_left(bounds, value)
+    return max(0, at - 1) if at == len(bounds) or (at and value - bounds[at - 1] <= bounds[at] - value) else at
 
 
 def _grid(bboxes: list[tuple], page: int) -> _PageTable | None:
