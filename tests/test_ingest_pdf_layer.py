@@ -199,3 +199,9 @@ def test_a_page_drawing_too_many_path_segments_is_refused_as_they_are_read():
         load_bytes(_pdf(b"/Fm1 Do\n" + _text(), forms=forms), "paths.pdf", ".pdf")
     assert caught.value.problem == "PDF 第 1 页的图形超过 200000 段线条的上限"
     assert time.process_time() - start < 10
+
+
+def test_an_invisible_text_layer_is_read_as_the_text_of_a_scan_made_searchable():
+    # OCR writes its text in render mode 3 (neither filled nor stroked) over the page image.
+    data = _pdf(b"BT 3 Tr /F1 12 Tf 72 700 Td (Total budget 120.5 spent 98.0) Tj ET")
+    assert [p.text for p in load_bytes(data, "ocr.pdf", ".pdf").paragraphs] == ["Total budget 120.5 spent 98.0"]

@@ -148,8 +148,10 @@ def _glyphs(text, count: int) -> list[_Glyph]:
     """The page's drawn, mapped characters in content order."""
     import pypdfium2.raw as pdfium_c
 
-    unicode, generated, map_error = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_HasUnicodeMapError
-    get_loose, get_origin, text_object = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_GetTextObject
+    # Called for every character: bound once.
+    unicode, generated = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated
+    map_error, text_object = pdfium_c.FPDFText_HasUnicodeMapError, pdfium_c.FPDFText_GetTextObject
+    get_loose, get_origin = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin
     rect, x, y = pdfium_c.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
     styles: dict[int | None, _Style] = {}
     glyphs: list[_Glyph] = []

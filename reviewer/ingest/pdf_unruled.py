@@ -4,7 +4,7 @@ A table without borders is still laid out in columns: each printed line
 breaks into segments at gaps wider than a character, and the segments of
 successive lines stand in the same columns. This module finds such runs of
 lines among the characters that no ruled table holds and returns, for each
-table, the boxes of its cells (the shape pdfplumber gives for a ruled table),
+table, the boxes of its cells (the shape a ruled table has, from pdf_pages),
 so that the PDF reader places their characters and rebuilds their grid the
 same way.
 
@@ -69,7 +69,7 @@ class _Row:
 
 
 def unruled_tables(chars: list[dict]) -> list[list[tuple[float, float, float, float]]]:
-    """Cell boxes (x0, top, x1, bottom) of each borderless table among ``chars`` (pdfplumber char dicts of one page)."""
+    """Cell boxes (x0, top, x1, bottom) of each borderless table among ``chars`` (one page's, as pdf_layer gives them)."""
     tables: list[list[tuple[float, float, float, float]]] = []
     for run in _runs(_segment_lines(chars)):
         for lines in _split_by_columns(run):
