@@ -72,7 +72,9 @@ def read_pdf(data: bytes, name: str, digest: str) -> Document:
     try:
         layers = read_layers(data, name)
     except pypdfium2.PdfiumError as exc:
-        raise InputError(name, ENCRYPTED if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD else NOT_PDF) from exc
+        # A password, or a security handler pdfium lacks (certificates): encrypted either way.
+        locked = getattr(exc, "err_code", None) in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY)
+        raise InputError(name, ENCRYPTED if locked else NOT_PDF) from exc
     pages = [_read_page(layer, number, name) for number, layer in enumerate(layers, start=1)]
     if all(page.text_chars < MIN_PAGE_TEXT for page in pages):
         raise InputError(name, NO_TEXT)
