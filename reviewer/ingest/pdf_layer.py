@@ -115,7 +115,8 @@ class _Frame:
     pdfminer turns a page by its /Rotate (quarter turns clockwise) before measuring.
     """
 
-    def __init__(self, turns: int, left: float, bottom: float, right: float, top: float) -> None:
+    def __init__(self, turns: int, x0: float, y0: float, x1: float, y1: float) -> None:
+        left, right, bottom, top = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)  # a MediaBox may run backwards
         self.turns, self.left, self.bottom, self.right, self.top = turns, left, bottom, right, top
         self.height = (right - left) if turns % 2 else (top - bottom)
 
