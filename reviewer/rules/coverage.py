@@ -41,10 +41,12 @@ def reader_warnings(report: Report, ctx: Context):
 
     An Excel workbook written by a script or WPS may hold formulas without
     their computed values; simple sums and products are computed, others are
-    named here with their cells so the reviewer can check them.
+    named here with their cells so the reviewer can check them. Hidden rows
+    are named the same way, and so is a line of a Word text export that may
+    be a cell's text or a title between two tables, with how it was read.
 
     Example: 工作表「自评表」的公式没有保存计算结果，也无法计算，按空白读取：D5 → info.
     """
     for warning in report.reader_warnings:
         yield ctx.finding(warning, [Evidence(quote="", loc=Location(label="文件"))],
-                          suggestion="在 Excel 中打开并保存一次（让公式算出结果），或人工核对这些单元格。")
+                          suggestion="人工核对所列内容；公式没有计算结果的，可在 Excel 中打开并保存一次（让公式算出结果）后重新审阅。")
