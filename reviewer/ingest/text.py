@@ -8,7 +8,8 @@
   its other tables; when nothing tells, it is read as text between two tables
   and named in ``Document.warnings``;
 - tsv: tab-separated rows, as Excel and WPS copy-paste gives them (rows may
-  have fewer cells than the widest);
+  have fewer cells than the widest; a total label alone on the line under
+  them, "总分（100分）", is the table's last row);
 - markdown: pipe tables (``| a | b |``), with or without the ``|---|`` line.
 
 Every step is linear in the input: lines are split and compared with string
@@ -25,7 +26,7 @@ import io
 
 from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.errors import InputError
-from reviewer.ingest import MAX_CELLS, TOO_MANY_CELLS, half_width_numbers, strip_residue
+from reviewer.ingest import MAX_CELLS, TOO_MANY_CELLS, half_width_numbers, lone_total, strip_residue
 
 MAX_LINES = 200_000  # a long report is a few thousand lines
 MAX_LINE_CHARS = 100_000  # a Word paragraph of this length is some fifty pages
@@ -388,6 +389,10 @@ def _read_tsv(lines: list[str], b: _Builder) -> None:
     records = _tsv_records(lines)
     rows: list[list[tuple[str, int]]] = []
     for record, start in records:
+        if len(record) == 1 and rows and lone_total(record[0]):
+            # "总分（100分）" typed alone under the table: its total row with blank figures, not a note.
+            rows.append([(record[0].strip(), start)])
+            continue
         if len(record) <= 1:
             _emit_tsv_table(rows, b)
             rows = []

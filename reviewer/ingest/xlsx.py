@@ -3,9 +3,10 @@
 Merged ranges follow the .docx convention: the merged cell appears once, at
 its top-left, with ``colspan``/``rowspan``; each row below it holds one empty
 ``continued`` cell. Title lines above the grid and notes below it (rows with
-a single filled cell) become paragraphs, as they are in the Word form, and a
-sheet that holds only such rows (narrative pasted into Excel) is all
-paragraphs. Formulas saved without their value are computed when simple
+a single filled cell) become paragraphs, as they are in the Word form, but a
+single-cell row right below the grid that names a total ("总分（100分）") is
+the table's last row; a sheet that holds only such rows (narrative pasted
+into Excel) is all paragraphs. Formulas saved without their value are computed when simple
 (reviewer.ingest.formula), also from other sheets, and otherwise named in
 ``Document.warnings``. Hidden rows are left out (they are not on the form
 as seen or printed) and named there too.
@@ -30,7 +31,7 @@ from typing import NamedTuple
 
 from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.errors import InputError
-from reviewer.ingest import half_width_numbers, strip_residue
+from reviewer.ingest import half_width_numbers, lone_total, strip_residue
 from reviewer.ingest.docx import BROKEN_PACKAGE, OLE2_MAGIC, OLE2_PROBLEM
 from reviewer.ingest.formula import Evaluator, FormulaError
 
@@ -296,6 +297,11 @@ def _read_sheet(sheet, ordinal: int, doc: Document, found: _Scan, evaluator: Eva
         for start, stop in spans:
             if start <= tail and stop >= head and (start < head or stop > tail):
                 head, tail, changed = min(head, start), max(tail, stop), True
+    # A total row whose 分值 and 得分 are blank ("总分（100分）" alone, or merged across) is the
+    # table's last row, not a note below it.
+    below = [k for k in texts if k[0] == tail + 1]
+    if len(below) == 1 and lone_total(texts[below[0]]):
+        tail = max(rows_of(below[0]))
     inside = [k for k in texts if head <= k[0] <= tail]
     left = min(c for _, c in inside)
     right = max(merged[k].max_col if k in merged else k[1] for k in inside)
