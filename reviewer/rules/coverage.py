@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reviewer.document import Location
+from reviewer.document import Location, row_place
 from reviewer.finding import Evidence
 from reviewer.report import Report
 from reviewer.rules import Context, rule
@@ -25,12 +25,12 @@ def unread_tables(report: Report, ctx: Context):
         return
     described = []
     for c in missed:
-        where = f"表{c.table + 1}" + (f"（第{c.page}页）" if c.page else "")
+        where = f"工作表「{c.loc.sheet}」" if c.loc.sheet else f"表{c.table + 1}" + (f"（第{c.page}页）" if c.page else "")
         why = "；".join(c.problems) if c.problems else "版式未能识别"
         described.append(f"{where}{c.part and ' ' + c.part}：{why}")
     yield ctx.finding(
         f"以下{len(missed)}个表格未能可靠读取，其中的数字未做检查：" + "；".join(described),
-        [Evidence(quote="", loc=c.loc.with_label(f"{c.part or '表格'} 表{c.table + 1}")) for c in missed],
+        [Evidence(quote="", loc=c.loc.with_label(f"{c.part or '表格'} {row_place(c.loc)}")) for c in missed],
         suggestion="请人工核对这些表格；如是扫描件或图片，请提供 Word 或 Excel 版本。",
     )
 
