@@ -21,7 +21,7 @@ class Location(BaseModel):
     start: int | None = None  # char offset inside the paragraph / cell text
     end: int | None = None
     page: int | None = None  # 1-based page (pdf) or sheet ordinal (xlsx)
-    line: int | None = None  # 1-based line of a text input
+    line: int | None = None  # 1-based line of a text input, or row of the sheet as Excel numbers it (xlsx)
     sheet: str | None = None  # sheet name (xlsx)
     label: str = ""  # human description, filled in by extraction
 
@@ -38,8 +38,11 @@ def row_place(loc: Location) -> str:
     """"表3 第5行": the table's ordinal in the document and the row counted from the table's top, headers included.
 
     That is how a reader finds a row in Word; a form printed as several tables
-    names each one, so its row numbers never seem to restart.
+    names each one, so its row numbers never seem to restart. In a workbook
+    the place is the sheet and the row Excel shows: "工作表「自评表」第12行".
     """
+    if loc.sheet is not None and loc.line is not None:
+        return f"工作表「{loc.sheet}」第{loc.line}行"
     row = f"第{loc.row + 1}行" if loc.row is not None else ""
     return f"表{loc.table + 1} {row}".rstrip() if loc.table is not None else row
 

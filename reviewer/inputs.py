@@ -54,6 +54,7 @@ SKIP_KINDS = {
     "readme": "说明文件（README 等，无表格）",
     "text": "既无表格也无绩效报告用语的文本",
 }
+SKIPPED_PREFIX = "已跳过 "  # how each line of skipped_lines starts
 _TEXT_SUFFIXES = {".txt", ".text", ".tsv", ".md", ".markdown", ".csv"}
 _HEAD_BYTES = 65_536  # what is read of a text file to judge it: a report shows tables or its words well before
 _RULE_CODE = re.compile(r"^[A-Z]{2,8}\d{3}\b")
@@ -90,7 +91,7 @@ def _has_table(lines: list[str]) -> bool:
     return any("\t" in line or (line.lstrip().startswith("|") and line.count("|") >= 3) for line in lines)
 
 
-def _text_kind(path: Path) -> str | None:
+def _text_kind(path: Path, name: str) -> str | None:
     text = _head_text(path)
     if text is None:
         return None  # not decodable: the reader will say why
@@ -104,7 +105,7 @@ def _text_kind(path: Path) -> str | None:
         return "output"
     if _has_table(lines):
         return None
-    if _README.match(path.name):
+    if _README.match(Path(name).name):
         return "readme"
     if not any(word in text for word in _REPORT_WORDS):
         return "text"
@@ -130,31 +131,32 @@ def _office_kind(path: Path, suffix: str) -> str | None:
     return None
 
 
-def not_a_report(path: Path, suffix: str | None = None) -> str | None:
+def not_a_report(path: Path, suffix: str | None = None, name: str | None = None) -> str | None:
     """The SKIP_KINDS key of a file that is not a report, judged by its content; None for anything that may be one.
 
     Text: a listing of rule codes, the text or markdown output of ``review``,
     or text with no table that is a README or has none of the words every
     report uses (绩效, 预算, 指标 …). Word and Excel: the reviewed copy with
     this tool's comments, the findings or summary workbook. A file that may
-    be a report is never skipped.
+    be a report is never skipped. ``suffix`` and ``name`` are the original
+    file's when ``path`` is a copy under another name (an archive member).
     """
     suffix = (suffix or path.suffix).lower()
     if suffix in _TEXT_SUFFIXES:
-        return _text_kind(path)
+        return _text_kind(path, name or path.name)
     if suffix in (".docx", ".docm", ".xlsx", ".xlsm"):
         return _office_kind(path, suffix)
     return None
 
 
-def skipped_lines(skipped: list[Skipped]) -> list[str]:
-    """One line per kind of skipped file: how many, what they are, the first of them."""
+def skipped_lines(skipped: list[Skipped], hint: str = "要审阅时直接写出文件名") -> list[str]:
+    """One line per kind of skipped file: how many, what they are, the first of them, and ``hint`` (how to review one)."""
     lines = []
     for kind, label in SKIP_KINDS.items():
         files = [s.display for s in skipped if s.kind == kind]
         if files:
             which = f"，如 {files[0]}" if len(files) > 1 else f"：{files[0]}"
-            lines.append(f"已跳过 {len(files)} 个{label}{which}（要审阅时直接写出文件名）")
+            lines.append(f"{SKIPPED_PREFIX}{len(files)} 个{label}{which}（{hint}）")
     return lines
 
 
@@ -188,7 +190,7 @@ def _archive(path: Path, scratch: Path, skipped: list[Skipped]) -> list[Source]:
     sources = []
     for m in members:
         display, suffix = f"{path}!{m.name}", Path(m.name).suffix.lower()
-        kind = not_a_report(m.file, suffix) if m.file is not None and not m.problem else None
+        kind = not_a_report(m.file, suffix, m.name) if m.file is not None and not m.problem else None
         if kind:
             skipped.append(Skipped(display, kind))
         else:

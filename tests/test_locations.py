@@ -1,4 +1,5 @@
-"""Places name the table and its row as a reader counts them in Word: 表N 第M行, rows from the table's top, the same in every format."""
+"""Places name the table and its row as a reader counts them in Word: 表N 第M行, rows from the table's top, the same in
+every format but workbooks, where they name the sheet and the row Excel shows."""
 
 from __future__ import annotations
 
@@ -29,13 +30,43 @@ def test_a_form_printed_as_two_tables_names_each_so_rows_never_restart():
     assert "表2 第9行「读者满意度」" in by_rule["SCORE004"].message
 
 
-@pytest.mark.parametrize("suffix", [".docx", ".xlsx", ".pdf"])
-def test_every_format_names_the_same_places(suffix):
-    def places(path):
-        review, _ = _review(path)
-        return sorted((f.rule, tuple(ev.loc.label for ev in f.evidence if ev.loc)) for f in review.findings)
+def _places(path: Path) -> list[tuple[str, tuple[str, ...]]]:
+    review, _ = _review(path)
+    return sorted((f.rule, tuple(ev.loc.label for ev in f.evidence if ev.loc)) for f in review.findings)
 
-    assert places(SAMPLES / f"hunan_department{suffix}") == places(SAMPLES / "hunan_department.txt")
+
+@pytest.mark.parametrize("suffix", [".docx", ".pdf"])
+def test_every_format_names_the_same_places(suffix):
+    assert _places(SAMPLES / f"hunan_department{suffix}") == _places(SAMPLES / "hunan_department.txt")
+
+
+_TABLE_ROW = re.compile(r"表\d+ 第\d+行")
+_SHEET_ROW = re.compile(r"工作表「([^」]+)」第(\d+)行")
+
+
+def test_workbook_places_are_the_sheet_and_the_row_excel_shows():
+    """In a workbook, 表N 第M行 becomes the sheet and its row number; the row holds the quoted figures."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from reviewer.ingest.xlsx import display
+
+    path = SAMPLES / "hunan_department.xlsx"
+    book = openpyxl.load_workbook(path)
+    review, _ = _review(path)
+    in_text = _places(SAMPLES / "hunan_department.txt")
+    assert sorted((rule, tuple(_SHEET_ROW.sub("·", p) for p in places)) for rule, places in _places(path)) == sorted(
+        (rule, tuple(_TABLE_ROW.sub("·", p) for p in places)) for rule, places in in_text
+    )
+    checked = 0
+    for finding in review.findings:
+        for evidence in finding.evidence:
+            if evidence.loc is None or evidence.loc.row is None:
+                continue
+            assert not _TABLE_ROW.search(evidence.loc.label), evidence.loc.label
+            sheet, row = _SHEET_ROW.search(evidence.loc.label).groups()
+            shown = set().union(*(_numbers(display(cell.value, cell.number_format)) for cell in book[sheet][int(row)]))
+            assert _numbers(evidence.quote) <= shown, (evidence.loc.label, evidence.quote)
+            checked += 1
+    assert checked >= 20
 
 
 def _numbers(text: str) -> set[Decimal]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reviewer.document import Document
 from reviewer.errors import InputError
+from reviewer.tables.vocabulary import is_total_label
 
 TEXT_SUFFIXES = {".txt", ".text", ".tsv", ".md", ".markdown", ".csv", ""}
 OFFICE_SUFFIXES = {".doc", ".wps", ".et", ".xls", ".dps"}
@@ -48,6 +49,15 @@ def _half_width(document: Document) -> Document:
                 for cell in row:
                     cell.text = half_width_numbers(cell.text)
     return document
+
+
+def lone_total(text: str) -> bool:
+    """Whether a line that is alone under a table's rows is its total row with blank figures.
+
+    "总分（100分）", "合计": a total label and nothing more; "总分：97分" is a
+    sentence that states the score, and stays text.
+    """
+    return is_total_label(text) and not any(mark in text for mark in ":：")
 
 
 def sha256_of(data: bytes) -> str:

@@ -2,9 +2,14 @@
 
 - cells: a Word export where each cell is a tab-prefixed line, lines without a
   tab continue the previous cell, and a blank line ends a table row (a cell
-  whose text holds or starts with blank lines stays one cell);
+  whose text holds or starts with blank lines stays one cell). Word leaves two
+  blank lines after a table; text after only one, between table rows, is told
+  from a cell's last paragraphs by the row widths and by how the file ends
+  its other tables; when nothing tells, it is read as text between two tables
+  and named in ``Document.warnings``;
 - tsv: tab-separated rows, as Excel and WPS copy-paste gives them (rows may
-  have fewer cells than the widest);
+  have fewer cells than the widest; a total label alone on the line under
+  them, "总分（100分）", is the table's last row);
 - markdown: pipe tables (``| a | b |``), with or without the ``|---|`` line.
 
 Every step is linear in the input: lines are split and compared with string
@@ -21,7 +26,7 @@ import io
 
 from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.errors import InputError
-from reviewer.ingest import MAX_CELLS, TOO_MANY_CELLS, half_width_numbers, strip_residue
+from reviewer.ingest import MAX_CELLS, TOO_MANY_CELLS, half_width_numbers, lone_total, strip_residue
 
 MAX_LINES = 200_000  # a long report is a few thousand lines
 MAX_LINE_CHARS = 100_000  # a Word paragraph of this length is some fifty pages
@@ -140,7 +145,7 @@ def read_text(text: str, name: str, digest: str) -> Document:
         _read_cells(lines, builder)
     if not builder.blocks:
         raise InputError(name, "文件中没有可读的文字")
-    return Document(path=name, sha256=digest, format=f"text-{layout}", blocks=builder.blocks)
+    return Document(path=name, sha256=digest, format=f"text-{layout}", blocks=builder.blocks, warnings=builder.warnings)
 
 
 class _Builder:
@@ -148,6 +153,7 @@ class _Builder:
 
     def __init__(self, numbers: list[int], name: str) -> None:
         self.blocks: list = []
+        self.warnings: list[str] = []  # what could not be read for sure (Document.warnings)
         self.table_count = 0
         self.cells = 0
         self.numbers = numbers
@@ -196,6 +202,7 @@ def _read_cells(lines: list[str], b: _Builder) -> None:
     row: list[tuple[list[str], int]] = []
     widest = 0  # cells in the widest row of the current table
     blanks = 0  # blank lines seen since the last content line
+    convention: str | None = None  # how the file ends its tables, looked up at the first doubt
     n = len(lines)
 
     def close_row() -> None:
@@ -231,7 +238,14 @@ def _read_cells(lines: list[str], b: _Builder) -> None:
             i += 1
             continue
         end = _run_end(lines, i) if row else i  # only with a row open: each run is scanned once
-        if row and _run_in_cell(lines, end, row, rows, widest, blanks):
+        verdict = _run_in_cell(lines, i, end, row, rows, widest, blanks) if row else _TITLE
+        if verdict == _UNSURE:
+            if convention is None:
+                convention = _table_ends(lines)
+            verdict = convention or _UNSURE
+        if verdict == _UNSURE:
+            b.warnings.append(_unsure_warning(raw, b.numbers[i]))
+        if verdict == _CELL:
             # Blank paragraphs inside a cell export as blank lines: the run belongs to the
             # last cell when the row goes on directly after it.
             row[-1][0].extend(["", *lines[i:end]])
@@ -253,17 +267,92 @@ def _run_end(lines: list[str], i: int) -> int:
     return j
 
 
-def _run_in_cell(lines: list[str], end: int, row: list, rows: list, widest: int, blanks: int) -> bool:
-    """Whether the text run before ``lines[end]`` (after ``blanks`` blank lines) is the rest of the row's last cell.
+# What a run of text lines between table rows is (see _run_in_cell).
+_CELL, _UNSURE, _TITLE = "cell", "unsure", "title"
 
-    The run must be followed by the row's next cell (a tab line), or, after one
-    blank line, by the next row: a cell's last paragraphs end its row. Word
-    leaves two blank lines after a table, so a run after a single blank line
-    followed by a row's end can only be inside the table.
+
+def _run_in_cell(lines: list[str], start: int, end: int, row: list, rows: list, widest: int, blanks: int) -> str:
+    """Whether the text run ``lines[start:end]`` (after ``blanks`` blank lines) is the rest of the row's last cell.
+
+    _CELL (the cell's rest), _TITLE (the table ends and the run is text of
+    its own) or _UNSURE (read as _TITLE, and said: two tables read as one give
+    false sums, a table cut in two at most unread rows). The run must be
+    followed by the row's next cell (a tab line), or, after one blank line,
+    by the next row: a cell's last paragraphs end its row. Word leaves two
+    blank lines after a table, but a hand-edited export may leave one: then a
+    complete row (as wide as the widest so far) followed by a one-line run
+    and a row of two or more cells is a table, a title and the next table; so
+    is a run followed by a row that starts as the table's first row did (the
+    next form of a series). A run followed by a row of its own as wide as the
+    table's widest is the table going on. Any other run after one blank line
+    that is followed by a row of its own may be either: _UNSURE.
     """
+    complete = bool(rows) and len(row) >= widest
     if end < len(lines) and lines[end].startswith("\t"):
-        return _cell_goes_on(row, rows, widest, blanks, _row_length(lines, end))
-    return blanks == 1 and end + 1 < len(lines) and not lines[end].strip() and lines[end + 1].startswith("\t")
+        coming = _row_length(lines, end)
+        if blanks != 1:
+            return _CELL if _cell_goes_on(row, rows, widest, coming) else _TITLE
+        if not complete:
+            return _CELL
+        if _starts_again(lines[end], rows):
+            return _TITLE
+        # A title is one line; a cell's rest may be several paragraphs.
+        return _TITLE if coming >= 2 and end - start == 1 else _UNSURE
+    if blanks != 1 or end + 1 >= len(lines) or lines[end].strip() or not lines[end + 1].startswith("\t"):
+        return _TITLE
+    if _starts_again(lines[end + 1], rows):
+        return _TITLE
+    if rows and _row_length(lines, end + 1) == widest:
+        return _CELL  # the table goes on with a row of its width
+    return _UNSURE
+
+
+def _starts_again(cell_line: str, rows: list) -> bool:
+    """Whether a cell line repeats the first cell of the table's first row: the next form of a series."""
+    text = cell_line[1:].strip()
+    return bool(rows) and bool(text) and text == rows[0][0][0].split("\n")[0]
+
+
+def _table_ends(lines: list[str]) -> str:
+    """How the file ends its tables where that is sure: _CELL when always with two blank lines
+    (Word's export: a single one is then inside a cell), _TITLE when always with one, "" otherwise.
+
+    Sure ends are a cell line followed by blank lines and then a text line that
+    cannot go on a cell: one after two blank lines, or, after one, a run
+    followed by more text or the end of the input, not by a cell line.
+    """
+
+    def blank(k: int) -> bool:
+        return k < len(lines) and not lines[k].strip() and not lines[k].startswith("\t")
+
+    def text(k: int) -> bool:
+        return k < len(lines) and bool(lines[k].strip()) and not lines[k].startswith("\t")
+
+    two = one = False
+    for i, line in enumerate(lines):
+        if not line.startswith("\t") or not blank(i + 1):
+            continue
+        if blank(i + 2):
+            j = i + 2
+            while blank(j):
+                j += 1
+            two = two or text(j)
+        elif text(i + 2):
+            j = _run_end(lines, i + 2)
+            while blank(j):
+                j += 1
+            one = one or j == len(lines) or text(j)
+    return _CELL if two and not one else _TITLE if one and not two else ""
+
+
+def _unsure_warning(text: str, line: int) -> str:
+    """The READ002 line for a run that may be a cell's last paragraphs or a title between two tables."""
+    words = text.strip()
+    words = words if len(words) <= 20 else words[:20] + "…"
+    return (
+        f"第 {line} 行“{words}”与前后的表格行只隔一个空行，无法确定是单元格的内容还是两张表格之间的文字，"
+        "已按表格之间的文字读取，表格在此分为两张；如它是上一单元格的内容，请核对这两张表格"
+    )
 
 
 def _row_length(lines: list[str], start: int) -> int:
@@ -277,20 +366,17 @@ def _row_length(lines: list[str], start: int) -> int:
     return count
 
 
-def _cell_goes_on(row: list[tuple[list[str], int]], rows: list, widest: int, blanks: int, coming: int) -> bool:
-    """Whether text after ``blanks`` blank lines continues the last cell of ``row`` rather than ending the table.
+def _cell_goes_on(row: list[tuple[list[str], int]], rows: list, widest: int, coming: int) -> bool:
+    """Whether text after two or more blank lines, followed by ``coming`` cells, continues the last cell of ``row``.
 
-    One blank line is a blank paragraph inside the cell (the seeds' layout). After
-    several, the text is the rest of a cell whose own first paragraph was empty
-    (Word puts a cell's first paragraph on its tab line) in a row that is not
+    The text is the rest of a cell whose own first paragraph was empty (Word
+    puts a cell's first paragraph on its tab line) in a row that is not
     complete yet: shorter than the table's widest row, or, as the first row, all
     empty. A complete row is the end of the table and the text a title.
     A last cell with text may also hold two blank paragraphs in a row: the run
     is its rest when the ``coming`` cells then complete the row to exactly the
     table's width (a title over a new table seldom does).
     """
-    if blanks == 1:
-        return True
     if any(part.strip() for part in row[-1][0]):
         return bool(rows) and len(row) + coming == widest
     if rows:
@@ -303,6 +389,10 @@ def _read_tsv(lines: list[str], b: _Builder) -> None:
     records = _tsv_records(lines)
     rows: list[list[tuple[str, int]]] = []
     for record, start in records:
+        if len(record) == 1 and rows and lone_total(record[0]):
+            # "总分（100分）" typed alone under the table: its total row with blank figures, not a note.
+            rows.append([(record[0].strip(), start)])
+            continue
         if len(record) <= 1:
             _emit_tsv_table(rows, b)
             rows = []

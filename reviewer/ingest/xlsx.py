@@ -1,11 +1,14 @@
 """Read a .xlsx workbook into a Document: each visible sheet one table, values as a person sees them.
 
-Merged ranges follow the .docx convention: the merged cell appears once, at
+Every place records its sheet (``Location.sheet``) and the row number Excel
+shows (``Location.line``), so that findings name them. Merged ranges follow
+the .docx convention: the merged cell appears once, at
 its top-left, with ``colspan``/``rowspan``; each row below it holds one empty
 ``continued`` cell. Title lines above the grid and notes below it (rows with
-a single filled cell) become paragraphs, as they are in the Word form, and a
-sheet that holds only such rows (narrative pasted into Excel) is all
-paragraphs. Formulas saved without their value are computed when simple
+a single filled cell) become paragraphs, as they are in the Word form, but a
+single-cell row right below the grid that names a total ("总分（100分）") is
+the table's last row; a sheet that holds only such rows (narrative pasted
+into Excel) is all paragraphs. Formulas saved without their value are computed when simple
 (reviewer.ingest.formula), also from other sheets, and otherwise named in
 ``Document.warnings``. Hidden rows are left out (they are not on the form
 as seen or printed) and named there too.
@@ -30,7 +33,7 @@ from typing import NamedTuple
 
 from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.errors import InputError
-from reviewer.ingest import half_width_numbers, strip_residue
+from reviewer.ingest import half_width_numbers, lone_total, strip_residue
 from reviewer.ingest.docx import BROKEN_PACKAGE, OLE2_MAGIC, OLE2_PROBLEM
 from reviewer.ingest.formula import Evaluator, FormulaError
 
@@ -284,7 +287,7 @@ def _read_sheet(sheet, ordinal: int, doc: Document, found: _Scan, evaluator: Eva
     table_rows = [row for row, n in per_row.items() if n >= 2]
     where = {"sheet": sheet.title, "page": ordinal}
     if not table_rows:
-        _paragraphs(doc, [texts[k] for k in sorted(texts)], where)
+        _paragraphs(doc, [(k[0], texts[k]) for k in sorted(texts)], where)
         return
     # Merged ranges crossing the table's edge belong to it (a label merged down from above, ...):
     # the table spans the run of overlapping row spans that holds its rows.
@@ -296,21 +299,26 @@ def _read_sheet(sheet, ordinal: int, doc: Document, found: _Scan, evaluator: Eva
         for start, stop in spans:
             if start <= tail and stop >= head and (start < head or stop > tail):
                 head, tail, changed = min(head, start), max(tail, stop), True
+    # A total row whose 分值 and 得分 are blank ("总分（100分）" alone, or merged across) is the
+    # table's last row, not a note below it.
+    below = [k for k in texts if k[0] == tail + 1]
+    if len(below) == 1 and lone_total(texts[below[0]]):
+        tail = max(rows_of(below[0]))
     inside = [k for k in texts if head <= k[0] <= tail]
     left = min(c for _, c in inside)
     right = max(merged[k].max_col if k in merged else k[1] for k in inside)
     # Titles above the table and notes below it (rows with a single filled cell) are paragraphs.
-    _paragraphs(doc, [texts[k] for k in sorted(texts) if k[0] < head], where)
+    _paragraphs(doc, [(k[0], texts[k]) for k in sorted(texts) if k[0] < head], where)
     _table(doc, texts, merged, covered, (head, tail, left, right), where)
-    _paragraphs(doc, [texts[k] for k in sorted(texts) if k[0] > tail], where)
+    _paragraphs(doc, [(k[0], texts[k]) for k in sorted(texts) if k[0] > tail], where)
 
 
-def _paragraphs(doc: Document, texts: list[str], where: dict) -> None:
-    """Add each non-empty line of the texts as a paragraph."""
-    for text in texts:
+def _paragraphs(doc: Document, texts: list[tuple[int, str]], where: dict) -> None:
+    """Add each non-empty line of the (sheet row, text) pairs as a paragraph."""
+    for sheet_row, text in texts:
         for line in text.split("\n"):
             if line.strip():
-                doc.blocks.append(Paragraph(text=line.strip(), loc=Location(block=len(doc.blocks), **where)))
+                doc.blocks.append(Paragraph(text=line.strip(), loc=Location(block=len(doc.blocks), line=sheet_row, **where)))
 
 
 def _table(doc: Document, texts: dict, merged: dict, covered: dict, box: tuple[int, int, int, int], where: dict) -> None:
@@ -327,7 +335,7 @@ def _table(doc: Document, texts: dict, merged: dict, covered: dict, box: tuple[i
                 continue  # inside a merged range, not its first column: shown by the range's own cell
             rng = merged.get(origin or (sheet_row, col))
             colspan = 1 if rng is None else min(rng.max_col, right) - col + 1
-            loc = Location(block=block, table=index, row=r, col=len(row), **where)
+            loc = Location(block=block, table=index, row=r, col=len(row), line=sheet_row, **where)
             if origin is not None:
                 row.append(Cell(text="", row=r, col=len(row), grid_col=col - left, colspan=colspan, continued=True, loc=loc))
                 continue
@@ -344,4 +352,4 @@ def _table(doc: Document, texts: dict, merged: dict, covered: dict, box: tuple[i
                 )
             )
         rows.append(row)
-    doc.blocks.append(Table(index=index, rows=rows, loc=Location(block=block, table=index, **where)))
+    doc.blocks.append(Table(index=index, rows=rows, loc=Location(block=block, table=index, line=top, **where)))

@@ -156,7 +156,11 @@ def location_label(loc: Location | None, document: Document | None = None) -> st
     elif loc.page is not None:
         parts.append(f"第{loc.page}页")
     block = block_of(loc, document) if document else None
-    if isinstance(block, Table) or (block is None and loc.table is not None):
+    if loc.sheet and loc.line is not None:  # a workbook's cell: the row Excel shows
+        parts.append(f"第{loc.line}行")
+        if loc.col is not None:
+            parts.append(f"第{loc.col + 1}列")
+    elif isinstance(block, Table) or (block is None and loc.table is not None):
         number = block.index if isinstance(block, Table) else loc.table
         parts.append(f"表{number + 1}")
         if loc.row is not None:

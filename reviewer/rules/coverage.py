@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reviewer.document import Location
+from reviewer.document import Location, row_place
 from reviewer.finding import Evidence
 from reviewer.report import Report
 from reviewer.rules import Context, rule
@@ -25,12 +25,12 @@ def unread_tables(report: Report, ctx: Context):
         return
     described = []
     for c in missed:
-        where = f"表{c.table + 1}" + (f"（第{c.page}页）" if c.page else "")
+        where = f"工作表「{c.loc.sheet}」" if c.loc.sheet else f"表{c.table + 1}" + (f"（第{c.page}页）" if c.page else "")
         why = "；".join(c.problems) if c.problems else "版式未能识别"
         described.append(f"{where}{c.part and ' ' + c.part}：{why}")
     yield ctx.finding(
         f"以下{len(missed)}个表格未能可靠读取，其中的数字未做检查：" + "；".join(described),
-        [Evidence(quote="", loc=c.loc.with_label(f"{c.part or '表格'} 表{c.table + 1}")) for c in missed],
+        [Evidence(quote="", loc=c.loc.with_label(f"{c.part or '表格'} {row_place(c.loc)}")) for c in missed],
         suggestion="请人工核对这些表格；如是扫描件或图片，请提供 Word 或 Excel 版本。",
     )
 
@@ -41,10 +41,12 @@ def reader_warnings(report: Report, ctx: Context):
 
     An Excel workbook written by a script or WPS may hold formulas without
     their computed values; simple sums and products are computed, others are
-    named here with their cells so the reviewer can check them.
+    named here with their cells so the reviewer can check them. Hidden rows
+    are named the same way, and so is a line of a Word text export that may
+    be a cell's text or a title between two tables, with how it was read.
 
     Example: 工作表「自评表」的公式没有保存计算结果，也无法计算，按空白读取：D5 → info.
     """
     for warning in report.reader_warnings:
         yield ctx.finding(warning, [Evidence(quote="", loc=Location(label="文件"))],
-                          suggestion="在 Excel 中打开并保存一次（让公式算出结果），或人工核对这些单元格。")
+                          suggestion="人工核对所列内容；公式没有计算结果的，可在 Excel 中打开并保存一次（让公式算出结果）后重新审阅。")

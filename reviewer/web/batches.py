@@ -7,9 +7,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from reviewer.inputs import SKIPPED_PREFIX, Skipped, skipped_lines
 from reviewer.web.context import DOWNLOADS, WebContext, content_disposition
 from reviewer.web.guard import megabytes
-from reviewer.web.uploads import Upload, UploadRejected, accepted_suffixes, check_content, display_name, suffix_of, unpack_zip
+from reviewer.web.uploads import (
+    REVIEW_SKIPPED, Upload, UploadRejected, accepted_suffixes, check_content, display_name, suffix_of, unpack_zip,
+)
 
 MAX_FILES_BATCH = 500
 
@@ -29,6 +32,7 @@ def batch_routes(ctx: WebContext) -> APIRouter:
         """Accept several files or .zip archives and start a batch."""
         form = await ctx.read_form(request, MAX_FILES_BATCH)
         refused: list[tuple[str, str]] = []
+        skipped: list[Skipped] = []  # archive members that are not reports, as `reviewer batch` skips them
         uploads: list[Upload] = []
         for value in form.getlist("files"):
             if not isinstance(value, UploadFile) or not value.filename:
@@ -42,8 +46,11 @@ def batch_routes(ctx: WebContext) -> APIRouter:
                 if len(data) > limit:
                     raise UploadRejected(f"「{name}」超过 {megabytes(limit)} MB 上限")
                 if is_zip:
-                    members, skipped = await run_in_threadpool(unpack_zip, upload, settings.max_upload_bytes)
-                    refused.extend(skipped)
+                    members, unpacked_refused, unpacked_skipped = await run_in_threadpool(
+                        unpack_zip, upload, settings.max_upload_bytes
+                    )
+                    refused.extend(unpacked_refused)
+                    skipped.extend(unpacked_skipped)
                 else:
                     members = [upload]
             except UploadRejected as exc:
@@ -56,9 +63,9 @@ def batch_routes(ctx: WebContext) -> APIRouter:
                 except UploadRejected as exc:
                     refused.append((member.name, str(exc)))
         if not uploads:
-            errors = [reason for _, reason in refused] or ["请选择要审阅的文件或 .zip 压缩包"]
+            errors = [reason for _, reason in refused] + skipped_lines(skipped, REVIEW_SKIPPED) or ["请选择要审阅的文件或 .zip 压缩包"]
             return ctx.page(request, "batch_new.html", 400, accepted=" ".join(accepted_suffixes()), errors=errors)
-        batch = await run_in_threadpool(runner.start, uploads, refused, ctx.llm if ctx.use_llm(form) else None)
+        batch = await run_in_threadpool(runner.start, uploads, refused, ctx.llm if ctx.use_llm(form) else None, skipped)
         return RedirectResponse(f"/batches/{batch.key}", status_code=303)
 
     def batch_or_404(key: str):
@@ -72,7 +79,8 @@ def batch_routes(ctx: WebContext) -> APIRouter:
     def batch_page(request: Request, key: str) -> HTMLResponse:
         """A batch's progress, then its summary."""
         batch, rows = batch_or_404(key)
-        return ctx.page(request, "batch.html", batch=batch, rows=rows)
+        skipped = [line for line in (batch.summary or "").splitlines() if line.startswith(SKIPPED_PREFIX)]
+        return ctx.page(request, "batch.html", batch=batch, rows=rows, skipped=skipped)
 
     @router.get("/batches/{key}/progress")
     def batch_progress(key: str) -> JSONResponse:

@@ -6,6 +6,7 @@ import logging
 import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,13 +19,13 @@ from reviewer.document import Document
 from reviewer.extract import extract
 from reviewer.finding import Review
 from reviewer.ingest import load_bytes
-from reviewer.inputs import Source
+from reviewer.inputs import Skipped, Source, skipped_lines
 from reviewer.pipeline import ReviewOptions, review_document
 from reviewer.rules import Settings
 from reviewer.summary import render_summary_xlsx
 from reviewer.web.history import TRIMMED, History, TooLargeToKeep
 from reviewer.web.store import BatchItem, BatchRecord, ReviewRecord, utcnow
-from reviewer.web.uploads import Upload
+from reviewer.web.uploads import REVIEW_SKIPPED, Upload
 
 log = logging.getLogger("reviewer.web")
 INTERRUPTED = "服务重启时该文件尚未审阅，请重新上传"
@@ -87,8 +88,13 @@ class BatchRunner:
         self.staged: Path | None = None  # the running batch's staging folder, spared by purge_staged
         self._staging = threading.Lock()
 
-    def start(self, uploads: list[Upload], refused: list[tuple[str, str]], llm: LLMConfig | None = None) -> BatchRecord:
-        """Create the batch (refused files listed with their reason) and queue it; with ``llm`` the LLM stage reads the narratives."""
+    def start(
+        self, uploads: list[Upload], refused: list[tuple[str, str]], llm: LLMConfig | None = None, skipped: Sequence[Skipped] = (),
+    ) -> BatchRecord:
+        """Create the batch (refused files listed with their reason) and queue it; with ``llm`` the LLM stage reads the narratives.
+
+        ``skipped``: archive members that are not reports, named one line per kind in the summary.
+        """
         with self.sessions.begin() as session:
             batch = BatchRecord(total=len(refused) + len(uploads), done=0)
             session.add(batch)
@@ -98,23 +104,23 @@ class BatchRunner:
             session.add_all(items)
             session.flush()
             item_ids = [item.id for item in items]
-        self.pool.submit(self._guarded, batch.id, batch.key, item_ids, uploads, refused, llm)
+        self.pool.submit(self._guarded, batch.id, batch.key, item_ids, uploads, refused, llm, list(skipped))
         return batch
 
     def _guarded(
         self, batch_id: int, batch_key: str, item_ids: list[int], uploads: list[Upload], refused: list[tuple[str, str]],
-        llm: LLMConfig | None,
+        llm: LLMConfig | None, skipped: list[Skipped],
     ) -> None:
         """Run a batch; if the run itself fails, close the batch with a reason instead of leaving it open."""
         try:
-            self._run(batch_id, batch_key, item_ids, uploads, refused, llm)
+            self._run(batch_id, batch_key, item_ids, uploads, refused, llm, skipped)
         except Exception:  # the thread has no caller: the log and the page are the only places to report it
             log.exception("batch %s failed", batch_id)
             self._close(batch_id, INTERNAL)
 
     def _run(
         self, batch_id: int, batch_key: str, item_ids: list[int], uploads: list[Upload], refused: list[tuple[str, str]],
-        llm: LLMConfig | None,
+        llm: LLMConfig | None, skipped: list[Skipped],
     ) -> None:
         """Stage the files under generated names, review them with reviewer.batch, store each review as it finishes."""
         uploaded: list[Upload | None] = [None] * len(refused) + list(uploads)
@@ -179,7 +185,7 @@ class BatchRunner:
                 .values(
                     finished_at=utcnow(),
                     done=BatchRecord.total,
-                    summary="\n".join(report_lines(result)),
+                    summary="\n".join([*skipped_lines(skipped, REVIEW_SKIPPED), *report_lines(result)]),
                     summary_xlsx=render_summary_xlsx(result.rows, documents),
                 )
             )

@@ -20,7 +20,10 @@ from pathlib import Path, PurePosixPath
 from reviewer.archive import extract_zip
 from reviewer.errors import InputError
 from reviewer.ingest.office import soffice
-from reviewer.inputs import reviewable
+from reviewer.inputs import Skipped, not_a_report, reviewable
+
+# How to review a file a batch skipped, in the app (skipped_lines' hint).
+REVIEW_SKIPPED = "要审阅时单独上传该文件"
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -119,10 +122,13 @@ def check_content(upload: Upload) -> None:
     raise UploadRejected(f"「{name}」的文件类型 {shown} 不受支持（支持 {' '.join(accepted_suffixes())}）")
 
 
-def unpack_zip(upload: Upload, member_limit: int) -> tuple[list[Upload], list[tuple[str, str]]]:
-    """The report files inside a .zip, extracted by reviewer.archive's checks; and the refused members with reasons."""
+def unpack_zip(upload: Upload, member_limit: int) -> tuple[list[Upload], list[tuple[str, str]], list[Skipped]]:
+    """The report files inside a .zip, extracted by reviewer.archive's checks; the refused members with reasons;
+    and the members that are not reports (listings, earlier outputs, READMEs: reviewer.inputs.not_a_report),
+    skipped as ``reviewer batch`` skips them."""
     found: list[Upload] = []
     refused: list[tuple[str, str]] = []
+    skipped: list[Skipped] = []
     with tempfile.TemporaryDirectory(prefix="reviewer-web-") as tmp:
         archive = Path(tmp) / "upload.zip"
         archive.write_bytes(upload.data)
@@ -136,9 +142,11 @@ def unpack_zip(upload: Upload, member_limit: int) -> tuple[list[Upload], list[tu
                 refused.append((name, f"「{name}」{member.problem}"))
             elif member.file.stat().st_size > member_limit:
                 refused.append((name, f"「{name}」解压后超过 {member_limit / 2**20:g} MB 上限"))
+            elif kind := not_a_report(member.file, suffix_of(member.name), member.name):
+                skipped.append(Skipped(name, kind))
             else:
                 found.append(Upload(name=name, suffix=suffix_of(name), data=member.file.read_bytes()))
-    return found, refused
+    return found, refused, skipped
 
 
 class UploadStore:
