@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 Comparator = Literal[">=", "<=", "=", ">", "<"]
 
@@ -19,7 +20,12 @@ class Quantity(BaseModel):
     read. ``problem`` says why a value that looks quantitative is malformed
     ("缺少数值", "数值格式错误"). ``decimals`` is the number of digits written
     after the point, which gives the rounding interval of the figure.
+
+    Frozen: :func:`parse_quantity` hands the same instance to every caller
+    parsing the same text, so a changed value is made with ``model_copy``.
     """
+
+    model_config = ConfigDict(frozen=True)
 
     raw: str
     comparator: Comparator | None = None
@@ -199,12 +205,16 @@ def _arabic(number: str) -> tuple[Decimal | None, int, str | None]:
     return Decimal(digits.rstrip(".")), len(fraction), problem
 
 
+# A review parses each cell's text several times (its kind while reading the table, its value
+# while extracting, again in the rules): the parse of a text is kept, and is immutable.
+@lru_cache(maxsize=8192)
 def parse_quantity(text: str) -> Quantity:
     """Parse a cell or phrase such as ``≥95%``, ``>=148.万元``, ``10000余件``, ``提升明显``.
 
     Full-width digits and signs read as half-width (NFKC). A number of more than
     MAX_DIGITS digits gets no value and the problem TOO_MANY_DIGITS; a text of
-    more than 1000 characters besides digits is qualitative. Never raises.
+    more than 1000 characters besides digits is qualitative. Never raises; the
+    same text gives the same (frozen) instance.
     """
     s = _normalise(text)
     plain = _PLAIN_NUMBER.fullmatch(s)

@@ -11,6 +11,7 @@ span several columns is preferably the row's label ("总分") or its last cell.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reviewer.document import Cell
 from reviewer.quantity import parse_quantity
@@ -43,6 +44,7 @@ def place(row: list[Cell]) -> list[Placed]:
     return [Placed(c, i, i + 1) for i, c in enumerate(row)]
 
 
+@lru_cache(maxsize=8192)  # asked of the same texts while headers, rows and bands are read
 def cell_kind(text: str) -> str:
     """'empty', 'blank' (a dash or 无 standing for nothing), 'number' (a bare amount, score or percentage), 'quantity' (≥95%, 90人) or 'text'."""
     if not text:
