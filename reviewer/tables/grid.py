@@ -10,7 +10,7 @@ span several columns is preferably the row's label ("总分") or its last cell.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from reviewer.document import Cell
@@ -18,18 +18,17 @@ from reviewer.quantity import parse_quantity
 from reviewer.tables.vocabulary import NUMERIC_ROLES, TEXT_ROLES
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Placed:
-    """A cell with the grid columns it covers: ``start`` up to, not including, ``end``."""
+    """A cell with the grid columns it covers: ``start`` up to, not including, ``end``; never changed once made."""
 
     cell: Cell
     start: int
     end: int
+    text: str = field(init=False)  # the cell's text, stripped (read many times while a table is read)
 
-    @property
-    def text(self) -> str:
-        """The cell's text, stripped."""
-        return self.cell.text.strip()
+    def __post_init__(self) -> None:
+        self.text = self.cell.text.strip()
 
 
 def has_grid(row: list[Cell]) -> bool:
