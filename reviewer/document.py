@@ -41,7 +41,9 @@ class Location(BaseModel):
         copying of the (empty) extra and private parts, at a fifth of the cost.
         """
         copy = object.__new__(Location)
-        object.__setattr__(copy, "__dict__", {**self.__dict__, **changes})
+        values = copy.__dict__
+        values.update(self.__dict__)
+        values.update(changes)
         object.__setattr__(copy, "__pydantic_fields_set__", self.__pydantic_fields_set__ | changes.keys())
         object.__setattr__(copy, "__pydantic_extra__", None)
         object.__setattr__(copy, "__pydantic_private__", None)
