@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from reviewer import __version__
 from reviewer.clihelp import ChineseCommand, ChineseGroup
 from reviewer.errors import ConfigError, InputError
+from reviewer.terminal import error, say, show, terminal_console
 
 if TYPE_CHECKING:
     from reviewer.finding import Review
@@ -30,7 +29,6 @@ app = typer.Typer(
     help="绩效自评报告审阅器：检查部门整体支出绩效自评报告、项目支出绩效自评表和基础数据表。",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class Format(str, Enum):
@@ -56,7 +54,7 @@ def fail(message: str) -> None:
     """Print one error line and exit 2."""
     from reviewer.render.text import printable
 
-    stderr.print(f"[red]错误：[/red]{escape(printable(message))}", markup=True)
+    error(printable(message))
     raise typer.Exit(2)
 
 
@@ -115,7 +113,7 @@ def review(
         except InputError as exc:
             from reviewer.render.text import printable
 
-            stderr.print(f"[red]错误：[/red]{escape(printable(str(exc)))}", markup=True)
+            error(printable(str(exc)))
             failed = True
             continue
         except ConfigError as exc:
@@ -124,7 +122,7 @@ def review(
     if results:
         _write(results, fmt, output, single=len(paths) == 1)
         if not setup.llm.configured and not no_llm:
-            stderr.print(LLM_HINT, markup=False)
+            say(LLM_HINT)
     if failed:
         raise typer.Exit(2)
     raise typer.Exit(exit_code([r for r, _, _ in results], fail_on))
@@ -142,12 +140,10 @@ def _write(results: list, fmt: Format, output: Optional[Path], single: bool) -> 
         if output:
             output.write_text("\n".join(render_plain(r, d) for r, d, _ in results), encoding="utf-8")
             return
-        console = Console(highlight=False, soft_wrap=True)
+        lines = []
         for i, (r, d, _) in enumerate(results):
-            if i:
-                console.print()
-            for line, style in render_text(r, d):
-                console.print(line, style=style, markup=False)
+            lines += [("", None)] * bool(i) + render_text(r, d)
+        show(lines)
         return
     if fmt == Format.json:
         from reviewer.render.json import render_json
@@ -164,7 +160,7 @@ def _write(results: list, fmt: Format, output: Optional[Path], single: bool) -> 
 
         target = output or Path("审阅结果.xlsx")
         target.write_bytes(render_xlsx([(r, d) for r, d, _ in results]))
-        stderr.print(f"已写入 {target}")
+        say(f"已写入 {target}")
         return
     from reviewer.render.docx import render_docx
     from reviewer.render.html import render_html
@@ -183,7 +179,7 @@ def _write(results: list, fmt: Format, output: Optional[Path], single: bool) -> 
             target.write_text(data, encoding="utf-8")
         else:
             target.write_bytes(data)
-        stderr.print(f"已写入 {target}")
+        say(f"已写入 {target}")
 
 
 def _emit(text: str, output: Optional[Path]) -> None:
@@ -247,16 +243,16 @@ def batch(
         memory_limit=memory_limit,
     )
     try:
-        with Bar(stderr) as bar:
+        with Bar(terminal_console()) as bar:
             result = run_batch(inputs, out, options, bar)
     except KeyboardInterrupt:
-        stderr.print("已中断。已完成的审阅结果保存在缓存中，重新运行同一命令会从中断处继续。", markup=False)
+        say("已中断。已完成的审阅结果保存在缓存中，重新运行同一命令会从中断处继续。")
         raise typer.Exit(130) from None
     except ConfigError as exc:
         fail(str(exc))
     hint = [LLM_HINT] if not setup.llm.configured and not no_llm else []
     for line in report_lines(result, hint):
-        stderr.print(line, markup=False)
+        say(line)
     raise typer.Exit(result.exit_code(fail_on.value))
 
 
@@ -278,13 +274,13 @@ def baseline_command(
         settings, dismissed = setup.settings, setup.baseline
     except ConfigError as exc:
         fail(str(exc))
-    with Bar(stderr) as bar:
+    with Bar(terminal_console()) as bar:
         result = run_batch(inputs, None, BatchOptions(settings=settings, jobs=jobs or default_jobs()), bar)
     added = record_baseline(result, dismissed, note)
     dismissed.save()
     for line in report_lines(result):
-        stderr.print(line, markup=False)
-    stderr.print(f"已将 {added} 个问题写入基线文件 {dismissed.path}（共 {len(dismissed.entries)} 条）", markup=False)
+        say(line)
+    say(f"已将 {added} 个问题写入基线文件 {dismissed.path}（共 {len(dismissed.entries)} 条）")
     raise typer.Exit(2 if result.failed else 0)
 
 

@@ -15,6 +15,8 @@ LLM = ["openai", "langchain_openai", "langchain_core", "langsmith", "tiktoken", 
 FUZZY = ["rapidfuzz", "cn2an"]
 WEB = ["fastapi", "starlette", "uvicorn", "jinja2", "multipart"]
 BATCH = ["reviewer.batch", "reviewer.pool", "multiprocessing", "sqlite3"]
+# rich styles only what goes to a terminal; a test's output is a pipe.
+TERMINAL = ["rich"]
 READERS = {"docx": ["docx", "lxml"], "pdf": ["pdfplumber", "pdfminer"], "xlsx": ["openpyxl"]}
 
 PROBE = """
@@ -43,7 +45,7 @@ def loaded(args: list[str], names: list[str]) -> list[str]:
 @pytest.mark.parametrize("suffix", ["txt", "docx", "pdf", "xlsx"])
 def test_rules_only_review_imports_neither_llm_web_batch_nor_other_readers(suffix):
     others = [name for kind, names in READERS.items() if kind != suffix for name in names if name != "lxml"]
-    names = LLM + FUZZY + WEB + BATCH + others
+    names = LLM + FUZZY + WEB + BATCH + TERMINAL + others
     assert loaded(["review", f"samples/hunan_department.{suffix}", "--no-llm", "--format", "json"], names) == []
 
 
@@ -53,7 +55,7 @@ def test_the_probe_sees_what_a_command_imports():
 
 
 def test_help_loads_no_data_model_or_reader():
-    names = [*LLM, *FUZZY, *WEB, *BATCH, *[n for v in READERS.values() for n in v]]
+    names = [*LLM, *FUZZY, *WEB, *BATCH, *TERMINAL, *[n for v in READERS.values() for n in v]]
     assert loaded(["--help"], ["pydantic", "reviewer.pipeline", *names]) == []
     # typer itself loads pydantic for a command's help, but nothing of ours beyond it.
     assert loaded(["review", "--help"], ["reviewer.pipeline", *names]) == []
