@@ -306,7 +306,7 @@ def extract(
     except InputError as exc:
         fail(str(exc))
     if fmt == ExtractFormat.json:
-        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+        sys.stdout.write(report.to_json() + "\n")
     else:
         sys.stdout.write(render_report_text(report))
 

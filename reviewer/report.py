@@ -1,10 +1,15 @@
 """The typed Report: what extraction understood of a document.
 
 Rules read these typed values; they never parse document strings themselves.
+They are plain dataclasses, built by the hundred for every review without
+validation (their fields come from extraction, already of their types);
+:meth:`Report.to_json` serialises one at the edge. TableCoverage, which the
+Review carries into its JSON, is a pydantic model.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
@@ -14,14 +19,16 @@ from reviewer.document import Location
 from reviewer.quantity import Quantity
 
 
-class TextSpan(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class TextSpan:
     """A piece of source text with its location."""
 
     text: str
     loc: Location
 
 
-class Fact(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class Fact:
     """A labelled number found in a table or the narrative.
 
     ``key`` is the canonical name of the quantity (基本支出, 项目支出, 编制数 …)
@@ -47,7 +54,8 @@ class Fact(BaseModel):
         return self.quantity.in_wan()
 
 
-class StaffData(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class StaffData:
     """财政供养人员情况: 编制数, 实际在职人数, 控制率."""
 
     quota: Fact | None = None
@@ -55,7 +63,8 @@ class StaffData(BaseModel):
     control_rate: Fact | None = None
 
 
-class BasicDataColumn(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class BasicDataColumn:
     """A value column of 经费控制情况, e.g. "2024 年决算数"."""
 
     label: str
@@ -63,7 +72,8 @@ class BasicDataColumn(BaseModel):
     measure: str | None = None  # 预算 / 决算
 
 
-class BasicDataLine(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class BasicDataLine:
     """One expense line of 经费控制情况 with a value per column.
 
     ``kind`` is ``group`` for a heading line (三公经费, 项目支出, 公用经费),
@@ -80,13 +90,14 @@ class BasicDataLine(BaseModel):
     loc: Location
 
 
-class BasicData(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class BasicData:
     """附件一 基础数据表."""
 
     title: str = ""
-    staff: StaffData = Field(default_factory=StaffData)
-    columns: list[BasicDataColumn] = Field(default_factory=list)
-    lines: list[BasicDataLine] = Field(default_factory=list)
+    staff: StaffData = field(default_factory=StaffData)
+    columns: list[BasicDataColumn] = field(default_factory=list)
+    lines: list[BasicDataLine] = field(default_factory=list)
     loc: Location
 
 
@@ -102,7 +113,8 @@ FUNDS_COLUMN_LABELS: dict[str, str] = {
 }
 
 
-class FundsRow(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class FundsRow:
     """A row of the funds block: 年度资金总额, 当年财政拨款, 上年结转资金, 其他资金."""
 
     label: str
@@ -111,7 +123,8 @@ class FundsRow(BaseModel):
     loc: Location
 
 
-class FundsTable(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class FundsTable:
     """The 资金 block of an evaluation form.
 
     ``splits`` are the label:value pairs written inside cells, such as
@@ -119,9 +132,9 @@ class FundsTable(BaseModel):
     (按支出性质) sides.
     """
 
-    rows: list[FundsRow] = Field(default_factory=list)
-    income_splits: list[Fact] = Field(default_factory=list)
-    expense_splits: list[Fact] = Field(default_factory=list)
+    rows: list[FundsRow] = field(default_factory=list)
+    income_splits: list[Fact] = field(default_factory=list)
+    expense_splits: list[Fact] = field(default_factory=list)
     points: Decimal | None = None  # the 执行率 weight a heading states: 预算执行情况(10分), 得分(20分*执行率)
 
     def row(self, *labels: str) -> FundsRow | None:
@@ -145,7 +158,8 @@ class FundsTable(BaseModel):
         return self.points
 
 
-class Indicator(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class Indicator:
     """One indicator row: levels, target, actual, weight, score, deviation."""
 
     level1: str
@@ -157,7 +171,7 @@ class Indicator(BaseModel):
     score: Quantity | None = None
     coef: Quantity | None = None  # 得分系数 (%), when the form has that column
     deviation: str = ""
-    locs: dict[str, Location] = Field(default_factory=dict)  # level1..deviation, row
+    locs: dict[str, Location] = field(default_factory=dict)  # level1..deviation, row
     loc: Location
 
     @property
@@ -166,20 +180,22 @@ class Indicator(BaseModel):
         return self.level3 or self.level2 or self.level1
 
 
-class IndicatorTable(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class IndicatorTable:
     """The 绩效指标 block of an evaluation form."""
 
-    indicators: list[Indicator] = Field(default_factory=list)
-    level1_points: list[Fact] = Field(default_factory=list)  # stated "(50 分)" per first-level header
-    level2_points: list[Fact] = Field(default_factory=list)  # stated "(6分)" per second-level header (score sheets)
-    points: list[Decimal] = Field(default_factory=list)  # points a block heading states: 绩效指标(90分)
+    indicators: list[Indicator] = field(default_factory=list)
+    level1_points: list[Fact] = field(default_factory=list)  # stated "(50 分)" per first-level header
+    level2_points: list[Fact] = field(default_factory=list)  # stated "(6分)" per second-level header (score sheets)
+    points: list[Decimal] = field(default_factory=list)  # points a block heading states: 绩效指标(90分)
     total_weight: Fact | None = None
     total_score: Fact | None = None
     has_scores: bool = False
     loc: Location
 
 
-class Evaluation(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class Evaluation:
     """One evaluation form: 部门整体支出绩效自评表 or a 项目支出绩效自评表."""
 
     kind: Literal["department", "project"]
@@ -190,7 +206,7 @@ class Evaluation(BaseModel):
     indicators: IndicatorTable | None = None
     goal_expected: TextSpan | None = None
     goal_actual: TextSpan | None = None
-    units: dict[str, str] = Field(default_factory=dict)  # unit labels on the form: 实施单位 -> 测试局
+    units: dict[str, str] = field(default_factory=dict)  # unit labels on the form: 实施单位 -> 测试局
     loc: Location
 
     @property
@@ -199,13 +215,14 @@ class Evaluation(BaseModel):
         return f"{self.label}「{self.name}」" if self.kind == "project" and self.name else self.label
 
 
-class Section(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class Section:
     """A numbered part of the narrative report (一、 （一） 1、)."""
 
     number: str = ""
     title: str
     level: int = 1
-    paragraphs: list[TextSpan] = Field(default_factory=list)
+    paragraphs: list[TextSpan] = field(default_factory=list)
     loc: Location
 
     @property
@@ -214,7 +231,8 @@ class Section(BaseModel):
         return "\n".join(p.text for p in self.paragraphs)
 
 
-class Signature(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class Signature:
     """The 填表人 / 填报日期 / 联系电话 line under a form."""
 
     filler: TextSpan | None = None
@@ -223,14 +241,16 @@ class Signature(BaseModel):
     loc: Location
 
 
-class MoneyColumn(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class MoneyColumn:
     """A value column of a money table: its header path and whether it holds a total."""
 
     header: str
     total: bool = False
 
 
-class MoneyGroup(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class MoneyGroup:
     """A total column and the columns that make it up; ``exhaustive`` when they must add up to it exactly.
 
     Without ``exhaustive`` the parts are a "其中" breakdown: they may add up
@@ -242,7 +262,8 @@ class MoneyGroup(BaseModel):
     exhaustive: bool = False
 
 
-class MoneyRow(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class MoneyRow:
     """A row of a money table: a total (合计 / 汇总), an item that adds into it, or another row."""
 
     label: str
@@ -251,18 +272,20 @@ class MoneyRow(BaseModel):
     loc: Location
 
 
-class MoneyTable(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class MoneyTable:
     """A table of amounts with row and column labels: 收支情况 by unit, 项目支出明细, 三公经费 …"""
 
     part: str
     name: str  # how messages name it: 项目支出明细表, 表3
     columns: list[MoneyColumn]
-    groups: list[MoneyGroup] = Field(default_factory=list)
-    rows: list[MoneyRow] = Field(default_factory=list)
+    groups: list[MoneyGroup] = field(default_factory=list)
+    rows: list[MoneyRow] = field(default_factory=list)
     loc: Location
 
 
-class StatedGrade(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class StatedGrade:
     """A grade written in a table (评价等次 | 优) and the score written beside it (综合得分 | 88.5), if any."""
 
     grade: TextSpan
@@ -286,7 +309,8 @@ class TableCoverage(BaseModel):
     loc: Location
 
 
-class Report(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class Report:
     """Everything extraction understood of one document."""
 
     path: str
@@ -296,15 +320,15 @@ class Report(BaseModel):
     unit: str | None = None
     year: int | None = None
     basic_data: BasicData | None = None
-    evaluations: list[Evaluation] = Field(default_factory=list)
-    sections: list[Section] = Field(default_factory=list)
-    signatures: list[Signature] = Field(default_factory=list)
-    money_tables: list[MoneyTable] = Field(default_factory=list)
-    grades: list[StatedGrade] = Field(default_factory=list)  # grades stated in tables
-    facts: list[Fact] = Field(default_factory=list)
-    texts: list[TextSpan] = Field(default_factory=list)  # every paragraph and cell text
-    coverage: list[TableCoverage] = Field(default_factory=list)  # one entry per table
-    reader_warnings: list[str] = Field(default_factory=list)  # what the file reader could not read (uncomputed formulas …)
+    evaluations: list[Evaluation] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    signatures: list[Signature] = field(default_factory=list)
+    money_tables: list[MoneyTable] = field(default_factory=list)
+    grades: list[StatedGrade] = field(default_factory=list)  # grades stated in tables
+    facts: list[Fact] = field(default_factory=list)
+    texts: list[TextSpan] = field(default_factory=list)  # every paragraph and cell text
+    coverage: list[TableCoverage] = field(default_factory=list)  # one entry per table
+    reader_warnings: list[str] = field(default_factory=list)  # what the file reader could not read (uncomputed formulas …)
 
     @property
     def department(self) -> Evaluation | None:
@@ -333,3 +357,9 @@ class Report(BaseModel):
             if f.key is not None:
                 groups.setdefault(f.key, []).append(f)
         return groups
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The report as JSON (every field, in declaration order), for ``reviewer extract --format json``."""
+        from pydantic import TypeAdapter  # its schema is built only when a report is written out
+
+        return TypeAdapter(Report).dump_json(self, indent=indent).decode()

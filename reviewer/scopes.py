@@ -18,6 +18,7 @@ writes one).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from reviewer.document import Location
 from reviewer.report import Evaluation, Fact, Report
@@ -161,13 +162,14 @@ class ScopeMap:
         """
         starts = sorted((e.loc.block, self.forms.get(id(e))) for e in self.report.evaluations if e.loc.block is not None)
         sections = sorted(s.loc.block for s in self.report.sections if s.loc.block is not None)
+        paragraphs = sorted(b for (b, table, _, _) in self.texts if table is None and b is not None)
         out: dict[int, str] = {}
         for i, (start, scope) in enumerate(starts):
             if scope is None:
                 continue
             ends = [b for b, _ in starts[i + 1 :]] + [b for b in sections if b > start]
             end = min(ends, default=None)
-            for block in sorted(b for (b, table, _, _) in self.texts if table is None and b is not None and b >= start):
+            for block in paragraphs[bisect_left(paragraphs, start) :]:
                 if end is not None and block >= end:
                     break
                 out[block] = scope

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from tests.seeds import sample_texts, seed_params
 
+from reviewer.document import Location
 from reviewer.pipeline import ReviewOptions, review_path
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -86,3 +87,16 @@ def test_the_reported_figure_is_at_the_findings_place_and_the_checked_one_where_
             assert reported & _numbers(located[0].quote), (finding.rule, finding.actual, located[0].quote)
         if finding.basis == "compared" and len(located) > 1 and checked and _numbers(located[1].quote):
             assert checked & _numbers(located[1].quote), (finding.rule, finding.expected, located[1].quote)
+
+
+def test_a_relabelled_location_is_the_model_copy_it_stands_for():
+    # Location.replaced builds the copy by hand (extraction makes hundreds): it must be model_copy's copy.
+    loc = Location(block=3, table=1, row=2, col=4, line=9)
+    changes = {"label": "附件二 表2 第3行", "col": None}
+    copy = loc.replaced(**changes)
+    expected = loc.model_copy(update=changes)
+    assert copy == expected and copy.model_fields_set == expected.model_fields_set
+    assert copy.model_dump_json() == expected.model_dump_json()
+    assert loc.label == "" and loc.col == 4  # the original is untouched
+    copy.row = 7
+    assert loc.row == 2

@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from reviewer.quantity import (
     MAX_DIGITS,
@@ -226,3 +227,13 @@ def test_a_number_past_the_digit_cap_gets_no_value_and_says_why(text):
 def test_forty_digits_are_still_a_number_and_a_long_text_is_wording():
     assert parse_quantity("1" * MAX_DIGITS).value == D("1" * MAX_DIGITS)
     assert parse_quantity("甲" * 200_000).qualitative
+
+
+def test_a_parsed_quantity_is_shared_and_cannot_be_changed():
+    # parse_quantity keeps each text's parse: a caller changing its copy would change every later caller's.
+    q = parse_quantity("≥95%")
+    assert parse_quantity("≥95%") is q
+    with pytest.raises(ValidationError):
+        q.unit = "元"
+    assert parse_quantity("≥95%").unit == "%"
+    assert q.model_copy(update={"unit": "元"}).unit == "元" and parse_quantity("≥95%").unit == "%"

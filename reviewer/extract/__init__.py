@@ -188,14 +188,15 @@ def _texts(document: Document, parts: list[Part], report: Report) -> list[TextSp
     in_sections.update({s.loc.block: f"{s.loc.label}标题" for s in report.sections})
     spans: list[TextSpan] = []
     for part in parts:
+        name = part.label
         for block in part.blocks:
             if isinstance(block, Paragraph):
-                label = in_sections.get(block.loc.block) or f"{part.label or '正文'} 第{block.loc.block + 1}段"
+                label = in_sections.get(block.loc.block) or f"{name or '正文'} 第{block.loc.block + 1}段"
                 spans.append(TextSpan(text=block.text, loc=block.loc.with_label(label)))
             elif isinstance(block, Table):
                 for row in block.rows:
                     for cell in row:
                         if cell.text.strip():
-                            label = f"{part.label or '表格'} {row_place(cell.loc)}第{cell.col + 1}列"
+                            label = f"{name or '表格'} {row_place(cell.loc)}第{cell.col + 1}列"
                             spans.append(TextSpan(text=cell.text, loc=cell.loc.with_label(label)))
     return spans

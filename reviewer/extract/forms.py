@@ -290,7 +290,7 @@ class FormReader:
             locs["coef"] = coef.loc.with_label(self.label(coef, "得分系数"))
         anchor = row.placed[0].cell
         name = squash(text["level3"]) if text["level3"] else ""
-        row_loc = anchor.loc.model_copy(update={"col": None, "label": f"{self.evaluation.display} {row_place(anchor.loc)}"})
+        row_loc = anchor.loc.replaced(col=None, label=f"{self.evaluation.display} {row_place(anchor.loc)}")
         indicator = Indicator(
             level1=level1,
             level2=level2,

@@ -68,11 +68,12 @@ def render_html_body(review: Review, document: Document, id_prefix: str = "rv") 
     """The marked-up document and the findings list, without <html> wrapper, CSS or JS."""
     findings = review.sorted_findings()
     keys = [f"{id_prefix}-f{n + 1}" for n in range(len(findings))]
-    hits = _hits(findings, keys, document)
+    grids: dict[int, Grid] = {}  # per table block, laid out once
+    hits = _hits(findings, keys, document, grids)
     anchored = {h.key for block in hits.values() for h in block if h.anchor}
     parts = [f'<div class="rv" data-rv id="{_e(id_prefix)}">', _header(review, findings)]
     parts.append('<div class="rv-main">')
-    parts.append(f'<article class="rv-doc">{_document(document, hits, id_prefix)}</article>')
+    parts.append(f'<article class="rv-doc">{_document(document, hits, id_prefix, grids)}</article>')
     parts.append('<aside class="rv-side">')
     parts.append(_filters(findings))
     parts.append(_list(findings, keys, anchored, document))
@@ -86,10 +87,12 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _hits(findings: list[Finding], keys: list[str], document: Document) -> dict[int, list[_Hit]]:
-    """Highlighted places per block index; each finding's primary evidence (its sentence, if any) anchors it."""
+def _hits(findings: list[Finding], keys: list[str], document: Document, grids: dict[int, Grid]) -> dict[int, list[_Hit]]:
+    """Highlighted places per block index; each finding's primary evidence (its sentence, if any) anchors it.
+
+    The layout of a table a finding points into is kept in ``grids`` (by block index) for showing it.
+    """
     out: dict[int, list[_Hit]] = {}
-    grids: dict[int, Grid] = {}  # per table block: a table's findings would otherwise lay it out again each
     for number, (finding, key) in enumerate(zip(findings, keys), start=1):
         primary = primary_evidence(finding, document)
         for raw in finding.evidence:
@@ -134,8 +137,8 @@ def _anchors(hits: list[_Hit]) -> str:
     )
 
 
-def _document(document: Document, hits: dict[int, list[_Hit]], id_prefix: str) -> str:
-    """All blocks as HTML."""
+def _document(document: Document, hits: dict[int, list[_Hit]], id_prefix: str, grids: dict[int, Grid]) -> str:
+    """All blocks as HTML; a table is laid out unless ``grids`` has its layout by block index."""
     out = []
     for index, block in enumerate(document.blocks):
         block_hits = hits.get(index, [])
@@ -143,7 +146,7 @@ def _document(document: Document, hits: dict[int, list[_Hit]], id_prefix: str) -
         if isinstance(block, Paragraph):
             out.append(_paragraph(block, block_hits, block_id))
         else:
-            out.append(_table(block, block_hits, block_id))
+            out.append(_table(block, block_hits, block_id, grids.get(index) or table_grid(block)))
     if not document.blocks:
         out.append('<p class="rv-empty">（文档没有可显示的内容）</p>')
     return "\n".join(out)
@@ -172,9 +175,8 @@ def _marked_text(text: str, hits: list[_Hit]) -> str:
     return "".join(out)
 
 
-def _table(block: Table, hits: list[_Hit], block_id: str) -> str:
-    """A table with merged cells spanning and findings' cells marked."""
-    grid = table_grid(block)
+def _table(block: Table, hits: list[_Hit], block_id: str, grid: Grid) -> str:
+    """A table (laid out as ``grid``) with merged cells spanning and findings' cells marked."""
     by_cell: dict[tuple[int, int], list[_Hit]] = {}
     whole = []
     for h in hits:

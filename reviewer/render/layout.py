@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.extract.narrative import heading
@@ -16,8 +17,7 @@ INITIALS = "审"
 UNVERIFIED_LABEL = "需人工复核"
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):  # a tuple: a grid holds one per cell, made for every table shown
     """Where one Table cell sits in the layout grid; ``owner`` is set for a covered continuation cell."""
 
     grid_row: int

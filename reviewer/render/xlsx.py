@@ -13,7 +13,10 @@ import io
 import math
 import unicodedata
 from collections.abc import Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass
+from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -52,6 +55,9 @@ _THIN = Side(style="thin", color="B0B7C0")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 CELL_STYLE = "审阅单元格"  # every written cell: wrapped, top-aligned, thin border
+# CELL_STYLE as a cell of each workbook stores it. Setting ``cell.style`` by name looks the name up
+# in lists openpyxl rebuilds on every call; a batch's summary writes tens of thousands of cells.
+_CELL_STYLE_ARRAYS: WeakKeyDictionary = WeakKeyDictionary()
 
 
 def render_xlsx(reviews: list[tuple[Review, Document]], decisions: Mapping[str, Decision] | None = None) -> bytes:
@@ -85,9 +91,14 @@ def _put(sheet: Worksheet, row: int, col: int, value: object):
     # One named style instead of setting alignment and border on each cell: openpyxl hashes
     # every style object it is given, which cost more than the rest of the workbook.
     book = sheet.parent
-    if CELL_STYLE not in book.named_styles:
-        book.add_named_style(NamedStyle(CELL_STYLE, alignment=_WRAP, border=_BORDER))
-    cell.style = CELL_STYLE
+    array = _CELL_STYLE_ARRAYS.get(book)
+    if array is None:
+        if CELL_STYLE not in book.named_styles:
+            book.add_named_style(NamedStyle(CELL_STYLE, alignment=_WRAP, border=_BORDER))
+        cell.style = CELL_STYLE
+        _CELL_STYLE_ARRAYS[book] = copy(cell._style)
+    else:
+        cell._style = copy(array)  # what setting the style by name stores
     return cell
 
 
@@ -111,7 +122,12 @@ def _header(sheet: Worksheet, titles: list[str], widths: list[int]) -> None:
 
 def display_width(text: str) -> int:
     """Width of a line in column units: a CJK or full-width character counts two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) if text.isascii() else sum(map(_char_width, text))
+
+
+@lru_cache(maxsize=8192)  # reports use a few thousand distinct characters
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
 
 def fit_row_height(sheet: Worksheet, row: int, widths: list[int]) -> None:

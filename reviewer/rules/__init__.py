@@ -14,6 +14,7 @@ from typing import Callable, Iterable
 
 from reviewer.finding import Evidence, Finding, Severity
 from reviewer.report import Report
+from reviewer.scopes import ScopeMap
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,22 @@ def rule(code: str, severity: Severity, category: str, summary: str):
 
 
 class Context:
-    """What a rule gets besides the Report: settings and a Finding factory."""
+    """What a rule gets besides the Report: settings, a Finding factory and the report's scopes.
 
-    def __init__(self, rule_: Rule, settings: Settings):
+    ``shared`` is one dict for every rule of a run of the rules: what is
+    derived from the report once (its ScopeMap) is kept there.
+    """
+
+    def __init__(self, rule_: Rule, settings: Settings, shared: dict | None = None):
         self.rule = rule_
         self.settings = settings
+        self.shared = {} if shared is None else shared
+
+    def scopes(self, report: Report) -> ScopeMap:
+        """The report's ScopeMap, built by the first rule that asks in this run of the rules."""
+        if self.shared.get("scopes", (None,))[0] is not report:
+            self.shared["scopes"] = (report, ScopeMap(report))
+        return self.shared["scopes"][1]
 
     def finding(
         self,
@@ -102,11 +114,12 @@ def run_rules(report: Report, settings: Settings | None = None) -> list[Finding]
     """Run every selected rule on a report; identical findings are reported once."""
     settings = settings or Settings()
     findings: dict[str, Finding] = {}
+    shared: dict = {}
     for code in sorted(REGISTRY):
         if not settings.enabled(code):
             continue
         r = REGISTRY[code]
-        for f in r.check(report, Context(r, settings)):
+        for f in r.check(report, Context(r, settings, shared)):
             findings.setdefault(f.id, f)
     return sorted(findings.values(), key=Finding.sort_key)
 

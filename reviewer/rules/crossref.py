@@ -11,7 +11,6 @@ from reviewer.report import Fact, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import ev
 from reviewer.rules.numbers import fmt, tol
-from reviewer.scopes import ScopeMap
 
 # Keys whose table values describe the whole department (comparable across parts).
 DEPARTMENT_KEYS = {
@@ -106,7 +105,7 @@ def denial_against_table(report: Report, ctx: Context):
     政府性基金拨款 152.85万元 → error.
     """
     by_key = report.facts_by_key()
-    scopes = ScopeMap(report)
+    scopes = ctx.scopes(report)
     for claim in report.facts:
         # A sentence about one unit or project says nothing of the department's tables.
         if claim.source != "narrative" or claim.polarity != "denies" or claim.key is None or scopes.of_fact(claim):
@@ -137,7 +136,7 @@ def narrative_against_table(report: Report, ctx: Context):
     部门整体支出绩效自评表 满意度 实际完成值 90% → error.
     """
     by_key = report.facts_by_key()
-    scopes = ScopeMap(report)
+    scopes = ctx.scopes(report)
     department: dict[tuple[str, int | None], list[Fact]] = {}  # per key and year: claims repeat them
     initial: list[Fact] | None = None
     for claim in report.facts:

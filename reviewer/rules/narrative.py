@@ -19,7 +19,6 @@ from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import ev
 from reviewer.rules.numbers import fmt
 from reviewer.rules.targets import assess
-from reviewer.scopes import ScopeMap
 
 MONEY = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(亿元|万元|元)")
 SENTENCE_END = re.compile(r"[。！？!?\n]")
@@ -351,7 +350,7 @@ def text_score(report: Report, ctx: Context):
 
     Example: 部门整体支出绩效自评表 总分 92.5, 报告 "综合评分为97分" → error.
     """
-    scopes = ScopeMap(report)
+    scopes = ctx.scopes(report)
     for span in report.texts:
         for m in _SCORE.finditer(span.text):
             start, end = sentence_bounds(span.text, m.start())
@@ -395,7 +394,7 @@ def all_targets_met_claim(report: Report, ctx: Context):
     missed = [(i, a) for i in form.indicators.indicators if (a := assess(i)) is not None and not a.met]  # type: ignore[union-attr]
     if not missed:
         return
-    scopes = ScopeMap(report)
+    scopes = ctx.scopes(report)
     for span in report.texts:
         for m in _ALL_DONE.finditer(span.text):
             if re.search(r"[未没不非]\S?$", span.text[max(0, m.start() - 2) : m.start()]):

@@ -10,25 +10,25 @@ span several columns is preferably the row's label ("总分") or its last cell.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from reviewer.document import Cell
 from reviewer.quantity import parse_quantity
 from reviewer.tables.vocabulary import NUMERIC_ROLES, TEXT_ROLES
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Placed:
-    """A cell with the grid columns it covers: ``start`` up to, not including, ``end``."""
+    """A cell with the grid columns it covers: ``start`` up to, not including, ``end``; never changed once made."""
 
     cell: Cell
     start: int
     end: int
+    text: str = field(init=False)  # the cell's text, stripped (read many times while a table is read)
 
-    @property
-    def text(self) -> str:
-        """The cell's text, stripped."""
-        return self.cell.text.strip()
+    def __post_init__(self) -> None:
+        self.text = self.cell.text.strip()
 
 
 def has_grid(row: list[Cell]) -> bool:
@@ -43,6 +43,7 @@ def place(row: list[Cell]) -> list[Placed]:
     return [Placed(c, i, i + 1) for i, c in enumerate(row)]
 
 
+@lru_cache(maxsize=8192)  # asked of the same texts while headers, rows and bands are read
 def cell_kind(text: str) -> str:
     """'empty', 'blank' (a dash or 无 standing for nothing), 'number' (a bare amount, score or percentage), 'quantity' (≥95%, 90人) or 'text'."""
     if not text:

@@ -128,21 +128,23 @@ def _moneyheader_band(r: int, placed: list[Placed], rows: list[list[Cell]]) -> B
         return None
     header_rows = [r]
     sub: list[Placed] = []
-    below = [(i, place(x)) for i, x in enumerate(rows[r + 1 :], start=r + 1) if any(c.text.strip() for c in x)]
-    if below and not any(is_number(p.text) for p in below[0][1] if p.text) and len(below) > 1:
-        sub = below[0][1]
+    # The rows below, placed only as far as they are looked at (this is asked of every plain row).
+    below = [(i, x) for i, x in enumerate(rows[r + 1 :], start=r + 1) if any(c.text.strip() for c in x)]
+    first = place(below[0][1]) if below else []
+    if below and not any(is_number(p.text) for p in first if p.text) and len(below) > 1:
+        sub = first
         sub_columns = [Column(column_role(p.text), p.start, p.end, squash(p.text)) for p in sub if p.text]
         if _known_kind(sub_columns) is not None or any(len(squash(p.text)) > 20 for p in sub) or not any(p.text for p in sub):
             return None
         header_rows.append(below[0][0])
         below = below[1:]
-    data = [ps for _, ps in below[:3]]
-    if not data or not all(sum(is_number(p.text) for p in ps) >= 1 for ps in data[:2]):
+    data = [place(x) for _, x in below[:2]]
+    if not data or not all(sum(is_number(p.text) for p in ps) >= 1 for ps in data):
         return None
     columns = _money_columns(filled, sub, has_grid(rows[r]))
     if not any(c.role in ("total", "amount") for c in columns):
         return None
-    labels = [next((p.text for p in ps if p.text), "") for _, ps in below]
+    labels = [next((c.text.strip() for c in x if c.text.strip()), "") for _, x in below]
     if not any(c.role == "total" for c in columns) and not any(is_money_total(t) for t in labels):
         return None
     return Band(kind="money", header_rows=header_rows, columns=columns, unit=_unit_in(" ".join(p.text for p in filled)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 
 # role -> header words; the first role with a word contained in the header wins.
 COLUMN_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -76,11 +77,13 @@ _SCORE_FORMULA_POINTS = re.compile(r"(\d+(?:\.\d+)?)\s*分\s*[*×xX]\s*执行率
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=8192)  # every reader squashes the same cell texts again
 def squash(text: str) -> str:
     """Text without whitespace, NFKC-normalised (full-width brackets and digits become ASCII)."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", text))
 
 
+@lru_cache(maxsize=4096)
 def column_role(header: str) -> str | None:
     """The role a header names (see COLUMN_WORDS), or None."""
     text = squash(header)
