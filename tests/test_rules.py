@@ -114,7 +114,29 @@ def test_score001_weights_do_not_add_to_total():
     (f,) = findings_of(text, "SCORE001")
     assert "加预算执行率分值10分共110分，与总分分值100分不一致" in f.message
     assert (f.actual, f.basis, f.expected) == ("100分", "computed", "110分")  # the stated full score, the weights' sum
-    assert "SCORE003" in codes(review_text(text)[1])
+    # A department-wide form follows its province's weights: no usual-split warning (SCORE003 is for projects).
+    assert "SCORE003" not in codes(review_text(text)[1])
+
+
+def project_version(form: str) -> str:
+    """The same form as a 项目支出绩效自评表 of a project named 青溪县培训项目."""
+    return form.replace("部门整体支出绩效自评表", "项目支出绩效自评表").replace("预算部门、单位名称", "项目名称").replace(
+        "青溪县测试局", "青溪县培训项目"
+    )
+
+
+def test_score003_a_project_split_other_than_50_30_10_is_a_warning_a_department_split_is_not():
+    indicators = standard_indicators()
+    indicators[0] = ["", "产出指标(40 分)", "数量指标", "培训场次", "≥10次", "12次", "10", "10", "无"]
+    indicators[3] = ["", "效益指标(40 分)", "社会效益指标", "受训人数", "≥500人", "520人", "40", "40", "无"]
+    department = department_form(indicators)
+    (f,) = findings_of(project_version(department), "SCORE003")
+    assert f.severity == "warning"
+    assert f.message.endswith("一级指标分值为产出指标40分（通常50分），效益指标40分（通常30分）")
+    assert "项目支出绩效自评表「青溪县培训项目」" in f.message
+    assert "SCORE003" not in codes(review_text(department)[1])
+    # The usual split on a project form: nothing to say.
+    assert "SCORE003" not in codes(review_text(project_version(department_form(standard_indicators())))[1])
 
 
 def test_score002_header_points_vs_rows():

@@ -126,19 +126,20 @@ def header_points(report: Report, ctx: Context):
                 )
 
 
-@rule("SCORE003", "warning", "scoring", "一级指标分值偏离产出50、效益30、满意度10、预算执行率10的通常设置")
+@rule("SCORE003", "warning", "scoring", "项目支出一级指标分值偏离产出50、效益30、满意度10、预算执行率10的通常设置")
 def usual_split(report: Report, ctx: Context):
-    """First-level weights in principle: 产出 50, 效益 30, 满意度 10, 预算执行率 10.
+    """A project's first-level weights in principle: 产出 50, 效益 30, 满意度 10, 预算执行率 10.
 
-    Other splits are allowed with a reason but deserve a second look
-    (财预〔2020〕10号). Only forms with the national 产出 / 效益 / 满意度
-    blocks are compared; forms without a 满意度 block follow provincial
-    splits.
+    The split is set for 项目支出 self-evaluation (财预〔2020〕10号《项目支出
+    绩效评价管理办法》第二十一条); other splits are allowed with a reason but
+    deserve a second look. Department-wide forms (部门整体支出) follow each
+    province's own weights and are not compared, nor are project forms
+    without the national 产出 / 效益 / 满意度 blocks.
 
-    Example: 产出 50, 效益 40, 满意度 10 → warning.
+    Example: a 项目支出绩效自评表 with 产出 50, 效益 40, 满意度 10 → warning.
     """
     for e in report.evaluations:
-        if not scored(e):
+        if e.kind != "project" or not scored(e):
             continue
         table = e.indicators
         sums: dict[str, Decimal] = {}
