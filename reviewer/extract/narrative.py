@@ -34,10 +34,10 @@ _QUALIFIED = ("行政", "事业", "工勤", "参公", "机关", "下属", "人�
 _CLAUSE_END = re.compile(r"[。；;！!？?\n]")
 _DENIAL = re.compile(r"(无|没有|未安排|未发生)\s*$")
 _YEAR = re.compile(r"(20\d{2})\s*年")
-_SIGNATURE = re.compile(r"填表人|填报日期|联系电话")
+_SIGNATURE = re.compile(r"填表人|填报人|制表人|填报日期|联系电话")
 _SIG_FIELDS = {
-    "filler": re.compile(r"填表人\s*[:：]\s*([^\s:：]*)"),
-    "date": re.compile(r"填报日期\s*[:：]\s*([^\s:：]*(?:\s*\d+\s*[月日])*)"),
+    "filler": re.compile(r"(填表人|填报人|制表人)\s*[:：]\s*((?!填报日期|联系电话)[^\s:：]*)"),
+    "date": re.compile(r"填报日期\s*[:：]\s*((?!填表人|填报人|制表人|联系电话)[^\s:：]*(?:\s*\d+\s*[月日])*)"),
     "phone": re.compile(r"联系电话\s*[:：]\s*([\d\-\s]*\d|)"),
 }
 
@@ -122,16 +122,18 @@ def read_sections(paragraphs: list[Paragraph], part_label: str) -> list[Section]
 
 
 def read_signature(p: Paragraph, label: str) -> Signature | None:
-    """The 填表人/填报日期/联系电话 line, when this paragraph is one."""
+    """The 填表人/填报日期/联系电话 line, when this paragraph is one; a field the line does not name stays None."""
     if not _SIGNATURE.search(p.text):
         return None
     sig = Signature(loc=p.loc.with_label(label))
     for name, pattern in _SIG_FIELDS.items():
         m = pattern.search(p.text)
         if m:
-            value = m.group(1).strip()
-            start = m.start(1)
+            value = m.group(m.lastindex).strip()
+            start = m.start(m.lastindex)
             setattr(sig, name, TextSpan(text=value, loc=p.loc.with_span(start, start + len(value)).with_label(label)))
+            if name == "filler":
+                sig.filler_label = m.group(1)
     return sig
 
 
@@ -157,6 +159,8 @@ def _facts_in(span: TextSpan, year: int | None) -> list[Fact]:
         before = text[clause_start : m.start()]
         if key in ("编制数", "在职人数") and before.endswith(_QUALIFIED):
             continue
+        if key in _RATE_SUBJECTS and _rate_of_something_else(key, before):
+            continue
         if _DENIAL.search(before[-4:]):
             found.append(
                 Fact(
@@ -181,6 +185,8 @@ def _facts_in(span: TextSpan, year: int | None) -> list[Fact]:
             continue
         between = window[: n.start()]
         if re.search(r"[，,]", between) and len(between) > 12:
+            continue
+        if _CHANGE_WORD.search(between):  # "三公经费较上年增加0.64万元": the change, not the amount
             continue
         end = m.end() + n.end()
         unit = re.sub(r"\s+", "", n.group(2) or "")
@@ -241,6 +247,39 @@ def _change_facts(span: TextSpan, year: int | None) -> list[Fact]:
                 )
             )
     return out
+
+
+# Words a rate's subject may have and still be the whole department's (or, for 控制率,
+# its staff's): "全年预算执行率", "部门整体支出预算执行率", "人员控制率".
+_RATE_SUBJECTS = {
+    "执行率": ("部门整体支出", "部门整体", "整体支出", "部门", "单位", "全年", "年度", "本年", "总体", "整体",
+              "综合", "全部", "资金", "支出", "预算", "执行", "数", "其中", "的"),
+    "控制率": ("财政供养人员", "在职人员", "实有人员", "人员编制", "编制", "人员", "人数", "实有", "在职", "数", "其中", "的"),
+}
+# "我局", "本单位", "我中心": the reporting department itself.
+_OWN_UNIT = re.compile(r"^[我本](?:单位|部门|中心|[局委办院厅部处所站队会校])")
+_CHANGE_WORD = re.compile(r"增加|减少|增长|下降|上升|增减|节约|节省")
+_SUBJECT_START = re.compile(r"[，,、：:（(“”\"]")
+
+
+def _rate_of_something_else(key: str, before: str) -> bool:
+    """Whether the rate a clause names is another quantity's than the department's (or its staff's).
+
+    "基本支出执行率", "第一季度预算执行率", "局机关预算执行率", "三公经费控制率":
+    words before the rate other than the department's own. When the rate
+    follows its subject's own figures ("三公经费预算8万元，实际支出7.04万元，
+    控制率88%"), the subject is what opens the clause.
+    """
+    words = _RATE_SUBJECTS[key]
+    text = re.sub(r"\d{4}\s*年度?|\s|[“”\"'‘’]", "", before)
+    subject = _SUBJECT_START.split(text)[-1]
+    if not subject and re.search(r"\d", text):
+        subject = re.split(r"\d", text, maxsplit=1)[0]
+        subject = _SUBJECT_START.split(subject)[-1] if _SUBJECT_START.search(subject) else subject
+    subject = _OWN_UNIT.sub("", subject)
+    for word in sorted(words, key=len, reverse=True):
+        subject = subject.replace(word, "")
+    return bool(re.sub(r"[为是达到了]+$", "", subject))
 
 
 def _measure(between: str) -> str | None:

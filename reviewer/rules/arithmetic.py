@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from reviewer.finding import Evidence
-from reviewer.report import Fact, FundsTable, Report
+from reviewer.report import Fact, FundsRow, FundsTable, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.numbers import fmt, places_of, sum_disagrees, tol, value
 
@@ -185,13 +185,39 @@ def funds_rows_total(report: Report, ctx: Context):
         sources = [r for r in funds.rows if r is not total]
         for column in ("initial", "budget", "actual"):
             t = total.cells.get(column)
-            parts = [r.cells[column] for r in sources if column in r.cells and r.cells[column].quantity.value is not None]
-            if t is None or t.quantity.value is None or not parts:
+            readings = breakdowns(sources, column, ctx.settings.tolerance)
+            if t is None or t.quantity.value is None or not readings[0]:
                 continue
-            if sum_disagrees(t, parts, ctx.settings.tolerance):
+            if all(sum_disagrees(t, parts, ctx.settings.tolerance) for parts in readings):
                 yield sum_mismatch(
-                    ctx, f"{evaluation.display}「{t.label}」", t, parts, "各资金来源合计", "核对当年财政拨款、上年结转资金和其他资金的填报。"
+                    ctx, f"{evaluation.display}「{t.label}」", t, readings[0], "各资金来源合计", "核对当年财政拨款、上年结转资金和其他资金的填报。"
                 )
+
+
+# Rows of a funds block that break the total down by nature (按支出性质), not by source (按收入性质).
+_BY_NATURE = ("基本支出", "项目支出", "人员经费", "公用经费")
+
+
+def breakdowns(rows: list[FundsRow], column: str, slack: Decimal) -> list[list[Fact]]:
+    """The ways the filled cells of ``column`` under 年度资金总额 may add up to it, all of them first.
+
+    The usual form lists one breakdown (当年财政拨款, 上年结转资金, 其他资金).
+    Some provinces list a second one below it (by source, then by nature:
+    基本支出, 项目支出), or the detail of one row under it (基本支出, then
+    人员经费 and 公用经费, then 项目支出). So the rows by source and the
+    rows by nature are readings too, and so are all rows but a run that adds
+    up to the row just above it (its detail): the total must agree with one.
+    """
+    filled = [(r, r.cells[column]) for r in rows if column in r.cells and r.cells[column].quantity.value is not None]
+    cells = [fact for _, fact in filled]
+    nature = [fact for r, fact in filled if any(word in r.label for word in _BY_NATURE)]
+    source = [fact for fact in cells if fact not in nature]
+    readings = [cells] + ([source, nature] if source and nature else [])
+    for i, parent in enumerate(cells):
+        detail_end = next((j for j in range(i + 2, len(cells) + 1) if not sum_disagrees(parent, cells[i + 1 : j], slack)), None)
+        if detail_end is not None:
+            readings.append(cells[: i + 1] + cells[detail_end:])
+    return readings
 
 
 @rule("SUM006", "error", "arithmetic", "执行率与全年执行数÷全年预算数不符")
