@@ -236,6 +236,7 @@ class Signature:
     """The 填表人 / 填报日期 / 联系电话 line under a form."""
 
     filler: TextSpan | None = None
+    filler_label: str = "填表人"  # as the line names it: 填表人, 填报人 or 制表人
     date: TextSpan | None = None
     phone: TextSpan | None = None
     loc: Location

@@ -61,16 +61,18 @@ def template_residue(report: Report, ctx: Context):
 
 @rule("TEXT002", "warning", "form", "填表人、填报日期或联系电话空白，或日期未写年份")
 def signature_complete(report: Report, ctx: Context):
-    """Every form is signed: 填表人, 填报日期 (with the year) and 联系电话.
+    """A form's signature line fills in what it names: 填表人 (填报人), 填报日期 (with the year) and 联系电话.
 
     A date without a year cannot be told apart from last year's submission.
+    A field the line does not name is another province's form (signed by
+    项目负责人 and 财务负责人, say), not a blank.
 
-    Example: "填报日期：6月19日" → warning.
+    Example: "填报日期：6月19日" → warning; "填表人：　联系电话：…" → warning.
     """
     problems: dict[str, list[Evidence]] = defaultdict(list)
     for sig in report.signatures:
-        for name, span in (("填表人", sig.filler), ("填报日期", sig.date), ("联系电话", sig.phone)):
-            if span is None or not span.text.strip():
+        for name, span in ((sig.filler_label, sig.filler), ("填报日期", sig.date), ("联系电话", sig.phone)):
+            if span is not None and not span.text.strip():
                 problems[f"{name}空白"].append(Evidence(quote=name, loc=sig.loc))
         if sig.date and sig.date.text.strip() and not re.search(r"20\d{2}", sig.date.text):
             problems["填报日期未写年份"].append(Evidence(quote=sig.date.text, loc=sig.date.loc))

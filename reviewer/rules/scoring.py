@@ -12,6 +12,7 @@ from reviewer.rules.arithmetic import ev
 from reviewer.rules.numbers import fmt
 
 USUAL_SPLIT = {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}
+USUAL_EXECUTION_POINTS = Decimal(10)  # 预算执行率's share of the usual split
 GRADES = (("优", Decimal(90)), ("良", Decimal(80)), ("中", Decimal(60)), ("差", Decimal(0)))
 _GRADE_TEXT = re.compile(r"(?:评价等级|自评等级|绩效等级|评价等次|自评等次|等级|等次|评价结果)\s*(?:为|是|：|:|评定为)?\s*[“\"「]?(优秀|优|良好|良|中等|中|合格|差|不合格)")
 
@@ -134,12 +135,16 @@ def usual_split(report: Report, ctx: Context):
     绩效评价管理办法》第二十一条); other splits are allowed with a reason but
     deserve a second look. Department-wide forms (部门整体支出) follow each
     province's own weights and are not compared, nor are project forms
-    without the national 产出 / 效益 / 满意度 blocks.
+    without the national 产出 / 效益 / 满意度 blocks, nor forms whose 执行率
+    carries other than 10 points (the province's own split: Guangdong gives
+    it 20).
 
     Example: a 项目支出绩效自评表 with 产出 50, 效益 40, 满意度 10 → warning.
     """
     for e in report.evaluations:
         if e.kind != "project" or not scored(e):
+            continue
+        if e.funds is not None and (weight := e.funds.execution_weight()) is not None and weight != USUAL_EXECUTION_POINTS:
             continue
         table = e.indicators
         sums: dict[str, Decimal] = {}
