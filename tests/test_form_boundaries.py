@@ -116,3 +116,14 @@ def test_an_indicator_header_repeated_without_a_total_between_continues_the_same
     assert len(parts) == 1
     report, findings = review(rows, "tsv", tmp_path)
     assert len(report.evaluations) == 1 and [f.rule for f in findings if f.severity == "error"] == []
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_two_forms_nothing_tells_apart_are_left_unchecked_and_said_so(fmt, tmp_path):
+    # No 总分 row closes the first form and the second has no name, units or funds of its own: the
+    # repeated header may be a page break, but each side holds a whole form's points.
+    rows = FIRST[:-1] + indicators(SECOND_INDICATORS, points=(60, 30, 10))
+    report, findings = review(rows, fmt, tmp_path)
+    assert [f.rule for f in findings if f.severity in ("error", "warning")] == []
+    notes = [f for f in findings if f.rule == "READ001"]
+    assert len(notes) == 1 and "两张自评表" in notes[0].message

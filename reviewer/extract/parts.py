@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from reviewer.document import Document, Paragraph, Table
+from reviewer.quantity import parse_quantity
 from reviewer.tables import TableReading, read_table, unit_stated
-from reviewer.tables.vocabulary import squash
+from reviewer.tables.grid import is_number
+from reviewer.tables.vocabulary import column_role, squash
 
 _ATTACHMENT = re.compile(r"^附件\s*([一二三四五六七八九十\d]+)\s*$")
 _YEAR = re.compile(r"(20\d{2})\s*年")
@@ -138,11 +141,16 @@ class Body:
 
 
 def _identity(row: list) -> str | None:
-    """The label of a row naming the form or its units ("项目名称 | 乡村道路", "实施单位：县交通局"), else None."""
+    """The label of a row naming the form or its units ("项目名称 | 乡村道路", "实施单位：县交通局"), else None.
+
+    A header row of units ("单位名称 | 预算数 | 执行数") names columns, not a form.
+    """
     texts = [squash(c.text) for c in row if c.text.strip()]
     if not texts or not texts[0].startswith(_PROJECT_LABELS + _UNIT_LABELS):
         return None
-    return texts[0] if len(texts) > 1 or re.search("[:：].", texts[0]) else None
+    if len(texts) > 1:
+        return texts[0] if column_role(texts[1]) is None and not is_number(texts[1]) else None
+    return texts[0] if re.search("[:：].", texts[0]) else None
 
 
 def form_starts(table: Table, reading: TableReading, body: Body) -> list[int]:
@@ -264,6 +272,32 @@ def segment(document: Document) -> list[Part]:
     for part in parts:
         part.readings = readings
     return [p for p in parts if p.blocks or p.kind != "preamble"]
+
+
+# Points an indicator block of a whole form holds at least: all of the 100 but the 执行率's 10.
+_FORM_POINTS = Decimal(90)
+
+
+def doubt_merged_forms(readings: list[TableReading]) -> None:
+    """Mark a form's indicator blocks doubtful when they are two forms' that nothing else told apart.
+
+    An indicator header repeated without a 总分 row between is read as the
+    same form continued after a page break (:func:`form_starts`).
+    When the blocks before a repeat already hold a whole form's points and so
+    do the blocks after it, they are two forms pasted one under the other:
+    summed as one they would give score errors nobody wrote, so they are left
+    unchecked and listed (READ001) instead.
+    """
+    bands = [b for r in readings for b in r.bands if b.kind == "indicators" and b.status == "ok"]
+    points = [
+        sum((q.value for row in b.rows if row.kind == "indicator" and (q := parse_quantity(row.text("weight"))).value is not None), Decimal(0))
+        for b in bands
+    ]
+    if not any(sum(points[:k]) >= _FORM_POINTS <= sum(points[k:]) for k in range(1, len(bands))):
+        return
+    for band in bands:
+        band.problems.append("绩效指标表头重复出现，前后两段分值各自已满一张表，似为两张自评表相接而中间没有标题或名称行，未能分开")
+        band.status = "doubtful"
 
 
 def years_in_titles(parts: list[Part]) -> list[int]:
