@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import pytest
 
+from reviewer.extract import extract
 from reviewer.extract.parts import segment
 from reviewer.ingest import load
+from reviewer.rules import run_rules
+from samples.build_samples import text_to_docx, text_to_xlsx
 from tests.test_variants_tables import FORMATS, as_tsv, review
 
 INDICATOR_HEADER = "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施"
@@ -47,25 +50,20 @@ SECOND_ID = [f"项目名称 | {SECOND_NAME} |  | ", "主管部门 | 白沙县民
 SECOND_INDICATORS = ("开办食堂", "就餐老人", "老人满意度")
 DEPARTMENT_FORM = [f"部门名称 | {DEPARTMENT} |  | ", *funds(900), *indicators(("救助对象", "困难群众覆盖", "群众满意度"))]
 
-# name -> (rows, the two forms' (kind, name))
+# name -> (the first form's rows, the second's, the two forms' (kind, name))
 VARIANTS = {
-    "project-then-department": (FIRST + DEPARTMENT_FORM, [("project", FIRST_NAME), ("department", DEPARTMENT)]),
-    "two-projects": (FIRST + [*SECOND_ID, *funds(25), *indicators(SECOND_INDICATORS)], [("project", FIRST_NAME), ("project", SECOND_NAME)]),
+    "project-then-department": (FIRST, DEPARTMENT_FORM, [("project", FIRST_NAME), ("department", DEPARTMENT)]),
+    "two-projects": (FIRST, [*SECOND_ID, *funds(25), *indicators(SECOND_INDICATORS)], [("project", FIRST_NAME), ("project", SECOND_NAME)]),
     "two-projects-no-total": (
-        FIRST[:-1] + [*SECOND_ID, *funds(25), *indicators(SECOND_INDICATORS, total=None)],
-        [("project", FIRST_NAME), ("project", SECOND_NAME)],
+        FIRST[:-1], [*SECOND_ID, *funds(25), *indicators(SECOND_INDICATORS, total=None)], [("project", FIRST_NAME), ("project", SECOND_NAME)],
     ),
     "second-without-funds": (
-        FIRST + [*SECOND_ID, *indicators(SECOND_INDICATORS, points=(60, 30, 10))],
-        [("project", FIRST_NAME), ("project", SECOND_NAME)],
+        FIRST, [*SECOND_ID, *indicators(SECOND_INDICATORS, points=(60, 30, 10))], [("project", FIRST_NAME), ("project", SECOND_NAME)],
     ),
-    "second-starts-at-its-funds": (FIRST + [*funds(25), *indicators(SECOND_INDICATORS)], [("project", FIRST_NAME), ("project", "")]),
-    "second-starts-at-its-indicators": (
-        FIRST + indicators(SECOND_INDICATORS, points=(60, 30, 10)),
-        [("project", FIRST_NAME), ("project", "")],
-    ),
+    "second-starts-at-its-funds": (FIRST, [*funds(25), *indicators(SECOND_INDICATORS)], [("project", FIRST_NAME), ("project", "")]),
+    "second-starts-at-its-indicators": (FIRST, indicators(SECOND_INDICATORS, points=(60, 30, 10)), [("project", FIRST_NAME), ("project", "")]),
     "department-titled-then-project": (
-        ["部门整体支出绩效自评表（2024年度）", *DEPARTMENT_FORM, *SECOND_ID, *funds(25), *indicators(SECOND_INDICATORS)],
+        ["部门整体支出绩效自评表（2024年度）", *DEPARTMENT_FORM], [*SECOND_ID, *funds(25), *indicators(SECOND_INDICATORS)],
         [("department", DEPARTMENT), ("project", SECOND_NAME)],
     ),
 }
@@ -74,8 +72,8 @@ VARIANTS = {
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("variant", list(VARIANTS))
 def test_second_form_without_a_title_is_a_form_of_its_own_and_gives_no_false_error(variant, fmt, tmp_path):
-    rows, forms = VARIANTS[variant]
-    report, findings = review(rows, fmt, tmp_path)
+    first, second, forms = VARIANTS[variant]
+    report, findings = review(first + second, fmt, tmp_path)
     assert [(e.kind, e.name) for e in report.evaluations] == forms
     assert all(len(e.indicators.indicators) == 3 for e in report.evaluations)
     assert [f.rule for f in findings if f.severity == "error"] == []
@@ -127,3 +125,18 @@ def test_two_forms_nothing_tells_apart_are_left_unchecked_and_said_so(fmt, tmp_p
     assert [f.rule for f in findings if f.severity in ("error", "warning")] == []
     notes = [f for f in findings if f.rule == "READ001"]
     assert len(notes) == 1 and "两张自评表" in notes[0].message
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "docx", "xlsx"])
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_second_form_in_a_table_of_its_own_starts_a_form_the_same_way(variant, fmt, tmp_path):
+    # A blank line between the two forms makes two tables (two Word tables, two sheets); nothing else changes.
+    first, second, forms = VARIANTS[variant]
+    source = tmp_path / "forms.txt"
+    source.write_text(as_tsv(first) + "\n" + as_tsv(second), encoding="utf-8")
+    path = source if fmt == "tsv" else (text_to_docx if fmt == "docx" else text_to_xlsx)(source, tmp_path / f"forms.{fmt}")
+    document = load(path)
+    report = extract(document)
+    assert len(document.tables) == 2
+    assert [(e.kind, e.name) for e in report.evaluations] == forms
+    assert [f.rule for f in run_rules(report) if f.severity == "error"] == []
