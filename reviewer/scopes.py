@@ -160,7 +160,8 @@ class ScopeMap:
         A project part's own paragraphs ("（四）项目自评结论 项目资金到位180.00万元…")
         speak of the project.
         """
-        starts = sorted((e.loc.block, self.forms.get(id(e))) for e in self.report.evaluations if e.loc.block is not None)
+        # Forms cut from one pasted table share its block: they keep their document order.
+        starts = sorted(((e.loc.block, self.forms.get(id(e))) for e in self.report.evaluations if e.loc.block is not None), key=lambda s: s[0])
         sections = sorted(s.loc.block for s in self.report.sections if s.loc.block is not None)
         paragraphs = sorted(b for (b, table, _, _) in self.texts if table is None and b is not None)
         out: dict[int, str] = {}

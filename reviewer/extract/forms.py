@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from reviewer.document import Cell, Location, row_place
 from reviewer.extract.money import money_tables
-from reviewer.extract.parts import Part
+from reviewer.extract.parts import Part, doubt_merged_forms
 from reviewer.extract.vocabulary import canonical_key, normalize_label
 from reviewer.quantity import Quantity, join_target, parse_quantity, with_unit
 from reviewer.report import (
@@ -103,8 +103,9 @@ class FormReader:
     # -- the part ----------------------------------------------------------
     def read(self) -> tuple[Evaluation, list[Fact], list[TableCoverage], list[MoneyTable]]:
         """Read every table of the part."""
-        for table in self.part.tables:
-            reading = self.part.reading(table)
+        readings = [self.part.reading(table) for table in self.part.tables]
+        doubt_merged_forms(readings)
+        for reading in readings:
             for pair in reading.pairs:
                 self.read_pair(pair)
             for band in reading.bands:

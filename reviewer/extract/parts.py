@@ -2,16 +2,22 @@
 
 Parts: 基础数据表 (basic), 部门整体支出绩效自评表 (department), 项目支出绩效自评表
 (project), the narrative 自评报告 (narrative). A part starts at its title
-paragraph, or at a table whose first row names it when there is no title.
+paragraph, or at a table whose first row names it when there is no title, or
+inside a table where a second form begins without a title of its own (see
+:func:`form_starts`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from reviewer.document import Document, Paragraph, Table
+from reviewer.quantity import parse_quantity
 from reviewer.tables import TableReading, read_table, unit_stated
+from reviewer.tables.grid import is_number
+from reviewer.tables.vocabulary import column_role, squash
 
 _ATTACHMENT = re.compile(r"^附件\s*([一二三四五六七八九十\d]+)\s*$")
 _YEAR = re.compile(r"(20\d{2})\s*年")
@@ -41,7 +47,7 @@ class Part:
     title: str = ""
     attachment: str = ""  # "附件二" when the report numbers its attachments
     blocks: list = field(default_factory=list)
-    # Readings made while classifying tables (no unit given), by table index: read once, used twice.
+    # Readings made while segmenting (with the unit stated above the table), by id() of the table: read once, used twice.
     readings: dict[int, TableReading] = field(default_factory=dict)
 
     @property
@@ -63,8 +69,8 @@ class Part:
     def reading(self, table: Table) -> TableReading:
         """The table read with the money unit stated above it (the classifying reading when there is none)."""
         unit = self.unit_above(table)
-        if unit is None and table.index in self.readings:
-            return self.readings[table.index]
+        if unit is None and id(table) in self.readings:
+            return self.readings[id(table)]
         return read_table(table, unit)
 
     @property
@@ -103,19 +109,115 @@ def table_kind(table: Table, readings: dict[int, TableReading]) -> str | None:
 
     A table naming a project (项目名称) opens a project form; a table holding a
     funds or indicator block opens a department form; a table of labels only
-    (单位名称 | … in a narrative's 基本情况) opens nothing. A reading made to
-    decide is kept in ``readings`` under the table's index.
+    (单位名称 | … in a narrative's 基本情况) opens nothing. The table's reading
+    (no unit given) is kept in ``readings`` under ``id(table)``.
     """
     head = "".join(c.text for row in table.rows[:3] for c in row)
     head = re.sub(r"\s+", "", head)
+    reading = readings.get(id(table)) or readings.setdefault(id(table), read_table(table))
     if "财政供养人员" in head or "经费控制情况" in head:
         return "basic"
     if "项目支出名称" in head or "项目名称" in head:
         return "project"
-    readings[table.index] = read_table(table)
-    if any(b.kind in ("funds", "indicators") for b in readings[table.index].bands):
+    if any(b.kind in ("funds", "indicators") for b in reading.bands):
         return "department"
     return None
+
+
+# The first labels of a form: its name and units ("项目名称 | …", "预算部门 | …"). Project forms name a
+# project; a form naming only a department or unit is a department form.
+_PROJECT_LABELS = ("项目名称", "项目支出名称", "转移支付名称", "转移支付(项目)名称")
+_UNIT_LABELS = ("主管部门", "实施单位", "预算部门", "部门名称", "单位名称", "部门(单位)名称", "项目单位")
+_DEPARTMENT_LABELS = ("预算部门", "部门名称", "单位名称", "部门(单位)名称")
+
+
+@dataclass
+class Body:
+    """What the form being read has shown so far: its funds block, indicator block and total row."""
+
+    funds: bool = False
+    indicators: bool = False
+    total: bool = False
+
+
+def _identity(row: list) -> str | None:
+    """The label of a row naming the form or its units ("项目名称 | 乡村道路", "实施单位：县交通局"), else None.
+
+    A header row of units ("单位名称 | 预算数 | 执行数") names columns, not a form.
+    """
+    texts = [squash(c.text) for c in row if c.text.strip()]
+    if not texts or not texts[0].startswith(_PROJECT_LABELS + _UNIT_LABELS):
+        return None
+    if len(texts) > 1:
+        return texts[0] if column_role(texts[1]) is None and not is_number(texts[1]) else None
+    return texts[0] if re.search("[:：].", texts[0]) else None
+
+
+def form_starts(table: Table, reading: TableReading, body: Body) -> list[int]:
+    """Row positions of ``table`` where another form starts; ``body`` is updated as the rows go by.
+
+    Two forms pasted one under the other make one table. A form is over once
+    it has a body (a funds or indicator block): then a row naming a form or
+    its units (项目名称, 预算部门 …) or a form title in a cell starts the next
+    form; so does a second funds block after the indicators, and any funds or
+    indicator block after a 总分 row. An indicator header repeated without a
+    total between is the same form continued (a page break), not a new one.
+    """
+    events: list[tuple[int, int, str]] = []  # (row, order at that row, what)
+    for band in reading.bands:
+        if band.kind in ("funds", "indicators") and (band.header_rows or band.rows):
+            events.append((min(band.header_rows or [band.rows[0].index]), 1, band.kind))
+        if band.kind == "indicators":
+            events.extend((row.index, 2, "total") for row in band.rows if row.kind == "total")
+    for r, row in enumerate(table.rows):
+        texts = [c.text for c in row if c.text.strip()]
+        if len(texts) == 1 and title_kind(texts[0]) in ("department", "project"):
+            events.append((r, 0, "title"))
+        elif _identity(row):
+            events.append((r, 0, "identity"))
+    starts: list[int] = []
+    for r, _, what in sorted(events):
+        opens = (
+            (what in ("title", "identity") and (body.funds or body.indicators))
+            or (what == "funds" and (body.total or body.funds and body.indicators))
+            or (what == "indicators" and body.total)
+        )
+        if opens:
+            if not starts or starts[-1] != r:
+                starts.append(r)
+            body.funds = body.indicators = body.total = False
+        if what in ("funds", "indicators", "total"):
+            setattr(body, what, True)
+    return starts
+
+
+def _piece_kind(rows: list, previous: str) -> tuple[str, str]:
+    """The kind of form a piece of a table opens, and its title: by a title cell, else by the labels naming it.
+
+    A piece naming neither a project nor a department continues the run of
+    forms it follows (project forms pasted one after another).
+    """
+    for row in rows[:6]:
+        texts = [c.text.strip() for c in row if c.text.strip()]
+        if len(texts) == 1 and (kind := title_kind(texts[0])) in ("department", "project"):
+            return kind, texts[0]
+    labels = [label for row in rows[:6] if (label := _identity(row))]
+    if any(label.startswith(_PROJECT_LABELS) for label in labels):
+        return "project", ""
+    if any(label.startswith(_DEPARTMENT_LABELS) for label in labels):
+        return "department", ""
+    return previous, ""
+
+
+def _pieces(table: Table, starts: list[int]) -> list[Table]:
+    """The table cut before each start row; the cells keep their places in the whole table."""
+    if not starts:
+        return [table]
+    bounds = [0, *starts, len(table.rows)]
+    return [
+        Table(index=table.index, rows=table.rows[a:b], loc=table.loc.replaced(row=a) if a else table.loc)
+        for a, b in zip(bounds, bounds[1:])
+    ]
 
 
 def segment(document: Document) -> list[Part]:
@@ -123,8 +225,10 @@ def segment(document: Document) -> list[Part]:
     parts: list[Part] = [Part(kind="preamble")]
     pending_attachment = ""
     readings: dict[int, TableReading] = {}
+    body = Body()
+    previous = None
     for block in document.blocks:
-        current = parts[-1]
+        current, above, previous = parts[-1], previous, block
         if isinstance(block, Paragraph):
             m = _ATTACHMENT.match(block.text.strip())
             if m:
@@ -136,6 +240,7 @@ def segment(document: Document) -> list[Part]:
                 attachment = pending_attachment or (current.attachment if kind == current.kind == "project" else "")
                 parts.append(Part(kind=kind, title=block.text.strip(), attachment=attachment))
                 pending_attachment = ""
+                body = Body()
                 continue
             current.blocks.append(block)
             continue
@@ -148,10 +253,51 @@ def segment(document: Document) -> list[Part]:
         if starts_new:
             parts.append(Part(kind=kind, attachment=pending_attachment))
             pending_attachment = ""
-        parts[-1].blocks.append(block)
+            body = Body()
+        if parts[-1].kind not in ("department", "project"):
+            parts[-1].blocks.append(block)
+            continue
+        starts = form_starts(block, readings[id(block)], body)
+        pieces = _pieces(block, starts)
+        parts[-1].blocks.append(pieces[0])
+        unit = unit_stated(above.text) if isinstance(above, Paragraph) else None
+        for piece in pieces[1:]:
+            # Each piece is a form of its own: read it alone, in the unit stated above the whole table.
+            readings[id(piece)] = read_table(piece, unit)
+            kind, title = _piece_kind(piece.rows, parts[-1].kind)
+            attachment = parts[-1].attachment if kind == parts[-1].kind == "project" else ""
+            parts.append(Part(kind=kind, title=title, attachment=attachment, blocks=[piece]))
+        if len(pieces) > 1:
+            readings[id(pieces[0])] = read_table(pieces[0])
     for part in parts:
         part.readings = readings
     return [p for p in parts if p.blocks or p.kind != "preamble"]
+
+
+# Points an indicator block of a whole form holds at least: all of the 100 but the 执行率's 10.
+_FORM_POINTS = Decimal(90)
+
+
+def doubt_merged_forms(readings: list[TableReading]) -> None:
+    """Mark a form's indicator blocks doubtful when they are two forms' that nothing else told apart.
+
+    An indicator header repeated without a 总分 row between is read as the
+    same form continued after a page break (:func:`form_starts`).
+    When the blocks before a repeat already hold a whole form's points and so
+    do the blocks after it, they are two forms pasted one under the other:
+    summed as one they would give score errors nobody wrote, so they are left
+    unchecked and listed (READ001) instead.
+    """
+    bands = [b for r in readings for b in r.bands if b.kind == "indicators" and b.status == "ok"]
+    points = [
+        sum((q.value for row in b.rows if row.kind == "indicator" and (q := parse_quantity(row.text("weight"))).value is not None), Decimal(0))
+        for b in bands
+    ]
+    if not any(sum(points[:k]) >= _FORM_POINTS <= sum(points[k:]) for k in range(1, len(bands))):
+        return
+    for band in bands:
+        band.problems.append("绩效指标表头重复出现，前后两段分值各自已满一张表，似为两张自评表相接而中间没有标题或名称行，未能分开")
+        band.status = "doubtful"
 
 
 def years_in_titles(parts: list[Part]) -> list[int]:
