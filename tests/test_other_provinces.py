@@ -6,7 +6,10 @@ Shandong layouts, where it gave false errors or warnings.
 
 from __future__ import annotations
 
+import pytest
+
 from tests.reports import basic_data, codes, department_form, full_narrative, review_text, standard_indicators
+from tests.test_variants_tables import FORMATS, review
 
 PROJECT_LINES = [["项目支出：", "30", "40", "45"], ["1、培训项目", "10", "20", "25"], ["2、宣传项目", "20", "20", "20"]]
 FUNDS = ("600.00", "640.00", "627.20", "10", "98.00%", "9.80")
@@ -142,3 +145,43 @@ def test_a_province_own_split_with_execution_at_20_points_is_no_warning():
     assert "SCORE003" not in codes(findings)
     _, findings = review_text(project_form("10", "20"))  # the usual 10 for 执行率, but 效益 20 of 30
     assert "SCORE003" in codes(findings)
+
+
+# -- Rows of the indicator block that name no indicator (IND005, IND006) -------------------------
+
+GRID_FORM = [
+    "项目支出绩效自评表（2024年度）",
+    "项目名称 | 就业补贴 |  | ",
+    "项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分",
+    "年度资金总额 | 50 | 50 | 50 | 10 | 100% | 10",
+    "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施",
+    "产出指标 | 数量指标 | 补贴人数 | ≥300人 | 312人 | 50 | 50 | ",
+    "效益指标 | 社会效益指标 | 带动就业人数 | ≥900人 | 930人 | 30 | 30 | ",
+    "满意度指标 | 服务对象满意度指标 | 补贴对象满意度 | ≥90% | 92% | 10 | 10 | ",
+    "总分 |  |  |  |  | 100 | 100 | ",
+]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "项目负责人：陈立新 |  | 财务负责人：黄丽华 |  | 联系电话：020-86123456 |  |  | ",
+        "填表人：郑思远 |  |  |  |  |  |  | ",
+        " |  |  | 全年发放创业补贴300人以上，带动就业900人以上。 | 发放创业补贴312人，带动就业930人。 |  |  | ",
+    ],
+    ids=["signatures", "filler", "goal-text"],
+)
+def test_a_row_in_the_indicator_block_naming_no_indicator_is_not_one(extra, fmt, tmp_path):
+    rows = GRID_FORM[:-1] + [extra] + GRID_FORM[-1:] if "全年" in extra else GRID_FORM + [extra]
+    report, findings = review(rows, fmt, tmp_path)
+    names = [i.name for e in report.evaluations for i in e.indicators.indicators]
+    assert names == ["补贴人数", "带动就业人数", "补贴对象满意度"]
+    assert [f.rule for f in findings if f.severity in ("error", "warning")] == []
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_indicator_without_its_target_is_still_named(fmt, tmp_path):
+    rows = [r.replace("| ≥900人 |", "|  |") for r in GRID_FORM]
+    _, findings = review(rows, fmt, tmp_path)
+    assert [f.rule for f in findings if f.rule == "IND005"] == ["IND005"]

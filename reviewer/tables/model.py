@@ -30,8 +30,10 @@ class Row:
     ``kind``: ``indicator``, ``heading`` (a level heading with no indicator of
     its own, e.g. "效益指标（30分）" on a row whose other cells are empty),
     ``breakdown`` ("其中：…", not scored), ``placeholder`` ("指标2", "……"),
-    ``subtotal`` (a block's 小计), ``total`` (总分 / 合计) or ``data`` (any row of a
-    funds, goal or money band).
+    ``subtotal`` (a block's 小计), ``total`` (总分 / 合计), ``note`` (a row of
+    the indicator block that names no indicator: "填表人：… 联系电话：…" typed
+    into the grid, a goal's text) or ``data`` (any row of a funds, goal or
+    money band).
     """
 
     index: int

@@ -44,6 +44,8 @@ from reviewer.tables.vocabulary import (
 # "其中：基本支出：205.88" is an amount with its label, not a row label.
 _LABELLED_AMOUNT = re.compile(r"[:：]\s*-?[\d,]+(?:\.\d*)?\s*(?:万元|元)?$")
 _PAIR_IN_CELL = re.compile(r"^([^:：\d]{2,14})[:：]\s*(\S.*)$", re.S)
+# A signature field: 填表人：, 项目负责人：, 联系电话：, 填报日期：.
+_SIGNED = re.compile(r"^[^\s:：\d]{0,6}(?:人|电话|日期)\s*[:：]")
 # Labels that are never a value: "主管部门 | 实施单位" are two labels, not a label and its value.
 _LABEL_WORDS = {"主管部门", "实施单位", "主管单位", "项目单位", "单位名称", "部门名称", "项目名称", "填表人", "联系人", "联系电话", "填报日期"}
 
@@ -191,7 +193,10 @@ def _classify_rows(band: Band) -> None:
         first = next((p.text for p in row.placed if p.text and cell_kind(p.text) != "number"), "")
         values = [row.text(role) for role in ("target", "actual", "weight", "score")]
         name = row.text("level3")
-        if is_total_label(first) and first not in (row.text("target"), row.text("actual")):
+        texts = [p.text for p in row.placed if p.text]
+        if texts and all(_SIGNED.match(t) for t in texts):
+            row.kind = "note"  # "填表人：… 联系电话：…" in the grid's last row
+        elif is_total_label(first) and first not in (row.text("target"), row.text("actual")):
             row.kind = "total"
         elif is_subtotal_label(first) and not any(values[:2]):
             row.kind = "subtotal"
@@ -203,6 +208,8 @@ def _classify_rows(band: Band) -> None:
             row.kind = "heading" if _heading_level1(row) or any(labels) else "empty"
         elif not name and not any(values[:2]) and _opens_group(band, k):
             row.kind = "heading"  # "效益指标 | | | | | 30 | 30": the block's points in its 分值 column
+        elif not name and not any(labels) and not any(values[2:]):
+            row.kind = "note"  # text with no indicator's name, 分值 or 得分 (a goal written inside the block)
         else:
             row.kind = "indicator"
 
