@@ -285,8 +285,8 @@ def parse_quantity(text: str) -> Quantity:
         if (written_cmp and (label is None or symbol_cmp or unit)) or (unit and label is None):
             return Quantity(raw=text, comparator=comparator, unit=unit, qualifier=qualifier, problem=MISSING_VALUE)
         return Quantity(raw=text, qualitative=True)
-    if label is not None and label[-1] == "第":  # ordinal rank "第3名"
-        return Quantity(raw=text, qualitative=True)
+    if label is not None and (label[-1] == "第" or (label[-1] == "前" and unit in ("名", "位"))):
+        return Quantity(raw=text, qualitative=True)  # a rank, "第3名" or "全市前3名", is not a count of 名
     return Quantity(
         raw=text,
         comparator=comparator,

@@ -89,6 +89,9 @@ CASES = {
     "第一": (None, None, None, None, 0, True, None),
     "统一": (None, None, None, None, 0, True, None),
     "第3名": (None, None, None, None, 0, True, None),
+    "全市前3名": (None, None, None, None, 0, True, None),  # a rank, not three people
+    "前5位": (None, None, None, None, 0, True, None),
+    "培训3名": (None, D("3"), "名", None, 0, False, None),
     "三点": (None, None, None, None, 0, True, None),
     "十十二次": (None, None, None, None, 0, True, None),
     "〇十二": (None, None, None, None, 0, True, None),
