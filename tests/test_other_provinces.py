@@ -65,7 +65,7 @@ def test_a_breakdown_that_adds_up_in_no_reading_is_still_an_error():
         ["", "项目支出", "150.00", "180.00", "162.00"],
     )
     (f,) = sum005(form)
-    assert "全年执行数" in f.message and "627.20万元" in f.message
+    assert "「年度资金总额」「全年执行数」627.20万元" in f.message
 
 
 # -- Rates and changes named in the narrative (XREF003) ---------------------------------------

@@ -189,8 +189,11 @@ def funds_rows_total(report: Report, ctx: Context):
             if t is None or t.quantity.value is None or not readings[0]:
                 continue
             if all(sum_disagrees(t, parts, ctx.settings.tolerance) for parts in readings):
+                # The cell's label joins row and column ("年度资金总额全年预算数"): name them apart.
+                column_name = t.label.removeprefix(total.label)
+                cell = f"「{total.label}」「{column_name}」" if column_name and column_name != t.label else f"「{t.label}」"
                 yield sum_mismatch(
-                    ctx, f"{evaluation.display}「{t.label}」", t, readings[0], "各资金来源合计", "核对当年财政拨款、上年结转资金和其他资金的填报。"
+                    ctx, f"{evaluation.display}{cell}", t, readings[0], "各资金来源合计", "核对当年财政拨款、上年结转资金和其他资金的填报。"
                 )
 
 
