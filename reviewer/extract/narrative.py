@@ -250,11 +250,15 @@ def _change_facts(span: TextSpan, year: int | None) -> list[Fact]:
 
 
 # Words a rate's subject may have and still be the whole department's (or, for 控制率,
-# its staff's): "全年预算执行率", "部门整体支出预算执行率", "人员控制率".
+# its staff's): "全年预算执行率", "部门整体支出预算执行率", "人员控制率". Longest first:
+# they are removed in this order.
 _RATE_SUBJECTS = {
-    "执行率": ("部门整体支出", "部门整体", "整体支出", "部门", "单位", "全年", "年度", "本年", "总体", "整体",
-              "综合", "全部", "资金", "支出", "预算", "执行", "数", "其中", "的"),
-    "控制率": ("财政供养人员", "在职人员", "实有人员", "人员编制", "编制", "人员", "人数", "实有", "在职", "数", "其中", "的"),
+    key: tuple(sorted(words, key=len, reverse=True))
+    for key, words in {
+        "执行率": ("部门整体支出", "部门整体", "整体支出", "部门", "单位", "全年", "年度", "本年", "总体", "整体",
+                  "综合", "全部", "资金", "支出", "预算", "执行", "数", "其中", "的"),
+        "控制率": ("财政供养人员", "在职人员", "实有人员", "人员编制", "编制", "人员", "人数", "实有", "在职", "数", "其中", "的"),
+    }.items()
 }
 # "我局", "本单位", "我中心": the reporting department itself.
 _OWN_UNIT = re.compile(r"^[我本](?:单位|部门|中心|[局委办院厅部处所站队会校])")
@@ -270,14 +274,12 @@ def _rate_of_something_else(key: str, before: str) -> bool:
     follows its subject's own figures ("三公经费预算8万元，实际支出7.04万元，
     控制率88%"), the subject is what opens the clause.
     """
-    words = _RATE_SUBJECTS[key]
     text = re.sub(r"\d{4}\s*年度?|\s|[“”\"'‘’]", "", before)
     subject = _SUBJECT_START.split(text)[-1]
     if not subject and re.search(r"\d", text):
-        subject = re.split(r"\d", text, maxsplit=1)[0]
-        subject = _SUBJECT_START.split(subject)[-1] if _SUBJECT_START.search(subject) else subject
+        subject = _SUBJECT_START.split(re.split(r"\d", text, maxsplit=1)[0])[-1]
     subject = _OWN_UNIT.sub("", subject)
-    for word in sorted(words, key=len, reverse=True):
+    for word in _RATE_SUBJECTS[key]:
         subject = subject.replace(word, "")
     return bool(re.sub(r"[为是达到了]+$", "", subject))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from reviewer.finding import Evidence
-from reviewer.report import Fact, FundsRow, FundsTable, Report
+from reviewer.report import FUNDS_COLUMN_LABELS, Fact, FundsRow, FundsTable, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.numbers import fmt, places_of, sum_disagrees, tol, value
 
@@ -185,15 +185,13 @@ def funds_rows_total(report: Report, ctx: Context):
         sources = [r for r in funds.rows if r is not total]
         for column in ("initial", "budget", "actual"):
             t = total.cells.get(column)
-            readings = breakdowns(sources, column, ctx.settings.tolerance)
-            if t is None or t.quantity.value is None or not readings[0]:
+            if t is None or t.quantity.value is None:
                 continue
-            if all(sum_disagrees(t, parts, ctx.settings.tolerance) for parts in readings):
-                # The cell's label joins row and column ("年度资金总额全年预算数"): name them apart.
-                column_name = t.label.removeprefix(total.label)
-                cell = f"「{total.label}」「{column_name}」" if column_name and column_name != t.label else f"「{t.label}」"
+            readings = breakdowns(sources, column, ctx.settings.tolerance)
+            if readings[0] and all(sum_disagrees(t, parts, ctx.settings.tolerance) for parts in readings):
                 yield sum_mismatch(
-                    ctx, f"{evaluation.display}{cell}", t, readings[0], "各资金来源合计", "核对当年财政拨款、上年结转资金和其他资金的填报。"
+                    ctx, f"{evaluation.display}「{total.label}」「{FUNDS_COLUMN_LABELS[column]}」", t, readings[0], "各资金来源合计",
+                    "核对当年财政拨款、上年结转资金和其他资金的填报。",
                 )
 
 
@@ -213,8 +211,9 @@ def breakdowns(rows: list[FundsRow], column: str, slack: Decimal) -> list[list[F
     """
     filled = [(r, r.cells[column]) for r in rows if column in r.cells and r.cells[column].quantity.value is not None]
     cells = [fact for _, fact in filled]
-    nature = [fact for r, fact in filled if any(word in r.label for word in _BY_NATURE)]
-    source = [fact for fact in cells if fact not in nature]
+    by_nature = [any(word in r.label for word in _BY_NATURE) for r, _ in filled]
+    nature = [fact for fact, flag in zip(cells, by_nature) if flag]
+    source = [fact for fact, flag in zip(cells, by_nature) if not flag]
     readings = [cells] + ([source, nature] if source and nature else [])
     for i, parent in enumerate(cells):
         detail_end = next((j for j in range(i + 2, len(cells) + 1) if not sum_disagrees(parent, cells[i + 1 : j], slack)), None)
