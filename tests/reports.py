@@ -8,9 +8,14 @@ from reviewer.report import Report
 from reviewer.rules import Settings, run_rules
 
 
+def word_rows(rows: list[list[str]]) -> str:
+    """Rows of cells in the cell-per-line layout (tab-prefixed cells, blank line ends a row), to stand inside a table."""
+    return "".join("".join(f"\t{c}\n" for c in row) + "\n" for row in rows)
+
+
 def table(rows: list[list[str]]) -> str:
-    """Rows of cells in the cell-per-line layout (tab-prefixed cells, blank line ends a row)."""
-    return "".join("".join(f"\t{c}\n" for c in row) + "\n" for row in rows) + "\n"
+    """A whole table in the cell-per-line layout: its rows, then the blank line that ends it."""
+    return word_rows(rows) + "\n"
 
 
 def basic_data(lines: list[list[str]], staff=("25", "14", "56%"), year=2024) -> str:

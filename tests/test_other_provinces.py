@@ -8,24 +8,19 @@ from __future__ import annotations
 
 import pytest
 
-from tests.reports import basic_data, codes, department_form, full_narrative, review_text, standard_indicators
+from tests.reports import basic_data, codes, department_form, full_narrative, review_text, standard_indicators, word_rows
 from tests.test_variants_tables import FORMATS, review
 
 PROJECT_LINES = [["项目支出：", "30", "40", "45"], ["1、培训项目", "10", "20", "25"], ["2、宣传项目", "20", "20", "20"]]
 FUNDS = ("600.00", "640.00", "627.20", "10", "98.00%", "9.80")
 
 
-def rows(*cells: list[str]) -> str:
-    """Table rows in the Word cell-per-line layout, to insert inside a table."""
-    return "".join("".join(f"\t{c}\n" for c in row) + "\n" for row in cells)
-
-
 def with_funds_rows(*extra: list[str]) -> str:
     """A department form whose 年度资金总额 (600 / 640 / 627.20) is followed by ``extra`` rows."""
     form = department_form(standard_indicators(), funds=FUNDS)
-    total_row = rows(["", "年度资金总额", *FUNDS])
+    total_row = word_rows([["", "年度资金总额", *FUNDS]])
     assert total_row in form
-    return form.replace(total_row, total_row + rows(*extra))
+    return form.replace(total_row, total_row + word_rows(list(extra)))
 
 
 def sum005(form: str) -> list:

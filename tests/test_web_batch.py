@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import zipfile
 
 import openpyxl
@@ -16,23 +15,13 @@ from reviewer.config import LLMConfig
 from reviewer.web.store import BatchItem, BatchRecord
 from tests.batch_helpers import SHARED, report_text
 from tests.fake_openai import FakeOpenAI
-from tests.web_helpers import make_app, report_docx
+from tests.web_helpers import finish, make_app, report_docx
 
 
 @pytest.fixture
 def client(tmp_path):
     with TestClient(make_app(tmp_path)) as c:
         yield c
-
-
-def finish(client, url: str) -> dict:
-    """Poll the progress endpoint until the batch is done."""
-    for _ in range(240):
-        progress = client.get(url + "/progress").json()
-        if progress["finished"]:
-            return progress
-        time.sleep(0.25)
-    raise AssertionError("batch did not finish")
 
 
 def archive() -> bytes:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import zipfile
 
 import openpyxl
@@ -13,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from reviewer.inputs import collect
 from tests.batch_helpers import report_text
-from tests.web_helpers import make_app
+from tests.web_helpers import finish, make_app
 
 LISTING = "SUM001 合计与明细不一致\nSCORE004 得分超过分值\nTEXT002 填报日期空白\n"
 EARLIER_TEXT = "癸县甲局.txt  错误 1，警告 0，提示 0（单位：癸县甲局；年度：2024）\n\n错误（1）\n  SUM001 ……\n"
@@ -50,15 +49,6 @@ def portal(*, with_report: bool = True) -> bytes:
 def client(tmp_path):
     with TestClient(make_app(tmp_path)) as c:
         yield c
-
-
-def finish(client, url: str) -> dict:
-    for _ in range(240):
-        progress = client.get(url + "/progress").json()
-        if progress["finished"]:
-            return progress
-        time.sleep(0.25)
-    raise AssertionError("batch did not finish")
 
 
 def test_a_zip_of_a_report_among_listings_outputs_and_notes_reviews_only_the_report(client):

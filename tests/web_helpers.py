@@ -100,3 +100,13 @@ def served(app):
     finally:
         server.should_exit = True
         thread.join(timeout=20)
+
+
+def finish(client, url: str) -> dict:
+    """Poll a web batch's progress endpoint until the batch is done (at most a minute)."""
+    for _ in range(240):
+        progress = client.get(url + "/progress").json()
+        if progress["finished"]:
+            return progress
+        time.sleep(0.25)
+    raise AssertionError("batch did not finish")
