@@ -12,6 +12,7 @@ table still match.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -116,7 +117,7 @@ def suppress(review: Review, baseline: Baseline) -> Review:
     if not dropped:
         return review
     note = f"已按基线文件 {baseline.path.name} 忽略 {dropped} 个已确认的问题"
-    return review.model_copy(update={"findings": kept, "notes": [*review.notes, note]})
+    return dataclasses.replace(review, findings=kept, notes=[*review.notes, note])
 
 
 def default_baseline_path(config_path: Path | None) -> Path:
