@@ -18,7 +18,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -97,9 +96,11 @@ class Baseline:
 
     def save(self) -> None:
         """Write the file atomically (a reader never sees half a file)."""
+        from tempfile import mkstemp  # (and random) only for writing: a review only reads the file
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"version": FORMAT_VERSION, "entries": self.entries}, ensure_ascii=False, indent=2) + "\n"
-        fd, tmp = tempfile.mkstemp(prefix=".baseline-", dir=self.path.parent)
+        fd, tmp = mkstemp(prefix=".baseline-", dir=self.path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)

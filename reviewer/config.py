@@ -14,7 +14,6 @@ so a run with nothing configured never loads pydantic.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +89,8 @@ class Config:
 
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a reviewer.toml file; ConfigError names the file and the problem."""
+    import tomllib  # its parser compiles regexes at import: paid only when a file is read
+
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -167,7 +168,6 @@ def _known_code(name: str, codes: Iterable[str]) -> bool:
 
 def rules_settings(config: Config) -> "Settings":
     """The rules' Settings from the ``[rules]`` table; ConfigError names a bad key or unknown code."""
-    from reviewer.crosscheck import BATCH_RULES
     from reviewer.rules import REGISTRY, Settings
 
     if not config.section("rules"):  # every rule, default thresholds
@@ -175,6 +175,7 @@ def rules_settings(config: Config) -> "Settings":
     from pydantic import ValidationError
 
     from reviewer.config_check import RulesTable
+    from reviewer.crosscheck import BATCH_RULES
 
     origin = str(config.path) if config.path else "配置"
     try:

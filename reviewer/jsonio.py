@@ -2,8 +2,11 @@
 
 The types are plain dataclasses so that a review never imports pydantic; the
 JSON that is read back (a batch cache, the web store) is outside input, and
-is validated through pydantic, imported here on first use. The JSON written
-is pydantic's: fields in declaration order, Decimal as a string.
+is validated through pydantic. Only the batch, the web app and ``extract
+--format json`` import this module: the batch's fork server imports pydantic
+with it, so that its workers do not each load it under their memory limit.
+The JSON written is pydantic's: fields in declaration order, Decimal as a
+string.
 """
 
 from __future__ import annotations
@@ -11,14 +14,14 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from pydantic import TypeAdapter
+
 T = TypeVar("T")
 
 
 @lru_cache(maxsize=None)
 def _adapter(kind: Any) -> Any:
     """The pydantic TypeAdapter of a type, built once per process (building one costs milliseconds)."""
-    from pydantic import TypeAdapter
-
     return TypeAdapter(kind)
 
 
