@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from reviewer.finding import Evidence
+from reviewer.quantity import Quantity
 from reviewer.report import Evaluation, Fact, FundsRow, Indicator, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import ev
@@ -36,6 +37,16 @@ def weight_of(indicator: Indicator) -> Decimal | None:
 def score_of(indicator: Indicator) -> Decimal | None:
     """The indicator's 得分, None when blank or the form has no 得分 column."""
     return indicator.score.value if indicator.score is not None else None
+
+
+def unknown(quantity: Quantity | None) -> bool:
+    """Whether a cell holds something that is not a number yet is not blank either.
+
+    "见附件", a score written as a grade, a formula saved without its value: the
+    figure is unknown, so a sum it belongs to cannot be checked (counting it as 0
+    would report a sound total as wrong).
+    """
+    return quantity is not None and quantity.value is None and not quantity.blank
 
 
 def _execution_row(evaluation: Evaluation) -> FundsRow | None:
@@ -76,10 +87,12 @@ def weights_total(report: Report, ctx: Context):
         table = e.indicators
         stated, where = _stated_total(e)
         weights = [w for i in table.indicators if (w := weight_of(i)) is not None]
-        if stated is None or not weights:
+        if stated is None or not weights or any(unknown(i.weight) for i in table.indicators):
             continue
         total_row = _execution_row(e)
         rate_weight = total_row.cells.get("weight") if total_row else None
+        if rate_weight is not None and unknown(rate_weight.quantity):
+            continue
         rw = e.funds.execution_weight() if e.funds else None
         rw = rw if rw is not None else Decimal(0)
         s = sum(weights, Decimal(0)) + rw
@@ -114,7 +127,7 @@ def header_points(report: Report, ctx: Context):
             name = stated.label.removesuffix("分值")
             rows = [i for i in table.indicators if getattr(i, level) == name]
             weights = [w for i in rows if (w := weight_of(i)) is not None]
-            if not weights:
+            if not weights or any(unknown(i.weight) for i in rows):
                 continue
             s = sum(weights, Decimal(0))
             if s != stated.quantity.value:
@@ -173,10 +186,12 @@ def usual_split(report: Report, ctx: Context):
 def _score_parts(e: Evaluation) -> tuple[Fact | None, Decimal, Decimal] | None:
     """What 总分 is made of: the 执行率 score cell (if any), its value (0 when blank) and Σ 指标得分; None without scores."""
     scores = [s for i in e.indicators.indicators if (s := score_of(i)) is not None]
-    if not scores:
+    if not scores or any(unknown(i.score) for i in e.indicators.indicators):
         return None
     total_row = _execution_row(e)
     rate_score = total_row.cells.get("score") if total_row else None
+    if rate_score is not None and unknown(rate_score.quantity):
+        return None
     rs = rate_score.quantity.value if rate_score and rate_score.quantity.value is not None else Decimal(0)
     return rate_score, rs, sum(scores, Decimal(0))
 
@@ -341,7 +356,7 @@ def blank_total_score(report: Report, ctx: Context):
             continue
         table = e.indicators
         total = table.total_score
-        if table.total_weight is None or total is not None and total.quantity.value is not None:
+        if table.total_weight is None or total is not None and not total.quantity.blank:
             continue
         if (parts := _score_parts(e)) is None:
             continue
