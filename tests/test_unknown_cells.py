@@ -161,3 +161,48 @@ def test_a_weight_that_is_not_a_number_leaves_the_weights_unchecked(fmt, tmp_pat
     rows[7] = rows[7].replace("| 30 | 30 |", "| 见说明 | 30 |")
     _, findings = review(rows, fmt, tmp_path)
     assert "SCORE001" not in codes(findings)
+
+
+# -- A form read without its funds block ------------------------------------------------------------
+
+
+def without_funds(total_score: str, weights=("50", "30", "10"), detail: bool = False) -> list[str]:
+    """The form above with its funds rows lost (a page break cut them off, or they were read as another table).
+
+    With ``detail``, only the total row is lost: the rows under it remain.
+    """
+    rows = [row.format(score="30", total=total_score) for row in FORM]
+    if detail:
+        rows[4:5] = ["其中：财政拨款 | 70 | 70 | 68 | — | — | —", "其他资金 | 10 | 10 | 10 | — | — | —"]
+    else:
+        del rows[3:5]
+    first = rows.index(next(r for r in rows if r.startswith("产出指标")))
+    for at, weight in zip(range(first, first + 3), weights):
+        cells = rows[at].split(" | ")
+        cells[5] = weight
+        rows[at] = " | ".join(cells)
+    return rows
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("detail", [False, True])
+def test_points_missing_by_the_execution_share_are_a_lost_funds_block_not_an_error(fmt, detail, tmp_path):
+    # Indicators 90 of 100 points, scores 90, total 99.75: the 10 points and 9.75 are the 执行率 part.
+    _, findings = review(without_funds("99.75", detail=detail), fmt, tmp_path)
+    assert not {"SCORE001", "SCORE005"} & set(codes(findings))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_blank_execution_weight_in_a_total_row_that_was_read_is_the_forms_own(fmt, tmp_path):
+    rows = [row.format(score="30", total="99.75") for row in FORM]
+    rows[4] = "年度资金总额 | 80 | 80 | 78 |  | 97.5% | 9.75"
+    _, findings = review(rows, fmt, tmp_path)
+    assert "SCORE001" in codes(findings)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_other_shortfalls_are_still_errors(fmt, tmp_path):
+    _, findings = review(without_funds("99.75", weights=("50", "35", "10")), fmt, tmp_path)
+    assert "SCORE001" in codes(findings)  # 95 of 100: not an 执行率 share
+    _, findings = review(without_funds("101"), fmt, tmp_path)
+    assert "SCORE005" in codes(findings)  # above what the lost part could add

@@ -14,6 +14,8 @@ from reviewer.rules.numbers import fmt
 
 USUAL_SPLIT = {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}
 USUAL_EXECUTION_POINTS = Decimal(10)  # 预算执行率's share of the usual split
+# The points forms give 预算执行率: 10 (财预〔2020〕10号), 20 in some provinces (Guangdong).
+EXECUTION_POINTS = (Decimal(10), Decimal(20))
 GRADES = (("优", Decimal(90)), ("良", Decimal(80)), ("中", Decimal(60)), ("差", Decimal(0)))
 _GRADE_TEXT = re.compile(r"(?:评价等级|自评等级|绩效等级|评价等次|自评等次|等级|等次|评价结果)\s*(?:为|是|：|:|评定为)?\s*[“\"「]?(优秀|优|良好|良|中等|中|合格|差|不合格)")
 
@@ -49,6 +51,20 @@ def unknown(quantity: Quantity | None) -> bool:
     return quantity is not None and quantity.value is None and not quantity.blank
 
 
+def funds_part_missing(evaluation: Evaluation, shortfall: Decimal) -> bool:
+    """Whether weights falling ``shortfall`` points short of the stated total are a 预算执行率 part not read.
+
+    A form read without its funds block, or without the funds total row that
+    carries the 执行率 分值 (cut by a page break, or in a table of its own that
+    was read as something else), whose indicators fall short of the stated
+    total by exactly the points forms give 预算执行率 has lost that part in the
+    reading: its weights and total cannot be checked.
+    """
+    funds = evaluation.funds
+    lost = funds is None or funds.total is None and funds.points is None  # a blank 分值 in a total row read is the form's own
+    return lost and shortfall in EXECUTION_POINTS
+
+
 def _execution_row(evaluation: Evaluation) -> FundsRow | None:
     """The funds block's total row, which carries the 执行率, its 分值 and its 得分."""
     return evaluation.funds.total if evaluation.funds else None
@@ -77,7 +93,10 @@ def weights_total(report: Report, ctx: Context):
     score is the 总分 row's 分值, or the points the block headings state
     (预算执行情况(10分) + 绩效指标(90分)); a form that states neither is not
     checked. The 预算执行率 weight is the funds total row's 分值, or the
-    points its heading states (得分(20分*执行率)).
+    points its heading states (得分(20分*执行率)). Weights that fall short by
+    exactly an 执行率 share (10 or 20) on a form read without its funds total
+    row are a part the reading lost (a page break, a separate table), not an
+    error; a weight cell holding no number leaves the form unchecked.
 
     Example: 产出 50 + 效益 40 + 满意度 10 + 预算执行率 10 = 110 ≠ 100 → error.
     """
@@ -96,7 +115,7 @@ def weights_total(report: Report, ctx: Context):
         rw = e.funds.execution_weight() if e.funds else None
         rw = rw if rw is not None else Decimal(0)
         s = sum(weights, Decimal(0)) + rw
-        if s != stated:
+        if s != stated and not funds_part_missing(e, stated - s):
             evidence = [where]
             if rate_weight and rate_weight.quantity.value is not None:
                 evidence.append(ev(rate_weight))
@@ -221,6 +240,10 @@ def total_score(report: Report, ctx: Context):
             continue  # the 执行率 score could not be read (blank, or a formula never calculated): the total cannot be checked
         computed = indicator_sum + rs
         stated = table.total_score.quantity.value
+        full, _ = _stated_total(e)
+        weights = sum((w for i in table.indicators if (w := weight_of(i)) is not None), Decimal(0))
+        if full is not None and funds_part_missing(e, full - weights) and computed <= stated <= computed + full - weights:
+            continue  # the difference can be the 执行率 score of a funds block the reading lost
         if abs(computed - stated) > table.total_score.quantity.tolerance():
             evidence = [ev(table.total_score)] + ([ev(rate_score)] if rate_score else [])
             yield ctx.finding(
