@@ -162,10 +162,8 @@ def _funds_or_money(band: Band) -> None:
         return
     band.kind = "money"
     for c in band.columns:
-        if c.role in FUNDS_ROLES:
-            c.role = "amount"
-        elif c.role is not None:
-            c.role = None
+        # A 执行率 column is recomputed from two amounts, never added up like one.
+        c.role = "amount" if c.role in FUNDS_ROLES and c.role != "rate" else None
 
 
 def _demote_label_columns(band: Band, rows: list[list[Cell]]) -> None:
