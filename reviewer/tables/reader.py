@@ -110,8 +110,11 @@ def _ends_band(band: Band, placed: list[Placed]) -> bool:
         title = next((p.text for p in placed if p.start == lead.start and p.text), "")
         if title and cell_kind(title) == "text" and not is_total_label(title) and not is_money_total(title):
             return True
-    first = squash(next(p.text for p in placed if p.text))
-    if band.kind != "goals" and is_goal_label(first) and not split_points(first)[1]:
+    lead_cell = next(p for p in placed if p.text)
+    first = squash(lead_cell.text)
+    # "绩效目标合理性" in the 三级指标 column (the 一级 / 二级 cells left blank beside it) names an indicator.
+    named = any(c.role in ("level2", "level3") and c.start <= lead_cell.start < c.end for c in band.columns)
+    if band.kind != "goals" and is_goal_label(first) and not split_points(first)[1] and not named:
         return True
     if first.startswith(("项目名称", "单位名称", "部门名称", "主管部门", "实施单位")):
         return True
