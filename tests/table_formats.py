@@ -82,7 +82,8 @@ def _xlsx(parts: list[Part], path: Path) -> None:
 
 
 def write(parts: list[Part], fmt: str, folder: Path) -> Path:
-    """The report in one of FORMATS, as a file in ``folder``."""
+    """The report in one of FORMATS, as a file in ``folder``; ``UP`` may not stand in a table's first row."""
+    assert all(UP not in part[0] for part in parts if not isinstance(part, str))
     path = folder / f"report.{fmt}"
     if fmt == "docx":
         _docx(parts, path)

@@ -150,10 +150,13 @@ def blank_values(report: Report, ctx: Context):
 def unweighted_indicator(report: Report, ctx: Context):
     """In a scored form every indicator carries a 分值 and a 得分.
 
+    A form without a 分值 column whose headings state the points
+    ("效益指标（30分）") scores by group: its rows need no 分值 of their own.
+
     Example: 经济效益指标 row with target and actual but blank 分值 and 得分 → warning.
     """
     for e, i in _indicators(report):
-        if not e.indicators.has_scores:
+        if not e.indicators.has_scores or i.weight is None and e.indicators.level1_points:
             continue
         if (i.weight is None or i.weight.value is None) and (not i.target.blank or not i.actual.blank):
             yield ctx.finding(
