@@ -47,6 +47,7 @@ _PAIR_IN_CELL = re.compile(r"^([^:：\d]{2,14})[:：]\s*(\S.*)$", re.S)
 # A signature field: 填表人：, 项目负责人：, 联系电话：, 填报日期：.
 _SIGNED = re.compile(r"^[^\s:：\d]{0,6}(?:人|电话|日期)\s*[:：]")
 # Labels that are never a value: "主管部门 | 实施单位" are two labels, not a label and its value.
+_FUNDS_NAMES = {"weight": "分值", "score": "得分", "rate": "执行率", "initial": "年初预算数", "budget": "全年预算数", "spent": "全年执行数"}
 _LABEL_WORDS = {"主管部门", "实施单位", "主管单位", "项目单位", "单位名称", "部门名称", "项目名称", "填表人", "联系人", "联系电话", "填报日期"}
 
 
@@ -304,6 +305,10 @@ def _check(band: Band) -> None:
         )
         if rows and labels_in_numbers > len(rows) // 2:
             band.problems.append("分值或得分列多为文字")
+        # "≥5.2万户" read as the indicator's name: the row's cells were shifted by one column.
+        names = [t for r in rows if (t := r.text("level3"))]
+        if names and sum(1 for t in names if parse_quantity(t).value is not None and not parse_quantity(t).qualitative) * 2 > len(names):
+            band.problems.append("三级指标列多为数值")
     elif band.kind == "funds":
         for row in band.rows:
             for role in NUMERIC_ROLES & band.roles():
@@ -311,6 +316,9 @@ def _check(band: Band) -> None:
                 q = parse_quantity(text)
                 if text and q.qualitative and not _PAIR_IN_CELL.match(text) and len(text) > 12:
                     band.problems.append(f"资金数字列出现文字“{text[:12]}”")
+                    break
+                if role in _FUNDS_NAMES and role != "rate" and q.value is not None and q.unit == "%":
+                    band.problems.append(f"{_FUNDS_NAMES[role]}列出现“{text[:12]}”")  # "100.00%" as a 分值: a shifted row
                     break
                 if q.value is not None and q.unit not in (None, "%", "万元", "元", "亿元"):
                     band.problems.append(f"资金数字列出现“{text[:12]}”")  # "改造老旧小区12个": a goal's text, not an amount
