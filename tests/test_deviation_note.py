@@ -1,4 +1,4 @@
-"""A form without a 偏差原因 column explains a missed target in a "偏差说明" line right under the table."""
+"""Rows that answer for themselves in words: a 偏差说明 note under the table, an actual written as a sentence (IND004)."""
 
 from __future__ import annotations
 
@@ -30,3 +30,11 @@ def test_a_note_about_another_indicator_is_no_reason(fmt, tmp_path):
     assert [line.split("」")[-1] for line in lines(findings) if line.startswith("SCORE009")] == [
         "实际完成值86.4%未达到年度指标值≥88%，未说明偏差原因"
     ]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(("actual", "warned"), [("已签订3年运营协议", False), ("运营稳定", True), ("2024年已运营", True)])
+def test_an_actual_sentence_carrying_the_targets_number_and_unit_is_not_qualitative(fmt, actual, warned, tmp_path):
+    form = [*FORM[:4], ["可持续影响指标（10分）", "可持续影响指标", "运营机构稳定运营", "≥3年", actual, "10", "10"]]
+    _, findings = review([*TITLE, form, "偏差说明：近岸海域水质优良比例受汛期径流影响。"], fmt, tmp_path)
+    assert any(line.startswith("IND004") for line in lines(findings)) == warned
