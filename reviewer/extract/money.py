@@ -3,13 +3,17 @@
 Which rows add into which total, and which columns into which total column,
 is decided here from labels, so that the SUM rules only compare figures:
 
-- rows: the 合计 / 汇总 row against the enumerated rows ("1、局机关", "2、…") at
-  the first list level; a detail list without numbering counts when it ends
-  in its total (支出合计); a table by unit (机构名称 / 单位) counts its units;
+- rows: the 合计 / 汇总 row against the rows at the first list level
+  ("1、局机关", "2、…"); a new kind of list marker, or "其中", opens a level
+  under the row above it ("项目支出" over "1、… 2、…", "一、基本支出" over
+  "其中：人员经费 / 公用经费"), and those rows are checked against that row,
+  not the total. An unnumbered first level counts when it ends in its total
+  (支出合计), is a table by unit (机构名称 / 单位), or is 基本支出 + 项目支出;
 - columns: a total column against the columns headed "其中…" after it (a
   breakdown that may add up to less), or against columns that by definition
   make it up (基本支出 + 项目支出; 人员经费 + 公用经费), which must add up
-  exactly. Anything else is left unchecked rather than guessed.
+  exactly. A column of percentages (执行率) is no amount. Anything else is
+  left unchecked rather than guessed.
 """
 
 from __future__ import annotations
