@@ -47,6 +47,8 @@ _PAIR_IN_CELL = re.compile(r"^([^:：\d]{2,14})[:：]\s*(\S.*)$", re.S)
 # A signature field: 填表人：, 项目负责人：, 联系电话：, 填报日期：.
 _SIGNED = re.compile(r"^[^\s:：\d]{0,6}(?:人|电话|日期)\s*[:：]")
 # Labels that are never a value: "主管部门 | 实施单位" are two labels, not a label and its value.
+# A cell that opens with a comparator or a digit is a value ("≥5.2万户", "93.6%"), not a name ("养护路段1").
+_VALUE_START = re.compile(r"^\s*(?:[≥≤<>=＞＜≦≧]|\d)")
 _FUNDS_NAMES = {"weight": "分值", "score": "得分", "rate": "执行率", "initial": "年初预算数", "budget": "全年预算数", "spent": "全年执行数"}
 _LABEL_WORDS = {"主管部门", "实施单位", "主管单位", "项目单位", "单位名称", "部门名称", "项目名称", "填表人", "联系人", "联系电话", "填报日期"}
 
@@ -307,7 +309,7 @@ def _check(band: Band) -> None:
             band.problems.append("分值或得分列多为文字")
         # "≥5.2万户" read as the indicator's name: the row's cells were shifted by one column.
         names = [t for r in rows if (t := r.text("level3"))]
-        if names and sum(1 for t in names if parse_quantity(t).value is not None and not parse_quantity(t).qualitative) * 2 > len(names):
+        if names and sum(1 for t in names if _VALUE_START.match(t) and cell_kind(t) in ("number", "quantity")) * 2 > len(names):
             band.problems.append("三级指标列多为数值")
     elif band.kind == "funds":
         for row in band.rows:
