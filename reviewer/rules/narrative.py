@@ -17,6 +17,7 @@ from reviewer.quantity import parse_quantity
 from reviewer.report import Evaluation, Fact, Report, TextSpan
 from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import ev
+from reviewer.rules.levels import complete_levels, gov_level, unit_level
 from reviewer.rules.numbers import fmt
 from reviewer.rules.targets import assess
 
@@ -133,16 +134,18 @@ def text_sums(report: Report, ctx: Context):
     29.99万元…"), and parts followed by "合计/共计" and the total. Parts above
     the total are always wrong; parts below it are wrong only when the
     "合计" closes the list or the parts are a complete split (人员经费 + 公用经费
-    of 基本支出, 基本支出 + 项目支出 of 支出), since a "其中" may name some items
-    only. Whole amounts are taken as exact, "29.99" as ±0.005.
+    of 基本支出, 基本支出 + 项目支出 of 支出, or levels of government — 中央、省级、
+    县级资金 — reaching down to the unit's own level), since a "其中" may name
+    some items only. Whole amounts are taken as exact, "29.99" as ±0.005.
 
     Example: 共完成预算资金89.97万元。其中：30万元用于预算编制；30万元用于审计；
     29.99万元用于设计测绘 → 30 + 30 + 29.99 = 89.99 ≠ 89.97 → error.
     """
+    bottom = unit_level(report.unit)
     for span in report.texts:
         text = span.text
         for m in re.finditer(r"其中[:：]?", text):
-            finding = _qizhong(ctx, span, m.start(), m.end())
+            finding = _qizhong(ctx, span, m.start(), m.end(), bottom)
             if finding is not None:
                 yield finding
         for m in SUM_WORDS.finditer(text):
@@ -151,7 +154,7 @@ def text_sums(report: Report, ctx: Context):
                 yield finding
 
 
-def _qizhong(ctx: Context, span: TextSpan, at: int, after: int):
+def _qizhong(ctx: Context, span: TextSpan, at: int, after: int, bottom: int):
     """"TOTAL，其中：a，b" or "TOTAL。其中：a；b；c。" — the total must be the only amount where it is looked for.
 
     Mid-sentence, that is the clause just before 其中; when 其中 opens a
@@ -176,6 +179,9 @@ def _qizhong(ctx: Context, span: TextSpan, at: int, after: int):
         return None
     names = {named(text, before[-1][0] if (before := clauses(text, after, p.start, PART_END)) else after, p.start) for p in parts}
     complete = any(names == split and key in text[clause_start : total.start] for key, split in COMPLETE_SPLITS.items())
+    levels = [gov_level(n) for n in names]
+    if None not in levels and complete_levels(levels, bottom):
+        complete = True  # 中央、省级、县级资金 down to the unit's level: the whole, not some items
     return _mismatch(ctx, span, total, parts, complete=complete)
 
 
