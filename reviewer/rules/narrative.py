@@ -18,7 +18,7 @@ from reviewer.report import Evaluation, Fact, Report, TextSpan
 from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import ev
 from reviewer.rules.levels import complete_levels, gov_level, unit_level
-from reviewer.rules.numbers import fmt
+from reviewer.rules.numbers import fmt, shown
 from reviewer.rules.targets import assess
 
 MONEY = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(亿元|万元|元)")
@@ -417,7 +417,7 @@ def full_satisfaction_claim(report: Report, ctx: Context):
                 continue
             first = measured[0]
             yield ctx.finding(
-                f"文字称“{m.group(0)}”，但{form.display}「{first.name}」实际完成值为{first.actual.raw.strip()}",
+                f"文字称“{m.group(0)}”，但{form.display}「{first.name}」实际完成值为{shown(first.actual)}",
                 [Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end()))]
                 + [Evidence(quote=i.actual.raw, loc=i.locs.get("actual", i.loc)) for i in measured[:3]],
                 expected=first.actual.raw.strip(),
