@@ -414,6 +414,13 @@ def stated_grades(reading: TableReading, part: str, year: int | None) -> list[St
     return grades
 
 
+def table_place(c: TableCoverage) -> str:
+    """Where a table is: "表3（第2页）" in a document, "工作表「自评表」第3行起" in a workbook (the row Excel shows)."""
+    if c.loc.sheet:
+        return f"工作表「{c.loc.sheet}」" + (f"第{c.loc.line}行起" if c.loc.line else "")
+    return f"表{c.table + 1}" + (f"（第{c.page}页）" if c.page else "")
+
+
 def coverage_of(reading: TableReading, part: str) -> TableCoverage:
     """The coverage entry of a table reading: what it was read as and any band that failed its checks."""
     table = reading.table
