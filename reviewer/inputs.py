@@ -69,9 +69,14 @@ _REPORT_WORDS = ("绩效", "自评", "预算", "决算", "资金", "指标", "�
 _README = re.compile(r"^(readme|license|licence|changelog|authors|copying)\b", re.I)
 # The page `review --format html` and a batch write (render.html), and its title before the generator mark was added.
 _OUR_HTML = '<meta name="generator" content="reviewer"'
-_OUR_HTML_TITLE = re.compile(r"<title>审阅结果 · [^<]*</title>\s*<style>\s*body \{ margin: 0; \}\s*/\* Styles of the highlighted review")
+_OUR_HTML_TITLE = re.compile(
+    r"<title>审阅结果 · [^<]*</title>\s*<style>\s*body \{ margin: 0; \}\s*/\* Styles of the highlighted review"
+)
 # JSON this tool writes, as it indents it: a review or a batch summary (schema_version first), a baseline.
-_OUR_JSON = re.compile(r'^\ufeff?[\[\s]*\{\s*"schema_version":\s*\d+,|^\ufeff?\{\s*"version":\s*\d+,\s*"entries":\s*\[\s*(?:\]|\{\s*"fingerprint":)')
+_OUR_JSON = re.compile(
+    r'^\ufeff?[\[\s]*\{\s*"schema_version":\s*\d+,'  # a review (or several) and a batch's summary.json
+    r'|^\ufeff?\{\s*"version":\s*\d+,\s*"entries":\s*\[\s*(?:\]|\{\s*"fingerprint":)'  # a baseline
+)
 # Files a folder holds for the system or an editor, not the user: never named.
 _SYSTEM_FILES = {"thumbs.db", "desktop.ini"}
 # Sheets of the workbooks this tool writes: review --format xlsx, and a batch's summary.xlsx.

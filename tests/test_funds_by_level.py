@@ -155,3 +155,9 @@ def test_a_money_tables_levels_short_of_the_units_level_are_a_part(tmp_path):
     rows[3] = rows[3].removesuffix(" | x")  # 汇总 | 320.00 | 160.00 | 80.00: 中央 and 省级 only, 240 of 320
     _, findings = review_form(rows, "tsv", tmp_path)
     assert codes(findings) == []
+
+
+def test_levels_that_add_up_to_the_total_after_a_grant_row_break_the_total_down(tmp_path):
+    rows = [("财政拨款", "100"), ("中央资金", "60"), ("省级资金", "40"), ("县级资金", "20"), ("上年结转资金", "20")]
+    _, findings = review_form(form(COUNTY_UNIT, rows), "tsv", tmp_path)
+    assert codes(findings) == [], [f.message for f in findings]

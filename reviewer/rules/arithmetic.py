@@ -199,7 +199,8 @@ def funds_rows_total(report: Report, ctx: Context):
                     "核对当年财政拨款、上年结转资金和其他资金的填报。",
                 )
             for row, parent, run in level_details(sources, column, bottom):
-                if sum_disagrees(parent, run, ctx.settings.tolerance):
+                # Levels adding up to the total itself break the total down, whatever row they follow.
+                if sum_disagrees(parent, run, ctx.settings.tolerance) and sum_disagrees(t, run, ctx.settings.tolerance):
                     names = "、".join(p.label.removesuffix(FUNDS_COLUMN_LABELS[column]) for p in run)
                     yield sum_mismatch(
                         ctx, f"{evaluation.display}「{row.label}」「{FUNDS_COLUMN_LABELS[column]}」", parent, run,
@@ -233,7 +234,7 @@ def _level_runs(filled: list[tuple[FundsRow, Fact]]) -> list[tuple[int, int, lis
         j = i
         while j < len(levels) and levels[j] is not None:
             j += 1
-        runs.append((i, j, [lv for lv in levels[i:j] if lv is not None]))
+        runs.append((i, j, [lv for lv in levels[i:j] if lv is not None]))  # all of them: the filter only narrows the type
         i = j
     return runs
 
