@@ -104,3 +104,19 @@ def test_a_target_in_the_weight_column_is_still_doubtful(tmp_path):
     rows = [*PROJECT, *FUNDS, HEADER, "产出指标 | 数量指标 | 修缮农房 | 20户 | 20户 | ≥95% | 30分 | "]
     _, findings = review(rows, "tsv", tmp_path)
     assert any("≥95%" in m for m in read001(findings))
+
+
+def test_a_funds_total_whose_header_was_lost_may_write_its_points_with_their_unit(tmp_path):
+    rows = [
+        "2024年度部门整体支出绩效自评表", "预算部门、单位名称 | 白河县档案馆",
+        " | 年度资金总额 | 80.00 | 100.00 | 85.00 | 10分 | 85% | 8.5分",
+        "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 自评得分 | 偏差原因分析及改进措施",
+        " | 产出指标 | 数量指标 | 整理档案 | ≥1000卷 | 1200卷 | 50分 | 50分 | ",
+        " | 效益指标 | 社会效益指标 | 查档人次 | ≥300人次 | 320人次 | 30分 | 30分 | ",
+        " | 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% | 95% | 10分 | 10分 | ",
+        "总分 | 100分 | 97.5分 | ",
+    ]
+    report, findings = review(rows, "tsv", tmp_path)
+    total = report.evaluations[0].funds.total
+    assert {k: str(f.quantity.value) for k, f in total.cells.items() if k in ("weight", "score")} == {"weight": "10", "score": "8.5"}
+    assert codes(findings) == ["SCORE005"]  # 8.5 + 90 = 98.5, not 97.5
