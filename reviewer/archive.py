@@ -39,6 +39,8 @@ class Member:
     problem: str | None = None
 
 
+NOTHING_TO_REVIEW = "压缩包内没有可审阅的文件（.docx .xlsx .pdf .txt 等）"
+
 def member_name(info: zipfile.ZipInfo) -> str:
     """The member's path, decoded as UTF-8 or GBK when the archive did not mark it as UTF-8."""
     if info.flag_bits & 0x800:
@@ -129,5 +131,5 @@ def extract_zip(path: Path, display: str, dest: Path, wanted: Callable[[str], bo
                 continue
             members.append(Member(name, file=target))
     if not members:
-        raise InputError(display, "压缩包内没有可审阅的文件（.docx .xlsx .pdf .txt 等）")
+        raise InputError(display, NOTHING_TO_REVIEW)
     return members

@@ -2,9 +2,11 @@
 
 A folder, a glob or an archive may hold files that are not reports: the
 samples' ``*.expected.txt`` listings of planted mistakes, a README, the
-outputs of an earlier batch. Those are recognised by their content (see
-``not_a_report``) and skipped; a file named on the command line is always
-reviewed.
+outputs of an earlier batch (its Word, Excel, text, markdown, HTML and JSON
+results, the baseline). Those are recognised by their content (see
+``not_a_report``) and skipped; files of formats no reader takes (pictures,
+scripts) found by a folder scan or a glob are skipped too, and all are named
+one line per kind. A file named on the command line is always reviewed.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewer.archive import extract_zip
+from reviewer.archive import NOTHING_TO_REVIEW, extract_zip
 from reviewer.errors import InputError
 
 # What a folder scan picks up; a file named explicitly is always tried.
@@ -50,10 +52,13 @@ class Skipped:
 
 SKIP_KINDS = {
     "listing": "问题清单（每行以规则代码开头，如样例的 *.expected.txt）",
-    "output": "以前的审阅结果（审阅意见 Word、问题清单或汇总 Excel、文字或 Markdown 结果）",
+    "output": "以前的审阅结果（审阅意见 Word、问题清单或汇总 Excel、文字、Markdown、网页或 JSON 结果、基线文件）",
     "readme": "说明文件（README 等，无表格）",
     "text": "既无表格也无绩效报告用语的文本",
+    "unsupported": "不能审阅的格式",
 }
+# How to review a file of a format no reader takes (skipped_lines' hint for the "unsupported" kind).
+UNSUPPORTED_HINT = "可另存为 .docx、.xlsx、.pdf 或 .txt 后审阅"
 SKIPPED_PREFIX = "已跳过 "  # how each line of skipped_lines starts
 _TEXT_SUFFIXES = {".txt", ".text", ".tsv", ".md", ".markdown", ".csv"}
 _HEAD_BYTES = 65_536  # what is read of a text file to judge it: a report shows tables or its words well before
@@ -62,6 +67,18 @@ _OUR_TEXT = re.compile(r"^\S.*  错误 \d+，警告 \d+，提示 \d+")  # the fi
 _OUR_MARKDOWN = "## 审阅结果："
 _REPORT_WORDS = ("绩效", "自评", "预算", "决算", "资金", "指标", "得分", "执行")
 _README = re.compile(r"^(readme|license|licence|changelog|authors|copying)\b", re.I)
+# The page `review --format html` and a batch write (render.html), and its title before the generator mark was added.
+_OUR_HTML = '<meta name="generator" content="reviewer"'
+_OUR_HTML_TITLE = re.compile(
+    r"<title>审阅结果 · [^<]*</title>\s*<style>\s*body \{ margin: 0; \}\s*/\* Styles of the highlighted review"
+)
+# JSON this tool writes, as it indents it: a review or a batch summary (schema_version first), a baseline.
+_OUR_JSON = re.compile(
+    r'^\ufeff?[\[\s]*\{\s*"schema_version":\s*\d+,'  # a review (or several) and a batch's summary.json
+    r'|^\ufeff?\{\s*"version":\s*\d+,\s*"entries":\s*\[\s*(?:\]|\{\s*"fingerprint":)'  # a baseline
+)
+# Files a folder holds for the system or an editor, not the user: never named.
+_SYSTEM_FILES = {"thumbs.db", "desktop.ini"}
 # Sheets of the workbooks this tool writes: review --format xlsx, and a batch's summary.xlsx.
 _OUR_SHEETS = ({"问题清单", "汇总"}, {"文件概况", "问题清单", "汇总"})
 _COMMENT_AUTHOR = 'w:author="绩效审阅"'  # render.layout.AUTHOR, written on every comment of a reviewed copy
@@ -131,6 +148,30 @@ def _office_kind(path: Path, suffix: str) -> str | None:
     return None
 
 
+def _own_kind(path: Path, suffix: str) -> str | None:
+    """"output" for a page, JSON result, summary or baseline this tool wrote (by the marks it writes), else None."""
+    text = _head_text(path)
+    if text is None:
+        return None
+    if suffix in (".html", ".htm"):
+        return "output" if _OUR_HTML in text or _OUR_HTML_TITLE.search(text) else None
+    if suffix == ".json":
+        return "output" if _OUR_JSON.match(text) else None
+    return None
+
+
+def _is_config(path: Path) -> bool:
+    """Whether a .toml file is this tool's configuration (only [rules], [llm], [web]): it is read, not skipped."""
+    import tomllib
+
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False
+    return bool(data) and set(data) <= {"rules", "llm", "web"}
+
+
 def not_a_report(path: Path, suffix: str | None = None, name: str | None = None) -> str | None:
     """The SKIP_KINDS key of a file that is not a report, judged by its content; None for anything that may be one.
 
@@ -140,6 +181,7 @@ def not_a_report(path: Path, suffix: str | None = None, name: str | None = None)
     this tool's comments, the findings or summary workbook. A file that may
     be a report is never skipped. ``suffix`` and ``name`` are the original
     file's when ``path`` is a copy under another name (an archive member).
+    Files of formats no reader takes are for :func:`unreadable_kind`.
     """
     suffix = (suffix or path.suffix).lower()
     if suffix in _TEXT_SUFFIXES:
@@ -149,13 +191,48 @@ def not_a_report(path: Path, suffix: str | None = None, name: str | None = None)
     return None
 
 
+def unreadable_kind(path: Path, name: str | None = None) -> str | None:
+    """Why a folder scan passes over a file no reader takes: "output" (this tool's page, JSON result or
+    baseline, by the marks it writes), "unsupported" (any other format), or None for a file never named:
+    this tool's own reviewer.toml, and the system's or an editor's files (hidden, ~$ locks, Thumbs.db).
+    ``name`` is the original file's when ``path`` is a copy under another name (an archive member)."""
+    base = Path(name or path.name).name
+    if base.startswith(("~$", ".")) or base.lower() in _SYSTEM_FILES:
+        return None
+    suffix = Path(base).suffix.lower()
+    if suffix == ".toml" and _is_config(path):
+        return None
+    return _own_kind(path, suffix) or "unsupported"
+
+
+def member_kind(file: Path | None, name: str) -> str | None:
+    """What to do with an archive member (``file`` None when it could not be unpacked): None to review it,
+    the SKIP_KINDS key to skip it with, or "" to pass over it without a word (a hidden or system file)."""
+    if reviewable(name) or name.lower().endswith(ARCHIVE):
+        return not_a_report(file, Path(name).suffix.lower(), name) if file is not None else None
+    if file is None:  # a member no reader takes that could not even be unpacked
+        base = Path(name).name
+        return "" if base.startswith(("~$", ".")) or base.lower() in _SYSTEM_FILES else "unsupported"
+    return unreadable_kind(file, name) or ""
+
+
 def skipped_lines(skipped: list[Skipped], hint: str = "要审阅时直接写出文件名") -> list[str]:
-    """One line per kind of skipped file: how many, what they are, the first of them, and ``hint`` (how to review one)."""
+    """One line per kind of skipped file: how many, what they are, the first of them, and ``hint`` (how to review one).
+
+    Files of formats no reader takes are counted with their suffixes ("不能审阅的格式（.png、.py）")
+    and the hint says to save them in a format that is read.
+    """
     lines = []
     for kind, label in SKIP_KINDS.items():
         files = [s.display for s in skipped if s.kind == kind]
-        if files:
-            which = f"，如 {files[0]}" if len(files) > 1 else f"：{files[0]}"
+        if not files:
+            continue
+        which = f"，如 {files[0]}" if len(files) > 1 else f"：{files[0]}"
+        if kind == "unsupported":
+            suffixes = sorted({Path(f).suffix.lower() or "无扩展名" for f in files})
+            shown = "、".join(suffixes[:6]) + ("等" if len(suffixes) > 6 else "")
+            lines.append(f"{SKIPPED_PREFIX}{len(files)} 个{label}（{shown}）的文件{which}（{UNSUPPORTED_HINT}）")
+        else:
             lines.append(f"{SKIPPED_PREFIX}{len(files)} 个{label}{which}（{hint}）")
     return lines
 
@@ -167,16 +244,14 @@ def reviewable(name: str) -> bool:
 
 
 def _walk(folder: Path, skip: Path | None) -> list[Path]:
-    """Reviewable files and archives under a folder, sorted, without hidden folders or ``skip``."""
+    """Every file under a folder, sorted, without hidden folders or ``skip``."""
     found: list[Path] = []
     for root, dirs, files in os.walk(folder):
         root_path = Path(root)
         dirs[:] = sorted(
             d for d in dirs if not d.startswith(".") and (skip is None or (root_path / d).resolve() != skip)
         )
-        for name in sorted(files):
-            if reviewable(name) or (name.lower().endswith(ARCHIVE) and not name.startswith(".")):
-                found.append(root_path / name)
+        found.extend(root_path / name for name in sorted(files))
     return found
 
 
@@ -184,15 +259,18 @@ def _archive(path: Path, scratch: Path, skipped: list[Skipped]) -> list[Source]:
     """The members of a zip as sources (refused members and broken archives as failed sources), non-reports to ``skipped``."""
     digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
     try:
-        members = extract_zip(path, str(path), scratch / digest, reviewable)
+        members = extract_zip(path, str(path), scratch / digest, lambda name: True)
     except InputError as exc:
         return [Source(str(path), problem=str(exc), name=str(path))]
+    if not any(reviewable(m.name) or m.name.lower().endswith(ARCHIVE) for m in members):
+        return [Source(str(path), problem=str(InputError(str(path), NOTHING_TO_REVIEW)), name=str(path))]
     sources = []
     for m in members:
         display, suffix = f"{path}!{m.name}", Path(m.name).suffix.lower()
-        kind = not_a_report(m.file, suffix, m.name) if m.file is not None and not m.problem else None
-        if kind:
-            skipped.append(Skipped(display, kind))
+        kind = member_kind(m.file if not m.problem else None, m.name)
+        if kind is not None:
+            if kind:
+                skipped.append(Skipped(display, kind))
         else:
             sources.append(Source(display, file=m.file, problem=m.problem and f"{display}: {m.problem}", suffix=suffix, name=m.name))
     return sources
@@ -204,8 +282,9 @@ def collect(items: list[str], scratch: Path, skip: Path | None = None, skipped: 
     ``scratch`` receives extracted archive members; ``skip`` (the output
     folder) is never scanned, so a batch never reviews its own outputs.
     Files found by a folder scan, a glob or in an archive that are not
-    reports (``not_a_report``) are appended to ``skipped`` instead; a file
-    named on the command line is always a source.
+    reports (``not_a_report``), and files a scan or glob finds in formats no
+    reader takes (``unreadable_kind``), are appended to ``skipped`` instead;
+    a file named on the command line is always a source.
     """
     skip = skip.resolve() if skip else None
     skipped = [] if skipped is None else skipped
@@ -222,6 +301,14 @@ def collect(items: list[str], scratch: Path, skip: Path | None = None, skipped: 
         if key in seen:
             return
         seen.add(key)
+        archive = path.suffix.lower() == ARCHIVE and not path.name.startswith(("~$", "."))
+        if not named and not archive and not reviewable(path.name):
+            if kind := unreadable_kind(path):
+                passed[key] = Skipped(str(path), kind)
+                skipped.append(passed[key])
+            else:
+                seen.discard(key)  # never named here, so naming it later still reviews it
+            return
         if path.suffix.lower() == ARCHIVE:
             sources.extend(_archive(path, scratch, skipped))
         elif not named and (kind := not_a_report(path)):
@@ -246,7 +333,7 @@ def collect(items: list[str], scratch: Path, skip: Path | None = None, skipped: 
                 if m.is_dir():
                     for found in _walk(m, skip):
                         add(found)
-                elif reviewable(match) or match.lower().endswith(ARCHIVE):
+                else:
                     add(m)
         else:
             sources.append(Source(item, problem=f"{item}: 文件不存在", name=item))

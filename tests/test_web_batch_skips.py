@@ -62,7 +62,7 @@ def test_a_zip_of_a_report_among_listings_outputs_and_notes_reviews_only_the_rep
     skipped = re.findall(r"data-skipped>([^<]*)<", page)
     assert skipped == [
         f"已跳过 2 个问题清单（每行以规则代码开头，如样例的 *.expected.txt），如 甲局.expected.txt{hint}",
-        f"已跳过 2 个以前的审阅结果（审阅意见 Word、问题清单或汇总 Excel、文字或 Markdown 结果），如 甲局.审阅.txt{hint}",
+        f"已跳过 2 个以前的审阅结果（审阅意见 Word、问题清单或汇总 Excel、文字、Markdown、网页或 JSON 结果、基线文件），如 甲局.审阅.txt{hint}",
         f"已跳过 1 个说明文件（README 等，无表格）：README.txt{hint}",
         f"已跳过 1 个既无表格也无绩效报告用语的文本：通知.txt{hint}",
     ]

@@ -16,16 +16,26 @@ from reviewer.report import Report, TableCoverage, TextSpan
 # A year in the text; "2024年度" names a budget year, "2024年3月" is a date (of filing) and names none.
 _YEAR = re.compile(r"(20\d{2})\s*年(度)?(?!\s*\d{1,2}\s*月)")
 # What a report title says after the unit: "{单位}{年}年度…报告" or "{年}年{单位}…报告".
-_TITLE_TAIL = r"(?:部门|单位|机关)?(?:整体支出|项目支出|整体|财政支出|预算)?(?:绩效|支出绩效)(?:自评|评价|自评价)"
-# A submission letter's title says "关于上报…的报告": the verb is not part of the unit.
-_ABOUT = r"^(?:关于)?(?:上报|报送|呈报|提交|报请)?"
-_UNIT_AFTER_YEAR = re.compile(rf"{_ABOUT}20\d{{2}}年度?(.{{2,30}}?){_TITLE_TAIL}")
-_UNIT_BEFORE_YEAR = re.compile(rf"{_ABOUT}(.{{2,30}}?)20\d{{2}}年度?.{{0,12}}?{_TITLE_TAIL}")
+_TITLE_TAIL = (
+    r"(?:部门|单位|机关)?(?:预算)?(?:整体支出|项目支出|整体|财政支出|预算)?(?:绩效|支出绩效)(?:的)?(?:自评|评价|自我评价|自评价|评估)"
+)
+# A submission letter's title says "关于上报…的报告", or "{单位}关于{年}年度…的报告": the verbs are not part of the unit.
+_VERB = r"(?:上报|报送|呈报|提交|报请)?"
+# "（本级）", "(机关本级)" after a unit's name qualify it; the name is what comes before.
+_OWN_LEVEL = r"(?:[(（](?:机关)?(?:本级|本部)[)）])?"
+_UNIT_AFTER_YEAR = re.compile(rf"^(?:关于)?{_VERB}20\d{{2}}年度?(.{{2,30}}?){_OWN_LEVEL}{_TITLE_TAIL}")
+_UNIT_BEFORE_YEAR = re.compile(
+    rf"^(?:关于)?{_VERB}(.{{2,30}}?){_OWN_LEVEL}(?:关于)?{_VERB}(?:开展|完成|组织)?20\d{{2}}年度?.{{0,12}}?{_TITLE_TAIL}"
+)
+# A title that names no unit ("2024年度部门整体支出绩效自评报告"): the unit may stand on the line under it.
+_TITLE_ONLY = re.compile(rf"^20\d{{2}}年度?{_TITLE_TAIL}")
+# A title's line that is no part of it: "附件4", "附表二", a date under a cover's title.
+_NOT_IN_TITLE = re.compile(r"^(?:附[件表录]\s*[\d一二三四五六七八九十]*[:：]?|\d{4}年\d{1,2}月(?:\d{1,2}日)?)$")
 # A unit name is a name: no sentence punctuation, quotes or clause words.
 _NOT_A_NAME = re.compile(r"[，,。；;：:《》“”\"！？、]|根据|要求|通知|我单位|现将|如下")
 # A cover page's label line: "部门（单位）名称：青山县林业局", "填报单位：…".
 _UNIT_LABEL_LINE = re.compile(
-    r"^(?:部门[（(]单位[)）]名称|单位名称|部门名称|预算部门|填报单位|评价单位)(?:[（(]盖章[)）])?[:：]([^\s:：（(]+)(?:[（(]盖章[)）])?(?:\s|$)"
+    r"^(?:部门[（(]单位[)）]名称|单位名称|部门名称|预算部门|填报单位|评价单位|报送单位|编制单位|单位)(?:[（(]盖章[)）])?[:：]([^\s:：（(]+)(?:[（(]盖章[)）])?(?:\s|$)"
 )
 _UNIT_END = ("局", "委", "办", "院", "馆", "站", "所", "中心", "政府", "会", "部", "处", "室", "队", "校", "学", "厅", "园", "社", "协会", "公司", "委员会", "办公室", "管理处", "服务中心")
 
@@ -119,10 +129,7 @@ def _unit(report: Report, parts: list[Part]) -> str | None:
             value = evaluation.units.get(label, "")
             if _is_name(value):
                 return re.sub(r"\s+", "", value)
-    for title in _titles(parts):
-        if unit := unit_in_title(title):
-            return unit
-    return None
+    return _unit_in_titles(parts)
 
 
 def _unit_on_cover_table(parts: list[Part]) -> str | None:
@@ -141,13 +148,31 @@ def _unit_on_cover_table(parts: list[Part]) -> str | None:
     return None
 
 
-def _titles(parts: list[Part]) -> list[str]:
-    """Titles in document order: part titles and the first paragraphs (a cover's title may span two lines)."""
+def _title_lines(parts: list[Part]) -> list[str]:
+    """Title lines in document order: each part's title and first paragraphs (a cover's title may span lines)."""
     lines: list[str] = []
     for part in parts:
         # A title's first line ("青山县农业局") may stand before the part its second line opens.
         lines.extend(re.sub(r"\s+", "", t) for t in [part.title] * bool(part.title) + [p.text for p in part.paragraphs[:6]])
-    return lines + [a + b for a, b in zip(lines, lines[1:])]
+    return [t for t in lines if t and not _NOT_IN_TITLE.match(t)]
+
+
+def _unit_in_titles(parts: list[Part]) -> str | None:
+    """The unit the report's title names, the title read over up to three lines, or on the line under it.
+
+    Each line is read with the lines after it ("关于南岭市" + "农业农村局2024年度…的报告";
+    "南岭县农业农村局" + "2024年度部门整体" + "支出绩效自评报告"), so a name is never
+    cut at a line break; an attachment label or a date is no line of a title.
+    A cover's title that names no unit is followed by it on a line of its own.
+    """
+    lines = _title_lines(parts)
+    for i, line in enumerate(lines):
+        for k in (1, 2, 3):
+            if i + k <= len(lines) and (unit := unit_in_title("".join(lines[i : i + k]))):
+                return unit
+        if _TITLE_ONLY.search(line) and i + 1 < len(lines) and _is_name(_own_name(lines[i + 1])):
+            return _own_name(lines[i + 1])
+    return None
 
 
 def unit_in_title(title: str) -> str | None:
@@ -160,6 +185,11 @@ def unit_in_title(title: str) -> str | None:
         if m and _is_name(m.group(1)):
             return m.group(1)
     return None
+
+
+def _own_name(line: str) -> str:
+    """A line naming a unit, without its "（本级）" or "（盖章）"."""
+    return re.sub(r"[(（](?:机关)?(?:本级|本部|盖章)[)）]$", "", line)
 
 
 def _is_name(text: str) -> bool:

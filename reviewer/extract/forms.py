@@ -34,7 +34,7 @@ from reviewer.report import (
     TextSpan,
 )
 from reviewer.tables import Band, Pair, Row, TableReading
-from reviewer.tables.grid import is_number
+from reviewer.tables.grid import is_number, read_points
 from reviewer.tables.vocabulary import FUNDS_TOTAL_WORDS, GRADE_LABELS, column_role, is_goal_label, level_points, squash
 
 FUNDS_MEASURES = {"initial": "年初预算", "budget": "预算", "actual": "执行", "rate": "执行率", "weight": "分值", "score": "得分"}
@@ -224,6 +224,8 @@ class FormReader:
             q = _scaled(parse_quantity(cell.text), unit) if role in ("initial", "budget", "spent") else None
             if role == "rate":
                 q = _rate(parse_quantity(cell.text), row)
+            elif role in ("weight", "score"):
+                q = read_points(cell.text)
             key = "执行率" if column == "rate" else canonical_key(label)
             cells[column] = self.fact(
                 cell, f"{label}{FUNDS_COLUMN_LABELS[column]}", FUNDS_COLUMN_LABELS[column], key=key,
@@ -272,7 +274,7 @@ class FormReader:
                     level2 = ""
                 level1 = name
                 if points is None and weight is not None and not text2:
-                    points, cell = parse_quantity(weight.text).value, weight
+                    points, cell = read_points(weight.text).value, weight
                 else:
                     cell = row.cells["level1"]
                 if points is not None:
@@ -281,7 +283,7 @@ class FormReader:
                 level2, points = level_points(text2)
                 cell = row.cells["level2"]
                 if points is None and weight is not None:
-                    points, cell = parse_quantity(weight.text).value, weight
+                    points, cell = read_points(weight.text).value, weight
                 if points is not None:
                     self.add_points(table.level2_points, cell, level2, points, "二级指标")
             if row.kind == "indicator":
@@ -323,8 +325,8 @@ class FormReader:
             level3=name,
             target=target,
             actual=actual,
-            weight=parse_quantity(text["weight"]) if "weight" in roles else None,
-            score=parse_quantity(text["score"]) if "score" in roles else None,
+            weight=read_points(text["weight"]) if "weight" in roles else None,
+            score=read_points(text["score"]) if "score" in roles else None,
             coef=parse_quantity(row.text("coef")) if "coef" in roles else None,
             deviation=text["deviation"],
             locs=locs,
@@ -341,12 +343,12 @@ class FormReader:
         table = self.evaluation.indicators
         assert table is not None
         weight, score = row.cells.get("weight"), row.cells.get("score")
-        if row.guessed or not any(c is not None and parse_quantity(c.text).value is not None for c in (weight, score)):
+        if row.guessed or not any(c is not None and read_points(c.text).value is not None for c in (weight, score)):
             # The total's figures sit outside the named columns (a row merged differently from its
             # header), or a short pasted row was placed on them by guess: read them in order,
             # 分值 then 得分. A lone figure is the 分值 when it is the form's full score and the
             # scores add up to something else ("合计 | 100 |" over scores of 94), else the 得分.
-            numbers = [p.cell for p in row.placed if parse_quantity(p.text).value is not None]
+            numbers = [p.cell for p in row.placed if read_points(p.text).value is not None]
             if len(numbers) > 2:
                 return
             if len(numbers) == 2:
@@ -358,12 +360,12 @@ class FormReader:
                 weight = score = None
         label = next((p.cell for p in row.placed if p.text), None)
         if weight is not None and weight.text.strip():
-            table.total_weight = self.fact(weight, "总分分值", "总分分值", key=None, measure="分值")
+            table.total_weight = self.fact(weight, "总分分值", "总分分值", key=None, measure="分值", quantity=read_points(weight.text))
         elif label is not None and (points := level_points(label.text)[1]) is not None:
             # "总分（100分）": the full score in the total's label.
             table.total_weight = self.fact(label, "总分分值", "总分分值", key=None, measure="分值", quantity=parse_quantity(f"{points}"))
         if score is not None:
-            table.total_score = self.fact(score, "总分", "总分", key="总分", measure="得分")
+            table.total_score = self.fact(score, "总分", "总分", key="总分", measure="得分", quantity=read_points(score.text))
             if table.total_score.quantity.value is not None:
                 self.facts.append(table.total_score)
 
@@ -375,7 +377,7 @@ class FormReader:
         state (决策(12分) + 过程(8分)) + the 执行率 分值.
         """
         table, funds = self.evaluation.indicators, self.evaluation.funds
-        value = parse_quantity(cell.text).value
+        value = read_points(cell.text).value
         weights = [i.weight.value for i in table.indicators if i.weight is not None and i.weight.value is not None]
         scores = [i.score.value for i in table.indicators if i.score is not None and i.score.value is not None]
         if not weights:
@@ -435,6 +437,13 @@ def stated_grades(reading: TableReading, part: str, year: int | None) -> list[St
             span = TextSpan(text=pair.value.strip(), loc=pair.cell.loc.with_label(f"{part} {row_place(pair.cell.loc)}「{pair.label}」"))
             grades.append(StatedGrade(grade=span, score=scores[0] if len(scores) == 1 else None))
     return grades
+
+
+def table_place(c: TableCoverage) -> str:
+    """Where a table is: "表3（第2页）" in a document, "工作表「自评表」第3行起" in a workbook (the row Excel shows)."""
+    if c.loc.sheet:
+        return f"工作表「{c.loc.sheet}」" + (f"第{c.loc.line}行起" if c.loc.line else "")
+    return f"表{c.table + 1}" + (f"（第{c.page}页）" if c.page else "")
 
 
 def coverage_of(reading: TableReading, part: str) -> TableCoverage:

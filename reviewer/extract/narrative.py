@@ -11,6 +11,7 @@ from reviewer.quantity import parse_quantity
 from reviewer.report import Fact, Section, Signature, TextSpan
 
 CN_NUM = "一二三四五六七八九十"
+_HASHES = re.compile(r"^#{1,6}\s*")
 _H1 = re.compile(rf"^\s*([{CN_NUM}]+)\s*[、.．]\s*(.+)$")
 _H2 = re.compile(rf"^\s*[（(]\s*([{CN_NUM}]+)\s*[)）]\s*[、.．]?\s*(.+)$")
 
@@ -62,8 +63,17 @@ def ordinal(numeral: str) -> int:
 
 
 def heading(text: str) -> Heading | None:
-    """The heading a paragraph is, if it is one."""
-    t = text.strip()
+    """The heading a paragraph is, if it is one.
+
+    Markdown's marks around it count for nothing ("## 三、存在问题", "**（一）产出**"):
+    such text is pasted into Word and PDFs as often as it is sent as markdown.
+    """
+    t = _HASHES.sub("", text.strip(), count=1)
+    for mark in ("**", "__"):
+        close = t.find(mark, len(mark)) if t.startswith(mark) else -1
+        if close > len(mark):
+            t = t[len(mark) : close] + t[close + len(mark) :]
+            break
     if m := _H1.match(t):
         title, rest, _ = _split_title(m.group(2))
         if len(title) <= 40:

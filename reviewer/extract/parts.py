@@ -16,7 +16,7 @@ from decimal import Decimal
 from reviewer.document import Document, Paragraph, Table
 from reviewer.quantity import parse_quantity
 from reviewer.tables import TableReading, read_table, unit_stated
-from reviewer.tables.grid import is_number
+from reviewer.tables.grid import is_number, read_points
 from reviewer.tables.vocabulary import column_role, squash
 
 _ATTACHMENT = re.compile(r"^附件\s*([一二三四五六七八九十\d]+)\s*$")
@@ -290,7 +290,7 @@ def doubt_merged_forms(readings: list[TableReading]) -> None:
     """
     bands = [b for r in readings for b in r.bands if b.kind == "indicators" and b.status == "ok"]
     points = [
-        sum((q.value for row in b.rows if row.kind == "indicator" and (q := parse_quantity(row.text("weight"))).value is not None), Decimal(0))
+        sum((q.value for row in b.rows if row.kind == "indicator" and (q := read_points(row.text("weight"))).value is not None), Decimal(0))
         for b in bands
     ]
     if not any(sum(points[:k]) >= _FORM_POINTS <= sum(points[k:]) for k in range(1, len(bands))):

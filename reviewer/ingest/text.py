@@ -159,10 +159,10 @@ class _Builder:
         self.numbers = numbers
         self.name = name
 
-    def paragraph(self, text: str, line: int) -> None:
-        text = text.strip()
+    def paragraph(self, text: str, line: int, markdown: bool = False) -> None:
+        text, style = _unmarked(text.strip(), markdown)
         if text:
-            self.blocks.append(Paragraph(text=text, loc=Location(block=len(self.blocks), line=self.numbers[line])))
+            self.blocks.append(Paragraph(text=text, style=style, loc=Location(block=len(self.blocks), line=self.numbers[line])))
 
     def table(self, rows: list[list[tuple[str, int]]], grid: bool = False) -> None:
         """Add a table from rows of (text, line) pairs; ``grid``: a cell's ordinal is its grid column."""
@@ -448,9 +448,26 @@ def _read_markdown(lines: list[str], b: _Builder) -> None:
         if rows:
             b.table(rows, grid=True)
             rows = []
-        stripped = raw.strip()
-        if stripped:
-            hashes = len(stripped) - len(stripped.lstrip("#"))
-            b.paragraph(stripped[hashes:] if hashes <= 6 else stripped, i)
+        b.paragraph(raw, i, markdown=True)
     if rows:
         b.table(rows, grid=True)
+
+
+def _unmarked(text: str, markdown: bool) -> tuple[str, str | None]:
+    """A paragraph's words without markdown's marks, and the heading style its ``#`` gives.
+
+    "## 三、存在问题" -> ("三、存在问题", "Heading 2") in any layout (text pasted
+    from a markdown editor is read the same whatever its tables look like);
+    in a markdown file "##标题" too. A bold opening "**（一）预算执行**：…" loses
+    its marks, so the numbering starts the line as in Word's text.
+    """
+    style = None
+    hashes = len(text) - len(text.lstrip("#"))
+    if 1 <= hashes <= 6 and (markdown or text[hashes : hashes + 1].isspace()):
+        text, style = text[hashes:].strip(), f"Heading {hashes}"
+    for mark in ("**", "__"):
+        close = text.find(mark, len(mark)) if text.startswith(mark) else -1
+        if close > len(mark):
+            text = (text[len(mark) : close] + text[close + len(mark) :]).strip()
+            break
+    return text, style

@@ -59,6 +59,7 @@ def render_html(review: Review, document: Document, source_bytes: bytes | None =
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<meta name=\"generator\" content=\"reviewer\">\n"  # tells a later batch over the folder this page is an output
         f"<title>{_e(title)}</title>\n<style>\nbody {{ margin: 0; }}\n{css}</style>\n</head>\n<body>\n"
         f"{render_html_body(review, document)}\n<script>\n{js}</script>\n</body>\n</html>\n"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reviewer.report import FUNDS_COLUMN_LABELS, Report
+from reviewer.extract.forms import table_place
 
 
 def _v(q) -> str:
@@ -59,9 +60,8 @@ def render_report_text(report: Report) -> str:
         out.append("【表格识别情况】")
         status = {"ok": "已读取并检查", "doubtful": "存疑，未检查", "unread": "未能识别，未检查"}
         for c in report.coverage:
-            page = f"（第{c.page}页）" if c.page else ""
             why = f"：{'；'.join(c.problems)}" if c.problems else ""
-            out.append(f"  表{c.table + 1}{page} {c.part} 读作「{c.read_as}」— {status[c.status]}{why}")
+            out.append(f"  {table_place(c)} {c.part} 读作「{c.read_as}」— {status[c.status]}{why}")
     narrative = [f for f in report.facts if f.source == "narrative" and f.key]
     if narrative:
         out.append("")

@@ -125,4 +125,4 @@ def run_rules(report: Report, settings: Settings | None = None) -> list[Finding]
 
 
 # Importing the families registers their rules.
-from reviewer.rules import arithmetic, coverage, crossref, form, indicators, money, narrative, scoring, scoring_rows  # noqa: E402,F401
+from reviewer.rules import arithmetic, coverage, crossref, form, indicators, money, narrative, narrative_ratios, scoring, scoring_rows  # noqa: E402,F401

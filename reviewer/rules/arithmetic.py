@@ -7,6 +7,7 @@ from decimal import Decimal
 from reviewer.finding import Evidence
 from reviewer.report import FUNDS_COLUMN_LABELS, Fact, FundsRow, FundsTable, Report
 from reviewer.rules import Context, rule
+from reviewer.rules.levels import COUNTY, complete_levels, gov_level, unit_level
 from reviewer.rules.numbers import fmt, places_of, sum_disagrees, tol, value
 
 
@@ -167,12 +168,15 @@ def _split_checks(report: Report, ctx: Context, side: str):
             )
 
 
-@rule("SUM005", "error", "arithmetic", "当年财政拨款、上年结转与其他资金之和不等于年度资金总额")
+@rule("SUM005", "error", "arithmetic", "当年财政拨款、上年结转与其他资金（或各级财政资金）之和不等于年度资金总额或其所属资金")
 def funds_rows_total(report: Report, ctx: Context):
     """当年财政拨款 + 上年结转资金 + 其他资金 = 年度资金总额, column by column.
 
     Checked only in columns where at least one source row is filled in (many
-    forms fill only the total).
+    forms fill only the total). A split by level of government (中央、省级、
+    市级、县级资金) that reaches down to the unit's own level is a whole: it
+    must add up to the row it details (the total, or 当年财政拨款 above it);
+    a "其中" naming only some levels is a part and is not summed.
 
     Example: 全年预算数: 年度资金总额 212.40, 当年财政拨款 200.00, 上年结转 0,
     其他资金 0 → error.
@@ -182,25 +186,71 @@ def funds_rows_total(report: Report, ctx: Context):
         total = funds.total if funds else None
         if total is None:
             continue
+        bottom = unit_level(_unit_name(evaluation, report))
         sources = [r for r in funds.rows if r is not total]
         for column in ("initial", "budget", "actual"):
             t = total.cells.get(column)
             if t is None or t.quantity.value is None:
                 continue
-            readings = breakdowns(sources, column, ctx.settings.tolerance)
-            if readings[0] and all(sum_disagrees(t, parts, ctx.settings.tolerance) for parts in readings):
+            readings = breakdowns(sources, column, ctx.settings.tolerance, bottom)
+            if readings and readings[0] and all(sum_disagrees(t, parts, ctx.settings.tolerance) for parts in readings):
                 yield sum_mismatch(
                     ctx, f"{evaluation.display}「{total.label}」「{FUNDS_COLUMN_LABELS[column]}」", t, readings[0], "各资金来源合计",
                     "核对当年财政拨款、上年结转资金和其他资金的填报。",
                 )
+            for row, parent, run in level_details(sources, column, bottom):
+                # Levels adding up to the total itself break the total down, whatever row they follow.
+                if sum_disagrees(parent, run, ctx.settings.tolerance) and sum_disagrees(t, run, ctx.settings.tolerance):
+                    names = "、".join(p.label.removesuffix(FUNDS_COLUMN_LABELS[column]) for p in run)
+                    yield sum_mismatch(
+                        ctx, f"{evaluation.display}「{row.label}」「{FUNDS_COLUMN_LABELS[column]}」", parent, run,
+                        f"其下{names}合计", "核对各级财政资金与其所属资金的填报。",
+                    )
 
 
 # Rows of a funds block that break the total down by nature (按支出性质), not by source (按收入性质).
 _BY_NATURE = ("基本支出", "项目支出", "人员经费", "公用经费")
 
 
-def breakdowns(rows: list[FundsRow], column: str, slack: Decimal) -> list[list[Fact]]:
-    """The ways the filled cells of ``column`` under 年度资金总额 may add up to it, all of them first.
+def _unit_name(evaluation, report: Report) -> str | None:
+    """The name of the unit a form reports on: its own 实施单位 / 单位名称 first, else the report's."""
+    units = evaluation.units
+    return next((units[k] for k in ("实施单位", "单位名称", "部门(单位)名称", "项目单位", "填报单位") if units.get(k)), report.unit)
+
+
+def _filled(rows: list[FundsRow], column: str) -> list[tuple[FundsRow, Fact]]:
+    return [(r, r.cells[column]) for r in rows if column in r.cells and r.cells[column].quantity.value is not None]
+
+
+def _level_runs(filled: list[tuple[FundsRow, Fact]]) -> list[tuple[int, int, list[int]]]:
+    """Runs of consecutive rows naming a level of government: (start, end, their levels)."""
+    runs: list[tuple[int, int, list[int]]] = []
+    levels = [gov_level(r.label) for r, _ in filled]
+    i = 0
+    while i < len(levels):
+        if levels[i] is None:
+            i += 1
+            continue
+        j = i
+        while j < len(levels) and levels[j] is not None:
+            j += 1
+        runs.append((i, j, [lv for lv in levels[i:j] if lv is not None]))  # all of them: the filter only narrows the type
+        i = j
+    return runs
+
+
+def level_details(rows: list[FundsRow], column: str, bottom: int) -> list[tuple[FundsRow, Fact, list[Fact]]]:
+    """Rows (当年财政拨款, 财政资金) whose cell in ``column`` is detailed by a complete list of levels under them."""
+    filled = _filled(rows, column)
+    return [
+        (filled[a - 1][0], filled[a - 1][1], [f for _, f in filled[a:b]])
+        for a, b, levels in _level_runs(filled)
+        if a > 0 and complete_levels(levels, bottom)
+    ]
+
+
+def breakdowns(rows: list[FundsRow], column: str, slack: Decimal, bottom: int = COUNTY) -> list[list[Fact]]:
+    """The ways the filled cells of ``column`` under 年度资金总额 may add up to it, the likeliest first.
 
     The usual form lists one breakdown (当年财政拨款, 上年结转资金, 其他资金).
     Some provinces list a second one below it (by source, then by nature:
@@ -208,14 +258,32 @@ def breakdowns(rows: list[FundsRow], column: str, slack: Decimal) -> list[list[F
     人员经费 and 公用经费, then 项目支出). So the rows by source and the
     rows by nature are readings too, and so are all rows but a run that adds
     up to the row just above it (its detail): the total must agree with one.
+    Rows naming levels of government (中央、省级、县级资金) are siblings,
+    never one another's detail: under a row they detail that row, and right
+    under the total they are its breakdown when they reach ``bottom`` (the
+    unit's level, :func:`reviewer.rules.levels.unit_level`). A list right
+    under the total that does not (其中：中央资金 alone) gives no reading at
+    all: an empty list means the column cannot be checked.
     """
-    filled = [(r, r.cells[column]) for r in rows if column in r.cells and r.cells[column].quantity.value is not None]
+    filled = _filled(rows, column)
     cells = [fact for _, fact in filled]
+    runs = _level_runs(filled)
+    if any(a == 0 and not complete_levels(levels, bottom) for a, _, levels in runs):
+        return []
+    readings: list[list[Fact]] = []
+    detailed = [(a, b) for a, b, _ in runs if a > 0]
+    if detailed:
+        readings.append([f for k, f in enumerate(cells) if not any(a <= k < b for a, b in detailed)])
+    readings += [cells[a:b] for a, b, _ in runs if a == 0 and b < len(cells)]
+    readings.append(cells)
     by_nature = [any(word in r.label for word in _BY_NATURE) for r, _ in filled]
     nature = [fact for fact, flag in zip(cells, by_nature) if flag]
     source = [fact for fact, flag in zip(cells, by_nature) if not flag]
-    readings = [cells] + ([source, nature] if source and nature else [])
+    readings += [source, nature] if source and nature else []
+    in_runs = {k for a, b, _ in runs for k in range(a, b)}
     for i, parent in enumerate(cells):
+        if i in in_runs:
+            continue  # a level is no parent of the levels after it
         detail_end = next((j for j in range(i + 2, len(cells) + 1) if not sum_disagrees(parent, cells[i + 1 : j], slack)), None)
         if detail_end is not None:
             readings.append(cells[: i + 1] + cells[detail_end:])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reviewer.document import Location, row_place
 from reviewer.finding import Evidence
+from reviewer.extract.forms import table_place
 from reviewer.report import Report
 from reviewer.rules import Context, rule
 
@@ -25,7 +26,7 @@ def unread_tables(report: Report, ctx: Context):
         return
     described = []
     for c in missed:
-        where = f"工作表「{c.loc.sheet}」" if c.loc.sheet else f"表{c.table + 1}" + (f"（第{c.page}页）" if c.page else "")
+        where = table_place(c)
         why = "；".join(c.problems) if c.problems else "版式未能识别"
         described.append(f"{where}{c.part and ' ' + c.part}：{why}")
     yield ctx.finding(

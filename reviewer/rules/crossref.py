@@ -10,7 +10,7 @@ from reviewer.finding import Evidence
 from reviewer.report import Fact, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import ev
-from reviewer.rules.numbers import fmt, tol
+from reviewer.rules.numbers import fmt, shown, tol
 
 # Keys whose table values describe the whole department (comparable across parts).
 DEPARTMENT_KEYS = {
@@ -239,11 +239,11 @@ def indicator_department_project(report: Report, ctx: Context):
                 if not (_bigrams(d.level3) & _bigrams(p.level3)) or d.actual.value == p.actual.value:
                     continue
                 yield ctx.finding(
-                    f"{d.loc.label}「{d.name}」实际完成值{d.actual.raw.strip()}，{p.loc.label}「{p.name}」为{p.actual.raw.strip()}，"
+                    f"{d.loc.label}「{d.name}」实际完成值{shown(d.actual)}，{p.loc.label}「{p.name}」为{shown(p.actual)}，"
                     f"疑为同一指标取值不一致",
                     [Evidence(quote=d.actual.raw, loc=d.locs.get("actual", d.loc)), Evidence(quote=p.actual.raw, loc=p.locs.get("actual", p.loc))],
-                    actual=d.actual.raw.strip(),  # 报告值 is the figure at the finding's place, the first evidence
-                    expected=p.actual.raw.strip(),
+                    actual=shown(d.actual),  # 报告值 is the figure at the finding's place, the first evidence
+                    expected=shown(p.actual),
                     basis="compared",
                     suggestion="核实两张表是否为同一口径；是则统一数值。",
                 )

@@ -145,7 +145,7 @@ def blank_values(report: Report, ctx: Context):
         if "target" not in i.locs or "actual" not in i.locs:
             continue
         if i.target.blank and (scored or not i.actual.blank):
-            extra = f"，却得{i.score.raw.strip()}分" if scored else ""
+            extra = f"，却得{fmt(i.score.value)}分" if scored else ""
             yield ctx.finding(
                 f"{i.loc.label}「{i.name}」年度指标值空白{extra}",
                 [_at(i, "target", i.target.raw)],

@@ -8,6 +8,7 @@ from reviewer.finding import Evidence
 from reviewer.report import Fact, MoneyTable, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import sum_mismatch
+from reviewer.rules.levels import complete_levels, gov_level, unit_level
 from reviewer.rules.numbers import fmt, sum_disagrees, tol, value
 
 
@@ -85,23 +86,27 @@ def _exceeds(total: Fact, parts: list[Fact], ctx: Context) -> bool:
 def table_column_totals(report: Report, ctx: Context):
     """A total column equals the columns that make it up; its "其中" columns never add up to more.
 
-    Exact: 支出合计 = 基本支出 + 项目支出, 基本支出 = 人员经费 + 公用经费, and a
-    "其中" breakdown that ends in a residual column (其他收入, 上年结转).
+    Exact: 支出合计 = 基本支出 + 项目支出, 基本支出 = 人员经费 + 公用经费, a
+    "其中" breakdown that ends in a residual column (其他收入, 上年结转), and one
+    by level of government (中央、省级、县级) reaching down to the unit's own level.
     Otherwise a "其中" breakdown may add up to less, never to more.
 
     Example: 收入合计 500.00, 其中 财政拨款 450.00 + 其他收入 60.00 = 510.00
     → error.
     """
+    bottom = unit_level(report.unit)
     for table in report.money_tables:
         for group in table.groups:
+            levels = [gov_level(table.columns[p].header.rpartition("/")[2]) for p in group.parts]
+            exhaustive = group.exhaustive or (None not in levels and complete_levels(levels, bottom))
             for row in table.rows:
                 t = row.values[group.total]
                 parts = [row.values[p] for p in group.parts if _filled(row.values[p])]
-                if not _filled(t) or len(parts) < (2 if group.exhaustive else 1):
+                if not _filled(t) or len(parts) < (2 if exhaustive else 1):
                     continue
                 subject = f"{table.part} {table.name}「{row.label}」「{_column_name(table, group.total)}」"
                 names = "、".join(_column_name(table, p) for p in group.parts)
-                if group.exhaustive:
+                if exhaustive:
                     if sum_disagrees(t, parts, ctx.settings.tolerance):
                         yield sum_mismatch(ctx, subject, t, parts, f"{names}合计", f"核对{names}与合计数。")
                     continue

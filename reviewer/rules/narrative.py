@@ -17,7 +17,8 @@ from reviewer.quantity import parse_quantity
 from reviewer.report import Evaluation, Fact, Report, TextSpan
 from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import ev
-from reviewer.rules.numbers import fmt
+from reviewer.rules.levels import complete_levels, gov_level, unit_level
+from reviewer.rules.numbers import fmt, shown
 from reviewer.rules.targets import assess
 
 MONEY = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(亿元|万元|元)")
@@ -34,6 +35,8 @@ COMPLETE_SPLITS: dict[str, frozenset[str]] = {
     "支出": frozenset({"基本支出", "项目支出"}),
 }
 HUNDRED = Decimal(100)
+# Figures of other years or of what is left (a multi-year project's 总投资, 上年结转): never one year's budget or spending.
+OTHER_YEARS = ("总投资", "概算", "结转", "结余", "上年", "以前年度", "历年")
 
 
 @dataclass(frozen=True)
@@ -133,16 +136,18 @@ def text_sums(report: Report, ctx: Context):
     29.99万元…"), and parts followed by "合计/共计" and the total. Parts above
     the total are always wrong; parts below it are wrong only when the
     "合计" closes the list or the parts are a complete split (人员经费 + 公用经费
-    of 基本支出, 基本支出 + 项目支出 of 支出), since a "其中" may name some items
-    only. Whole amounts are taken as exact, "29.99" as ±0.005.
+    of 基本支出, 基本支出 + 项目支出 of 支出, or levels of government — 中央、省级、
+    县级资金 — reaching down to the unit's own level), since a "其中" may name
+    some items only. Whole amounts are taken as exact, "29.99" as ±0.005.
 
     Example: 共完成预算资金89.97万元。其中：30万元用于预算编制；30万元用于审计；
     29.99万元用于设计测绘 → 30 + 30 + 29.99 = 89.99 ≠ 89.97 → error.
     """
+    bottom = unit_level(report.unit)
     for span in report.texts:
         text = span.text
         for m in re.finditer(r"其中[:：]?", text):
-            finding = _qizhong(ctx, span, m.start(), m.end())
+            finding = _qizhong(ctx, span, m.start(), m.end(), bottom)
             if finding is not None:
                 yield finding
         for m in SUM_WORDS.finditer(text):
@@ -151,7 +156,7 @@ def text_sums(report: Report, ctx: Context):
                 yield finding
 
 
-def _qizhong(ctx: Context, span: TextSpan, at: int, after: int):
+def _qizhong(ctx: Context, span: TextSpan, at: int, after: int, bottom: int):
     """"TOTAL，其中：a，b" or "TOTAL。其中：a；b；c。" — the total must be the only amount where it is looked for.
 
     Mid-sentence, that is the clause just before 其中; when 其中 opens a
@@ -176,6 +181,9 @@ def _qizhong(ctx: Context, span: TextSpan, at: int, after: int):
         return None
     names = {named(text, before[-1][0] if (before := clauses(text, after, p.start, PART_END)) else after, p.start) for p in parts}
     complete = any(names == split and key in text[clause_start : total.start] for key, split in COMPLETE_SPLITS.items())
+    levels = [gov_level(n) for n in names]
+    if None not in levels and complete_levels(levels, bottom):
+        complete = True  # 中央、省级、县级资金 down to the unit's level: the whole, not some items
     return _mismatch(ctx, span, total, parts, complete=complete)
 
 
@@ -210,94 +218,6 @@ def _mismatch(ctx: Context, span: TextSpan, total: Amount, parts: list[Amount], 
         expected=show(summed, total, *parts),
         actual=total.text,
         suggestion="核对各分项金额与合计数，更正错误的一处。",
-    )
-
-
-_SHARE = re.compile(r"占(?P<base>[^，,。；;%％\d]{1,16}?)(?:的)?(?:比重|比例)?(?:为|达|约)?\s*(?P<pct>\d+(?:\.\d+)?)\s*[%％]")
-_RATE = re.compile(r"执行率(?:为|达到|达|是)?\s*(?P<pct>\d+(?:\.\d+)?)\s*[%％]")
-_BUDGET_WORDS = ("预算",)
-_SPENT_WORDS = ("执行", "支出", "决算", "使用", "完成", "拨付")
-
-
-@rule("NARR002", "error", "narrative", "文字中的占比或执行率无法由同一段所列金额算出")
-def text_shares(report: Report, ctx: Context):
-    """A share or an execution rate the text states must recompute from the amounts it names.
-
-    "其中信息化支出120.5万元，占项目支出的35.0%" is recomputed when the same
-    paragraph states 项目支出 with an amount; "预算数200万元，实际支出172万元，
-    执行率86%" from the two amounts of the sentence. The result is compared
-    within the decimals written (35.0% stands for 34.95–35.05%). Change rates
-    ("比上年减少…占比4.84%") are XREF004's.
-
-    Example: 项目支出344.29万元 … 其中信息化支出120.5万元，占项目支出的36.2%
-    (120.5 ÷ 344.29 = 35.0%) → error.
-    """
-    for span in report.texts:
-        text = span.text
-        for m in _SHARE.finditer(text):
-            finding = _share(ctx, span, m)
-            if finding is not None:
-                yield finding
-        for m in _RATE.finditer(text):
-            finding = _rate(ctx, span, m)
-            if finding is not None:
-                yield finding
-
-
-def _share(ctx: Context, span: TextSpan, m: re.Match):
-    text = span.text
-    clause_start = max((c.end() for c in CLAUSE_END.finditer(text, 0, m.start())), default=0)
-    previous_start = max((c.end() for c in CLAUSE_END.finditer(text, 0, max(0, clause_start - 1))), default=0)
-    if re.search(r"比上年|较上年|同比|增加|减少|增长|下降", text[previous_start : m.start()]):
-        return None  # a change rate: XREF004 recomputes it
-    parts = amounts(text, clause_start, m.start()) or amounts(text, previous_start, clause_start)
-    base_name = m.group("base").strip()
-    if len(parts) != 1 or len(base_name) < 2:
-        return None
-    # The base's amount follows its name closely, with no other figure kind (预算/年初) in between.
-    bases = [a for b in re.finditer(re.escape(base_name), text) if b.end() <= parts[0].start or b.start() > m.end()
-             for a in amounts(text, b.end(), min(len(text), b.end() + 24))[:1]
-             if a.start - b.end() <= 4 and not re.search(r"[，,。；;]|预算|年初|调整", text[b.end() : a.start])]
-    if len({a.value for a in bases}) != 1:
-        return None
-    return _ratio_finding(ctx, span, parts[0], bases[0], m, f"{parts[0].text}占{base_name}{bases[0].text}的比例")
-
-
-def _rate(ctx: Context, span: TextSpan, m: re.Match):
-    text = span.text
-    start, end = sentence_bounds(text, m.start())
-    found = amounts(text, start, end)
-    if len(found) != 2:
-        return None
-    roles = {}
-    for amount in found:
-        clause_start = max((c.end() for c in CLAUSE_END.finditer(text, 0, amount.start)), default=start)
-        words = text[clause_start : amount.start]
-        if any(w in words for w in _BUDGET_WORDS):
-            roles.setdefault("budget", amount)
-        elif any(w in words for w in _SPENT_WORDS):
-            roles.setdefault("spent", amount)
-    if set(roles) != {"budget", "spent"}:
-        return None
-    return _ratio_finding(ctx, span, roles["spent"], roles["budget"], m, f"执行数{roles['spent'].text}÷预算数{roles['budget'].text}")
-
-
-def _ratio_finding(ctx: Context, span: TextSpan, part: Amount, base: Amount, m: re.Match, what: str):
-    if not base.value:
-        return None
-    stated = parse_quantity(m.group("pct") + "%")
-    assert stated.value is not None
-    computed = part.value / base.value * HUNDRED
-    spread = computed * ((part.slack / part.value if part.value else 0) + base.slack / base.value)
-    if abs(computed - stated.value) <= stated.tolerance() + spread + Decimal("0.000001"):
-        return None
-    places = max(stated.decimals, 2)
-    return ctx.finding(
-        f"文字称“{m.group(0)}”，但按{what}计算为{fmt(computed, places)}%",
-        [Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end())), part.evidence(span), base.evidence(span)],
-        expected=f"{fmt(computed, places)}%",
-        actual=f"{fmt(stated.value)}%",
-        suggestion="按所列金额重新计算比例，或更正金额。",
     )
 
 
@@ -419,7 +339,7 @@ def project_amounts(report: Report, ctx: Context):
     """An amount stated right after a project's name must be one of that project's funds figures.
 
     The clause must name the project and carry one amount, with no change,
-    share or "其中" in it; the amount is compared with every figure of the
+    share or "其中" in it and not of other years (总投资, 累计, 上年结转); the amount is compared with every figure of the
     project's funds block (年初预算数, 全年预算数, 全年执行数 of each source)
     and of its money tables (支出明细 lines and 支出合计).
     A warning: the sentence may speak of a part of the project.
@@ -440,7 +360,8 @@ def project_amounts(report: Report, ctx: Context):
                 clause_end = CLAUSE_END.search(text, m.end())
                 end = clause_end.start() if clause_end else len(text)
                 found = amounts(text, m.end(), end)
-                if len(found) != 1 or CHANGE.search(text, m.end(), end) or "其中" in text[m.end() : end]:
+                said = text[m.end() : end]
+                if len(found) != 1 or CHANGE.search(text, m.end(), end) or "其中" in said or any(w in said for w in (*OTHER_YEARS, "累计")):
                     continue
                 figures = [f for row in project.funds.rows for f in row.cells.values() if f.value is not None and f.key != "执行率"]  # type: ignore[union-attr]
                 money = [f for f in figures if f.quantity.unit != "%" and "%" not in f.quantity.raw]
@@ -496,7 +417,7 @@ def full_satisfaction_claim(report: Report, ctx: Context):
                 continue
             first = measured[0]
             yield ctx.finding(
-                f"文字称“{m.group(0)}”，但{form.display}「{first.name}」实际完成值为{first.actual.raw.strip()}",
+                f"文字称“{m.group(0)}”，但{form.display}「{first.name}」实际完成值为{shown(first.actual)}",
                 [Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end()))]
                 + [Evidence(quote=i.actual.raw, loc=i.locs.get("actual", i.loc)) for i in measured[:3]],
                 expected=first.actual.raw.strip(),

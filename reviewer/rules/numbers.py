@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from reviewer.quantity import Quantity
+from reviewer.quantity import Quantity, parse_quantity
 from reviewer.report import Fact
 
 
@@ -64,3 +64,11 @@ def places_of(*items: Quantity | Fact | None) -> int:
         q = item.quantity if isinstance(item, Fact) else item
         out = max(out, q.decimals)
     return out
+
+
+def shown(q: Quantity) -> str:
+    """A value as the report writes it, with the unit its row's 度量单位 gives when the cell itself has none ("679.6" -> "679.6元")."""
+    raw = q.raw.strip()
+    if q.unit and q.value is not None and parse_quantity(raw).unit is None:
+        return raw + q.unit
+    return raw

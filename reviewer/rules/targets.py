@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from reviewer.quantity import Quantity
 from reviewer.report import Indicator
+from reviewer.rules.numbers import shown
 
 NO_REASON = {"", "无", "暂无", "没有", "/", "—", "——", "-", "0", "无偏差", "未偏差"}
 
@@ -110,8 +111,7 @@ def assess(indicator: Indicator) -> Assessment | None:
     readings = _readings(t, a)
     tv, av = next(((tv, av) for tv, av in readings if meets(tv, av)), readings[0])
     met = meets(tv, av)
-    shown_target = t.raw.strip()
-    shown_actual = a.raw.strip()
+    shown_target, shown_actual = shown(t), shown(a)
     if met:
         explanation = f"实际完成值{shown_actual}达到年度指标值{shown_target}"
     elif comparator == ">" and av == tv:

@@ -10,12 +10,14 @@ span several columns is preferably the row's label ("总分") or its last cell.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 
 from reviewer.document import Cell
-from reviewer.quantity import parse_quantity
-from reviewer.tables.vocabulary import NUMERIC_ROLES, TEXT_ROLES
+from reviewer.quantity import Quantity, parse_quantity
+from reviewer.tables.vocabulary import NUMERIC_ROLES, TEXT_ROLES, squash
 
 
 @dataclass(slots=True)
@@ -43,9 +45,29 @@ def place(row: list[Cell]) -> list[Placed]:
     return [Placed(c, i, i + 1) for i, c in enumerate(row)]
 
 
+# Points written with their unit or their column's word: "20分", "18.5 分", "得分：18分", "自评得分18", "分值:10分".
+_POINTS = re.compile(r"(?:[\u4e00-\u9fff]{0,4}(?:得分|分值|权重|评分|满分)[:]?)?(\d+(?:\.(\d+))?)分?")
+_SCORE_POINTS_ROLES = frozenset({"weight", "score", "review"})
+
+
+@lru_cache(maxsize=4096)
+def read_points(text: str) -> Quantity:
+    """A 分值 / 得分 cell's value: "18", "20分", "18.5 分", "得分：18分", "１８分" -> 18 with no unit.
+
+    Full-width digits and colons count as half-width. A text that is not points
+    written one of these ways ("≥95%", "18分（扣2分）") is read as
+    :func:`parse_quantity` reads it, so the column's sanity check still sees it.
+    """
+    m = _POINTS.fullmatch(squash(text))
+    if m is None:
+        return parse_quantity(text)
+    return Quantity(raw=text, value=Decimal(m.group(1)), decimals=len(m.group(2) or ""))
+
+
 @lru_cache(maxsize=8192)  # asked of the same texts while headers, rows and bands are read
 def cell_kind(text: str) -> str:
-    """'empty', 'blank' (a dash or 无 standing for nothing), 'number' (a bare amount, score or percentage), 'quantity' (≥95%, 90人) or 'text'."""
+    """'empty', 'blank' (a dash or 无 standing for nothing), 'number' (a bare amount, score or percentage),
+    'points' (a score with its unit or label: "20分", "得分：18分"), 'quantity' (≥95%, 90人) or 'text'."""
     if not text:
         return "empty"
     q = parse_quantity(text)
@@ -55,6 +77,8 @@ def cell_kind(text: str) -> str:
         return "text"
     if q.comparator is None and q.unit in (None, "%") and not q.qualifier:
         return "number"
+    if _POINTS.fullmatch(squash(text)):
+        return "points"
     return "quantity"
 
 
@@ -70,6 +94,8 @@ def fit(kind: str, role: str | None) -> float:
     numeric, text = role in NUMERIC_ROLES, role in TEXT_ROLES
     if kind == "number":
         return 2.0 if numeric else (1.0 if role in ("target", "actual", "seq") else -2.0)
+    if kind == "points":
+        return 2.0 if role in _SCORE_POINTS_ROLES else (1.0 if role in ("target", "actual") else -1.0)
     if kind == "quantity":
         return 2.0 if role in ("target", "actual") else -1.0
     return -2.0 if numeric else (1.0 if text else 0.5)

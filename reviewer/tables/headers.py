@@ -86,9 +86,12 @@ def headerless_funds(r: int, placed: list[Placed]) -> Band | None:
         return None
     figures = filled[1:]
     rates = [i for i, p in enumerate(figures) if p.text.endswith(("%", "％"))]
-    if len(rates) != 1 or not all(is_number(p.text) for p in figures):
+    if len(rates) != 1:
         return None
     k = rates[0]
+    # The weight before the rate and the score after it may be written with 分 ("10分"); the amounts are bare.
+    if not all(is_number(p.text) or (abs(i - k) == 1 and cell_kind(p.text) == "points") for i, p in enumerate(figures)):
+        return None
     amounts = figures[: k - 1] if k >= 1 else []
     if len(amounts) not in (2, 3) or k + 1 >= len(figures) + 1:
         return None

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from reviewer.document import Cell, Table
 from reviewer.quantity import parse_quantity
-from reviewer.tables.grid import Placed, align, cell_kind, fit, has_grid, is_number, place
+from reviewer.tables.grid import Placed, align, cell_kind, fit, has_grid, is_number, place, read_points
 from reviewer.tables.headers import header_band, headerless_funds, is_subheader, merge_header, sub_header, table_unit
 from reviewer.tables.model import Band, Column, Pair, Row, TableReading
 from reviewer.tables.vocabulary import (
@@ -295,10 +295,10 @@ def _check(band: Band) -> None:
         for role, name in (("weight", "分值"), ("score", "得分")):
             for row in rows:
                 text = row.text(role)
-                if text and not is_number(text) and parse_quantity(text).value is not None:
+                if text and cell_kind(text) not in ("number", "points") and parse_quantity(text).value is not None:
                     band.problems.append(f"{name}列出现“{text}”")
                     break
-        weights = [q.value for r in rows if (q := parse_quantity(r.text("weight"))).value is not None]
+        weights = [q.value for r in rows if (q := read_points(r.text("weight"))).value is not None]
         cap = max(Decimal(100), band.points or 0) * Decimal("1.5")
         if weights and sum(weights) > cap:
             band.problems.append(f"各行分值合计{sum(weights)}分，不像分值列")
@@ -315,7 +315,7 @@ def _check(band: Band) -> None:
         for row in band.rows:
             for role in NUMERIC_ROLES & band.roles():
                 text = row.text(role)
-                q = parse_quantity(text)
+                q = read_points(text) if role in ("weight", "score") else parse_quantity(text)
                 if text and q.qualitative and not _PAIR_IN_CELL.match(text) and len(text) > 12:
                     band.problems.append(f"资金数字列出现文字“{text[:12]}”")
                     break

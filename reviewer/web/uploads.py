@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from reviewer.archive import extract_zip
 from reviewer.errors import InputError
 from reviewer.ingest.office import soffice
-from reviewer.inputs import Skipped, not_a_report, reviewable
+from reviewer.inputs import Skipped, member_kind
 
 # How to review a file a batch skipped, in the app (skipped_lines' hint).
 REVIEW_SKIPPED = "要审阅时单独上传该文件"
@@ -124,8 +124,8 @@ def check_content(upload: Upload) -> None:
 
 def unpack_zip(upload: Upload, member_limit: int) -> tuple[list[Upload], list[tuple[str, str]], list[Skipped]]:
     """The report files inside a .zip, extracted by reviewer.archive's checks; the refused members with reasons;
-    and the members that are not reports (listings, earlier outputs, READMEs: reviewer.inputs.not_a_report),
-    skipped as ``reviewer batch`` skips them."""
+    and the members that are not reports (listings, earlier outputs, READMEs, formats no reader takes:
+    reviewer.inputs.member_kind), skipped as ``reviewer batch`` skips them."""
     found: list[Upload] = []
     refused: list[tuple[str, str]] = []
     skipped: list[Skipped] = []
@@ -133,17 +133,19 @@ def unpack_zip(upload: Upload, member_limit: int) -> tuple[list[Upload], list[tu
         archive = Path(tmp) / "upload.zip"
         archive.write_bytes(upload.data)
         try:
-            members = extract_zip(archive, upload.name, Path(tmp) / "members", reviewable)
+            members = extract_zip(archive, upload.name, Path(tmp) / "members", lambda name: True)
         except InputError as exc:
             raise UploadRejected(f"「{upload.name}」{exc.problem}") from exc
         for member in members:
             name = display_name(member.name)
-            if member.file is None:
+            kind = member_kind(member.file, member.name)
+            if kind is not None:
+                if kind:
+                    skipped.append(Skipped(name, kind))
+            elif member.file is None:
                 refused.append((name, f"「{name}」{member.problem}"))
             elif member.file.stat().st_size > member_limit:
                 refused.append((name, f"「{name}」解压后超过 {member_limit / 2**20:g} MB 上限"))
-            elif kind := not_a_report(member.file, suffix_of(member.name), member.name):
-                skipped.append(Skipped(name, kind))
             else:
                 found.append(Upload(name=name, suffix=suffix_of(name), data=member.file.read_bytes()))
     return found, refused, skipped

@@ -1,0 +1,126 @@
+"""NARR002: shares and execution rates the narrative states, recomputed from the amounts it names.
+
+A rate's budget is any amount the sentence names as the year's money for
+the purpose — 预算, or funds put at its disposal (项目资金, 项目总资金, 资金总额,
+下达资金, 安排的补助资金, 到位资金, 经费) — and its spending any amount named as
+spent (执行, 支出, 使用, 拨付 …). A figure of other years (总投资 of a
+multi-year project, 上年结转, 结余) is neither, and money invested or
+accumulated (计划投资, 累计安排) is no budget of the year, so such a sentence
+is not recomputed.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from reviewer.finding import Evidence
+from reviewer.quantity import parse_quantity
+from reviewer.report import Report, TextSpan
+from reviewer.rules import Context, rule
+from reviewer.rules.narrative import CLAUSE_END, HUNDRED, OTHER_YEARS, Amount, amounts, sentence_bounds
+from reviewer.rules.numbers import fmt
+
+_SHARE = re.compile(r"占(?P<base>[^，,。；;%％\d]{1,16}?)(?:的)?(?:比重|比例)?(?:为|达|约)?\s*(?P<pct>\d+(?:\.\d+)?)\s*[%％]")
+_RATE = re.compile(r"执行率(?:为|达到|达|是)?\s*(?P<pct>\d+(?:\.\d+)?)\s*[%％]")
+_BUDGET_WORDS = ("预算",)
+_SPENT_WORDS = ("执行", "支出", "决算", "使用", "完成", "拨付", "支付", "花费", "用款")
+# Money put at the purpose's disposal for the year: 项目资金, 项目总资金, 资金总额, 下达资金, 补助经费, 财政拨款.
+_FUNDS_WORDS = ("资金", "经费", "拨款", "安排", "下达", "批复", "到位")
+# Money that may span several years: spent so far (累计支出) is still spending, but no budget of the year.
+_NOT_A_YEARS_FUNDS = ("投资", "累计")
+
+
+@rule("NARR002", "error", "narrative", "文字中的占比或执行率无法由同一段所列金额算出")
+def text_shares(report: Report, ctx: Context):
+    """A share or an execution rate the text states must recompute from the amounts it names.
+
+    "其中信息化支出120.5万元，占项目支出的35.0%" is recomputed when the same
+    paragraph states 项目支出 with an amount; "预算数200万元，实际支出172万元，
+    执行率86%" from the two amounts of the sentence, whose budget may also be
+    named as the year's funds (项目资金, 项目总资金, 资金总额, 下达资金, 经费) but
+    not as a multi-year figure (项目总投资, 计划投资, 累计安排, 上年结转). The result is compared
+    within the decimals written (35.0% stands for 34.95–35.05%). Change rates
+    ("比上年减少…占比4.84%") are XREF004's.
+
+    Example: 项目支出344.29万元 … 其中信息化支出120.5万元，占项目支出的36.2%
+    (120.5 ÷ 344.29 = 35.0%) → error.
+    """
+    for span in report.texts:
+        text = span.text
+        for m in _SHARE.finditer(text):
+            finding = _share(ctx, span, m)
+            if finding is not None:
+                yield finding
+        for m in _RATE.finditer(text):
+            finding = _rate(ctx, span, m)
+            if finding is not None:
+                yield finding
+
+
+def _share(ctx: Context, span: TextSpan, m: re.Match):
+    text = span.text
+    clause_start = max((c.end() for c in CLAUSE_END.finditer(text, 0, m.start())), default=0)
+    previous_start = max((c.end() for c in CLAUSE_END.finditer(text, 0, max(0, clause_start - 1))), default=0)
+    if re.search(r"比上年|较上年|同比|增加|减少|增长|下降", text[previous_start : m.start()]):
+        return None  # a change rate: XREF004 recomputes it
+    parts = amounts(text, clause_start, m.start()) or amounts(text, previous_start, clause_start)
+    base_name = m.group("base").strip()
+    if len(parts) != 1 or len(base_name) < 2:
+        return None
+    # The base's amount follows its name closely, with no other figure kind (预算/年初) in between.
+    bases = [a for b in re.finditer(re.escape(base_name), text) if b.end() <= parts[0].start or b.start() > m.end()
+             for a in amounts(text, b.end(), min(len(text), b.end() + 24))[:1]
+             if a.start - b.end() <= 4 and not re.search(r"[，,。；;]|预算|年初|调整", text[b.end() : a.start])]
+    if len({a.value for a in bases}) != 1:
+        return None
+    return _ratio_finding(ctx, span, parts[0], bases[0], m, f"{parts[0].text}占{base_name}{bases[0].text}的比例")
+
+
+def _rate(ctx: Context, span: TextSpan, m: re.Match):
+    text = span.text
+    start, end = sentence_bounds(text, m.start())
+    found = amounts(text, start, end)
+    if len(found) != 2:
+        return None
+    roles = {}
+    for amount in found:
+        clause_start = max((c.end() for c in CLAUSE_END.finditer(text, 0, amount.start)), default=start)
+        role = _role(text[clause_start : amount.start])
+        if role is not None:
+            roles.setdefault(role, amount)
+    if set(roles) != {"budget", "spent"}:
+        return None
+    return _ratio_finding(ctx, span, roles["spent"], roles["budget"], m, f"执行数{roles['spent'].text}÷预算数{roles['budget'].text}")
+
+
+def _ratio_finding(ctx: Context, span: TextSpan, part: Amount, base: Amount, m: re.Match, what: str):
+    if not base.value:
+        return None
+    stated = parse_quantity(m.group("pct") + "%")
+    assert stated.value is not None
+    computed = part.value / base.value * HUNDRED
+    spread = computed * ((part.slack / part.value if part.value else 0) + base.slack / base.value)
+    if abs(computed - stated.value) <= stated.tolerance() + spread + Decimal("0.000001"):
+        return None
+    places = max(stated.decimals, 2)
+    return ctx.finding(
+        f"文字称“{m.group(0)}”，但按{what}计算为{fmt(computed, places)}%",
+        [Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end())), part.evidence(span), base.evidence(span)],
+        expected=f"{fmt(computed, places)}%",
+        actual=f"{fmt(stated.value)}%",
+        suggestion="按所列金额重新计算比例，或更正金额。",
+    )
+
+
+def _role(words: str) -> str | None:
+    """What the words before an amount name it: "budget", "spent", or None (anything else, or another year's figure)."""
+    if any(w in words for w in OTHER_YEARS):
+        return None
+    if any(w in words for w in _BUDGET_WORDS):
+        return "budget"
+    if any(w in words for w in _SPENT_WORDS):
+        return "spent"
+    if any(w in words for w in _FUNDS_WORDS) and not any(w in words for w in _NOT_A_YEARS_FUNDS):
+        return "budget"
+    return None
