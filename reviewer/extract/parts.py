@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from reviewer.document import Document, Paragraph, Table
-from reviewer.quantity import parse_quantity
 from reviewer.tables import TableReading, read_table, unit_stated
 from reviewer.tables.grid import is_number, read_points
 from reviewer.tables.vocabulary import column_role, squash
