@@ -27,8 +27,13 @@ from typing import Any, Callable, Sequence
 
 # Imported once in the fork server, so each worker starts with them loaded: the batch's tasks
 # (importing their module in each new worker would eat into the task's time limit) and what a
-# worker reviewing and rendering any report runs. A batch adds the readers of its files' formats.
-PRELOAD = ["reviewer.batch_jobs", "reviewer.pipeline", "reviewer.crosscheck", "reviewer.render.html", "reviewer.render.json"]
+# worker reviewing and rendering any report runs, with the .docx and text readers (a worker's
+# address space starts from them, and the memory limit's tests are set by it). A batch adds the
+# readers of its other files' formats.
+PRELOAD = [
+    "reviewer.batch_jobs", "reviewer.pipeline", "reviewer.crosscheck", "reviewer.render.html", "reviewer.render.json",
+    "reviewer.ingest.docx", "reviewer.ingest.text",
+]
 _STOP_SECONDS = 5  # how long an idle worker may take to exit before it is killed
 
 
