@@ -24,6 +24,7 @@ from reviewer.document import Document
 from reviewer.errors import InputError
 from reviewer.finding import Finding, Review
 from reviewer.inputs import Source
+from reviewer.pool import PRELOAD
 from reviewer.rules import Settings
 from reviewer.store import Entry, Store
 
@@ -91,7 +92,7 @@ def worker_modules(sources: list[Source], formats: tuple[str, ...] | None, read:
             modules.update(dict.fromkeys(_READERS.get(source.suffix, _TEXT_READER)))
         for fmt in output_formats(source, formats):
             modules.update(dict.fromkeys(_WRITERS.get(fmt, [])))
-    return list(modules)
+    return [name for name in modules if name not in PRELOAD]
 
 
 def output_files(name: str, formats: tuple[str, ...]) -> list[str]:
