@@ -34,6 +34,7 @@ from typing import Callable, Iterator
 from reviewer.baseline import Baseline, scope_of
 from reviewer.batch_jobs import (
     FORMATS, Done, Plan, digest, final_review, output_digest, output_files, output_formats, output_names, render_stored, review_job,
+    worker_modules,
 )
 from reviewer.config import LLMConfig
 from reviewer.crosscheck import Features, run_crosschecks
@@ -41,7 +42,7 @@ from reviewer.document import Document
 from reviewer.finding import SEVERITY_ORDER, Finding, Review
 from reviewer.inputs import Skipped, Source, collect, skipped_lines
 from reviewer.jsonio import load_json
-from reviewer.pool import WorkerDied, run_pool
+from reviewer.pool import PRELOAD, WorkerDied, run_pool
 from reviewer.progress import Progress, Silent
 from reviewer.rules import Settings
 from reviewer.store import Entry, Store, build_key, file_digest, llm_digest, settings_digest
@@ -363,6 +364,7 @@ def review_sources(
     run_pool(
         review_job, tasks, workers, done, crashed, timeout=options.time_limit or None, on_timeout=timed_out,
         memory_limit=options.memory_mb * 2**20 or None, failed=lambda answer: answer.failed,
+        preload=[*PRELOAD, *worker_modules([o.source for o in todo], options.formats)],
     )
 
     ok = [o for o in outcomes if o.features is not None]
@@ -422,6 +424,7 @@ def write_outputs(result: BatchResult, folder: OutputFolder, options: BatchOptio
         run_pool(
             render_stored, [task for _, _, task in pending], options.jobs, rendered, crashed,
             memory_limit=options.memory_mb * 2**20 or None, failed=lambda problem: problem is not None,
+            preload=[*PRELOAD, *worker_modules([o.source for o, _, _ in pending], options.formats, read=False)],
         )
 
     summary = render_summary_json(result.rows, result.build, result.reviewed, result.cached)

@@ -23,24 +23,30 @@ from collections import deque
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
-# Imported once in the fork server, so each worker starts with them loaded: the batch (whose
-# module a task function usually lives in or beside: importing it in each new worker would
-# eat into the task's time limit) and what a worker reviewing and rendering a .docx or text
-# report runs.
+# Imported once in the fork server, so each worker starts with them loaded: the batch's tasks
+# (importing their module in each new worker would eat into the task's time limit) and what a
+# worker reviewing and rendering any report runs, with the .docx and text readers (a worker's
+# address space starts from them, and the memory limit's tests are set by it). A batch adds the
+# readers of its other files' formats.
 PRELOAD = [
-    "reviewer.batch", "reviewer.pipeline", "reviewer.crosscheck", "reviewer.render.html", "reviewer.render.json",
+    "reviewer.batch_jobs", "reviewer.pipeline", "reviewer.crosscheck", "reviewer.render.html", "reviewer.render.json",
     "reviewer.ingest.docx", "reviewer.ingest.text",
 ]
 _STOP_SECONDS = 5  # how long an idle worker may take to exit before it is killed
 
 
-def _context() -> Any:
-    """Worker processes forked from a preloaded server where available (fast start, no inherited threads)."""
+def _context(preload: Sequence[str]) -> Any:
+    """Worker processes forked from a server that imported ``preload`` where available (fast start, no inherited threads).
+
+    The fork server is one per process, started by the first pool: the
+    modules of that pool's ``preload`` are what every later pool's workers
+    start with too; any other module a task needs it imports itself.
+    """
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
+        context.set_forkserver_preload(list(preload))
         return context
     return multiprocessing.get_context("spawn")
 
@@ -152,6 +158,7 @@ def run_pool(
     on_timeout: Callable[[int], None] | None = None,
     memory_limit: int | None = None,
     failed: Callable[[Any], bool] | None = None,
+    preload: Sequence[str] = PRELOAD,
 ) -> None:
     """Run ``func(*task)`` for every task in at most ``jobs`` processes; callbacks get the task's index.
 
@@ -162,14 +169,15 @@ def run_pool(
     then is killed with the programs it started. ``memory_limit`` (bytes)
     caps each worker's address space: a task that passes it usually raises
     MemoryError. A worker is replaced after a crash, a timeout, an exception
-    or a result for which ``failed(result)`` is true. Workers are gone when
+    or a result for which ``failed(result)`` is true. ``preload`` names the
+    modules workers start with (see ``_context``). Workers are gone when
     this returns or raises.
     """
     if not tasks:
         return
     if timeout is not None and on_timeout is None:
         raise ValueError("a timeout needs on_timeout")
-    pool = _Pool(func, tasks, max(1, jobs), timeout, memory_limit, failed or (lambda result: False))
+    pool = _Pool(func, tasks, max(1, jobs), timeout, memory_limit, failed or (lambda result: False), preload)
     try:
         while pool.queue or pool.busy():
             finished = pool.dispatch()
@@ -191,11 +199,11 @@ def run_pool(
 class _Pool:
     """The workers of one run_pool call and the tasks still queued."""
 
-    def __init__(self, func, tasks, jobs, timeout, memory_limit, failed):
+    def __init__(self, func, tasks, jobs, timeout, memory_limit, failed, preload):
         """Nothing started yet: workers are started as tasks are handed out."""
         self.func, self.tasks, self.jobs = func, tasks, jobs
         self.timeout, self.memory_limit, self.failed = timeout, memory_limit, failed
-        self.context = _context()
+        self.context = _context(preload)
         self.queue = deque(range(len(tasks)))
         self.workers: list[_Worker] = []
 

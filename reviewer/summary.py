@@ -7,12 +7,11 @@ way: batch → summary).
 
 from __future__ import annotations
 
-import io
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any, Sequence
+from typing import Any, Iterable
 
 from reviewer.document import Document
 from reviewer.finding import SEVERITY_LABELS, Review
@@ -26,7 +25,6 @@ OVERVIEW_COLUMNS = [
     ("错误", 7), ("警告", 7), ("提示", 7), ("已忽略", 8), ("主要问题", 60), ("审阅结果文件", 30),
 ]
 FAILED_COLOR = "FFD6D6"
-LINK_COLOR = "0563C1"
 
 
 def result_link(row: Row) -> str | None:
@@ -136,42 +134,25 @@ def _overview_cells(row: Row, shown: str) -> list[object]:
     ]
 
 
-def render_summary_xlsx(rows: list[Row], documents: Sequence[tuple[Review, Document]]) -> bytes:
+def render_summary_xlsx(rows: list[Row], documents: Iterable[tuple[Review, Document]]) -> bytes:
     """summary.xlsx: a 文件概况 sheet with every document (failed ones in red), then the findings and counts sheets.
 
     A document's name (its path inside the folder all inputs share) links
     to its result (``result_link``) by a path relative to the workbook; rows
     are as tall as their text.
 
-    ``documents`` are the reviewed ones with their final reviews; any sequence
-    will do, so a batch can read them one at a time.
+    ``documents`` are the reviewed ones with their final reviews, iterated
+    once: a batch can read them one at a time.
     """
     # Loaded here, not with the module: the batch's worker processes import it but never write a workbook.
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    from reviewer.render.xlsx import Book, write_findings
 
-    from reviewer.render.xlsx import _header, _put, findings_workbook, fit_row_height
-
-    book = findings_workbook(documents)
-    sheet = book.create_sheet(OVERVIEW_SHEET, 0)
-    book.active = 0
-    for ws in book.worksheets:  # only one selected tab, or Excel opens the sheets grouped
-        ws.sheet_view.tabSelected = ws is sheet
-    widths = [w for _, w in OVERVIEW_COLUMNS]
-    _header(sheet, [t for t, _ in OVERVIEW_COLUMNS], widths)
-    for number, (row, shown) in enumerate(zip(rows, shown_names([r.path for r in rows])), start=2):
-        for col, value in enumerate(_overview_cells(row, shown), start=1):
-            _put(sheet, number, col, value)
-        fit_row_height(sheet, number, widths)
-        if row.status == "failed":
-            sheet.cell(row=number, column=2).fill = PatternFill("solid", fgColor=FAILED_COLOR)
-        link = result_link(row)
-        if link:
-            # On the name only (LibreOffice shows a linked cell on one line: the outputs column keeps its lines);
-            # relative to the workbook, so the output folder can be moved or shared as a whole.
-            sheet.cell(row=number, column=1).hyperlink = link
-            sheet.cell(row=number, column=1).font = Font(color=LINK_COLOR, underline="single")
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(OVERVIEW_COLUMNS))}{len(rows) + 1}"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    book = Book()
+    sheet = book.sheet(OVERVIEW_SHEET, [t for t, _ in OVERVIEW_COLUMNS], [w for _, w in OVERVIEW_COLUMNS])
+    for row, shown in zip(rows, shown_names([r.path for r in rows])):
+        # The link is on the name only (LibreOffice shows a linked cell on one line: the outputs column keeps
+        # its lines), relative to the workbook, so the output folder can be moved or shared as a whole.
+        sheet.write(_overview_cells(row, shown), fills={1: FAILED_COLOR} if row.status == "failed" else None, link=result_link(row))
+    sheet.filter()
+    write_findings(book, documents, {})
+    return book.close()

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.batch_helpers import exhaust_memory, report_text, run_hostile_cli, write
 
 from reviewer.pool import run_pool
@@ -74,16 +76,27 @@ def test_cli_batch_reports_each_failed_file_on_one_line_and_keeps_the_others(tmp
     assert not any(Path(out, f"{name}.审阅.json").exists() for name in hostile)
 
 
-def test_the_fork_server_preloads_what_workers_run_but_not_the_parents_bar_or_workbook():
-    probe = (
-        "import importlib, json, sys\n"
-        "from reviewer.pool import PRELOAD\n"
-        "for name in PRELOAD: importlib.import_module(name)\n"
-        "print(json.dumps([n for n in ('rich.progress', 'openpyxl', 'reviewer.pipeline', 'reviewer.render.html') if n in sys.modules]))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
-    # The bar and summary.xlsx are the parent's; loading them in the fork server cost every batch a tenth of a second each.
-    assert json.loads(out.stdout) == ["reviewer.pipeline", "reviewer.render.html"]
+_PROBE = (
+    "import importlib, json, sys\n"
+    "from pathlib import Path\n"
+    "from reviewer.batch_jobs import worker_modules\n"
+    "from reviewer.inputs import Source\n"
+    "from reviewer.pool import PRELOAD\n"
+    "sources = [Source(display=n, file=Path(n), suffix=Path(n).suffix) for n in sys.argv[1:]]\n"
+    "for name in [*PRELOAD, *worker_modules(sources, None)]: importlib.import_module(name)\n"
+    "wanted = ('rich.progress', 'xlsxwriter', 'reviewer.batch', 'reviewer.pipeline', 'reviewer.render.html', 'openpyxl', 'pypdfium2', 'docx')\n"
+    "print(json.dumps([n for n in wanted if n in sys.modules]))\n"
+)
+
+
+@pytest.mark.parametrize(("names", "readers"), [
+    ([], []), (["a.txt", "b.md"], []), (["a.xlsx", "b.pdf"], ["openpyxl", "pypdfium2"]), (["a.docx"], ["docx"]),
+])
+def test_the_fork_server_preloads_what_the_workers_run_but_not_the_parents_bar_or_workbook(names, readers):
+    out = subprocess.run([sys.executable, "-c", _PROBE, *names], capture_output=True, text=True, check=True, timeout=120)
+    # The bar, summary.xlsx and the batch's own bookkeeping are the parent's; the readers of the
+    # batch's kinds of file are loaded once for all workers, other kinds' not at all.
+    assert json.loads(out.stdout) == ["reviewer.pipeline", "reviewer.render.html", *readers]
 
 
 def _store_and_vanish(path: str) -> None:

@@ -100,5 +100,6 @@ def test_the_findings_sheet_prints_and_reads_as_a_working_document():
     assert heights["A101"] >= 30  # two lines of 备注 at least
     # Printing: landscape, one page wide, as many pages down as needed, header row on every page.
     assert sheet.page_setup.orientation == "landscape"
-    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth or 1, sheet.page_setup.fitToHeight) == (1, 0)  # fitToWidth left out: the schema's default, 1
     assert sheet.print_title_rows == "$1:$1"

@@ -79,7 +79,6 @@ class _Budget:
 
 def read_xlsx(data: bytes, name: str, digest: str) -> Document:
     """Read .xlsx bytes into a Document; raise InputError when the file is not a usable workbook or passes a limit."""
-    import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     if data[:4] == OLE2_MAGIC:
@@ -95,10 +94,10 @@ def read_xlsx(data: bytes, name: str, digest: str) -> Document:
     try:
         with warnings.catch_warnings():  # openpyxl warns on stderr about extensions it drops
             warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            book, sheets = _open(data)
             try:
                 # Every sheet is scanned, hidden ones too, so that a formula may read another sheet.
-                scanned = [(ordinal, sheet, _scan(sheet, budget)) for ordinal, sheet in enumerate(book.worksheets, start=1)]
+                scanned = [(ordinal, sheet, _scan(sheet, budget)) for ordinal, sheet in enumerate(sheets, start=1)]
                 evaluators: dict[str, Evaluator] = {}
                 for _, sheet, found in scanned:
                     values = {key: value for key, (value, _) in found.values.items()}
@@ -115,6 +114,43 @@ def read_xlsx(data: bytes, name: str, digest: str) -> Document:
     if not doc.blocks:
         raise InputError(name, "工作簿中没有内容")
     return doc
+
+
+class _Sheet(NamedTuple):
+    """A worksheet of the workbook: its title, state (visible, hidden, veryHidden), part, the workbook and its shared strings."""
+
+    title: str
+    sheet_state: str
+    path: str
+    parent: object  # the openpyxl Workbook: its styles give each cell's number format
+    strings: list
+
+
+def _open(data: bytes):
+    """The workbook's parts that reading needs (shared strings, styles, sheet list) and its worksheets, in order.
+
+    ``openpyxl.load_workbook(read_only=True)`` also parses every sheet once
+    just to find its size when the file does not record it (WPS and many
+    scripts do not): here each sheet is parsed once, by ``_scan``. The
+    returned ExcelReader's archive must be closed.
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    reader.read_properties()
+    reader.read_custom()
+    reader.read_theme()
+    apply_stylesheet(reader.archive, reader.wb)
+    sheets = [
+        _Sheet(sheet.name, sheet.state, rel.target, reader.wb, reader.shared_strings)
+        for sheet, rel in reader.parser.find_sheets()
+        if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+    ]
+    return reader.archive, sheets
 
 
 def display(value: object, number_format: str = "General") -> str:
@@ -186,9 +222,9 @@ def _scan(sheet, budget: _Budget) -> _Scan:
     book = sheet.parent
     values: dict[tuple[int, int], tuple[object, str]] = {}
     formulas: dict[tuple[int, int], str] = {}
-    with sheet._get_source() as source:  # read-only mode gives no public access to merged ranges
+    with book._archive.open(sheet.path) as source:  # read-only mode gives no public access to merged ranges
         parser = Parser(
-            source, sheet._shared_strings, data_only=True, epoch=book.epoch,
+            source, sheet.strings, data_only=True, epoch=book.epoch,
             date_formats=book._date_formats, timedelta_formats=book._timedelta_formats,
         )
         for _, row in parser.parse():

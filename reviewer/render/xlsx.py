@@ -5,27 +5,26 @@ The findings sheet is a working document: 处置状态, 备注 and 处置人 col
 (filled from the web app's confirm/dismiss decisions when given, else 待处理),
 rows tall enough for their wrapped text, and printing on as many pages down as
 needed with the header row repeated on each.
+
+Workbooks are written with XlsxWriter, which writes each cell straight into
+the sheet's XML: openpyxl, which builds a cell object per value and styles
+each on saving, took three times as long on a batch's summary (tens of
+thousands of cells).
 """
 
 from __future__ import annotations
 
 import io
 import math
+import re
 import unicodedata
-from collections.abc import Mapping, Sequence
-from copy import copy
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from weakref import WeakKeyDictionary
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from reviewer.document import Document
-from reviewer.finding import BASIS_LABELS, CATEGORY_LABELS, REPORTED_LABEL, SEVERITY_LABELS, Finding, Review
+from reviewer.finding import BASIS_LABELS, CATEGORY_LABELS, REPORTED_LABEL, SEVERITY_LABELS, DocumentInfo, Finding, Review
 from reviewer.render.layout import category_label, document_name, finding_label, places, severity_label, verification_label
 
 FINDINGS_SHEET = "问题清单"
@@ -48,76 +47,117 @@ class Decision:
     status: str = ""
     note: str = ""
     who: str = ""
+
+
 SEVERITY_FILLS = {"error": "FFD6D6", "warning": "FFEFC2", "info": "DCEBFF"}
+HEADER_FILL = "DDE3EA"
+LINK_COLOR = "0563C1"
+_BORDER_COLOR = "B0B7C0"  # every cell: wrapped, top-aligned, a thin border in this colour
 _CELL_LIMIT = 32767  # Excel's maximum characters in a cell
-_HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
-_THIN = Side(style="thin", color="B0B7C0")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP = Alignment(wrap_text=True, vertical="top")
-CELL_STYLE = "审阅单元格"  # every written cell: wrapped, top-aligned, thin border
-# CELL_STYLE as a cell of each workbook stores it. Setting ``cell.style`` by name looks the name up
-# in lists openpyxl rebuilds on every call; a batch's summary writes tens of thousands of cells.
-_CELL_STYLE_ARRAYS: WeakKeyDictionary = WeakKeyDictionary()
+_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")  # control characters XML 1.0 cannot hold
+_A4 = 9  # Excel's paper size code
+_PADDING = 5 / 7  # character widths XlsxWriter adds to a column's width
 
 
-def render_xlsx(reviews: list[tuple[Review, Document]], decisions: Mapping[str, Decision] | None = None) -> bytes:
+def render_xlsx(reviews: Iterable[tuple[Review, Document]], decisions: Mapping[str, Decision] | None = None) -> bytes:
     """An .xlsx workbook with the findings of every review and a per-file summary.
 
     ``decisions`` maps finding ids to what a reviewer decided; their 处置状态,
     备注 and 处置人 columns are filled, the others say 待处理.
     """
-    out = io.BytesIO()
-    findings_workbook(reviews, decisions).save(out)
-    return out.getvalue()
+    book = Book()
+    write_findings(book, reviews, decisions or {})
+    return book.close()
 
 
-def findings_workbook(reviews: Sequence[tuple[Review, Document]], decisions: Mapping[str, Decision] | None = None) -> Workbook:
-    """The workbook ``render_xlsx`` saves, for a caller that adds sheets before saving (summary.xlsx); ``reviews`` is iterated more than once."""
-    book = Workbook()
-    findings = book.active
-    findings.title = FINDINGS_SHEET
-    _write_findings(findings, reviews, decisions or {})
-    _write_summary(book.create_sheet(SUMMARY_SHEET), reviews)
-    return book
+class Book:
+    """An .xlsx workbook being written, in memory: sheets in the order they are added, the first one shown."""
+
+    def __init__(self) -> None:
+        """An empty workbook; text is always stored as text (a quote like "=56人" must not become a formula)."""
+        import xlsxwriter  # loaded here: only the commands that write a workbook need it
+
+        self._out = io.BytesIO()
+        options = {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+        self.book = xlsxwriter.Workbook(self._out, options)
+        self._formats: dict[tuple, object] = {}
+
+    def sheet(self, title: str, titles: list[str], widths: list[int]) -> Sheet:
+        """A new sheet with a bold, shaded, frozen header row of ``titles`` and columns ``widths`` characters wide."""
+        return Sheet(self, title, titles, widths)
+
+    def style(self, fill: str | None = None, bold: bool = False, link: bool = False):
+        """The cell format: wrapped, top-aligned, thin border, with an optional solid ``fill`` (RRGGBB), bold or link font."""
+        key = (fill, bold, link)
+        found = self._formats.get(key)
+        if found is None:
+            props: dict[str, object] = {"text_wrap": True, "valign": "top", "border": 1, "border_color": f"#{_BORDER_COLOR}"}
+            if fill:
+                props.update(pattern=1, bg_color=f"#{fill}")  # a solid pattern's colour
+            if bold:
+                props["bold"] = True
+            if link:
+                props.update(font_color=f"#{LINK_COLOR}", underline=1)
+            found = self._formats[key] = self.book.add_format(props)
+        return found
+
+    def close(self) -> bytes:
+        """The workbook's bytes (nothing can be added afterwards)."""
+        self.book.close()
+        return self._out.getvalue()
 
 
-def _put(sheet: Worksheet, row: int, col: int, value: object):
-    """Write a value; text is always stored as text (a quote like "=56人" must not become a formula)."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:_CELL_LIMIT]
-    cell = sheet.cell(row=row, column=col, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    # One named style instead of setting alignment and border on each cell: openpyxl hashes
-    # every style object it is given, which cost more than the rest of the workbook.
-    book = sheet.parent
-    array = _CELL_STYLE_ARRAYS.get(book)
-    if array is None:
-        if CELL_STYLE not in book.named_styles:
-            book.add_named_style(NamedStyle(CELL_STYLE, alignment=_WRAP, border=_BORDER))
-        cell.style = CELL_STYLE
-        _CELL_STYLE_ARRAYS[book] = copy(cell._style)
-    else:
-        cell._style = copy(array)  # what setting the style by name stores
-    return cell
+class Sheet:
+    """One sheet of a Book, written row after row below its header."""
 
+    def __init__(self, book: Book, title: str, titles: list[str], widths: list[int]) -> None:
+        """Add the sheet, its columns, print setup and header row."""
+        self.book, self.widths, self.rows = book, widths, 0
+        self.sheet = sheet = book.book.add_worksheet(title)
+        for col, width in enumerate(widths):
+            # XlsxWriter adds the cell padding Excel shows no text in (5 of the default font's 7-pixel
+            # digits); the widths here were set as stored widths: stored as given, they look as before.
+            sheet.set_column(col, col, width - _PADDING)
+        sheet.freeze_panes(1, 0)
+        # Printed: landscape A4, the columns scaled to the page width, as many pages down as the
+        # rows need (0 = automatic), the header row repeated on every page.
+        sheet.set_landscape()
+        sheet.set_paper(_A4)
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(0)
+        self.write(titles, bold=range(len(titles)), fills=dict.fromkeys(range(len(titles)), HEADER_FILL), fit=False)
 
-def _header(sheet: Worksheet, titles: list[str], widths: list[int]) -> None:
-    """A bold, shaded, frozen header row with column widths."""
-    for col, (title, width) in enumerate(zip(titles, widths), start=1):
-        cell = _put(sheet, 1, col, title)
-        cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
-        sheet.column_dimensions[get_column_letter(col)].width = width
-    sheet.freeze_panes = "A2"
-    # Printed: landscape A4, the columns scaled to the page width, as many pages down as the
-    # rows need (fitToHeight 0 = automatic), the header row repeated on every page.
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:1"
+    def write(
+        self, values: list[object], *, fills: Mapping[int, str] | None = None, bold: Iterable[int] = (), link: str | None = None,
+        fit: bool = True,
+    ) -> None:
+        """Add a row of ``values`` (text, numbers or None); ``fills`` colours cells by column (0-based), ``bold`` cells
+        get a bold font, ``link`` (a path relative to the workbook) goes on the first cell; with ``fit`` the row is as
+        tall as its wrapped text (Excel does not grow rows written by a program)."""
+        sheet, row, fills, bold = self.sheet, self.rows, fills or {}, set(bold)
+        shown = []
+        for col, value in enumerate(values):
+            style = self.book.style(fills.get(col), col in bold, link is not None and col == 0)
+            if isinstance(value, str):
+                value = _ILLEGAL.sub("", value)[:_CELL_LIMIT]
+                if link is not None and col == 0:
+                    sheet.write_url(row, col, f"external:{link}", style, value)
+                elif value:
+                    sheet.write_string(row, col, value, style)
+                else:
+                    sheet.write_blank(row, col, None, style)
+            elif value is None:
+                sheet.write_blank(row, col, None, style)
+            else:
+                sheet.write_number(row, col, value, style)
+            shown.append(value)
+        if fit:
+            sheet.set_row(row, row_height(shown, self.widths))
+        self.rows += 1
+
+    def filter(self) -> None:
+        """A filter on the header over every row written."""
+        self.sheet.autofilter(0, 0, max(self.rows - 1, 0), len(self.widths) - 1)
 
 
 def display_width(text: str) -> int:
@@ -130,15 +170,14 @@ def _char_width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
 
-def fit_row_height(sheet: Worksheet, row: int, widths: list[int]) -> None:
-    """Make a row tall enough for its wrapped text (Excel does not grow rows written by a program)."""
+def row_height(values: list[object], widths: list[int]) -> int:
+    """The height in points of a row of ``values`` in columns ``widths`` characters wide: enough for its wrapped text."""
     lines = 1
-    for col, width in enumerate(widths, start=1):
-        value = sheet.cell(row=row, column=col).value
+    for value, width in zip(values, widths):
         if isinstance(value, str) and value:
             usable = max(int(width * 0.9) - 1, 1)  # LibreOffice and Excel fit a little less than the width
             lines = max(lines, sum(max(1, math.ceil(display_width(part) / usable)) for part in value.split("\n")))
-    sheet.row_dimensions[row].height = min(_MAX_ROW_HEIGHT, lines * _LINE_HEIGHT)
+    return min(_MAX_ROW_HEIGHT, lines * _LINE_HEIGHT)
 
 
 def _finding_row(finding: Finding, review: Review, document: Document, decision: Decision) -> list[str]:
@@ -172,50 +211,55 @@ def _finding_row(finding: Finding, review: Review, document: Document, decision:
     ]
 
 
-def _write_findings(sheet: Worksheet, reviews: list[tuple[Review, Document]], decisions: Mapping[str, Decision]) -> None:
-    """One row per finding of every file, filterable, each as tall as its text."""
-    widths = [w for _, w in FINDING_COLUMNS]
-    _header(sheet, [t for t, _ in FINDING_COLUMNS], widths)
-    row = 1
+@dataclass
+class _Counts:
+    """What the 汇总 sheet shows of one review: its document's info and its finding counts."""
+
+    info: DocumentInfo
+    severities: list[int]
+    findings: int
+    categories: Counter
+    rejected: int
+
+
+def write_findings(book: Book, reviews: Iterable[tuple[Review, Document]], decisions: Mapping[str, Decision]) -> None:
+    """Add the 问题清单 sheet (one row per finding of every file, filterable, each as tall as its text) and the 汇总 sheet.
+
+    ``reviews`` is iterated once, so a batch can read them one at a time.
+    """
+    sheet = book.sheet(FINDINGS_SHEET, [t for t, _ in FINDING_COLUMNS], [w for _, w in FINDING_COLUMNS])
+    counts = []
     for review, document in reviews:
         for finding in review.sorted_findings():
-            row += 1
             cells = _finding_row(finding, review, document, decisions.get(finding.id, Decision()))
-            for col, value in enumerate(cells, start=1):
-                _put(sheet, row, col, value)
-            sheet.cell(row=row, column=3).fill = PatternFill("solid", fgColor=SEVERITY_FILLS[finding.severity])
-            fit_row_height(sheet, row, widths)
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_COLUMNS))}{row}"
+            sheet.write(cells, fills={2: SEVERITY_FILLS[finding.severity]})
+        severities = [review.summary[s] for s in SEVERITY_LABELS]
+        categories = Counter(f.category for f in review.findings)
+        counts.append(_Counts(review.document, severities, len(review.findings), categories, len(review.rejected)))
+    sheet.filter()
+    _write_summary(book, counts)
 
 
-def _categories(reviews: list[tuple[Review, Document]]) -> list[str]:
+def _categories(counts: list[_Counts]) -> list[str]:
     """Known categories in their usual order, then any other category that occurs."""
-    seen = [f.category for review, _ in reviews for f in review.findings]
+    seen = [c for review in counts for c in review.categories]
     return list(CATEGORY_LABELS) + [c for c in dict.fromkeys(seen) if c not in CATEGORY_LABELS]
 
 
-def _write_summary(sheet: Worksheet, reviews: list[tuple[Review, Document]]) -> None:
-    """Counts by severity and by category for each file, and a total row."""
-    categories = _categories(reviews)
+def _write_summary(book: Book, counts: list[_Counts]) -> None:
+    """The 汇总 sheet: counts by severity and by category for each file, and a total row."""
+    categories = _categories(counts)
     titles = ["文件", "单位", "年度", "模板", *SEVERITY_LABELS.values(), "合计",
               *(category_label(c) for c in categories), "未采纳的模型发现"]
     # A CJK character is about two width units.
     widths = [26, 24, 8, 12] + [8] * (len(SEVERITY_LABELS) + 1) + [2 * len(t) + 2 for t in titles[-len(categories) - 1 :]]
-    _header(sheet, titles, widths)
+    sheet = book.sheet(SUMMARY_SHEET, titles, widths)
     totals = [0] * (len(titles) - 4)
-    for row, (review, _) in enumerate(reviews, start=2):
-        info = review.document
-        severity_counts = [review.summary[s] for s in SEVERITY_LABELS]
-        category_counts = [sum(1 for f in review.findings if f.category == c) for c in categories]
-        numbers = [*severity_counts, len(review.findings), *category_counts, len(review.rejected)]
-        for col, value in enumerate([document_name(info.path), info.unit or "", info.year or "", info.template, *numbers], start=1):
-            _put(sheet, row, col, value)
+    for review in counts:
+        info = review.info
+        numbers = [*review.severities, review.findings, *(review.categories[c] for c in categories), review.rejected]
+        sheet.write([document_name(info.path), info.unit or "", info.year or "", info.template, *numbers], fit=False)
         totals = [a + b for a, b in zip(totals, numbers)]
-    if len(reviews) > 1:
-        row = len(reviews) + 2
-        _put(sheet, row, 1, f"合计（{len(reviews)}个文件）").font = Font(bold=True)
-        for col in range(2, 5):
-            _put(sheet, row, col, "")
-        for col, value in enumerate(totals, start=5):
-            _put(sheet, row, col, value).font = Font(bold=True)
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{len(reviews) + 1}"
+    sheet.filter()  # the files, not the total row
+    if len(counts) > 1:
+        sheet.write([f"合计（{len(counts)}个文件）", "", "", "", *totals], bold=[0, *range(4, 4 + len(totals))], fit=False)
