@@ -30,6 +30,8 @@ STANDARD_SECTIONS = (
 
 _NUMBER = re.compile(r"(-?\d[\d,]*(?:\.\d+)?)\s*(万\s*元|亿\s*元|元|%|％|名|人|个|项|次|件)?")
 # "行政编制数4名" is not the 编制数 total (nor 在职人数 of one kind of staff the total).
+# Keys whose value is a percentage: only a number written with % states them.
+_PERCENT_KEYS = ("满意度", "执行率", "控制率")
 _QUALIFIED = ("行政", "事业", "工勤", "参公", "机关", "下属", "人员")
 _CLAUSE_END = re.compile(r"[。；;！!？?\n]")
 _DENIAL = re.compile(r"(无|没有|未安排|未发生)\s*$")
@@ -190,6 +192,8 @@ def _facts_in(span: TextSpan, year: int | None) -> list[Fact]:
             continue
         end = m.end() + n.end()
         unit = re.sub(r"\s+", "", n.group(2) or "")
+        if key in _PERCENT_KEYS and unit not in ("%", "％"):
+            continue  # "满意度调查有效问卷5600份": a count near the word, not the rate
         found.append(
             Fact(
                 label=m.group(0),
@@ -221,10 +225,8 @@ def _change_facts(span: TextSpan, year: int | None) -> list[Fact]:
     text = span.text
     out: list[Fact] = []
     for m in _CHANGE.finditer(text):
-        base = None
-        for a in _AMOUNT.finditer(text, 0, m.start()):
-            base = a
         share = _SHARE.search(text, m.end(), min(len(text), m.end() + 20))
+        base = _change_subject(text, m.start())
         if base is None or share is None:
             continue
         direction = "减少" if m.group(2) in ("减少", "下降") else "增加"
@@ -247,6 +249,25 @@ def _change_facts(span: TextSpan, year: int | None) -> list[Fact]:
                 )
             )
     return out
+
+
+_SENTENCE_START = re.compile(r"[。！!？?\n]")
+
+
+def _change_subject(text: str, at: int) -> re.Match | None:
+    """The amount a change at ``at`` ("比上年减少2.20万元") is of: the nearest amount before it,
+    unless that is one of several "其中" parts ("三公经费18.60万元，其中接待费6.20万元、
+    用车费12.40万元，比上年减少…"): then the sentence's head, the one amount before 其中."""
+    start = max((e.end() for e in _SENTENCE_START.finditer(text, 0, at)), default=0)
+    before = list(_AMOUNT.finditer(text, start, at))
+    if not before:
+        before = list(_AMOUNT.finditer(text, 0, at))
+        return before[-1] if before else None
+    opener = text.rfind("其中", start, at)
+    if opener < 0 or sum(a.start() > opener for a in before) < 2:
+        return before[-1]
+    head = [a for a in before if a.end() <= opener]
+    return head[-1] if len(head) == 1 else None
 
 
 # Words a rate's subject may have and still be the whole department's (or, for 控制率,

@@ -212,16 +212,34 @@ def narrative_change_rate(report: Report, ctx: Context):
             )
 
 
+# Words many indicators end in: sharing them says nothing about being the same indicator.
+GENERIC_WORDS = re.compile(
+    r"人数|人次|户数|个数|次数|数量|总数|数|率|面积|长度|金额|指标|情况|完成|服务|保障|覆盖|实施|开展|新增|累计|年度|全年|[\s（）()≥≤]"
+)
+
+
 def _bigrams(text: str) -> set[str]:
-    text = re.sub(r"[\s指标情况]", "", text)
+    text = GENERIC_WORDS.sub("", text)
     return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _same_indicator(a: str, b: str) -> bool:
+    """Whether two indicator names name one thing: their distinctive words (generic tails such as
+    人数, 数量, 率 removed) share at least half of the shorter name's pairs of characters."""
+    ga, gb = _bigrams(a), _bigrams(b)
+    if not ga or not gb:
+        return False
+    return len(ga & gb) * 2 >= min(len(ga), len(gb))
 
 
 @rule("XREF005", "warning", "crossref", "部门表与项目表中的同一指标取值不一致")
 def indicator_department_project(report: Report, ctx: Context):
     """The same indicator in the department table and a project table must agree.
 
-    Matched by unit (人, 个, 项 …) and shared words in the indicator name.
+    Matched by unit (人, 个, 项 …) and by the indicator's distinctive name:
+    half of the shorter name's character pairs, once generic words (人数,
+    数量, 率, 服务 …) are removed, must be shared. 「城乡低保保障人数」 and
+    「上门服务老年人数」 share only 人数 and are different indicators.
 
     Example: 部门整体表 费用人数 70人, 项目表 费用指标 56人 → warning.
     """
@@ -236,7 +254,7 @@ def indicator_department_project(report: Report, ctx: Context):
             for p in project.indicators.indicators:
                 if d.actual.value is None or p.actual.value is None or d.actual.unit != p.actual.unit or d.actual.unit not in counted:
                     continue
-                if not (_bigrams(d.level3) & _bigrams(p.level3)) or d.actual.value == p.actual.value:
+                if not _same_indicator(d.level3, p.level3) or d.actual.value == p.actual.value:
                     continue
                 yield ctx.finding(
                     f"{d.loc.label}「{d.name}」实际完成值{d.actual.raw.strip()}，{p.loc.label}「{p.name}」为{p.actual.raw.strip()}，"

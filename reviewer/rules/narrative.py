@@ -22,6 +22,7 @@ from reviewer.rules.targets import assess
 
 MONEY = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(亿元|万元|元)")
 SENTENCE_END = re.compile(r"[。！？!?\n]")
+SEMICOLON = re.compile(r"[；;]")
 # A comma before a group of three digits groups thousands ("2,301.50", "1,250,000.00元"): it ends no clause.
 CLAUSE_END = re.compile(r"[，；;。！？!?\n]|,(?!\d{3}(?!\d))")
 PART_END = re.compile(r"[，；;。！？!?\n、]|,(?!\d{3}(?!\d))")  # the items of a list: "其中财政拨款…万元、上年结转…万元"
@@ -171,12 +172,47 @@ def _qizhong(ctx: Context, span: TextSpan, at: int, after: int):
     clause_start = region[0]
     _, end = sentence_bounds(text, after)
     closing = SUM_WORDS.search(text, after, end)
-    parts = part_amounts(text, after, closing.start() if closing else end)
+    end = list_end(text, after, closing.start() if closing else end, text[clause_start : total.start])
+    parts = part_amounts(text, after, end)
     if not parts or len(parts) < 2:
         return None
     names = {named(text, before[-1][0] if (before := clauses(text, after, p.start, PART_END)) else after, p.start) for p in parts}
     complete = any(names == split and key in text[clause_start : total.start] for key, split in COMPLETE_SPLITS.items())
     return _mismatch(ctx, span, total, parts, complete=complete)
+
+
+# Words that open a new quantity after a list of parts: "…；全年执行数470.40万元", "…，项目支出执行1972.35万元".
+NEW_QUANTITY = re.compile(r"执行数|预算数|决算数|执行率|执行|结余|年初|全年")
+ITEM_SEPARATOR = re.compile(r"[、，；;]|,(?!\d{3}(?!\d))")
+
+
+def list_end(text: str, after: int, end: int, parent: str) -> int:
+    """Where a "其中" list that starts at ``after`` ends (at most ``end``): the end of the enumeration, not of the sentence.
+
+    The separator after the first part sets the list's own: a 、 list ends
+    at the next ， or ；, a ， list at the next ；, a ； list at the sentence
+    end. Any later item that names a quantity of its own (执行数, 预算数,
+    全年…) or a sibling of the parent (项目支出 after 基本支出's parts)
+    opens a new clause and closes the list.
+    """
+    siblings = {word for split in COMPLETE_SPLITS.values() for word in split if any(w in parent for w in split)}
+    siblings = {w for w in siblings if w not in parent}
+    own: str | None = None  # the list's separator
+    at = after
+    for m in ITEM_SEPARATOR.finditer(text, after, end):
+        separator = "，" if m.group(0) in ",，" else "；" if m.group(0) in ";；" else "、"
+        if own is None:
+            if amounts(text, at, m.start()):
+                own = separator
+        elif separator != own and (own == "、" or separator == "；"):
+            return m.start()
+        at = m.end()
+        following = ITEM_SEPARATOR.search(text, at, end)
+        item_end = following.start() if following else end
+        head = text[at : next((a.start for a in amounts(text, at, item_end)), item_end)]  # the item's name
+        if own is not None and (NEW_QUANTITY.search(head) or any(w in head for w in siblings)):
+            return m.start()
+    return end
 
 
 def _closing_total(ctx: Context, span: TextSpan, at: int, after: int):
@@ -216,6 +252,8 @@ def _mismatch(ctx: Context, span: TextSpan, total: Amount, parts: list[Amount], 
 _SHARE = re.compile(r"占(?P<base>[^，,。；;%％\d]{1,16}?)(?:的)?(?:比重|比例)?(?:为|达|约)?\s*(?P<pct>\d+(?:\.\d+)?)\s*[%％]")
 _RATE = re.compile(r"执行率(?:为|达到|达|是)?\s*(?P<pct>\d+(?:\.\d+)?)\s*[%％]")
 _BUDGET_WORDS = ("预算",)
+# The whole (adjusted) budget, when it stands alone in the sentence before the rate; not 年初预算数.
+_BUDGET_TOTAL = re.compile(r"(?<!年初)(?:预算数|预算总额|预算资金)")
 _SPENT_WORDS = ("执行", "支出", "决算", "使用", "完成", "拨付")
 
 
@@ -264,22 +302,35 @@ def _share(ctx: Context, span: TextSpan, m: re.Match):
 
 
 def _rate(ctx: Context, span: TextSpan, m: re.Match):
+    """The rate's sentence must name its budget and spent amounts, or the spent amount alone
+    right after a sentence naming only the budget ("全年预算数1250.00万元。全年执行数1212.50万元，执行率96.00%")."""
     text = span.text
     start, end = sentence_bounds(text, m.start())
     found = amounts(text, start, end)
-    if len(found) != 2:
+    roles = _roles(text, found)
+    if len(found) == 1 and set(roles) == {"spent"} and start > 0:
+        previous = sentence_bounds(text, start - 1)
+        budget = _roles(text, amounts(text, *previous))
+        if len(amounts(text, *previous)) == 1 and set(budget) == {"budget"} and _BUDGET_TOTAL.search(text[previous[0] : previous[1]]):
+            roles.update(budget)
+    elif len(found) != 2:
         return None
-    roles = {}
+    if set(roles) != {"budget", "spent"}:
+        return None
+    return _ratio_finding(ctx, span, roles["spent"], roles["budget"], m, f"执行数{roles['spent'].text}÷预算数{roles['budget'].text}")
+
+
+def _roles(text: str, found: list[Amount]) -> dict[str, Amount]:
+    """Each amount's role by the words of its clause before it: "budget" (预算…) or "spent" (执行, 支出 …)."""
+    roles: dict[str, Amount] = {}
     for amount in found:
-        clause_start = max((c.end() for c in CLAUSE_END.finditer(text, 0, amount.start)), default=start)
+        clause_start = max((c.end() for c in CLAUSE_END.finditer(text, 0, amount.start)), default=0)
         words = text[clause_start : amount.start]
         if any(w in words for w in _BUDGET_WORDS):
             roles.setdefault("budget", amount)
         elif any(w in words for w in _SPENT_WORDS):
             roles.setdefault("spent", amount)
-    if set(roles) != {"budget", "spent"}:
-        return None
-    return _ratio_finding(ctx, span, roles["spent"], roles["budget"], m, f"执行数{roles['spent'].text}÷预算数{roles['budget'].text}")
+    return roles
 
 
 def _ratio_finding(ctx: Context, span: TextSpan, part: Amount, base: Amount, m: re.Match, what: str):
@@ -337,6 +388,24 @@ def _score_of(report: Report, sentence: str) -> tuple[Evaluation, Fact] | None:
     return (department, next(iter(stated.values()))) if len(stated) == 1 else None
 
 
+def _score_clause(text: str, scores: list[re.Match], i: int) -> tuple[int, int]:
+    """The part of its sentence a score speaks in: cut at ；/; and at the sentence's other scores.
+
+    "部门整体支出绩效自评得分99.80分；农村供水保障工程项目自评得分98.80分" gives
+    each score its own owner.
+    """
+    m = scores[i]
+    start, end = sentence_bounds(text, m.start())
+    start = max([start] + [s.end() for s in SEMICOLON.finditer(text, start, m.start())])
+    if i > 0:
+        start = max(start, scores[i - 1].end())
+    stop = SEMICOLON.search(text, m.end(), end)
+    end = stop.start() if stop else end
+    if i + 1 < len(scores):
+        end = min(end, scores[i + 1].start())
+    return start, end
+
+
 @rule("NARR003", "error", "narrative", "文字所述自评得分与自评表总分不一致")
 def text_score(report: Report, ctx: Context):
     """The score the text gives ("自评得分为92分", "综合评分为97分") must be the form's 总分.
@@ -352,8 +421,9 @@ def text_score(report: Report, ctx: Context):
     """
     scopes = ctx.scopes(report)
     for span in report.texts:
-        for m in _SCORE.finditer(span.text):
-            start, end = sentence_bounds(span.text, m.start())
+        scores = list(_SCORE.finditer(span.text))
+        for i, m in enumerate(scores):
+            start, end = _score_clause(span.text, scores, i)
             scored = _score_of(report, span.text[start:end])
             if scored is None or not scopes.about_form(scored[0], span.text[start : m.start()], span.loc):
                 continue
