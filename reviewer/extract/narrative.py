@@ -208,7 +208,43 @@ def _facts_in(span: TextSpan, year: int | None) -> list[Fact]:
             )
         )
     found.extend(_change_facts(span, year))
+    found.extend(_funds_total_facts(span, year))
     return found
+
+
+# "全年预算数1250.00万元", "本项目全年执行数355.20万元": the whole funds row (年度资金总额) of the report's form.
+_FUNDS_TOTAL = re.compile(
+    r"(?P<word>全年预算数|预算总额|全年执行数|实际执行数)(?:为|是|达到?|共|合计|[:：])?\s*"
+    r"(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)"
+)
+# Words before the phrase that leave it the report's own total ("2024年本项目全年预算数"); any
+# other word names a part ("项目支出全年预算数", "中央资金预算总额") and the figure is not compared.
+_OWN_TOTAL_WORDS = re.compile(r"20\d{2}年度?|本年度?|本项目|项目|本部门|部门整体支出|部门整体|部门|本单位|单位|年度|总体|整体|资金|的|[\s“”\"]")
+
+
+def _funds_total_facts(span: TextSpan, year: int | None) -> list[Fact]:
+    """The report's whole budget and spending as the text states them, keyed 年度资金总额 (measure 预算 / 执行)."""
+    text = span.text
+    out = []
+    for m in _FUNDS_TOTAL.finditer(text):
+        clause_start = max((e.end() for e in _SUBJECT_END.finditer(text, 0, m.start())), default=0)
+        subject = _OWN_UNIT.sub("", _OWN_TOTAL_WORDS.sub("", text[clause_start : m.start()]))
+        if subject:
+            continue
+        out.append(
+            Fact(
+                label=m.group("word"),
+                key="年度资金总额",
+                quantity=parse_quantity(m.group("number") + m.group("unit")),
+                measure="预算" if "预算" in m.group("word") else "执行",
+                year=_year_in(text[clause_start : m.end()]) or year,
+                part="报告",
+                source="narrative",
+                quote=m.group(0),
+                loc=span.loc.with_span(m.start(), m.end()),
+            )
+        )
+    return out
 
 
 _CHANGE = re.compile(r"(比上年|较上年|同比)?\s*(增加|减少|下降|增长|上升)\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|元)")
@@ -284,6 +320,7 @@ _RATE_SUBJECTS = {
 # "我局", "本单位", "我中心": the reporting department itself.
 _OWN_UNIT = re.compile(r"^[我本](?:单位|部门|中心|[局委办院厅部处所站队会校])")
 _CHANGE_WORD = re.compile(r"增加|减少|增长|下降|上升|增减|节约|节省")
+_SUBJECT_END = re.compile(r"[，,。；;：:！!？?\n]")
 _SUBJECT_START = re.compile(r"[，,、：:（(“”\"]")
 
 

@@ -144,8 +144,12 @@ def narrative_against_table(report: Report, ctx: Context):
             continue
         if scopes.of_fact(claim):  # a sentence about one unit or project: the department's tables do not speak for it
             continue
+        if claim.key == "年度资金总额" and report.department is not None and "项目" in scopes.sentence(claim.loc):
+            continue  # "本项目全年预算数…" in a department report: some project's, not the department's
         if (claim.key, claim.year) not in department:
             department[claim.key, claim.year] = _department_facts(by_key, claim.key, claim.year)
+            if claim.key == "年度资金总额":
+                department[claim.key, claim.year] = _funds_total(report, department[claim.key, claim.year])
         tables = department[claim.key, claim.year]
         if not tables or any(_same(claim, t, ctx.settings.tolerance) for t in tables if _compatible(claim, t)):
             continue
@@ -177,6 +181,16 @@ def narrative_against_table(report: Report, ctx: Context):
             severity=severity,
             suggestion="统一报告文字与表格中的数据。",
         )
+
+
+def _funds_total(report: Report, department: list[Fact]) -> list[Fact]:
+    """The 年度资金总额 amounts the text's 全年预算数/全年执行数 speak of: the department form's, or,
+    in a report with no department form and one project form, that project's (not its 分值 or 得分)."""
+    if report.department is None and len(report.projects) == 1:
+        project = report.projects[0]
+        department = [f for f in report.facts if f.key == "年度资金总额" and f.source == "table" and f.value is not None
+                      and f.part in (project.display, f"项目「{project.name}」")]
+    return [f for f in department if f.measure in MEASURE_CLASS]
 
 
 @rule("XREF004", "error", "crossref", "报告中的增减幅度无法由所列金额算出")
