@@ -131,9 +131,14 @@ def narrative_against_table(report: Report, ctx: Context):
     (年初预算 instead of 执行数) is reported as a warning about the 口径.
 
     A budget figure the tables only show as an executed amount is a warning.
+    The text's 全年预算数 / 全年执行数 are compared with the 年度资金总额 row of
+    the department form, or, in a report whose only form is one project's,
+    of that project (元 converted to 万元). A percentage (执行率, 满意度) must be
+    written with %: "满意度调查有效问卷5600份" states no satisfaction.
 
     Example: 基础数据表 编制数 25, 报告 "编制数合计14名" → error; 报告 "群众满意度达100%",
-    部门整体支出绩效自评表 满意度 实际完成值 90% → error.
+    部门整体支出绩效自评表 满意度 实际完成值 90% → error; 报告 "本项目全年预算数370万元",
+    项目支出绩效自评表 年度资金总额 全年预算数 360 → error.
     """
     by_key = report.facts_by_key()
     scopes = ctx.scopes(report)
@@ -198,7 +203,9 @@ def narrative_change_rate(report: Report, ctx: Context):
     """"比上年减少19.15万元，占比4.84%" must recompute: rate = change ÷ last year's amount.
 
     Last year's amount is this year's amount plus the decrease (or minus the
-    increase).
+    increase). This year's amount is the one the change follows, or, after
+    a list of several "其中" parts, the sentence's head ("三公经费18.60万元，其中
+    接待费6.20万元、用车费12.40万元，比上年减少2.20万元" is of the 18.60).
 
     Example: 支出376.36万元，比上年减少19.15万元，下降6.0% (should be 4.84%) → error.
     """

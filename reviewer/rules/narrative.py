@@ -132,7 +132,9 @@ def text_sums(report: Report, ctx: Context):
     Two shapes are read, in any paragraph or text cell: a total followed by
     "其中" and one amount per clause ("共完成89.97万元。其中：30万元…；30万元…；
     29.99万元…"), and parts followed by "合计/共计" and the total. Parts above
-    the total are always wrong; parts below it are wrong only when the
+    the total are always wrong (the list ends with its enumeration: at a
+    clause naming its own quantity such as "；全年执行数…", or a sibling of
+    the total); parts below it are wrong only when the
     "合计" closes the list or the parts are a complete split (人员经费 + 公用经费
     of 基本支出, 基本支出 + 项目支出 of 支出), since a "其中" may name some items
     only. Whole amounts are taken as exact, "29.99" as ±0.005.
@@ -193,7 +195,8 @@ def list_end(text: str, after: int, end: int, parent: str) -> int:
     at the next ， or ；, a ， list at the next ；, a ； list at the sentence
     end. Any later item that names a quantity of its own (执行数, 预算数,
     全年…) or a sibling of the parent (项目支出 after 基本支出's parts)
-    opens a new clause and closes the list.
+    opens a new clause and closes the list; so does a nested 其中, whose
+    parts are its own item's, not the list's.
     """
     siblings = {word for split in COMPLETE_SPLITS.values() for word in split if any(w in parent for w in split)}
     siblings = {w for w in siblings if w not in parent}
@@ -210,7 +213,7 @@ def list_end(text: str, after: int, end: int, parent: str) -> int:
         following = ITEM_SEPARATOR.search(text, at, end)
         item_end = following.start() if following else end
         head = text[at : next((a.start for a in amounts(text, at, item_end)), item_end)]  # the item's name
-        if own is not None and (NEW_QUANTITY.search(head) or any(w in head for w in siblings)):
+        if own is not None and (NEW_QUANTITY.search(head) or "其中" in head or any(w in head for w in siblings)):
             return m.start()
     return end
 
@@ -263,7 +266,9 @@ def text_shares(report: Report, ctx: Context):
 
     "其中信息化支出120.5万元，占项目支出的35.0%" is recomputed when the same
     paragraph states 项目支出 with an amount; "预算数200万元，实际支出172万元，
-    执行率86%" from the two amounts of the sentence. The result is compared
+    执行率86%" from the two amounts of the sentence, or from the spent amount
+    of the sentence and the budget the sentence before states alone
+    ("全年预算数1250万元。全年执行数1212.5万元，执行率96%"). The result is compared
     within the decimals written (35.0% stands for 34.95–35.05%). Change rates
     ("比上年减少…占比4.84%") are XREF004's.
 
@@ -410,7 +415,10 @@ def _score_clause(text: str, scores: list[re.Match], i: int) -> tuple[int, int]:
 def text_score(report: Report, ctx: Context):
     """The score the text gives ("自评得分为92分", "综合评分为97分") must be the form's 总分.
 
-    A sentence naming a project is compared with that project's form; any
+    Each score is read in its own clause (up to ；, or the sentence's next
+    score): "部门整体支出绩效自评得分99.8分；某某项目自评得分98.8分" compares
+    each with its own form. A clause naming a project is compared with that
+    project's form; any
     other with the 部门整体支出绩效自评表 (or the only form), or, when no form
     has a 总分 row, with the score the department form states beside its
     grade (综合得分 | 88.5 | 评价等次 | 优). A score rounded to
