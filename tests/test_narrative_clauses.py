@@ -213,6 +213,10 @@ def test_a_department_score_beside_a_projects_is_compared_with_the_department_fo
     wrong = narrative(SCORES.format(dept="99.50", proj="98.80"), title=title) + scored_forms("99.80", "98.80")
     (f,) = found(wrong, name, "NARR003")
     assert f.actual == "99.5分" and f.expected == "99.8分" and "部门整体" in f.message
+    # a clause that names no owner is the sentence's: here the project's
+    unnamed = narrative("山塘水库除险加固全面完工；自评得分97.00分。", title=title) + scored_forms("99.80", "98.80")
+    (f,) = found(unnamed, name, "NARR003")
+    assert f.expected == "98.8分" and "山塘水库除险加固" in f.message
 
 
 # ---------------------------------------------------------------- K4: indicators match by their own name

@@ -393,22 +393,29 @@ def _score_of(report: Report, sentence: str) -> tuple[Evaluation, Fact] | None:
     return (department, next(iter(stated.values()))) if len(stated) == 1 else None
 
 
-def _score_clause(text: str, scores: list[re.Match], i: int) -> tuple[int, int]:
-    """The part of its sentence a score speaks in: cut at ；/; and at the sentence's other scores.
+_OWNER_WORDS = re.compile(r"部门|整体|项目|单位")
+
+
+def _score_clause(report: Report, text: str, scores: list[re.Match], i: int) -> tuple[int, int]:
+    """The part of its sentence a score speaks in: cut at ；/; and at the sentence's other scores,
+    when that part names its owner (部门整体…, a project); else the whole sentence.
 
     "部门整体支出绩效自评得分99.80分；农村供水保障工程项目自评得分98.80分" gives
-    each score its own owner.
+    each score its own owner; "农村供水保障工程全面完工；自评得分98.80分" is the project's.
     """
     m = scores[i]
-    start, end = sentence_bounds(text, m.start())
-    start = max([start] + [s.end() for s in SEMICOLON.finditer(text, start, m.start())])
+    sentence = sentence_bounds(text, m.start())
+    start = max([sentence[0]] + [s.end() for s in SEMICOLON.finditer(text, sentence[0], m.start())])
     if i > 0:
         start = max(start, scores[i - 1].end())
-    stop = SEMICOLON.search(text, m.end(), end)
-    end = stop.start() if stop else end
+    stop = SEMICOLON.search(text, m.end(), sentence[1])
+    end = stop.start() if stop else sentence[1]
     if i + 1 < len(scores):
         end = min(end, scores[i + 1].start())
-    return start, end
+    clause = text[start:end]
+    if _OWNER_WORDS.search(clause) or any(e.name and e.name in clause for e in report.projects):
+        return start, end
+    return sentence
 
 
 @rule("NARR003", "error", "narrative", "文字所述自评得分与自评表总分不一致")
@@ -431,7 +438,7 @@ def text_score(report: Report, ctx: Context):
     for span in report.texts:
         scores = list(_SCORE.finditer(span.text))
         for i, m in enumerate(scores):
-            start, end = _score_clause(span.text, scores, i)
+            start, end = _score_clause(report, span.text, scores, i)
             scored = _score_of(report, span.text[start:end])
             if scored is None or not scopes.about_form(scored[0], span.text[start : m.start()], span.loc):
                 continue
