@@ -299,3 +299,6 @@ def test_a_projects_budget_in_a_department_report_is_not_the_departments(name):
     assert found(narrative(said, title=title) + scored_forms("99.80", "98.80"), name, "XREF003") == []
     (f,) = found(narrative("2024年全年预算数310.00万元。", title=title) + scored_forms("99.80", "98.80"), name, "XREF003")
     assert f.actual == "310.00万元" and f.expected == "300.00万元"
+    # a department's report with one project form attached: the department's figures are not the project's
+    department_text = narrative("2024年全年预算数370.00万元，全年执行数355.20万元。", title=title)
+    assert found(department_text + project_report("360.00", "345.60")[3:], name, "XREF003") == []

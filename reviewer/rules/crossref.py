@@ -132,8 +132,9 @@ def narrative_against_table(report: Report, ctx: Context):
 
     A budget figure the tables only show as an executed amount is a warning.
     The text's 全年预算数 / 全年执行数 are compared with the 年度资金总额 row of
-    the department form, or, in a report whose only form is one project's,
-    of that project (元 converted to 万元). A percentage (执行率, 满意度) must be
+    the department form, or, in a report whose only form is one project's
+    and a sentence that names it (本项目, its name), of that project (元
+    converted to 万元). A percentage (执行率, 满意度) must be
     written with %: "满意度调查有效问卷5600份" states no satisfaction.
 
     Example: 基础数据表 编制数 25, 报告 "编制数合计14名" → error; 报告 "群众满意度达100%",
@@ -149,13 +150,11 @@ def narrative_against_table(report: Report, ctx: Context):
             continue
         if scopes.of_fact(claim):  # a sentence about one unit or project: the department's tables do not speak for it
             continue
-        if claim.key == "年度资金总额" and report.department is not None and "项目" in scopes.sentence(claim.loc):
-            continue  # "本项目全年预算数…" in a department report: some project's, not the department's
         if (claim.key, claim.year) not in department:
             department[claim.key, claim.year] = _department_facts(by_key, claim.key, claim.year)
-            if claim.key == "年度资金总额":
-                department[claim.key, claim.year] = _funds_total(report, department[claim.key, claim.year])
         tables = department[claim.key, claim.year]
+        if claim.key == "年度资金总额":
+            tables = _funds_total(report, tables, scopes.sentence(claim.loc))
         if not tables or any(_same(claim, t, ctx.settings.tolerance) for t in tables if _compatible(claim, t)):
             continue
         compatible = [t for t in tables if _compatible(claim, t)]
@@ -188,14 +187,21 @@ def narrative_against_table(report: Report, ctx: Context):
         )
 
 
-def _funds_total(report: Report, department: list[Fact]) -> list[Fact]:
-    """The 年度资金总额 amounts the text's 全年预算数/全年执行数 speak of: the department form's, or,
-    in a report with no department form and one project form, that project's (not its 分值 or 得分)."""
-    if report.department is None and len(report.projects) == 1:
-        project = report.projects[0]
-        department = [f for f in report.facts if f.key == "年度资金总额" and f.source == "table" and f.value is not None
-                      and f.part in (project.display, f"项目「{project.name}」")]
-    return [f for f in department if f.measure in MEASURE_CLASS]
+def _funds_total(report: Report, department: list[Fact], sentence: str) -> list[Fact]:
+    """The 年度资金总额 amounts (not 分值 or 得分) a sentence's 全年预算数/全年执行数 speak of.
+
+    A report with a department form: that form's, unless the sentence speaks
+    of a project ("本项目全年预算数…"). A report with one project form and no
+    department form: the project's, when the sentence names it (本项目, its
+    name) — a department's text may come with one project's form only.
+    """
+    if report.department is not None:
+        return [] if "项目" in sentence else [f for f in department if f.measure in MEASURE_CLASS]
+    if len(report.projects) != 1 or not ("项目" in sentence or (report.projects[0].name or "\0") in sentence):
+        return []
+    project = report.projects[0]
+    return [f for f in report.facts if f.key == "年度资金总额" and f.source == "table" and f.value is not None
+            and f.part in (project.display, f"项目「{project.name}」") and f.measure in MEASURE_CLASS]
 
 
 @rule("XREF004", "error", "crossref", "报告中的增减幅度无法由所列金额算出")
