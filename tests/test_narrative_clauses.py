@@ -260,8 +260,14 @@ def test_indicators_sharing_only_a_generic_word_are_not_the_same(name):
 
 
 @pytest.mark.parametrize("name", NARRATIVE_FORMATS)
-def test_execution_rate_with_its_budget_in_the_previous_sentence(name):
-    said = "2024年乡村护林员补助资金全年预算数860.00万元。全年执行数834.20万元，预算执行率{rate}。"
+@pytest.mark.parametrize(
+    "said",
+    [
+        "2024年乡村护林员补助资金全年预算数860.00万元。全年执行数834.20万元，预算执行率{rate}。",
+        "2024年乡村护林员补助资金全年预算数860.00万元，其中中央资金600.00万元、省级资金260.00万元。全年执行数834.20万元，预算执行率{rate}。",
+    ],
+)
+def test_execution_rate_with_its_budget_in_the_previous_sentence(said, name):
     assert found(narrative(said.format(rate="97.00%")), name, "NARR002") == []
     (f,) = found(narrative(said.format(rate="96.00%")), name, "NARR002")
     assert f.expected == "97.00%" and f.actual == "96%"

@@ -307,16 +307,20 @@ def _share(ctx: Context, span: TextSpan, m: re.Match):
 
 
 def _rate(ctx: Context, span: TextSpan, m: re.Match):
-    """The rate's sentence must name its budget and spent amounts, or the spent amount alone
-    right after a sentence naming only the budget ("全年预算数1250.00万元。全年执行数1212.50万元，执行率96.00%")."""
+    """The rate's sentence must name its budget and spent amounts, or the spent amount alone right after
+    a sentence naming only the budget, perhaps with its 其中 parts ("全年预算数1250.00万元，其中…。
+    全年执行数1212.50万元，执行率96.00%")."""
     text = span.text
     start, end = sentence_bounds(text, m.start())
     found = amounts(text, start, end)
     roles = _roles(text, found)
     if len(found) == 1 and set(roles) == {"spent"} and start > 0:
-        previous = sentence_bounds(text, start - 1)
-        budget = _roles(text, amounts(text, *previous))
-        if len(amounts(text, *previous)) == 1 and set(budget) == {"budget"} and _BUDGET_TOTAL.search(text[previous[0] : previous[1]]):
+        # The sentence before: one amount before any 其中 (its parts may follow), named as the whole budget.
+        previous_start, previous_end = sentence_bounds(text, start - 1)
+        opener = text.find("其中", previous_start, previous_end)
+        head = (previous_start, previous_end if opener < 0 else opener)
+        budget = _roles(text, amounts(text, *head))
+        if len(amounts(text, *head)) == 1 and set(budget) == {"budget"} and _BUDGET_TOTAL.search(text[head[0] : head[1]]):
             roles.update(budget)
     elif len(found) != 2:
         return None
