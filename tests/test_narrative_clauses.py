@@ -308,3 +308,23 @@ def test_a_projects_budget_in_a_department_report_is_not_the_departments(name):
     # a department's report with one project form attached: the department's figures are not the project's
     department_text = narrative("2024年全年预算数370.00万元，全年执行数355.20万元。", title=title)
     assert found(department_text + project_report("360.00", "345.60")[3:], name, "XREF003") == []
+
+
+@pytest.mark.parametrize("unit", ["万元", "元"])
+def test_a_workbooks_report_sheet_without_a_title_is_read_as_the_narrative(unit):
+    # The form on one sheet, the report on a sheet named 自评报告 that opens with "一、基本情况".
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    form = book.active
+    form.title = "资金情况"
+    for row in project_report("360.00", "345.60", unit)[-1]:
+        form.append([float(c.replace(",", "")) if _number(c.replace(",", "")) else c for c in row])
+    text = book.create_sheet("自评报告")
+    for line in ("一、基本情况", "本项目全年预算数370.00万元，全年执行数355.20万元。", "二、存在的问题", "无。"):
+        text.append([line])
+    data = io.BytesIO()
+    book.save(data)
+    report = extract(load_bytes(data.getvalue(), "book.xlsx", ".xlsx"))
+    assert [s.title for s in report.sections] == ["基本情况", "存在的问题"]
+    wrong = [f for f in run_rules(report) if f.rule == "XREF003"]
+    assert sorted(f.actual for f in wrong) == ["355.20万元", "370.00万元"]
