@@ -29,9 +29,9 @@ STANDARD_SECTIONS = (
 )
 
 _NUMBER = re.compile(r"(-?\d[\d,]*(?:\.\d+)?)\s*(万\s*元|亿\s*元|元|%|％|名|人|个|项|次|件)?")
-# "行政编制数4名" is not the 编制数 total (nor 在职人数 of one kind of staff the total).
 # Keys whose value is a percentage: only a number written with % states them.
 _PERCENT_KEYS = ("满意度", "执行率", "控制率")
+# "行政编制数4名" is not the 编制数 total (nor 在职人数 of one kind of staff the total).
 _QUALIFIED = ("行政", "事业", "工勤", "参公", "机关", "下属", "人员")
 _CLAUSE_END = re.compile(r"[。；;！!？?\n]")
 _DENIAL = re.compile(r"(无|没有|未安排|未发生)\s*$")
