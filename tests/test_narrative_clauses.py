@@ -327,4 +327,4 @@ def test_a_workbooks_report_sheet_without_a_title_is_read_as_the_narrative(unit)
     report = extract(load_bytes(data.getvalue(), "book.xlsx", ".xlsx"))
     assert [s.title for s in report.sections] == ["基本情况", "存在的问题"]
     wrong = [f for f in run_rules(report) if f.rule == "XREF003"]
-    assert sorted(f.actual for f in wrong) == ["355.20万元", "370.00万元"]
+    assert sorted((f.actual, f.expected) for f in wrong) == [("355.20万元", "345.60万元"), ("370.00万元", "360.00万元")]

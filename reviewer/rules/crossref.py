@@ -61,7 +61,9 @@ def _unit(f: Fact) -> str:
 
 
 def _show(f: Fact) -> str:
-    return f"{fmt(f.value, f.quantity.decimals or None)}{_unit(f)}"
+    """The figure in its key's unit; an amount written in 元 is shown in 万元 to the cent of a 万元 (3456000 → 345.60)."""
+    places = 2 if f.quantity.unit == "元" else f.quantity.decimals or None
+    return f"{fmt(f.value, places)}{_unit(f)}"
 
 
 @rule("XREF001", "error", "crossref", "同一数据在不同表格中不一致")
