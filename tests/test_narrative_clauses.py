@@ -317,8 +317,8 @@ def test_a_workbooks_report_sheet_without_a_title_is_read_as_the_narrative(unit)
     book = openpyxl.Workbook()
     form = book.active
     form.title = "资金情况"
-    for row in project_report("360.00", "345.60", unit)[-1]:
-        form.append([float(c.replace(",", "")) if _number(c.replace(",", "")) else c for c in row])
+    for row in project_report("360.00", "345.60", unit)[-1]:  # 元 as numbers (3600000), 万元 as typed text ("360.00")
+        form.append([float(c.replace(",", "")) if "," in c else c for c in row])
     text = book.create_sheet("自评报告")
     for line in ("一、基本情况", "本项目全年预算数370.00万元，全年执行数355.20万元。", "二、存在的问题", "无。"):
         text.append([line])
