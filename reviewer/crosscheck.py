@@ -164,7 +164,9 @@ def shared_paragraphs(features: list[Features], ctx: Context):
     punctuation are ignored when comparing. Form instructions ("说明：…")
     are skipped, and in a batch of five or more units, text shared by more
     than half of them is taken as the template's wording. Reports of the same
-    unit (this year and last year) are not compared with each other.
+    unit (this year and last year) are not compared with each other, nor is a
+    report whose unit could not be read: two versions of one report would
+    otherwise pass for two units.
 
     Example: 「甲局」's 存在的问题 paragraph "预算精细化管理推行难。预算管理的
     科学化和精细化是……" also appears in 「乙局」's report → one warning on
@@ -173,12 +175,14 @@ def shared_paragraphs(features: list[Features], ctx: Context):
     owners: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     first_span: dict[tuple[int, str], TextSpan] = {}
     for index, feats in enumerate(features):
+        if not feats.unit:
+            continue
         for span in feats.texts:
             norm = _normalized(span.text)
             if (index, norm) not in first_span:
                 first_span[(index, norm)] = span
                 owners[norm][unit_key(feats)].append(index)
-    units = {unit_key(f) for f in features}
+    units = {unit_key(f) for f in features if f.unit}
     # shared[(doc, other unit)] = spans of doc also found in that unit's reports
     shared: dict[tuple[int, str], list[TextSpan]] = defaultdict(list)
     for norm, by_unit in owners.items():

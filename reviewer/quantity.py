@@ -72,6 +72,9 @@ class Quantity(BaseModel):
 
 
 BLANK_TEXTS = {"", "无", "—", "——", "-", "--", "/", "\\", "－", "―", "——"}
+# "=H5+SUM(H10:H12)", "=ROUND(G5*F5,2)": a cell reference or a function after "="
+# ("=2024年" and "=95%" are targets written with an equals sign, not formulas).
+_FORMULA = re.compile(r"=\s*(?:\$?[A-Z]{1,3}\$?[0-9]+|[A-Z][A-Z0-9.]*\()")
 
 
 # --- parsing -----------------------------------------------------------------
@@ -223,6 +226,8 @@ def parse_quantity(text: str) -> Quantity:
             return Quantity(raw=text, problem=TOO_MANY_DIGITS)
         return Quantity(raw=text, value=Decimal(s), decimals=len(plain.group(1) or ""))
     if s in BLANK_TEXTS:
+        return Quantity(raw=text)
+    if _FORMULA.match(s):  # a spreadsheet formula left uncalculated: its value is unknown, neither blank nor wording
         return Quantity(raw=text)
     if len(s) > _MAX_QUANTITY_CHARS and len(s) - sum(ch.isdigit() for ch in s) > _MAX_QUANTITY_CHARS:
         return Quantity(raw=text, qualitative=True)  # wording; a long digit run still gets TOO_MANY_DIGITS

@@ -56,6 +56,16 @@ def test_text_shared_by_most_units_of_a_large_batch_is_template_wording():
     assert [len(f) for f in small] == [1, 1]
 
 
+def test_reports_whose_unit_is_unknown_are_not_another_unit():
+    # Two versions of one report, its unit not read: the same text is not "copied from another unit".
+    versions = [Features(path=name, unit=None, year=2024, texts=[TextSpan(text=SHARED, loc=Location(block=1))])
+                for name in ("报告.txt", "报告（修改稿）.txt")]
+    assert run_crosschecks(versions, Settings()) == [[], []]
+    assert run_crosschecks([versions[0], _features("寅县林业局", SHARED)], Settings()) == [[], []]
+    # Known units still are.
+    assert [len(f) for f in run_crosschecks([_features("寅县农业局", SHARED), _features("寅县林业局", SHARED)], Settings())] == [1, 1]
+
+
 def test_last_years_actuals_must_match_last_years_report(tmp_path):
     write(tmp_path / "辰局2023.txt", report_text("辰县交通局", 2023, actual=("31", "11", "20", "5.50")))
     write(tmp_path / "辰局2024.txt", report_text("辰县交通局", 2024, last=("31", "11", "20", "5.5")))

@@ -74,7 +74,7 @@ def test_supported_formula_forms(formula, shown):
     assert texts(load_bytes(workbook(fill), "f.xlsx", ".xlsx"))[1][4] == shown
 
 
-def test_formulas_that_cannot_be_computed_are_named_in_a_warning_and_left_blank():
+def test_formulas_that_cannot_be_computed_are_named_in_a_warning_and_kept_as_written():
     def fill(sheet):
         sheet.append(["指标", "值", "结果"])
         sheet.append(["查找", 1, "=VLOOKUP(B2,Sheet2!A:B,2,0)"])
@@ -83,10 +83,10 @@ def test_formulas_that_cannot_be_computed_are_named_in_a_warning_and_left_blank(
         sheet.append(["文字", "=A5*2", "=B2+1"])
 
     doc = load_bytes(workbook(fill), "f.xlsx", ".xlsx")
-    assert [row[2] for row in texts(doc)[1:]] == ["", "", "", "2"]
+    assert [row[2] for row in texts(doc)[1:]] == ["=VLOOKUP(B2,Sheet2!A:B,2,0)", "=1/B3", "=B4", "2"]
     assert len(doc.warnings) == 1
     warning = doc.warnings[0]
-    assert warning.startswith("工作表「Sheet」的公式没有保存计算结果，也无法计算，按空白读取：")
+    assert warning.startswith("工作表「Sheet」的公式没有保存计算结果，也无法计算，按公式原文读取，不参与核对：")
     for cell in ("C2", "C3", "B4", "C4", "B5"):
         assert f"{cell}（" in warning
     assert "不支持函数 VLOOKUP" in warning and "除数为零" in warning and "循环引用" in warning
@@ -193,6 +193,6 @@ def test_review_names_uncomputable_formulas_in_a_finding(tmp_path):
     assert done.returncode == 0
     findings = json.loads(done.stdout)["findings"]
     assert [(f["rule"], f["severity"], f["message"]) for f in findings if f["rule"] == "READ002"] == [
-        ("READ002", "info", "工作表「Sheet」的公式没有保存计算结果，也无法计算，按空白读取："
+        ("READ002", "info", "工作表「Sheet」的公式没有保存计算结果，也无法计算，按公式原文读取，不参与核对："
          "C2（=VLOOKUP(B2,A1:B2,2,0)：不支持函数 VLOOKUP）")
     ]

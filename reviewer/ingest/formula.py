@@ -3,11 +3,13 @@
 Scripts and WPS often save ``=B6+B7`` or ``=SUM(B6:B7)`` with no cached value,
 and openpyxl then reads the total as blank. This evaluates what report forms
 use for totals, rates and scores — numbers, cell references, ranges inside
-SUM/PRODUCT, ``+ - * /``, unary signs, ``%`` and parentheses, on the same
-sheet or another sheet of the workbook (``资金!B1``, ``'资金'!B1``) — in
-Decimal, as Excel does to 15 significant digits. Anything else (other
-functions, other workbooks, names, text, errors) raises FormulaError with the
-reason, for the reader's warning.
+SUM/PRODUCT/MIN/MAX/AVERAGE, ROUND/ROUNDUP/ROUNDDOWN/ABS, ``+ - * /``, unary
+signs, ``%`` and parentheses, on the same sheet or another sheet of the
+workbook (``资金!B1``, ``'资金'!B1``) — in Decimal, as Excel does to 15
+significant digits. Numeric text ("97.99%", "1,234.5") counts as its number in
+arithmetic, as Excel coerces it. Anything else (other functions, other
+workbooks, names, text, errors) raises FormulaError with the reason, for the
+reader's warning; a formula that reads such a cell names that cell.
 
 openpyxl's own tokenizer splits the formula. The formula libraries on PyPI were
 weighed and not taken: ``formulas`` needs numpy and scipy (~100 MB) and
@@ -18,17 +20,30 @@ outside the reader's bounds on cells and merged ranges, for a few sums.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal, DivisionByZero, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, DivisionByZero, InvalidOperation
 
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 Lookup = Callable[[int, int], object]  # (row, column) -> value of the cell (None when blank)
-_FUNCTIONS = {"SUM(", "PRODUCT("}
+# Functions over a list of numbers (ranges skip text and blanks inside them, as in Excel).
+_AGGREGATES = {"SUM(", "PRODUCT(", "MIN(", "MAX(", "AVERAGE("}
+# ROUND(x, n) and its kin: score forms round 执行率 × 分值 to two places. Excel rounds
+# halves away from zero; ROUNDUP goes away from zero, ROUNDDOWN towards it.
+_ROUNDING = {"ROUND(": ROUND_HALF_UP, "ROUNDUP(": ROUND_UP, "ROUNDDOWN(": ROUND_DOWN}
 
 
 class FormulaError(Exception):
     """A formula this evaluator does not compute; the message says why (Chinese)."""
+
+
+BUDGET_SPENT = "计算量超过上限"
+CYCLE = "循环引用"
+
+
+def coordinate(key: tuple[int, int]) -> str:
+    """A cell's name as Excel shows it: (5, 8) -> "H5"."""
+    return f"{get_column_letter(key[1])}{key[0]}"
 
 
 class Evaluator:
@@ -54,7 +69,7 @@ class Evaluator:
         """The value of the formula cell ``key`` (row, column); FormulaError when it cannot be computed."""
         if key not in self.done:
             if key in self.active:
-                raise FormulaError("循环引用")
+                raise FormulaError(CYCLE)
             self.active.add(key)
             try:
                 self.done[key] = _Parser(self.formulas[key], self).parse()
@@ -71,9 +86,14 @@ class Evaluator:
         """A referenced cell: its value, computed when it is itself an uncached formula."""
         self.budget -= 1
         if self.budget < 0:
-            raise FormulaError("计算量超过上限")
+            raise FormulaError(BUDGET_SPENT)
         if key in self.formulas:
-            return self.cell(key)
+            try:
+                return self.cell(key)
+            except FormulaError as exc:
+                if str(exc) in (BUDGET_SPENT, CYCLE):  # said as they are: no one cell is to blame
+                    raise
+                raise FormulaError(f"引用的 {coordinate(key)} 无法计算") from exc
         return self.values.get(key)
 
     def cells_in(self, box: tuple[int, int, int, int]) -> list[object]:
@@ -121,10 +141,15 @@ def _number(value: object, reference: str) -> Decimal:
     if isinstance(value, float):
         return Decimal(format(value, ".15g"))
     if isinstance(value, str):
+        text = value.strip().replace(",", "")
+        percent = text.endswith("%")
         try:
-            return Decimal(value.strip())
+            number = Decimal(text.removesuffix("%").strip())
         except InvalidOperation:
             pass
+        else:
+            if number.is_finite():
+                return number / 100 if percent else number
     raise FormulaError(f"{reference} 不是数值")
 
 
@@ -213,7 +238,9 @@ class _Parser:
         raise FormulaError(f"不支持“{token.value}”")
 
     def function(self, name: str) -> Decimal:
-        if name not in _FUNCTIONS:
+        if name in _ROUNDING or name == "ABS(":
+            return self.rounding(name)
+        if name not in _AGGREGATES:
             raise FormulaError(f"不支持函数 {name[:-1]}")
         numbers: list[Decimal] = []
         while True:
@@ -240,7 +267,36 @@ class _Parser:
             numbers.append(self.expr())
         if name == "SUM(":
             return sum(numbers, Decimal(0))
-        product = Decimal(1)
-        for number in numbers:
-            product *= number
-        return product if numbers else Decimal(0)
+        if name == "PRODUCT(":
+            product = Decimal(1)
+            for number in numbers:
+                product *= number
+            return product if numbers else Decimal(0)
+        if not numbers:  # Excel: MIN/MAX of nothing is 0, AVERAGE of nothing is #DIV/0!
+            if name == "AVERAGE(":
+                raise FormulaError("除数为零")
+            return Decimal(0)
+        if name == "MIN(":
+            return min(numbers)
+        if name == "MAX(":
+            return max(numbers)
+        return sum(numbers, Decimal(0)) / len(numbers)
+
+    def rounding(self, name: str) -> Decimal:
+        """ROUND/ROUNDUP/ROUNDDOWN(number, digits) and ABS(number): one expression argument each."""
+        args = [self.expr()]
+        while (t := self.peek()) is not None and t.type == Token.SEP and t.subtype == Token.ARG:
+            self.pos += 1
+            args.append(self.expr())
+        closing = self.take()
+        if closing.type != Token.FUNC or closing.subtype != Token.CLOSE:
+            raise FormulaError("括号不配对")
+        if name == "ABS(":
+            if len(args) != 1:
+                raise FormulaError("ABS 的参数个数不对")
+            return abs(args[0])
+        if len(args) != 2 or args[1] != args[1].to_integral_value(ROUND_DOWN) or abs(args[1]) > 15:
+            raise FormulaError(f"{name[:-1]} 的参数不对")
+        digits = int(args[1])
+        step = Decimal(1).scaleb(-digits)
+        return args[0].quantize(step, rounding=_ROUNDING[name])

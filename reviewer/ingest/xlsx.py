@@ -35,7 +35,7 @@ from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.errors import InputError
 from reviewer.ingest import half_width_numbers, lone_total, strip_residue
 from reviewer.ingest.docx import BROKEN_PACKAGE, OLE2_MAGIC, OLE2_PROBLEM
-from reviewer.ingest.formula import Evaluator, FormulaError
+from reviewer.ingest.formula import Evaluator, FormulaError, coordinate
 
 _DECIMALS = re.compile(r"\.([0#?]+)")
 _LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')  # quoted text, escapes, colours, padding
@@ -222,20 +222,17 @@ def _texts(sheet, values: dict, formulas: dict, evaluator: Evaluator, doc: Docum
         try:
             text = display(evaluator.cell(key), values[key][1])
         except FormulaError as exc:
-            failed.append(f"{_coordinate(key)}（{formulas[key]}：{exc}）")
+            failed.append(f"{coordinate(key)}（{formulas[key]}：{exc}）")
+            # The cell keeps its formula: it is not blank, and its value is unknown, so
+            # the checks that need it are left out rather than run on an empty cell.
+            texts[key] = formulas[key]
             continue
         if text:
             texts[key] = text
     if failed:
         shown = "、".join(failed[:5]) + (f" 等 {len(failed)} 个" if len(failed) > 5 else "")
-        doc.warnings.append(f"工作表「{sheet.title}」的公式没有保存计算结果，也无法计算，按空白读取：{shown}")
+        doc.warnings.append(f"工作表「{sheet.title}」的公式没有保存计算结果，也无法计算，按公式原文读取，不参与核对：{shown}")
     return texts
-
-
-def _coordinate(key: tuple[int, int]) -> str:
-    from openpyxl.utils.cell import get_column_letter
-
-    return f"{get_column_letter(key[1])}{key[0]}"
 
 
 def _read_sheet(sheet, ordinal: int, doc: Document, found: _Scan, evaluator: Evaluator) -> None:
@@ -255,7 +252,7 @@ def _read_sheet(sheet, ordinal: int, doc: Document, found: _Scan, evaluator: Eva
     top, bottom = min(r for r, _ in texts), max(r for r, _ in texts)
     first, last = min(c for _, c in texts), max(c for _, c in texts)
     if (bottom - top + 1) * (last - first + 1) > MAX_GRID:
-        area = f"{_coordinate((top, first))}:{_coordinate((bottom, last))}"
+        area = f"{coordinate((top, first))}:{coordinate((bottom, last))}"
         raise InputError(doc.path, f"工作表「{sheet.title}」使用的区域 {area} 超过 {MAX_GRID} 个单元格的上限")
     merged: dict[tuple[int, int], _Range] = {}
     covered: dict[tuple[int, int], tuple[int, int]] = {}  # cell -> top-left of its merged range

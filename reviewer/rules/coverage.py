@@ -40,12 +40,13 @@ def reader_warnings(report: Report, ctx: Context):
     """What the file reader could not read is said, not silently read as blank.
 
     An Excel workbook written by a script or WPS may hold formulas without
-    their computed values; simple sums and products are computed, others are
-    named here with their cells so the reviewer can check them. Hidden rows
+    their computed values; sums, rounding and the like are computed, others
+    keep their formula text (unknown: the totals they belong to are not
+    checked) and are named here with their cells so the reviewer can check them. Hidden rows
     are named the same way, and so is a line of a Word text export that may
     be a cell's text or a title between two tables, with how it was read.
 
-    Example: 工作表「自评表」的公式没有保存计算结果，也无法计算，按空白读取：D5 → info.
+    Example: 工作表「自评表」的公式没有保存计算结果，也无法计算，按公式原文读取，不参与核对：D5（=VLOOKUP(…)：不支持函数 VLOOKUP） → info.
     """
     for warning in report.reader_warnings:
         yield ctx.finding(warning, [Evidence(quote="", loc=Location(label="文件"))],

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from reviewer.finding import Evidence
+from reviewer.quantity import Quantity
 from reviewer.report import Evaluation, Fact, FundsRow, Indicator, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import ev
@@ -13,6 +14,8 @@ from reviewer.rules.numbers import fmt
 
 USUAL_SPLIT = {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}
 USUAL_EXECUTION_POINTS = Decimal(10)  # 预算执行率's share of the usual split
+# The points forms give 预算执行率: 10 (财预〔2020〕10号), 20 in some provinces (Guangdong).
+EXECUTION_POINTS = (Decimal(10), Decimal(20))
 GRADES = (("优", Decimal(90)), ("良", Decimal(80)), ("中", Decimal(60)), ("差", Decimal(0)))
 _GRADE_TEXT = re.compile(r"(?:评价等级|自评等级|绩效等级|评价等次|自评等次|等级|等次|评价结果)\s*(?:为|是|：|:|评定为)?\s*[“\"「]?(优秀|优|良好|良|中等|中|合格|差|不合格)")
 
@@ -36,6 +39,30 @@ def weight_of(indicator: Indicator) -> Decimal | None:
 def score_of(indicator: Indicator) -> Decimal | None:
     """The indicator's 得分, None when blank or the form has no 得分 column."""
     return indicator.score.value if indicator.score is not None else None
+
+
+def unknown(quantity: Quantity | None) -> bool:
+    """Whether a cell holds something that is not a number yet is not blank either.
+
+    "见附件", a score written as a grade, a formula saved without its value: the
+    figure is unknown, so a sum it belongs to cannot be checked (counting it as 0
+    would report a sound total as wrong).
+    """
+    return quantity is not None and quantity.value is None and not quantity.blank
+
+
+def funds_part_missing(evaluation: Evaluation, shortfall: Decimal) -> bool:
+    """Whether weights falling ``shortfall`` points short of the stated total are a 预算执行率 part not read.
+
+    A form read without its funds block, or without the funds total row that
+    carries the 执行率 分值 (cut by a page break, or in a table of its own that
+    was read as something else), whose indicators fall short of the stated
+    total by exactly the points forms give 预算执行率 has lost that part in the
+    reading: its weights and total cannot be checked.
+    """
+    funds = evaluation.funds
+    lost = funds is None or funds.total is None and funds.points is None  # a blank 分值 in a total row read is the form's own
+    return lost and shortfall in EXECUTION_POINTS
 
 
 def _execution_row(evaluation: Evaluation) -> FundsRow | None:
@@ -66,7 +93,10 @@ def weights_total(report: Report, ctx: Context):
     score is the 总分 row's 分值, or the points the block headings state
     (预算执行情况(10分) + 绩效指标(90分)); a form that states neither is not
     checked. The 预算执行率 weight is the funds total row's 分值, or the
-    points its heading states (得分(20分*执行率)).
+    points its heading states (得分(20分*执行率)). Weights that fall short by
+    exactly an 执行率 share (10 or 20) on a form read without its funds total
+    row are a part the reading lost (a page break, a separate table), not an
+    error; a weight cell holding no number leaves the form unchecked.
 
     Example: 产出 50 + 效益 40 + 满意度 10 + 预算执行率 10 = 110 ≠ 100 → error.
     """
@@ -76,14 +106,16 @@ def weights_total(report: Report, ctx: Context):
         table = e.indicators
         stated, where = _stated_total(e)
         weights = [w for i in table.indicators if (w := weight_of(i)) is not None]
-        if stated is None or not weights:
+        if stated is None or not weights or any(unknown(i.weight) for i in table.indicators):
             continue
         total_row = _execution_row(e)
         rate_weight = total_row.cells.get("weight") if total_row else None
+        if rate_weight is not None and unknown(rate_weight.quantity):
+            continue
         rw = e.funds.execution_weight() if e.funds else None
         rw = rw if rw is not None else Decimal(0)
         s = sum(weights, Decimal(0)) + rw
-        if s != stated:
+        if s != stated and not funds_part_missing(e, stated - s):
             evidence = [where]
             if rate_weight and rate_weight.quantity.value is not None:
                 evidence.append(ev(rate_weight))
@@ -114,7 +146,7 @@ def header_points(report: Report, ctx: Context):
             name = stated.label.removesuffix("分值")
             rows = [i for i in table.indicators if getattr(i, level) == name]
             weights = [w for i in rows if (w := weight_of(i)) is not None]
-            if not weights:
+            if not weights or any(unknown(i.weight) for i in rows):
                 continue
             s = sum(weights, Decimal(0))
             if s != stated.quantity.value:
@@ -173,10 +205,12 @@ def usual_split(report: Report, ctx: Context):
 def _score_parts(e: Evaluation) -> tuple[Fact | None, Decimal, Decimal] | None:
     """What 总分 is made of: the 执行率 score cell (if any), its value (0 when blank) and Σ 指标得分; None without scores."""
     scores = [s for i in e.indicators.indicators if (s := score_of(i)) is not None]
-    if not scores:
+    if not scores or any(unknown(i.score) for i in e.indicators.indicators):
         return None
     total_row = _execution_row(e)
     rate_score = total_row.cells.get("score") if total_row else None
+    if rate_score is not None and unknown(rate_score.quantity):
+        return None
     rs = rate_score.quantity.value if rate_score and rate_score.quantity.value is not None else Decimal(0)
     return rate_score, rs, sum(scores, Decimal(0))
 
@@ -206,6 +240,10 @@ def total_score(report: Report, ctx: Context):
             continue  # the 执行率 score could not be read (blank, or a formula never calculated): the total cannot be checked
         computed = indicator_sum + rs
         stated = table.total_score.quantity.value
+        full, _ = _stated_total(e)
+        weights = sum((w for i in table.indicators if (w := weight_of(i)) is not None), Decimal(0))
+        if full is not None and funds_part_missing(e, full - weights) and computed <= stated <= computed + full - weights:
+            continue  # the difference can be the 执行率 score of a funds block the reading lost
         if abs(computed - stated) > table.total_score.quantity.tolerance():
             evidence = [ev(table.total_score)] + ([ev(rate_score)] if rate_score else [])
             yield ctx.finding(
@@ -341,7 +379,7 @@ def blank_total_score(report: Report, ctx: Context):
             continue
         table = e.indicators
         total = table.total_score
-        if table.total_weight is None or total is not None and total.quantity.value is not None:
+        if table.total_weight is None or total is not None and not total.quantity.blank:
             continue
         if (parts := _score_parts(e)) is None:
             continue
