@@ -154,8 +154,8 @@ def median_pairs(a: list[str], b: list[str], runs: int) -> tuple[tuple[float, fl
     return (wall_a, cpu_a), (wall_b, cpu_b), med([p[0][0] / p[1][0] for p in pairs]), med([p[0][1] / p[1][1] for p in pairs])
 
 
-# What any typer command that opens a .docx costs: typer (0.29 builds a pydantic
-# TypeAdapter for each parameter) and python-docx, nothing of the reviewer's.
+# What any typer command that opens a .docx costs: typer (pinned below 0.29, which builds a
+# pydantic TypeAdapter for each parameter at every run) and python-docx, nothing of the reviewer's.
 _FLOOR = """
 import sys
 from pathlib import Path

@@ -12,12 +12,12 @@ table still match.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import json
 import os
 import re
-import tempfile
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -96,9 +96,11 @@ class Baseline:
 
     def save(self) -> None:
         """Write the file atomically (a reader never sees half a file)."""
+        from tempfile import mkstemp  # (and random) only for writing: a review only reads the file
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"version": FORMAT_VERSION, "entries": self.entries}, ensure_ascii=False, indent=2) + "\n"
-        fd, tmp = tempfile.mkstemp(prefix=".baseline-", dir=self.path.parent)
+        fd, tmp = mkstemp(prefix=".baseline-", dir=self.path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
@@ -116,7 +118,7 @@ def suppress(review: Review, baseline: Baseline) -> Review:
     if not dropped:
         return review
     note = f"已按基线文件 {baseline.path.name} 忽略 {dropped} 个已确认的问题"
-    return review.model_copy(update={"findings": kept, "notes": [*review.notes, note]})
+    return dataclasses.replace(review, findings=kept, notes=[*review.notes, note])
 
 
 def default_baseline_path(config_path: Path | None) -> Path:

@@ -22,6 +22,7 @@ affected.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import tempfile
@@ -39,6 +40,7 @@ from reviewer.crosscheck import Features, run_crosschecks
 from reviewer.document import Document
 from reviewer.finding import SEVERITY_ORDER, Finding, Review
 from reviewer.inputs import Skipped, Source, collect, skipped_lines
+from reviewer.jsonio import load_json
 from reviewer.pool import WorkerDied, run_pool
 from reviewer.progress import Progress, Silent
 from reviewer.rules import Settings
@@ -171,7 +173,7 @@ def llm_workers(jobs: int, llm: LLMConfig | None) -> tuple[int, LLMConfig | None
     if llm is None:
         return jobs, None
     workers = max(1, min(jobs, llm.concurrency))
-    return workers, llm.model_copy(update={"concurrency": llm.concurrency // workers})
+    return workers, dataclasses.replace(llm, concurrency=llm.concurrency // workers)
 
 
 def parse_formats(text: str) -> tuple[str, ...] | None:
@@ -259,7 +261,7 @@ def _take(outcome: Outcome, entry: Entry, keep: bool) -> None:
     if entry.status != "ok":
         outcome.fail(entry.reason)
         return
-    features = Features.model_validate_json(entry.features)
+    features = load_json(Features, entry.features)
     features.path = outcome.source.display  # the same bytes may have been cached under another name
     outcome.features = features
     outcome.llm_incomplete = not entry.complete
@@ -336,7 +338,7 @@ def review_sources(
             folder.cache.set_output_digest(outcome.name, answer.rendered)
         result.reviewed += 1
         if on_review is not None and outcome.entry is not None:
-            outcome.review = Review.model_validate_json(outcome.entry.review)
+            outcome.review = load_json(Review, outcome.entry.review)
             outcome.document_json = outcome.entry.document
             on_review(outcome)
         progress.advance(outcome.source.display, answer.findings)
@@ -451,7 +453,7 @@ class _StoredDocument:
 
     def __getattr__(self, name: str):
         if self._document is None:
-            self._document = Document.model_validate_json(self._store.document(self._key))
+            self._document = load_json(Document, self._store.document(self._key))
         return getattr(self._document, name)
 
 

@@ -24,6 +24,7 @@ from reviewer.document import Document
 from reviewer.errors import InputError
 from reviewer.finding import Finding, Review
 from reviewer.inputs import Source
+from reviewer.jsonio import dump_json, load_json
 from reviewer.rules import Settings
 from reviewer.store import Entry, Store
 
@@ -80,7 +81,7 @@ def final_review(review_json: str, display: str, extra: list[Finding], baseline:
     cached under another name), gets the cross-document ``extra`` findings
     and loses the baseline's dismissed ones.
     """
-    review = Review.model_validate_json(review_json)
+    review = load_json(Review, review_json)
     review.document.path = display
     if extra:
         merged = {f.id: f for f in [*review.findings, *extra]}
@@ -94,7 +95,7 @@ def final_review(review_json: str, display: str, extra: list[Finding], baseline:
 
 def output_digest(build: str, formats: tuple[str, ...], review: Review) -> str:
     """What a document's output files are rendered from: the reviewer build, the formats and the final review."""
-    return digest(build, ",".join(formats), review.model_dump_json())
+    return digest(build, ",".join(formats), dump_json(review))
 
 
 @dataclass
@@ -173,9 +174,9 @@ def _review(
         complete = not any(INCOMPLETE_NOTE in note for note in review.notes)
     entry = Entry(
         "ok",
-        review=review.model_dump_json(),
-        document=document.model_dump_json(),
-        features=features_of(report).model_dump_json(),
+        review=dump_json(review),
+        document=dump_json(document),
+        features=dump_json(features_of(report)),
         seconds=time.perf_counter() - start,
         complete=complete,
     )
@@ -191,7 +192,7 @@ def render_stored(
         cache = Store(Path(store))
         try:
             entry = cache.get(key)
-            document = Document.model_validate_json(cache.document(key))
+            document = load_json(Document, cache.document(key))
         finally:
             cache.close()
         review, _ = final_review(entry.review, display, extra, baseline)

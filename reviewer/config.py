@@ -5,19 +5,19 @@ other tables are kept untouched in ``Config.sections`` for the modules that
 own them (``config.section("rules")``). Environment variables override the
 file, so a CI job or a shell can point the tool elsewhere without editing it.
 ``rules_settings`` turns the ``[rules]`` table into the rules' Settings.
+
+The settings are plain dataclasses; a table or variable that is given is
+checked by the pydantic models of reviewer.config_check, imported only then,
+so a run with nothing configured never loads pydantic.
 """
 
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from reviewer.baseline import Baseline, default_baseline_path
 from reviewer.errors import ConfigError, validation_problems
@@ -47,18 +47,21 @@ def default_cache_dir(env: Mapping[str, str]) -> Path:
     return Path(base) / "reviewer"
 
 
-class LLMConfig(BaseModel):
-    """How to reach an OpenAI-compatible chat endpoint and how much to send it."""
+@dataclass(kw_only=True)
+class LLMConfig:
+    """How to reach an OpenAI-compatible chat endpoint and how much to send it.
 
-    model_config = ConfigDict(extra="forbid")
+    The bounds of each value are checked by ``config_check.LLMTable``, which
+    has the same fields and defaults.
+    """
 
     base_url: str | None = None
     model: str | None = None
-    api_key: str | None = Field(default=None, repr=False)
-    timeout: float = Field(default=120.0, gt=0)  # seconds per request
-    concurrency: int = Field(default=4, ge=1, le=64)
-    token_budget: int = Field(default=2000, ge=200)  # tokens of document text per request
-    max_retries: int = Field(default=3, ge=0, le=10)  # on 429, 5xx and connection errors
+    api_key: str | None = field(default=None, repr=False)
+    timeout: float = 120.0  # seconds per request
+    concurrency: int = 4
+    token_budget: int = 2000  # tokens of document text per request
+    max_retries: int = 3  # on 429, 5xx and connection errors
     cache_dir: Path | None = None
 
     @property
@@ -71,12 +74,13 @@ class LLMConfig(BaseModel):
         return f"{self.model} @ {self.base_url}"
 
 
-class Config(BaseModel):
+@dataclass(kw_only=True)
+class Config:
     """All settings: typed sections plus the raw tables owned by other modules."""
 
     path: Path | None = None  # the reviewer.toml that was read, if any
-    llm: LLMConfig = Field(default_factory=LLMConfig)
-    sections: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    llm: LLMConfig = field(default_factory=LLMConfig)
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def section(self, name: str) -> dict[str, Any]:
         """The raw table ``[name]`` of reviewer.toml (empty when absent)."""
@@ -85,6 +89,8 @@ class Config(BaseModel):
 
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a reviewer.toml file; ConfigError names the file and the problem."""
+    import tomllib  # its parser compiles regexes at import: paid only when a file is read
+
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -97,7 +103,7 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 def llm_settings(table: Mapping[str, Any], env: Mapping[str, str], origin: str) -> LLMConfig:
-    """Merge the ``[llm]`` table with the environment (environment wins)."""
+    """Merge the ``[llm]`` table with the environment (environment wins); ConfigError names a bad key or value."""
     merged: dict[str, Any] = dict(table)
     for key, names in LLM_ENV.items():
         for name in names:
@@ -105,12 +111,19 @@ def llm_settings(table: Mapping[str, Any], env: Mapping[str, str], origin: str) 
             if value:
                 merged[key] = value
                 break
+    if not merged:  # nothing given: the defaults need no checking
+        return LLMConfig(cache_dir=default_cache_dir(env))
     merged.setdefault("cache_dir", default_cache_dir(env))
+    from pydantic import ValidationError
+
+    from reviewer.config_check import LLMTable
+
     try:
-        return LLMConfig.model_validate(merged)
+        checked = LLMTable.model_validate(merged)
     except ValidationError as exc:
         problems = validation_problems(exc)
         raise ConfigError(f"{origin}: [llm] 配置无效（{problems}）") from exc
+    return LLMConfig(**dict(checked))
 
 
 def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Config:
@@ -135,20 +148,6 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
     return Config(path=file, llm=llm_settings(llm_table, env, origin), sections=others)
 
 
-class RulesConfig(BaseModel):
-    """The ``[rules]`` table: which rules run, their severities and thresholds."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    select: list[str] = Field(default_factory=list)  # codes or family prefixes to run (empty: all)
-    ignore: list[str] = Field(default_factory=list)  # codes or family prefixes to skip
-    severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
-    low_execution_rate: Decimal | None = Field(default=None, ge=0, le=100)  # 执行率 (%) below this needs a reason
-    far_above_ratio: Decimal | None = Field(default=None, gt=1)  # actual/target at or above this needs a reason
-    tolerance: Decimal | None = Field(default=None, ge=0)  # extra slack (万元) on top of rounding intervals
-    negative_scoring: Literal["ratio", "deviation", "zero"] | None = None  # score of a missed ≤ indicator
-
-
 def find_config(inputs: Iterable[str | Path]) -> Path | None:
     """The reviewer.toml next to the inputs: in an input's folder or the nearest parent that has one."""
     for item in inputs:
@@ -169,12 +168,18 @@ def _known_code(name: str, codes: Iterable[str]) -> bool:
 
 def rules_settings(config: Config) -> "Settings":
     """The rules' Settings from the ``[rules]`` table; ConfigError names a bad key or unknown code."""
-    from reviewer.crosscheck import BATCH_RULES
     from reviewer.rules import REGISTRY, Settings
+
+    if not config.section("rules"):  # every rule, default thresholds
+        return Settings()
+    from pydantic import ValidationError
+
+    from reviewer.config_check import RulesTable
+    from reviewer.crosscheck import BATCH_RULES
 
     origin = str(config.path) if config.path else "配置"
     try:
-        table = RulesConfig.model_validate(config.section("rules"))
+        table = RulesTable.model_validate(config.section("rules"))
     except ValidationError as exc:
         problems = validation_problems(exc)
         raise ConfigError(f"{origin}: [rules] 配置无效（{problems}）") from exc

@@ -13,12 +13,10 @@ import inspect
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Callable, Iterable
-
-from pydantic import BaseModel, Field
 
 from reviewer.document import Location
 from reviewer.finding import Evidence, Finding, Severity
@@ -33,7 +31,8 @@ _NOISE = re.compile(r"[\s\W_]+")
 _INSTRUCTION = re.compile(r"^\s*(说明|注|备注|填表说明)\s*\d*\s*[:：]")
 
 
-class BasicValue(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class BasicValue:
     """One figure of the 基础数据表: which line, which column, the value and where."""
 
     line: str  # "公用经费/办公经费": the line label under its parent's
@@ -49,14 +48,15 @@ class BasicValue(BaseModel):
         return self.quantity.in_wan()
 
 
-class Features(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class Features:
     """What the batch checks need to know about one reviewed report."""
 
     path: str
     unit: str | None = None
     year: int | None = None
-    texts: list[TextSpan] = Field(default_factory=list)  # paragraphs and cells long enough to compare
-    basic: list[BasicValue] = Field(default_factory=list)
+    texts: list[TextSpan] = field(default_factory=list)  # paragraphs and cells long enough to compare
+    basic: list[BasicValue] = field(default_factory=list)
 
 
 def _normalized(text: str) -> str:

@@ -6,12 +6,15 @@ domain-specific; extraction reads only this.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, Field
+# The types are plain dataclasses, built by the thousand for every review without validation:
+# pydantic (and its import) is paid only where JSON is read back (reviewer.jsonio).
 
 
-class Location(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class Location:
     """Where a thing is in the source document."""
 
     block: int | None = None  # index into Document.blocks
@@ -34,20 +37,18 @@ class Location(BaseModel):
         return self.replaced(label=label)
 
     def replaced(self, **changes: int | str | None) -> "Location":
-        """A copy with ``changes`` (field name -> value of the field's type), like ``model_copy(update=...)``.
+        """A copy with ``changes`` (field name -> value of the field's type), like ``dataclasses.replace``.
 
-        Extraction labels every figure and cell it reads: the copy is made the
-        way ``model_construct`` makes a model (no validation, the model's
-        instance parts set directly), without ``model_copy``'s copying of the
-        (empty) extra and private parts: a third of its cost.
+        Extraction labels every figure and cell it reads: the slots are copied
+        in one assignment instead of through ``__init__`` with keywords, which
+        is what ``dataclasses.replace`` does at about three times the cost.
         """
         copy = object.__new__(Location)
-        values = copy.__dict__
-        values.update(self.__dict__)
-        values.update(changes)
-        object.__setattr__(copy, "__pydantic_fields_set__", self.__pydantic_fields_set__ | changes.keys())
-        object.__setattr__(copy, "__pydantic_extra__", None)
-        object.__setattr__(copy, "__pydantic_private__", None)
+        (copy.block, copy.table, copy.row, copy.col, copy.start, copy.end, copy.page, copy.line, copy.sheet, copy.label) = (
+            self.block, self.table, self.row, self.col, self.start, self.end, self.page, self.line, self.sheet, self.label
+        )
+        for name, value in changes.items():
+            setattr(copy, name, value)
         return copy
 
 
@@ -64,7 +65,8 @@ def row_place(loc: Location) -> str:
     return f"表{loc.table + 1} {row}".rstrip() if loc.table is not None else row
 
 
-class Cell(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class Cell:
     """One table cell; a merged cell appears once, at its top-left position."""
 
     text: str
@@ -77,7 +79,8 @@ class Cell(BaseModel):
     loc: Location
 
 
-class Paragraph(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class Paragraph:
     """A run of narrative text outside tables."""
 
     kind: Literal["paragraph"] = "paragraph"
@@ -86,7 +89,8 @@ class Paragraph(BaseModel):
     loc: Location
 
 
-class Table(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class Table:
     """A table: rows of cells in reading order."""
 
     kind: Literal["table"] = "table"
@@ -99,19 +103,35 @@ class Table(BaseModel):
         return [c.text for c in self.rows[row]]
 
 
-Block = Annotated[Union[Paragraph, Table], Field(discriminator="kind")]
+class _ByKind:
+    """Tells pydantic, when it reads a Block back from JSON, to choose Paragraph or Table by ``kind``.
+
+    (The errors name the tag, as they did when these were pydantic models.)
+    The method is called only while pydantic builds a schema: this module
+    itself never imports pydantic.
+    """
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        """The schema of ``source`` (the Union) as a union discriminated by ``kind``."""
+        from pydantic import Field
+
+        return handler.generate_schema(Annotated[source, Field(discriminator="kind")])
 
 
-class Document(BaseModel):
+Block = Annotated[Union[Paragraph, Table], _ByKind()]
+
+
+@dataclass(kw_only=True, slots=True)
+class Document:
     """An ingested file: its blocks in document order and where it came from."""
 
     path: str
     sha256: str
     format: str  # text-cells | text-tsv | text-markdown | docx | xlsx | pdf
-    blocks: list[Block] = Field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
     # What the reader could not read as the author sees it (Chinese, one line each), e.g. a
     # formula saved without its value that could not be computed; empty for most files.
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def tables(self) -> list[Table]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+from dataclasses import dataclass, field
 from typing import Any, Literal
-
-from pydantic import BaseModel, Field
 
 from reviewer.document import Location
 from reviewer.report import TableCoverage
@@ -40,14 +40,16 @@ DEFAULT_SUGGESTIONS: dict[str, str] = {
 FALLBACK_SUGGESTION = "核实这一处内容，必要时更正。"
 
 
-class Evidence(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class Evidence:
     """A quoted piece of the source supporting a finding."""
 
     quote: str
     loc: Location | None = None
 
 
-class Finding(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class Finding:
     """One issue a reviewer should look at.
 
     The two figures have one meaning everywhere: ``actual`` is the 报告值,
@@ -65,7 +67,7 @@ class Finding(BaseModel):
     severity: Severity
     category: str
     message: str
-    evidence: list[Evidence] = Field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
     expected: str | None = None
     actual: str | None = None
     source: Literal["rule", "llm"] = "rule"
@@ -73,7 +75,7 @@ class Finding(BaseModel):
     suggestion: str | None = None
     basis: Literal["computed", "required", "compared"] = "computed"
 
-    def model_post_init(self, __context: Any) -> None:
+    def __post_init__(self) -> None:
         """Derive a stable id from the rule, the message and where it points; fill a missing suggestion."""
         if not (self.suggestion or "").strip():
             self.suggestion = DEFAULT_SUGGESTIONS.get(self.category, FALLBACK_SUGGESTION)
@@ -106,14 +108,16 @@ class Finding(BaseModel):
         return (SEVERITY_ORDER[self.severity], block, row, col, self.rule, self.message)
 
 
-class Rejected(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class Rejected:
     """A model finding that failed verification, with the reason."""
 
     candidate: dict[str, Any]
     reason: str
 
 
-class DocumentInfo(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class DocumentInfo:
     """What the review says about the reviewed document."""
 
     path: str
@@ -122,16 +126,17 @@ class DocumentInfo(BaseModel):
     year: int | None = None
     template: str = "未识别"
     format: str = ""
-    coverage: list[TableCoverage] = Field(default_factory=list)  # what each table was read as (see READ001)
+    coverage: list[TableCoverage] = field(default_factory=list)  # what each table was read as (see READ001)
 
 
-class Review(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class Review:
     """The result of reviewing one document."""
 
     document: DocumentInfo
-    findings: list[Finding] = Field(default_factory=list)
-    rejected: list[Rejected] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)  # e.g. "未配置大模型，跳过文字审阅"
+    findings: list[Finding] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. "未配置大模型，跳过文字审阅"
 
     @property
     def summary(self) -> dict[str, int]:
@@ -149,9 +154,9 @@ class Review(BaseModel):
         """The documented JSON shape (schema_version 1)."""
         return {
             "schema_version": 1,
-            "document": self.document.model_dump(mode="json", exclude={"format"}),
+            "document": {k: v for k, v in dataclasses.asdict(self.document).items() if k != "format"},
             "summary": self.summary,
-            "findings": [f.model_dump(mode="json") for f in self.sorted_findings()],
-            "rejected": [r.model_dump(mode="json") for r in self.rejected],
+            "findings": [dataclasses.asdict(f) for f in self.sorted_findings()],
+            "rejected": [dataclasses.asdict(r) for r in self.rejected],
             "notes": list(self.notes),  # e.g. LLM requests that failed: the review is then incomplete
         }

@@ -119,7 +119,7 @@ class TextIndex:
         labels = section_labels(report) if report else {}
         for number, block in enumerate(document.blocks):
             if isinstance(block, Paragraph):
-                loc = block.loc if block.loc.block is not None else block.loc.model_copy(update={"block": number})
+                loc = block.loc if block.loc.block is not None else block.loc.replaced(block=number)
                 if not loc.label and number in labels:
                     loc = loc.with_label(labels[number])
                 self.add(block.text, loc)
@@ -328,7 +328,7 @@ class NumberIndex:
         read = {(f.loc.table, f.loc.row, f.loc.col) for f in report.facts if f.source == "table"}
         for number, block in enumerate(document.blocks):
             if isinstance(block, Paragraph):
-                self.add_text(block.text, block.loc.model_copy(update={"block": number}))
+                self.add_text(block.text, block.loc.replaced(block=number))
             else:
                 for row in block.rows:
                     for cell in row:

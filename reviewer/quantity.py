@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
 Comparator = Literal[">=", "<=", "=", ">", "<"]
 
 
-class Quantity(BaseModel):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Quantity:
     """A value as written in a report, parsed.
 
     ``raw`` keeps the original text. ``value`` is None when no number could be
@@ -22,10 +22,8 @@ class Quantity(BaseModel):
     after the point, which gives the rounding interval of the figure.
 
     Frozen: :func:`parse_quantity` hands the same instance to every caller
-    parsing the same text, so a changed value is made with ``model_copy``.
+    parsing the same text, so a changed value is made with ``dataclasses.replace``.
     """
-
-    model_config = ConfigDict(frozen=True)
 
     raw: str
     comparator: Comparator | None = None
@@ -340,7 +338,7 @@ def _range_or_note(text: str, s: str) -> Quantity:
         low = next((q for q in bounds if q.comparator in (">=", ">")), None)
         high = next((q for q in bounds if q.comparator in ("<=", "<")), None)
         if low and high and low.value is not None and high.value is not None and low.unit == high.unit and low.value <= high.value:
-            return low.model_copy(update={"raw": text, "comparator": None, "qualifier": None, "upper": high.value})
+            return replace(low, raw=text, comparator=None, qualifier=None, upper=high.value)
     m = _TRAILING_BRACKET.fullmatch(s)
     if m:
         head, inner = m.groups()
@@ -349,7 +347,7 @@ def _range_or_note(text: str, s: str) -> Quantity:
         else:
             q = parse_quantity(head)
         if q.value is not None and not q.qualitative:
-            return q.model_copy(update={"raw": text})
+            return replace(q, raw=text)
     return Quantity(raw=text, qualitative=True)
 
 
@@ -379,7 +377,7 @@ def join_target(op: str, value: str, unit: str) -> Quantity:
     joined = parse_quantity(f"{text}{unit}")
     if joined.value is not None and not joined.qualitative:
         return joined
-    return q.model_copy(update={"unit": unit, "raw": f"{text}{unit}"})
+    return replace(q, unit=unit, raw=f"{text}{unit}")
 
 
 def with_unit(actual: Quantity, unit: str) -> Quantity:
@@ -388,8 +386,8 @@ def with_unit(actual: Quantity, unit: str) -> Quantity:
     if not unit or actual.value is None or actual.qualitative or actual.unit is not None:
         return actual
     joined = parse_quantity(f"{_normalise(actual.raw)}{unit}")
-    q = joined if joined.value is not None and not joined.qualitative else actual.model_copy(update={"unit": unit})
-    return q.model_copy(update={"raw": actual.raw})
+    q = joined if joined.value is not None and not joined.qualitative else replace(actual, unit=unit)
+    return replace(q, raw=actual.raw)
 
 
 _YEAR_CANDIDATE = re.compile(r"(?<![\d.,])(\d{4})(?![\d,])")

@@ -3,8 +3,7 @@
 Rules read these typed values; they never parse document strings themselves.
 They are plain dataclasses, built by the hundred for every review without
 validation (their fields come from extraction, already of their types);
-:meth:`Report.to_json` serialises one at the edge. TableCoverage, which the
-Review carries into its JSON, is a pydantic model.
+:meth:`Report.to_json` serialises one at the edge.
 """
 
 from __future__ import annotations
@@ -12,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
-
-from pydantic import BaseModel, Field
 
 from reviewer.document import Location
 from reviewer.quantity import Quantity
@@ -293,7 +290,8 @@ class StatedGrade:
     score: Fact | None = None
 
 
-class TableCoverage(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class TableCoverage:
     """What one table was read as, and whether its figures were checked.
 
     ``status``: ``ok`` (read and checked), ``doubtful`` (a block failed a
@@ -306,7 +304,7 @@ class TableCoverage(BaseModel):
     part: str = ""
     read_as: str
     status: Literal["ok", "doubtful", "unread"] = "ok"
-    problems: list[str] = Field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
     loc: Location
 
 
@@ -361,6 +359,6 @@ class Report:
 
     def to_json(self, indent: int | None = 2) -> str:
         """The report as JSON (every field, in declaration order), for ``reviewer extract --format json``."""
-        from pydantic import TypeAdapter  # its schema is built only when a report is written out
+        from reviewer.jsonio import dump_json  # pydantic's serialiser, loaded only when a report is written out
 
-        return TypeAdapter(Report).dump_json(self, indent=indent).decode()
+        return dump_json(self, indent=indent)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import multiprocessing
 import sqlite3
@@ -232,12 +233,12 @@ def test_cache_key_names_the_model_endpoint_and_prompts_never_the_key(monkeypatc
     base = LLMConfig(base_url="http://gpu-1:8000/v1", model="qwen", api_key="sk-one")
     key = llm_digest(base)
     assert key != RULES_ONLY and llm_digest(None) == RULES_ONLY
-    assert llm_digest(base.model_copy(update={"model": "deepseek-chat"})) != key
-    assert llm_digest(base.model_copy(update={"base_url": "http://gpu-2:8000/v1"})) != key
-    assert llm_digest(base.model_copy(update={"token_budget": 4000})) != key  # other chunks, other answers
+    assert llm_digest(dataclasses.replace(base, model="deepseek-chat")) != key
+    assert llm_digest(dataclasses.replace(base, base_url="http://gpu-2:8000/v1")) != key
+    assert llm_digest(dataclasses.replace(base, token_budget=4000)) != key  # other chunks, other answers
     # How answers arrive does not change them.
     same = {"api_key": "sk-two", "concurrency": 16, "timeout": 5.0, "max_retries": 0, "base_url": "http://gpu-1:8000/v1/"}
-    assert llm_digest(base.model_copy(update=same)) == key
+    assert llm_digest(dataclasses.replace(base, **same)) == key
     assert "sk-one" not in key
 
     original = reviewer.llm.prompt.get_prompt

@@ -108,4 +108,4 @@ def test_batch_inputs_fail_alone_with_one_line_each(corpus, tmp_path):
         failed[item.path.name] = failures[0]
     # The zip is refused whole for what its members unpack to; the worker out of memory fails only its own file.
     assert "压缩包解压后共 2000.0 MB，超过上限 512.0 MB" in failed["many_members.zip"]
-    assert "a_large.txt: 内存不足：审阅进程超过内存上限 150 MB" in failed["memory_then_good"]
+    assert "a_large.txt: 内存不足：审阅进程超过内存上限 100 MB" in failed["memory_then_good"]

@@ -1,4 +1,4 @@
-"""Each command loads only what it uses: a rules-only review never imports the LLM client, the web framework or other formats' readers."""
+"""Each command loads only what it uses: a rules-only review never imports the LLM client, the web framework, other formats' readers or pydantic."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ BATCH = ["reviewer.batch", "reviewer.pool", "multiprocessing", "sqlite3"]
 # rich styles only what goes to a terminal; a test's output is a pipe.
 TERMINAL = ["rich"]
 READERS = {"docx": ["docx", "lxml"], "pdf": ["pypdfium2", "pdfplumber", "pdfminer"], "xlsx": ["openpyxl"]}
+# The data types are dataclasses; pydantic checks only outside input (a config file, JSON read back, the
+# LLM's answers). typer 0.29's _adapters would bring it back for every parameter.
+VALIDATION = ["pydantic", "pydantic_core", "typer._adapters", "reviewer.config_check", "reviewer.jsonio"]
 
 PROBE = """
 import json, sys
@@ -45,8 +48,16 @@ def loaded(args: list[str], names: list[str]) -> list[str]:
 @pytest.mark.parametrize("suffix", ["txt", "docx", "pdf", "xlsx"])
 def test_rules_only_review_imports_neither_llm_web_batch_nor_other_readers(suffix):
     others = [name for kind, names in READERS.items() if kind != suffix for name in names if name != "lxml"]
-    names = LLM + FUZZY + WEB + BATCH + TERMINAL + others
+    names = LLM + FUZZY + WEB + BATCH + TERMINAL + VALIDATION + others
     assert loaded(["review", f"samples/hunan_department.{suffix}", "--no-llm", "--format", "json"], names) == []
+
+
+def test_pydantic_loads_only_for_a_config_that_gives_values(tmp_path):
+    # The same probe sees pydantic come in when a reviewer.toml has a table to check: it is not gone by accident.
+    config = tmp_path / "reviewer.toml"
+    config.write_text('[rules]\nignore = ["NARR"]\n', encoding="utf-8")
+    args = ["review", "samples/hunan_department.txt", "--no-llm", "--config", str(config)]
+    assert loaded(args, ["pydantic", "reviewer.config_check"]) == ["pydantic", "reviewer.config_check"]
 
 
 def test_the_probe_sees_what_a_command_imports():
@@ -56,6 +67,5 @@ def test_the_probe_sees_what_a_command_imports():
 
 def test_help_loads_no_data_model_or_reader():
     names = [*LLM, *FUZZY, *WEB, *BATCH, *TERMINAL, *[n for v in READERS.values() for n in v]]
-    assert loaded(["--help"], ["pydantic", "reviewer.pipeline", *names]) == []
-    # typer itself loads pydantic for a command's help, but nothing of ours beyond it.
-    assert loaded(["review", "--help"], ["reviewer.pipeline", *names]) == []
+    assert loaded(["--help"], [*VALIDATION, "reviewer.pipeline", *names]) == []
+    assert loaded(["review", "--help"], [*VALIDATION, "reviewer.pipeline", *names]) == []

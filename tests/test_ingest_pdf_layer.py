@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import sys
 import threading
@@ -162,11 +163,11 @@ def test_a_run_of_spaces_pdfium_keeps_one_of_is_read_whole():
 
 def test_pdfs_read_in_threads_at_once_read_as_one_at_a_time():
     # pdfium is not thread-safe; the web app reviews uploads in threads.
-    expected = load(SAMPLE).model_dump()
+    expected = dataclasses.asdict(load(SAMPLE))
     results: list[dict] = []
 
     def read() -> None:
-        results.append(load(SAMPLE).model_dump())
+        results.append(dataclasses.asdict(load(SAMPLE)))
 
     threads = [threading.Thread(target=read) for _ in range(4)]
     for thread in threads:

@@ -11,6 +11,7 @@ from reviewer.errors import InputError
 from reviewer.extract import extract
 from reviewer.ingest import load, load_bytes
 from reviewer.ingest.text import MAX_LINE_CHARS, MAX_LINES
+from reviewer.jsonio import dump_json
 from reviewer.rules import run_rules
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,7 +109,7 @@ def test_converter_residue_is_not_text():
     doc = read("[bookmark: _GoBack]\n\t指标[bookmark: _Toc12]\n[bookmark: _GoBack]\n\t得分\n\n正文[]{#_GoBack .anchor}内容\n")
     assert rows(doc.tables[0]) == [["指标", "得分"]]
     assert doc.paragraphs[0].text == "正文内容"
-    assert "bookmark" not in doc.model_dump_json()
+    assert "bookmark" not in dump_json(doc)
 
 
 def test_full_width_digits_are_read_as_half_width():

@@ -1,10 +1,11 @@
 """Settings for the LLM stage: environment, reviewer.toml, precedence and errors."""
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
-from reviewer.config import load_config
+from reviewer.config import LLMConfig, default_cache_dir, load_config
 from reviewer.errors import ConfigError
 
 
@@ -98,3 +99,12 @@ def test_unknown_llm_key_is_an_error(tmp_path):
 def test_missing_file_is_an_error(tmp_path):
     with pytest.raises(ConfigError, match="配置文件不存在"):
         load_config(tmp_path / "nope.toml", env={})
+
+
+def test_the_checked_llm_table_has_the_settings_fields_and_defaults(tmp_path, monkeypatch):
+    # LLMConfig (what a run uses) and config_check.LLMTable (what checks a given table) must not drift apart.
+    from reviewer.config_check import LLMTable
+
+    assert dataclasses.asdict(LLMConfig()) == dict(LLMTable())
+    monkeypatch.chdir(tmp_path)  # no reviewer.toml here
+    assert load_config(env={}).llm == LLMConfig(cache_dir=default_cache_dir({}))  # nothing given: the defaults, unchecked

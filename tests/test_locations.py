@@ -3,6 +3,7 @@ every format but workbooks, where they name the sheet and the row Excel shows.""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from tests.seeds import sample_texts, seed_params
 
 from reviewer.document import Location
+from reviewer.jsonio import dump_json
 from reviewer.pipeline import ReviewOptions, review_path
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -89,14 +91,16 @@ def test_the_reported_figure_is_at_the_findings_place_and_the_checked_one_where_
             assert checked & _numbers(located[1].quote), (finding.rule, finding.expected, located[1].quote)
 
 
-def test_a_relabelled_location_is_the_model_copy_it_stands_for():
-    # Location.replaced builds the copy by hand (extraction makes hundreds): it must be model_copy's copy.
-    loc = Location(block=3, table=1, row=2, col=4, line=9)
+def test_a_relabelled_location_is_the_copy_dataclasses_replace_makes():
+    # Location.replaced copies the slots by hand (extraction makes hundreds): it must be dataclasses.replace's copy.
+    loc = Location(block=3, table=1, row=2, col=4, line=9, sheet="自评表", page=2, start=1, end=5)
     changes = {"label": "附件二 表2 第3行", "col": None}
     copy = loc.replaced(**changes)
-    expected = loc.model_copy(update=changes)
-    assert copy == expected and copy.model_fields_set == expected.model_fields_set
-    assert copy.model_dump_json() == expected.model_dump_json()
+    expected = dataclasses.replace(loc, **changes)
+    assert copy == expected and dataclasses.astuple(copy) == dataclasses.astuple(expected)
+    assert dump_json(copy) == dump_json(expected)
+    with pytest.raises(AttributeError):
+        loc.replaced(colum=1)  # a misspelt field is refused, as dataclasses.replace refuses it
     assert loc.label == "" and loc.col == 4  # the original is untouched
     copy.row = 7
     assert loc.row == 2

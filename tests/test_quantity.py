@@ -1,12 +1,12 @@
 """Tests for reviewer.quantity: parsing of indicator values and year mentions."""
 
+import dataclasses
 import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
 from reviewer.quantity import (
     MAX_DIGITS,
@@ -218,7 +218,7 @@ def test_cn2an_is_imported_only_for_chinese_numerals():
 def test_full_width_text_reads_exactly_like_half_width():
     for half in ["99.5", "≥95%", "120.00万元", "≤30天", "1,234.56", "90%以上"]:
         full = half.translate(str.maketrans("0123456789.%,", "０１２３４５６７８９．％，"))
-        assert parse_quantity(full).model_dump(exclude={"raw"}) == parse_quantity(half).model_dump(exclude={"raw"})
+        assert dataclasses.replace(parse_quantity(full), raw="") == dataclasses.replace(parse_quantity(half), raw="")
 
 
 @pytest.mark.parametrize("text", ["9" * 1_000_000, "≥" + "9" * 5000 + "%", "1" + "0" * 60 + ".5万元", "百分之" + "9" * 100])
@@ -236,7 +236,7 @@ def test_a_parsed_quantity_is_shared_and_cannot_be_changed():
     # parse_quantity keeps each text's parse: a caller changing its copy would change every later caller's.
     q = parse_quantity("≥95%")
     assert parse_quantity("≥95%") is q
-    with pytest.raises(ValidationError):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         q.unit = "元"
     assert parse_quantity("≥95%").unit == "%"
-    assert q.model_copy(update={"unit": "元"}).unit == "元" and parse_quantity("≥95%").unit == "%"
+    assert dataclasses.replace(q, unit="元").unit == "元" and parse_quantity("≥95%").unit == "%"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import shutil
 import subprocess
@@ -113,14 +114,14 @@ def test_input_file_is_not_modified(tmp_path):
 def test_alignment_survives_a_block_the_ingester_did_not_report():
     """An ingester that skipped the title must not shift every comment by one block."""
     document = sample_document()
-    shifted = document.model_copy(update={"blocks": document.blocks[1:]})
+    shifted = dataclasses.replace(document, blocks=document.blocks[1:])
     for i, block in enumerate(shifted.blocks):
         block.loc.block = i
     review = sample_review()
     for finding in review.findings:
         for ev in finding.evidence:
             if ev.loc and ev.loc.block is not None:
-                ev.loc = ev.loc.model_copy(update={"block": ev.loc.block - 1})
+                ev.loc = ev.loc.replaced(block=ev.loc.block - 1)
     comments = read_comments(render_docx(review, shifted, build_sample_docx()))
     _assert_anchored(review, comments)
     assert _by_code(review, comments)["F501"]["anchor"] == "一、部门基本情况"
@@ -144,7 +145,7 @@ def test_non_docx_input_is_rebuilt_with_merged_cells_and_comments():
 
 def test_findings_pointing_outside_the_document_fall_back_to_the_first_block():
     review = sample_review("样例.txt")
-    review.findings[0].evidence[0].loc = review.findings[0].evidence[0].loc.model_copy(update={"block": 99, "table": 7})
+    review.findings[0].evidence[0].loc = review.findings[0].evidence[0].loc.replaced(block=99, table=7)
     comments = read_comments(render_docx(review, sample_document(fmt="text-cells"), None))
     assert _by_code(review, comments)["A101"]["anchor"] == TITLE
 

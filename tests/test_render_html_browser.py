@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -35,13 +36,13 @@ def _long_sample():
     """The sample with filler paragraphs before the hostile last paragraph (block 4 -> 4 + FILLER)."""
     document = sample_document()
     filler = [Paragraph(text=f"填充段落{n}，用于拉长页面。", loc=Location(block=4 + n)) for n in range(FILLER)]
-    last = document.blocks[4].model_copy(update={"loc": Location(block=4 + FILLER)})
-    document = document.model_copy(update={"blocks": document.blocks[:4] + filler + [last]})
+    last = dataclasses.replace(document.blocks[4], loc=Location(block=4 + FILLER))
+    document = dataclasses.replace(document, blocks=document.blocks[:4] + filler + [last])
     review = sample_review()
     for finding in review.findings:
         for ev in finding.evidence:
             if ev.loc and ev.loc.block == 4:
-                ev.loc = ev.loc.model_copy(update={"block": 4 + FILLER})
+                ev.loc = ev.loc.replaced(block=4 + FILLER)
     return review, document
 
 

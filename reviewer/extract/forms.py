@@ -10,6 +10,7 @@ used (they are listed in the report's coverage instead).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from decimal import Decimal
 
@@ -463,11 +464,11 @@ def _rate(q: Quantity, row: Row) -> Quantity:
         fraction = q.value <= 1
     if not fraction:
         return q
-    return q.model_copy(update={"value": q.value * 100, "unit": "%", "decimals": max(q.decimals - 2, 0)})
+    return dataclasses.replace(q, value=q.value * 100, unit="%", decimals=max(q.decimals - 2, 0))
 
 
 def _scaled(q: Quantity, unit: str | None) -> Quantity:
     """A bare amount in a table headed (元) carries 元, so it converts to 万元 like any other."""
     if unit == "元" and q.value is not None and q.unit is None:
-        return q.model_copy(update={"unit": "元"})
+        return dataclasses.replace(q, unit="元")
     return q

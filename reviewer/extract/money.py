@@ -14,6 +14,7 @@ is decided here from labels, so that the SUM rules only compare figures:
 
 from __future__ import annotations
 
+import dataclasses
 from reviewer.document import Location, row_place
 from reviewer.extract.vocabulary import canonical_key, normalize_label
 from reviewer.quantity import parse_quantity
@@ -56,7 +57,7 @@ def read_money(band: Band, part: str, name: str, year: int | None) -> tuple[Mone
                 continue
             quantity = parse_quantity(cell.text)
             if band.unit == "元" and quantity.value is not None and quantity.unit is None:
-                quantity = quantity.model_copy(update={"unit": "元"})
+                quantity = dataclasses.replace(quantity, unit="元")
             own = column.header.rsplit("/", 1)[-1]
             key = canonical_key(own) if total_row or not label else canonical_key(label)
             fact = Fact(

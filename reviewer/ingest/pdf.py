@@ -432,7 +432,7 @@ class _Assembler:
         for r, row in enumerate(more, start=len(table.rows)):
             for cell in row:
                 cell.row = r
-                cell.loc = cell.loc.model_copy(update={"row": r})
+                cell.loc = cell.loc.replaced(row=r)
             table.rows.append(row)
 
     def _split_row(self, last: list[Cell], first: list[Cell]) -> set[int] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -250,7 +251,7 @@ def settled(evidence: Evidence, document: Document) -> Evidence:
         cols = sorted(range(len(table.rows[r])), key=lambda c: (abs(c - loc.col), c))
         for c in cols:
             if _contains(table.rows[r][c].text, quote):
-                return evidence.model_copy(update={"loc": loc.model_copy(update={"row": r, "col": c, "start": None, "end": None})})
+                return dataclasses.replace(evidence, loc=loc.replaced(row=r, col=c, start=None, end=None))
     return evidence
 
 

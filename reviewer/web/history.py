@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from reviewer.baseline import Baseline, fingerprint, scope_of
 from reviewer.document import Document
 from reviewer.finding import DocumentInfo, Finding, Review
+from reviewer.jsonio import dump_json, load_json
 from reviewer.web.guard import megabytes
 from reviewer.web.store import BatchItem, Disposition, ReviewRecord, pack, unpack, utcnow
 from reviewer.web.uploads import PASTED_NAME, Upload, UploadStore
@@ -177,7 +178,7 @@ class History:
 
         Raises TooLargeToKeep when its packed form passes ``max_review_bytes``.
         """
-        review_data, document_data = pack(review.model_dump_json()), pack(document.model_dump_json())
+        review_data, document_data = pack(dump_json(review)), pack(dump_json(document))
         size = len(review_data) + len(document_data)
         if self.max_review_bytes and size > self.max_review_bytes:
             raise TooLargeToKeep(
@@ -246,7 +247,7 @@ class History:
     def replace_review(self, review_id: int, review: Review) -> None:
         """Store a later state of a stored review (a batch's cross-checks add findings after it was stored)."""
         counts = review.summary
-        review_data = pack(review.model_dump_json())
+        review_data = pack(dump_json(review))
         with self.sessions.begin() as session:
             session.execute(
                 update(ReviewRecord)
@@ -264,7 +265,7 @@ class History:
         """The stored Document of a review (its whole text: loaded only here)."""
         with self.sessions() as session:
             data = session.scalar(select(ReviewRecord.document_data).where(ReviewRecord.id == record.id))
-        return Document.model_validate_json(unpack(data))
+        return load_json(Document, unpack(data))
 
     def get(self, key: str) -> ReviewRecord | None:
         """The review with public key ``key``."""

@@ -20,6 +20,7 @@ from reviewer.extract import extract
 from reviewer.finding import Review
 from reviewer.ingest import load_bytes
 from reviewer.inputs import Skipped, Source, skipped_lines
+from reviewer.jsonio import load_json
 from reviewer.pipeline import ReviewOptions, review_document
 from reviewer.rules import Settings
 from reviewer.summary import render_summary_xlsx
@@ -143,7 +144,7 @@ class BatchRunner:
                 item_id, upload = item_of[id(outcome.source)]
                 if outcome.review is None or upload is None:
                     return
-                document = Document.model_validate_json(outcome.document_json)
+                document = load_json(Document, outcome.document_json)
                 try:
                     record = self.history.add(upload, outcome.review, document, batch_id=batch_id, llm=llm is not None)
                 except TooLargeToKeep as exc:
@@ -167,7 +168,7 @@ class BatchRunner:
             if review_id is not None and review_id not in alive:
                 review_id, error = None, TRIMMED
             if outcome.review is not None and upload is not None:
-                document = Document.model_validate_json(outcome.document_json)
+                document = load_json(Document, outcome.document_json)
                 documents.append((outcome.review, document))
                 if review_id is not None:  # the cross-checks between the batch's reports may have added findings
                     self.history.replace_review(review_id, outcome.review)

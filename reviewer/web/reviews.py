@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import PurePosixPath
 from urllib.parse import quote, unquote
@@ -180,14 +181,14 @@ def review_routes(ctx: WebContext) -> APIRouter:
         if fmt == "xlsx":
             from reviewer.render.xlsx import Decision, render_xlsx
 
-            named = review.model_copy(update={"document": review.document.model_copy(update={"path": record.name})})
+            named = dataclasses.replace(review, document=dataclasses.replace(review.document, path=record.name))
             decisions = {v.finding.id: Decision(v.status, v.note, v.who) for v in views}
             return render_xlsx([(named, document)], decisions)
         dismissed = {v.finding.id for v in views if v.status == "dismissed"}
         notes = list(review.notes)
         if dismissed:
             notes.append(f"已忽略 {len(dismissed)} 条问题（审阅人判断无需修改），未列入本文件")
-        shown = review.model_copy(update={"findings": [f for f in review.findings if f.id not in dismissed], "notes": notes})
+        shown = dataclasses.replace(review, findings=[f for f in review.findings if f.id not in dismissed], notes=notes)
         if fmt == "docx":
             from reviewer.render.docx import render_docx
 

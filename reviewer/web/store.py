@@ -40,6 +40,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 from reviewer.errors import ConfigError
 from reviewer.finding import Review
+from reviewer.jsonio import load_json
 
 SCHEMA_VERSION = 2
 
@@ -130,7 +131,7 @@ class ReviewRecord(Base):
 
     def review(self) -> Review:
         """The stored Review."""
-        return Review.model_validate_json(unpack(self.review_data))
+        return load_json(Review, unpack(self.review_data))
 
 
 class Disposition(Base):
