@@ -268,6 +268,8 @@ class MoneyRow:
     kind: Literal["total", "item", "other"] = "other"
     values: list[Fact | None]  # aligned with MoneyTable.columns
     loc: Location
+    parent: int | None = None  # index of the row this one details (其中 rows, 1、2、 under 项目支出)
+    exhaustive: bool = False  # the rows detailing this one must add up to it exactly (人员经费 + 公用经费)
 
 
 @dataclass(kw_only=True, slots=True)

@@ -11,10 +11,11 @@ used (they are listed in the report's coverage instead).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from decimal import Decimal
 
-from reviewer.document import Cell, Location, row_place
+from reviewer.document import Cell, Location, Paragraph, Table, row_place
 from reviewer.extract.money import money_tables
 from reviewer.extract.parts import Part, doubt_merged_forms
 from reviewer.extract.vocabulary import canonical_key, normalize_label
@@ -59,6 +60,8 @@ NAME_LABELS = {
 UNIT_LABELS = ("部门(单位)名称", "单位名称", "填报单位", "部门名称", "预算部门", "实施单位", "项目单位", "单位", "主管部门", "主管单位")
 _SEALED = re.compile(r"[(（]盖章[)）]")
 ACTUAL_GOAL_LABELS = ("绩效目标实际完成情况", "实际完成情况", "目标完成情况", "全年目标实际完成情况")
+_DEVIATION_NOTE = re.compile(r"^(?:\d+[、.]|[(（]?[一二三四五六七八九十\d]+[)）、])?(?:偏差|未完成|扣分)(?:情况|原因)?(?:说明|分析|原因)")
+_NOTE_PARAGRAPHS = 6  # a note under a form: its line and the few lines that go on with it
 _SPLIT = re.compile(r"(?:其中[:：]?\s*)?([^:：\d\s][^:：]*?)[:：]\s*(-?[\d,]+(?:\.\d*)?)\s*(万元|元)?\s*$")
 
 
@@ -123,6 +126,7 @@ class FormReader:
             self.money.extend(tables)
             self.facts.extend(facts)
             self.coverage.append(coverage_of(reading, self.evaluation.display))
+        self.read_notes_below()
         table = self.evaluation.indicators
         if table is not None and len(self.stated_totals) == 1 and (
             table.total_score is None or table.total_score.quantity.value is None or self.lone_total
@@ -131,6 +135,26 @@ class FormReader:
             # its 分值 as well): the form's total is the one stated.
             table.total_score = self.stated_totals[0]
         return self.evaluation, self.facts, self.coverage, self.money
+
+    def read_notes_below(self) -> None:
+        """Reasons written under the form ("偏差说明：近岸海域水质优良比例83.6%…") for rows without one of their own.
+
+        A form without a 偏差原因 column explains its deviations in a note right
+        under the table; the note counts for the indicators it names.
+        """
+        table = self.evaluation.indicators
+        if table is None:
+            return
+        notes: list[str] = []
+        blocks = self.part.blocks
+        for k, block in enumerate(blocks[:-1]):
+            after = blocks[k + 1 : k + 1 + _NOTE_PARAGRAPHS]
+            if isinstance(block, Table) and isinstance(after[0], Paragraph) and _DEVIATION_NOTE.match(squash(after[0].text)):
+                # The note and the lines that go on with it ("1、…", "2、…"), up to the next table.
+                notes.extend(p.text for p in itertools.takewhile(lambda b: isinstance(b, Paragraph), after))
+        for indicator in table.indicators:
+            if not indicator.deviation.strip() and indicator.name:
+                indicator.deviation = next((n.strip() for n in notes if indicator.name in squash(n)), "")
 
     def read_pair(self, pair: Pair) -> None:
         label = _SEALED.sub("", squash(pair.label))

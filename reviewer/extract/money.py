@@ -3,13 +3,17 @@
 Which rows add into which total, and which columns into which total column,
 is decided here from labels, so that the SUM rules only compare figures:
 
-- rows: the 合计 / 汇总 row against the enumerated rows ("1、局机关", "2、…") at
-  the first list level; a detail list without numbering counts when it ends
-  in its total (支出合计); a table by unit (机构名称 / 单位) counts its units;
+- rows: the 合计 / 汇总 row against the rows at the first list level
+  ("1、局机关", "2、…"); a new kind of list marker, or "其中", opens a level
+  under the row above it ("项目支出" over "1、… 2、…", "一、基本支出" over
+  "其中：人员经费 / 公用经费"), and those rows are checked against that row,
+  not the total. An unnumbered first level counts when it ends in its total
+  (支出合计), is a table by unit (机构名称 / 单位), or is 基本支出 + 项目支出;
 - columns: a total column against the columns headed "其中…" after it (a
   breakdown that may add up to less), or against columns that by definition
   make it up (基本支出 + 项目支出; 人员经费 + 公用经费), which must add up
-  exactly. Anything else is left unchecked rather than guessed.
+  exactly. A column of percentages (执行率) is no amount. Anything else is
+  left unchecked rather than guessed.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ def money_tables(reading: TableReading, part: str, year: int | None) -> tuple[li
 
 def read_money(band: Band, part: str, name: str, year: int | None) -> tuple[MoneyTable, list[Fact]]:
     """The money table of a band and a Fact for every amount in it."""
-    value_columns = [i for i, c in enumerate(band.columns) if c.role in ("total", "amount")]
+    value_columns = [i for i, c in enumerate(band.columns) if c.role in ("total", "amount") and not _percent_column(band, i)]
     columns = [MoneyColumn(header=band.columns[i].header, total=band.columns[i].role == "total") for i in value_columns]
     first = band.rows[0].placed[0].cell if band.rows and band.rows[0].placed else None
     table = MoneyTable(part=part, name=name, columns=columns, loc=first.loc if first else Location())
@@ -69,7 +73,7 @@ def read_money(band: Band, part: str, name: str, year: int | None) -> tuple[Mone
                 part=part,
                 quote=cell.text.strip(),
                 column=column.header,
-                loc=cell.loc.with_label(f"{part} {name} {row_place(cell.loc)}「{label}」「{own}」"),
+                loc=cell.loc.with_label(f"{part} {row_place(cell.loc) or name}「{label}」「{own}」"),
             )
             values.append(fact)
             if quantity.value is not None:
@@ -77,32 +81,94 @@ def read_money(band: Band, part: str, name: str, year: int | None) -> tuple[Mone
         if label_cell is None or not any(v is not None and v.quantity.value is not None for v in values) and not total_row:
             continue
         table.rows.append(MoneyRow(label=label, kind="total" if total_row else "other", values=values,
-                                   loc=label_cell.loc.with_label(f"{part} {name} {row_place(label_cell.loc)}「{label}」")))
+                                   loc=label_cell.loc.with_label(f"{part} {row_place(label_cell.loc) or name}「{label}」")))
     _mark_items(table, band)
     table.groups = _groups(columns)
     return table, facts
 
 
+def _percent_column(band: Band, i: int) -> bool:
+    """A column whose figures are mostly percentages (执行率, 占比) holds rates, whatever its header says."""
+    units = [q.unit for r in band.rows if i < len(r.by_column) and (c := r.by_column[i]) is not None
+             and (q := parse_quantity(c.text)).value is not None]
+    return bool(units) and units.count("%") * 2 > len(units)
+
+
 def _mark_items(table: MoneyTable, band: Band) -> None:
-    """Which rows add into the total row (see the module docstring); the others stay ``other``."""
+    """Which rows add into the total row and which detail another row (see the module docstring)."""
     totals = [i for i, r in enumerate(table.rows) if r.kind == "total"]
     if len(totals) != 1:
         return
     t = totals[0]
-    rest = [r for i, r in enumerate(table.rows) if i != t]
-    markers = [enumeration(_raw_label(band, r)) for r in rest]
-    top = next((m for m in markers if m), None)
-    if top is not None:
-        for r, m in zip(rest, markers):
-            if m == top:
-                r.kind = "item"
-        return
-    if not rest or any(squash(r.label).startswith("其中") for r in rest):
-        return
-    label_header = squash(band.columns[0].header) if band.columns else ""
-    if t == len(table.rows) - 1 or (t == 0 and any(w in label_header for w in _BY_UNIT)):
-        for r in rest:
-            r.kind = "item"
+    rest = [i for i in range(len(table.rows)) if i != t]
+    depths = _depths(table, band, rest)
+    top = [i for i in rest if depths[i] == 0]
+    kind = _marker(_raw_label(band, table.rows[top[0]])) if top else None
+    if kind is None:
+        # An unnumbered top level counts when it is a detail list ending in its total, a table by
+        # unit, or parts that make up a total by definition (基本支出 + 项目支出).
+        label_header = squash(band.columns[0].header) if band.columns else ""
+        keys = {canonical_key(table.rows[i].label) for i in top}
+        if not (t == len(table.rows) - 1 and len(top) == len(rest) or (t == 0 and any(w in label_header for w in _BY_UNIT))
+                or any(keys == s for s in EXHAUSTIVE_PARTS)):
+            return
+    for i in top:
+        table.rows[i].kind = "item"
+    _mark_details(table, band, rest, depths)
+
+
+def _marker(label: str) -> str | None:
+    """A row's list marker: "chinese" (一、), "paren" (（一）), "arabic" (1、), "其中", or None."""
+    return "其中" if squash(label).startswith("其中") else enumeration(label)
+
+
+def _depths(table: MoneyTable, band: Band, rest: list[int]) -> dict[int, int]:
+    """How deep each row sits: a new kind of list marker opens a level under the row above it.
+
+    "一、基本支出 / 其中：人员经费 / 公用经费 / 二、项目支出" and "基本支出 / 项目支出 /
+    1、… / 2、…" have two levels. An unnumbered row after a "其中" row continues that
+    breakdown, unless it completes a pair of parts with a row above (项目支出 after 基本支出).
+    """
+    kinds: list[str | None] = []  # the marker of each level, outermost first
+    depths: dict[int, int] = {}
+    for i in rest:
+        m = _marker(_raw_label(band, table.rows[i]))
+        key = canonical_key(table.rows[i].label)
+        if m is None and "其中" in kinds:
+            shallower = [j for j in depths if depths[j] < kinds.index("其中")]
+            pair = any({key, canonical_key(table.rows[j].label)} in EXHAUSTIVE_PARTS for j in shallower)
+            depth = kinds.index(None) if pair and None in kinds else kinds.index("其中")
+        elif m in kinds and m != "其中":
+            depth = kinds.index(m)
+        else:
+            depth = len(kinds)
+        kinds[depth:] = [m]
+        depths[i] = depth
+    return depths
+
+
+def _mark_details(table: MoneyTable, band: Band, rest: list[int], depths: dict[int, int]) -> None:
+    """Link the rows of a "其中" breakdown or a numbered list to the row above them that they detail.
+
+    An unnumbered list under a numbered row may be siblings written without numbers, so it is
+    left unlinked unless it opens with "其中".
+    """
+    for k, i in enumerate(rest):
+        children: list[int] = []
+        for j in rest[k + 1 :]:
+            if depths[j] <= depths[i]:
+                break
+            if depths[j] == depths[i] + 1:
+                children.append(j)
+        if not children:
+            continue
+        opener = _marker(_raw_label(band, table.rows[children[0]]))
+        if opener is None:
+            continue
+        keys = {canonical_key(table.rows[j].label) for j in children}
+        for j in children:
+            table.rows[j].parent = i
+        table.rows[i].exhaustive = any(keys == s for s in EXHAUSTIVE_PARTS)
 
 
 def _raw_label(band: Band, row: MoneyRow) -> str:

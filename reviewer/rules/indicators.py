@@ -99,14 +99,27 @@ def actual_not_measured(report: Report, ctx: Context):
             )
 
 
+def _carries_unit(text: str, unit: str | None) -> bool:
+    """Whether text states a number in ``unit`` ("已签订3年运营协议" in 年; a calendar year "2024年" is none)."""
+    if not unit:
+        return False
+    return any(not re.fullmatch(r"\d{4}", m.group(1))
+               for m in re.finditer(rf"(?<![\d.])(\d+(?:\.\d+)?)\s*{re.escape(unit)}", text))
+
+
 @rule("IND004", "warning", "indicator", "定量的年度指标值对应定性的实际完成值")
 def quantitative_target_qualitative_actual(report: Report, ctx: Context):
     """A quantitative target must be answered with a number.
+
+    An actual written as a sentence that carries a number in the target's
+    unit ("已签订3年运营协议" for ≥3年) answers it.
 
     Example: 年度指标值 "1项", 实际完成值 "提升明显" → warning.
     """
     for _, i in _indicators(report):
         t, a = i.target, i.actual
+        if _carries_unit(a.raw, t.unit):
+            continue
         if t.value is not None and not t.qualitative and a.qualitative and not a.blank:
             yield ctx.finding(
                 f"{i.loc.label}「{i.name}」年度指标值为定量“{t.raw.strip()}”，实际完成值却是定性描述“{a.raw.strip()}”",
@@ -150,10 +163,13 @@ def blank_values(report: Report, ctx: Context):
 def unweighted_indicator(report: Report, ctx: Context):
     """In a scored form every indicator carries a 分值 and a 得分.
 
+    A form without a 分值 column whose headings state the points
+    ("效益指标（30分）") scores by group: its rows need no 分值 of their own.
+
     Example: 经济效益指标 row with target and actual but blank 分值 and 得分 → warning.
     """
     for e, i in _indicators(report):
-        if not e.indicators.has_scores:
+        if not e.indicators.has_scores or i.weight is None and e.indicators.level1_points:
             continue
         if (i.weight is None or i.weight.value is None) and (not i.target.blank or not i.actual.blank):
             yield ctx.finding(

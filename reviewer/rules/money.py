@@ -35,10 +35,16 @@ def table_row_totals(report: Report, ctx: Context):
     (支出合计), or every unit of a table by unit. Tables whose row structure
     is not clear are not checked.
 
+    A row detailed by the rows under it ("一、基本支出" over "其中：人员经费 /
+    公用经费", "项目支出" over "1、… 2、…") is checked the same way: exactly
+    when the details make it up by definition (人员经费 + 公用经费), else they
+    may not add up to more.
+
     Example: 汇总 收入合计 500.00, 局机关 300.00 + 二级机构 210.00 = 510.00
     → error, 差 10.00万元.
     """
     for table in report.money_tables:
+        yield from _detail_rows(table, ctx)
         if (found := _total_and_items(table)) is None:
             continue
         total, items = found
@@ -52,6 +58,27 @@ def table_row_totals(report: Report, ctx: Context):
                     ctx, f"{table.part} {table.name}「{total.label}」「{_column_name(table, c)}」", t, parts,
                     "各明细行合计", "核对各明细行与合计行，补列遗漏的行或更正合计数。",
                 )
+
+
+def _detail_rows(table: MoneyTable, ctx: Context):
+    """SUM008 for the rows that detail another row (see table_row_totals)."""
+    for i, parent in enumerate(table.rows):
+        children = [r for r in table.rows if r.parent == i]
+        for c in range(len(table.columns)):
+            t = parent.values[c]
+            parts = [r.values[c] for r in children if _filled(r.values[c])]
+            if not _filled(t) or not parts or parent.exhaustive and len(parts) < 2:
+                continue
+            subject = f"{table.part} {table.name}「{parent.label}」「{_column_name(table, c)}」"
+            if parent.exhaustive and sum_disagrees(t, parts, ctx.settings.tolerance):
+                yield sum_mismatch(ctx, subject, t, parts, "其下各行合计", "核对其下各行与该行的数字。")
+            elif not parent.exhaustive and _exceeds(t, parts, ctx):
+                yield sum_mismatch(ctx, subject, t, parts, "其下各行合计", "其下各行之和不能超过该行，请核对。")
+
+
+def _exceeds(total: Fact, parts: list[Fact], ctx: Context) -> bool:
+    s = sum((value(p) for p in parts), Decimal(0))
+    return s - value(total) > tol(total) + sum((tol(p) for p in parts), Decimal(0)) + ctx.settings.tolerance
 
 
 @rule("SUM009", "error", "arithmetic", "金额表的合计列与其组成列不一致，或“其中”列之和超过合计")
@@ -78,9 +105,7 @@ def table_column_totals(report: Report, ctx: Context):
                     if sum_disagrees(t, parts, ctx.settings.tolerance):
                         yield sum_mismatch(ctx, subject, t, parts, f"{names}合计", f"核对{names}与合计数。")
                     continue
-                s = sum((value(p) for p in parts), Decimal(0))
-                slack = tol(t) + sum((tol(p) for p in parts), Decimal(0)) + ctx.settings.tolerance
-                if s - value(t) > slack:
+                if _exceeds(t, parts, ctx):
                     yield sum_mismatch(ctx, subject, t, parts, f"其中各列（{names}）合计", "“其中”各列之和不能超过合计，请核对。")
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from reviewer.report import Indicator, Report
+from reviewer.finding import Evidence
+from reviewer.report import Evaluation, Indicator, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.numbers import fmt
 from reviewer.rules.scoring import cell_evidence, score_of, scored, weight_of
@@ -13,13 +14,18 @@ from reviewer.rules.targets import assess, has_reason
 
 @rule("SCORE004", "error", "scoring", "指标得分超过分值")
 def score_above_weight(report: Report, ctx: Context):
-    """A row's 得分 can never exceed its 分值.
+    """A row's 得分 can never exceed its 分值, nor a group's 得分 the points its heading states.
 
-    Example: 分值 10, 自评得分 12 → error.
+    A form without a 分值 column states each group's points in its heading
+    ("效益指标（30分）") and scores the group in one 得分 cell merged over its
+    rows (or row by row): the group's 得分 are added up.
+
+    Example: 分值 10, 自评得分 12 → error; 效益指标（30分）scored 32 → error.
     """
     for e in report.evaluations:
         if not scored(e):
             continue
+        yield from _group_scores(e, ctx)
         for i in e.indicators.indicators:
             w, s = weight_of(i), score_of(i)
             if w is not None and s is not None and s > w:
@@ -30,6 +36,25 @@ def score_above_weight(report: Report, ctx: Context):
                     basis="required",
                     actual=f"{fmt(s)}分",
                 )
+
+
+def _group_scores(e: Evaluation, ctx: Context):
+    """SCORE004 for the groups of a form whose weights are only in its headings (see score_above_weight)."""
+    table = e.indicators
+    if any(weight_of(i) is not None for i in table.indicators):
+        return
+    for stated, level in [(f, "level1") for f in table.level1_points] + [(f, "level2") for f in table.level2_points]:
+        name = stated.label.removesuffix("分值")
+        rows = [i for i in table.indicators if getattr(i, level) == name and score_of(i) is not None]
+        got = sum((score_of(i) for i in rows), Decimal(0))
+        if rows and got > stated.quantity.value:
+            yield ctx.finding(
+                f"{e.display}「{name}」得分{fmt(got)}分，超过标注的分值{fmt(stated.quantity.value)}分",
+                [cell_evidence(i, "score", i.score.raw) for i in rows] + [Evidence(quote=stated.quote, loc=stated.loc)],
+                expected=f"≤{fmt(stated.quantity.value)}分",
+                basis="required",
+                actual=f"{fmt(got)}分",
+            )
 
 
 @rule("SCORE007", "error", "scoring", "未完成年度指标值却给满分")

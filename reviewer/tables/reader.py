@@ -47,6 +47,9 @@ _PAIR_IN_CELL = re.compile(r"^([^:：\d]{2,14})[:：]\s*(\S.*)$", re.S)
 # A signature field: 填表人：, 项目负责人：, 联系电话：, 填报日期：.
 _SIGNED = re.compile(r"^[^\s:：\d]{0,6}(?:人|电话|日期)\s*[:：]")
 # Labels that are never a value: "主管部门 | 实施单位" are two labels, not a label and its value.
+# A cell that opens with a comparator or a digit is a value ("≥5.2万户", "93.6%"), not a name ("养护路段1").
+_VALUE_START = re.compile(r"^\s*(?:[≥≤<>=＞＜≦≧]|\d)")
+_FUNDS_NAMES = {"weight": "分值", "score": "得分", "rate": "执行率", "initial": "年初预算数", "budget": "全年预算数", "spent": "全年执行数"}
 _LABEL_WORDS = {"主管部门", "实施单位", "主管单位", "项目单位", "单位名称", "部门名称", "项目名称", "填表人", "联系人", "联系电话", "填报日期"}
 
 
@@ -110,8 +113,11 @@ def _ends_band(band: Band, placed: list[Placed]) -> bool:
         title = next((p.text for p in placed if p.start == lead.start and p.text), "")
         if title and cell_kind(title) == "text" and not is_total_label(title) and not is_money_total(title):
             return True
-    first = squash(next(p.text for p in placed if p.text))
-    if band.kind != "goals" and is_goal_label(first) and not split_points(first)[1]:
+    lead_cell = next(p for p in placed if p.text)
+    first = squash(lead_cell.text)
+    # "绩效目标合理性" in the 三级指标 column (the 一级 / 二级 cells left blank beside it) names an indicator.
+    named = any(c.role in ("level2", "level3") and c.start <= lead_cell.start < c.end for c in band.columns)
+    if band.kind != "goals" and is_goal_label(first) and not split_points(first)[1] and not named:
         return True
     if first.startswith(("项目名称", "单位名称", "部门名称", "主管部门", "实施单位")):
         return True
@@ -162,10 +168,8 @@ def _funds_or_money(band: Band) -> None:
         return
     band.kind = "money"
     for c in band.columns:
-        if c.role in FUNDS_ROLES:
-            c.role = "amount"
-        elif c.role is not None:
-            c.role = None
+        # A 执行率 column is recomputed from two amounts, never added up like one.
+        c.role = "amount" if c.role in FUNDS_ROLES and c.role != "rate" else None
 
 
 def _demote_label_columns(band: Band, rows: list[list[Cell]]) -> None:
@@ -303,6 +307,10 @@ def _check(band: Band) -> None:
         )
         if rows and labels_in_numbers > len(rows) // 2:
             band.problems.append("分值或得分列多为文字")
+        # "≥5.2万户" read as the indicator's name: the row's cells were shifted by one column.
+        names = [t for r in rows if (t := r.text("level3"))]
+        if names and sum(1 for t in names if _VALUE_START.match(t) and cell_kind(t) in ("number", "quantity")) * 2 > len(names):
+            band.problems.append("三级指标列多为数值")
     elif band.kind == "funds":
         for row in band.rows:
             for role in NUMERIC_ROLES & band.roles():
@@ -310,6 +318,9 @@ def _check(band: Band) -> None:
                 q = parse_quantity(text)
                 if text and q.qualitative and not _PAIR_IN_CELL.match(text) and len(text) > 12:
                     band.problems.append(f"资金数字列出现文字“{text[:12]}”")
+                    break
+                if role in _FUNDS_NAMES and role != "rate" and q.value is not None and q.unit == "%":
+                    band.problems.append(f"{_FUNDS_NAMES[role]}列出现“{text[:12]}”")  # "100.00%" as a 分值: a shifted row
                     break
                 if q.value is not None and q.unit not in (None, "%", "万元", "元", "亿元"):
                     band.problems.append(f"资金数字列出现“{text[:12]}”")  # "改造老旧小区12个": a goal's text, not an amount
