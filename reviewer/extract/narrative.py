@@ -30,6 +30,8 @@ STANDARD_SECTIONS = (
 )
 
 _NUMBER = re.compile(r"(-?\d[\d,]*(?:\.\d+)?)\s*(万\s*元|亿\s*元|元|%|％|名|人|个|项|次|件)?")
+# Keys whose value is a percentage: only a number written with % states them.
+_PERCENT_KEYS = ("满意度", "执行率", "控制率")
 # "行政编制数4名" is not the 编制数 total (nor 在职人数 of one kind of staff the total).
 _QUALIFIED = ("行政", "事业", "工勤", "参公", "机关", "下属", "人员")
 _CLAUSE_END = re.compile(r"[。；;！!？?\n]")
@@ -200,6 +202,8 @@ def _facts_in(span: TextSpan, year: int | None) -> list[Fact]:
             continue
         end = m.end() + n.end()
         unit = re.sub(r"\s+", "", n.group(2) or "")
+        if key in _PERCENT_KEYS and unit not in ("%", "％"):
+            continue  # "满意度调查有效问卷5600份": a count near the word, not the rate
         found.append(
             Fact(
                 label=m.group(0),
@@ -214,7 +218,43 @@ def _facts_in(span: TextSpan, year: int | None) -> list[Fact]:
             )
         )
     found.extend(_change_facts(span, year))
+    found.extend(_funds_total_facts(span, year))
     return found
+
+
+# "全年预算数1250.00万元", "本项目全年执行数355.20万元": the whole funds row (年度资金总额) of the report's form.
+_FUNDS_TOTAL = re.compile(
+    r"(?P<word>全年预算数|预算总额|全年执行数|实际执行数)(?:为|是|达到?|共|合计|[:：])?\s*"
+    r"(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)"
+)
+# Words before the phrase that leave it the report's own total ("2024年本项目全年预算数"); any
+# other word names a part ("项目支出全年预算数", "中央资金预算总额") and the figure is not compared.
+_OWN_TOTAL_WORDS = re.compile(r"20\d{2}年度?|本年度?|本项目|项目|本部门|部门整体支出|部门整体|部门|本单位|单位|年度|总体|整体|资金|的|[\s“”\"]")
+
+
+def _funds_total_facts(span: TextSpan, year: int | None) -> list[Fact]:
+    """The report's whole budget and spending as the text states them, keyed 年度资金总额 (measure 预算 / 执行)."""
+    text = span.text
+    out = []
+    for m in _FUNDS_TOTAL.finditer(text):
+        clause_start = max((e.end() for e in _SUBJECT_END.finditer(text, 0, m.start())), default=0)
+        subject = _OWN_UNIT.sub("", _OWN_TOTAL_WORDS.sub("", text[clause_start : m.start()]))
+        if subject:
+            continue
+        out.append(
+            Fact(
+                label=m.group("word"),
+                key="年度资金总额",
+                quantity=parse_quantity(m.group("number") + m.group("unit")),
+                measure="预算" if "预算" in m.group("word") else "执行",
+                year=_year_in(text[clause_start : m.end()]) or year,
+                part="报告",
+                source="narrative",
+                quote=m.group(0),
+                loc=span.loc.with_span(m.start(), m.end()),
+            )
+        )
+    return out
 
 
 _CHANGE = re.compile(r"(比上年|较上年|同比)?\s*(增加|减少|下降|增长|上升)\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|元)")
@@ -231,10 +271,8 @@ def _change_facts(span: TextSpan, year: int | None) -> list[Fact]:
     text = span.text
     out: list[Fact] = []
     for m in _CHANGE.finditer(text):
-        base = None
-        for a in _AMOUNT.finditer(text, 0, m.start()):
-            base = a
         share = _SHARE.search(text, m.end(), min(len(text), m.end() + 20))
+        base = _change_subject(text, m.start())
         if base is None or share is None:
             continue
         direction = "减少" if m.group(2) in ("减少", "下降") else "增加"
@@ -259,6 +297,25 @@ def _change_facts(span: TextSpan, year: int | None) -> list[Fact]:
     return out
 
 
+_SENTENCE_START = re.compile(r"[。！!？?\n]")
+
+
+def _change_subject(text: str, at: int) -> re.Match | None:
+    """The amount a change at ``at`` ("比上年减少2.20万元") is of: the nearest amount before it,
+    unless that is one of several "其中" parts ("三公经费18.60万元，其中接待费6.20万元、
+    用车费12.40万元，比上年减少…"): then the sentence's head, the one amount before 其中."""
+    start = max((e.end() for e in _SENTENCE_START.finditer(text, 0, at)), default=0)
+    before = list(_AMOUNT.finditer(text, start, at))
+    if not before:
+        before = list(_AMOUNT.finditer(text, 0, at))
+        return before[-1] if before else None
+    opener = text.rfind("其中", start, at)
+    if opener < 0 or sum(a.start() > opener for a in before) < 2:
+        return before[-1]
+    head = [a for a in before if a.end() <= opener]
+    return head[-1] if len(head) == 1 else None
+
+
 # Words a rate's subject may have and still be the whole department's (or, for 控制率,
 # its staff's): "全年预算执行率", "部门整体支出预算执行率", "人员控制率". Longest first:
 # they are removed in this order.
@@ -273,6 +330,7 @@ _RATE_SUBJECTS = {
 # "我局", "本单位", "我中心": the reporting department itself.
 _OWN_UNIT = re.compile(r"^[我本](?:单位|部门|中心|[局委办院厅部处所站队会校])")
 _CHANGE_WORD = re.compile(r"增加|减少|增长|下降|上升|增减|节约|节省")
+_SUBJECT_END = re.compile(r"[，,。；;：:！!？?\n]")
 _SUBJECT_START = re.compile(r"[，,、：:（(“”\"]")
 
 

@@ -219,6 +219,13 @@ def _pieces(table: Table, starts: list[int]) -> list[Table]:
     ]
 
 
+def _opens_narrative_sheet(block: Paragraph, above: Paragraph | Table | None) -> bool:
+    """Whether a line is the first of a workbook sheet named like a narrative (自评报告) whose text
+    opens with "一、基本情况" rather than a title of its own."""
+    sheet = block.loc.sheet
+    return bool(sheet) and (above is None or above.loc.sheet != sheet) and title_kind(sheet or "") == "narrative"
+
+
 def segment(document: Document) -> list[Part]:
     """Split the document into parts in order."""
     parts: list[Part] = [Part(kind="preamble")]
@@ -234,6 +241,11 @@ def segment(document: Document) -> list[Part]:
                 pending_attachment = f"附件{m.group(1)}"
                 continue
             kind = title_kind(block.text)
+            if not kind and current.kind != "narrative" and _opens_narrative_sheet(block, above):
+                parts.append(Part(kind="narrative", title=block.loc.sheet or "", attachment=pending_attachment, blocks=[block]))
+                pending_attachment = ""
+                body = Body()
+                continue
             # The narrative repeats its title after the cover page: stay in the same part.
             if kind and not (kind == "narrative" and current.kind == "narrative"):
                 attachment = pending_attachment or (current.attachment if kind == current.kind == "project" else "")

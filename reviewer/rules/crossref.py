@@ -61,7 +61,9 @@ def _unit(f: Fact) -> str:
 
 
 def _show(f: Fact) -> str:
-    return f"{fmt(f.value, f.quantity.decimals or None)}{_unit(f)}"
+    """The figure in its key's unit; an amount written in 元 is shown in 万元 to the cent of a 万元 (3456000 → 345.60)."""
+    places = 2 if f.quantity.unit == "元" else f.quantity.decimals or None
+    return f"{fmt(f.value, places)}{_unit(f)}"
 
 
 @rule("XREF001", "error", "crossref", "同一数据在不同表格中不一致")
@@ -131,9 +133,15 @@ def narrative_against_table(report: Report, ctx: Context):
     (年初预算 instead of 执行数) is reported as a warning about the 口径.
 
     A budget figure the tables only show as an executed amount is a warning.
+    The text's 全年预算数 / 全年执行数 are compared with the 年度资金总额 row of
+    the department form, or, in a report whose only form is one project's
+    and a sentence that names it (本项目, its name), of that project (元
+    converted to 万元). A percentage (执行率, 满意度) must be
+    written with %: "满意度调查有效问卷5600份" states no satisfaction.
 
     Example: 基础数据表 编制数 25, 报告 "编制数合计14名" → error; 报告 "群众满意度达100%",
-    部门整体支出绩效自评表 满意度 实际完成值 90% → error.
+    部门整体支出绩效自评表 满意度 实际完成值 90% → error; 报告 "本项目全年预算数370万元",
+    项目支出绩效自评表 年度资金总额 全年预算数 360 → error.
     """
     by_key = report.facts_by_key()
     scopes = ctx.scopes(report)
@@ -147,6 +155,8 @@ def narrative_against_table(report: Report, ctx: Context):
         if (claim.key, claim.year) not in department:
             department[claim.key, claim.year] = _department_facts(by_key, claim.key, claim.year)
         tables = department[claim.key, claim.year]
+        if claim.key == "年度资金总额":
+            tables = _funds_total(report, tables, scopes.sentence(claim.loc))
         if not tables or any(_same(claim, t, ctx.settings.tolerance) for t in tables if _compatible(claim, t)):
             continue
         compatible = [t for t in tables if _compatible(claim, t)]
@@ -179,12 +189,31 @@ def narrative_against_table(report: Report, ctx: Context):
         )
 
 
+def _funds_total(report: Report, department: list[Fact], sentence: str) -> list[Fact]:
+    """The 年度资金总额 amounts (not 分值 or 得分) a sentence's 全年预算数/全年执行数 speak of.
+
+    A report with a department form: that form's, unless the sentence speaks
+    of a project ("本项目全年预算数…"). A report with one project form and no
+    department form: the project's, when the sentence names it (本项目, its
+    name) — a department's text may come with one project's form only.
+    """
+    if report.department is not None:
+        return [] if "项目" in sentence else [f for f in department if f.measure in MEASURE_CLASS]
+    if len(report.projects) != 1 or not ("项目" in sentence or (report.projects[0].name or "\0") in sentence):
+        return []
+    project = report.projects[0]
+    return [f for f in report.facts if f.key == "年度资金总额" and f.source == "table" and f.value is not None
+            and f.part in (project.display, f"项目「{project.name}」") and f.measure in MEASURE_CLASS]
+
+
 @rule("XREF004", "error", "crossref", "报告中的增减幅度无法由所列金额算出")
 def narrative_change_rate(report: Report, ctx: Context):
     """"比上年减少19.15万元，占比4.84%" must recompute: rate = change ÷ last year's amount.
 
     Last year's amount is this year's amount plus the decrease (or minus the
-    increase).
+    increase). This year's amount is the one the change follows, or, after
+    a list of several "其中" parts, the sentence's head ("三公经费18.60万元，其中
+    接待费6.20万元、用车费12.40万元，比上年减少2.20万元" is of the 18.60).
 
     Example: 支出376.36万元，比上年减少19.15万元，下降6.0% (should be 4.84%) → error.
     """
@@ -212,16 +241,34 @@ def narrative_change_rate(report: Report, ctx: Context):
             )
 
 
+# Words many indicators end in: sharing them says nothing about being the same indicator.
+GENERIC_WORDS = re.compile(
+    r"人数|人次|户数|个数|次数|数量|总数|数|率|面积|长度|金额|指标|情况|完成|服务|保障|覆盖|实施|开展|新增|累计|年度|全年|[\s（）()≥≤]"
+)
+
+
 def _bigrams(text: str) -> set[str]:
-    text = re.sub(r"[\s指标情况]", "", text)
+    text = GENERIC_WORDS.sub("", text)
     return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _same_indicator(a: str, b: str) -> bool:
+    """Whether two indicator names name one thing: their distinctive words (generic tails such as
+    人数, 数量, 率 removed) share at least half of the shorter name's pairs of characters."""
+    ga, gb = _bigrams(a), _bigrams(b)
+    if not ga or not gb:
+        return False
+    return len(ga & gb) * 2 >= min(len(ga), len(gb))
 
 
 @rule("XREF005", "warning", "crossref", "部门表与项目表中的同一指标取值不一致")
 def indicator_department_project(report: Report, ctx: Context):
     """The same indicator in the department table and a project table must agree.
 
-    Matched by unit (人, 个, 项 …) and shared words in the indicator name.
+    Matched by unit (人, 个, 项 …) and by the indicator's distinctive name:
+    half of the shorter name's character pairs, once generic words (人数,
+    数量, 率, 服务 …) are removed, must be shared. 「城乡低保保障人数」 and
+    「上门服务老年人数」 share only 人数 and are different indicators.
 
     Example: 部门整体表 费用人数 70人, 项目表 费用指标 56人 → warning.
     """
@@ -236,7 +283,7 @@ def indicator_department_project(report: Report, ctx: Context):
             for p in project.indicators.indicators:
                 if d.actual.value is None or p.actual.value is None or d.actual.unit != p.actual.unit or d.actual.unit not in counted:
                     continue
-                if not (_bigrams(d.level3) & _bigrams(p.level3)) or d.actual.value == p.actual.value:
+                if not _same_indicator(d.level3, p.level3) or d.actual.value == p.actual.value:
                     continue
                 yield ctx.finding(
                     f"{d.loc.label}「{d.name}」实际完成值{shown(d.actual)}，{p.loc.label}「{p.name}」为{shown(p.actual)}，"

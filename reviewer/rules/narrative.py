@@ -9,7 +9,6 @@ certain is skipped or, at most, a warning.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 
 from reviewer.finding import Evidence
@@ -20,111 +19,26 @@ from reviewer.rules.arithmetic import ev
 from reviewer.rules.levels import complete_levels, gov_level, unit_level
 from reviewer.rules.numbers import fmt, shown
 from reviewer.rules.targets import assess
+from reviewer.rules.text_amounts import (
+    CHANGE,
+    CLAUSE_END,
+    COMPLETE_SPLITS,
+    PART_END,
+    Amount,
+    amounts,
+    clauses,
+    list_end,
+    named,
+    part_amounts,
+    sentence_bounds,
+    show,
+)
 
-MONEY = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(亿元|万元|元)")
-SENTENCE_END = re.compile(r"[。！？!?\n]")
-# A comma before a group of three digits groups thousands ("2,301.50", "1,250,000.00元"): it ends no clause.
-CLAUSE_END = re.compile(r"[，；;。！？!?\n]|,(?!\d{3}(?!\d))")
-PART_END = re.compile(r"[，；;。！？!?\n、]|,(?!\d{3}(?!\d))")  # the items of a list: "其中财政拨款…万元、上年结转…万元"
-# A clause about a change or a ratio does not state a part of the total.
-CHANGE = re.compile(r"比上年|较上年|比去年|较去年|同比|环比|增加|减少|增长|下降|上升|增幅|降幅|[%％]|占")
+SEMICOLON = re.compile(r"[；;]")
 SUM_WORDS = re.compile(r"合计|共计|总计")  # not 累计: "累计完成" is a running total of other years
-# Splits a known total has no other part of: 基本支出 is 人员经费 + 公用经费, spending is 基本支出 + 项目支出.
-COMPLETE_SPLITS: dict[str, frozenset[str]] = {
-    "基本支出": frozenset({"人员经费", "公用经费"}),
-    "支出": frozenset({"基本支出", "项目支出"}),
-}
 HUNDRED = Decimal(100)
 # Figures of other years or of what is left (a multi-year project's 总投资, 上年结转): never one year's budget or spending.
 OTHER_YEARS = ("总投资", "概算", "结转", "结余", "上年", "以前年度", "历年")
-
-
-@dataclass(frozen=True)
-class Amount:
-    """A money amount written in a text: value and rounding half-interval in 万元, and where it is."""
-
-    value: Decimal
-    slack: Decimal
-    text: str
-    start: int
-    end: int
-
-    def evidence(self, span: TextSpan) -> Evidence:
-        """The amount as evidence, located in its text."""
-        return Evidence(quote=self.text, loc=span.loc.with_span(self.start, self.end))
-
-
-def amounts(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
-    """Money amounts in text[start:end]; a whole number is exact, "29.99" stands for ±0.005."""
-    found = []
-    for m in MONEY.finditer(text, start, len(text) if end is None else end):
-        quantity = parse_quantity(m.group(1) + m.group(2))
-        value = quantity.in_wan()
-        if value is None or quantity.value is None:
-            continue
-        scale = value / quantity.value if quantity.value else Decimal(1)
-        slack = quantity.tolerance() * abs(scale) if quantity.decimals else Decimal(0)
-        found.append(Amount(value, slack, m.group(0), m.start(), m.end()))
-    return found
-
-
-def clauses(text: str, start: int, end: int, ends: re.Pattern = CLAUSE_END) -> list[tuple[int, int]]:
-    """The clauses of text[start:end], split at commas, semicolons and sentence ends (or at ``ends``)."""
-    out, at = [], start
-    for m in ends.finditer(text, start, end):
-        out.append((at, m.start()))
-        at = m.end()
-    out.append((at, end))
-    return [(a, b) for a, b in out if b > a]
-
-
-def sentence_bounds(text: str, at: int) -> tuple[int, int]:
-    """Start and end of the sentence holding position ``at``."""
-    start = max((m.end() for m in SENTENCE_END.finditer(text, 0, at)), default=0)
-    end_match = SENTENCE_END.search(text, at)
-    return start, end_match.start() if end_match else len(text)
-
-
-def show(value: Decimal, *written: Amount) -> str:
-    """A computed amount with the most decimals written among its inputs."""
-    places = max((len(a.text.split(".")[1].rstrip("亿万元 ")) if "." in a.text else 0 for a in written), default=0)
-    return f"{fmt(value, places)}万元"
-
-
-def part_amounts(text: str, start: int, end: int) -> list[Amount] | None:
-    """The one amount of each item (clause, or part of a 、 list) in text[start:end]; None when one is unclear (two amounts, a change, a share)."""
-    parts: list[Amount] = []
-    for a, b in clauses(text, start, end, PART_END):
-        found = amounts(text, a, b)
-        if not found:
-            continue
-        if CHANGE.search(text, a, b) or "（" in text[a:b] or "(" in text[a:b]:
-            return None
-        if len(found) > 1:  # "人员支出80万元、公用支出25万元" or "分别为30万元、30万元和29.99万元": one amount a piece
-            pieces = [amounts(text, *piece) for piece in _list_items(text, a, b)]
-            if any(len(piece) != 1 for piece in pieces if piece):
-                return None
-            parts.extend(piece[0] for piece in pieces if piece)
-            continue
-        parts.append(found[0])
-    return parts
-
-
-def _list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The items of a list in text[start:end], split at 、 and at 和/及/与."""
-    out, at = [], start
-    for m in re.finditer(r"[、和及与]", text[start:end]):
-        out.append((at, start + m.start()))
-        at = start + m.end()
-    out.append((at, end))
-    return out
-
-
-def named(text: str, start: int, end: int) -> str:
-    """The quantity a clause names before its amount, stripped of numbering and verbs ("其中人员经费" -> "人员经费")."""
-    # Whole words only: stripping the characters 本 or 年 would turn 基本支出 into 基支出.
-    words = re.sub(r"^(其中|包括|含)[:：]?|[\d.,]+|年度|本单位|本部门|单位|部门|全年|共计|实际|完成|支付|为|达到?|约|年", "", text[start:end])
-    return words.strip(" ：:")
 
 
 @rule("NARR001", "error", "narrative", "文字中的合计或总数与“其中”所列各项之和不一致")
@@ -134,7 +48,9 @@ def text_sums(report: Report, ctx: Context):
     Two shapes are read, in any paragraph or text cell: a total followed by
     "其中" and one amount per clause ("共完成89.97万元。其中：30万元…；30万元…；
     29.99万元…"), and parts followed by "合计/共计" and the total. Parts above
-    the total are always wrong; parts below it are wrong only when the
+    the total are always wrong (the list ends with its enumeration: at a
+    clause naming its own quantity such as "；全年执行数…", or a sibling of
+    the total); parts below it are wrong only when the
     "合计" closes the list or the parts are a complete split (人员经费 + 公用经费
     of 基本支出, 基本支出 + 项目支出 of 支出, or levels of government — 中央、省级、
     县级资金 — reaching down to the unit's own level), since a "其中" may name
@@ -176,7 +92,8 @@ def _qizhong(ctx: Context, span: TextSpan, at: int, after: int, bottom: int):
     clause_start = region[0]
     _, end = sentence_bounds(text, after)
     closing = SUM_WORDS.search(text, after, end)
-    parts = part_amounts(text, after, closing.start() if closing else end)
+    end = list_end(text, after, closing.start() if closing else end, text[clause_start : total.start])
+    parts = part_amounts(text, after, end)
     if not parts or len(parts) < 2:
         return None
     names = {named(text, before[-1][0] if (before := clauses(text, after, p.start, PART_END)) else after, p.start) for p in parts}
@@ -257,11 +174,39 @@ def _score_of(report: Report, sentence: str) -> tuple[Evaluation, Fact] | None:
     return (department, next(iter(stated.values()))) if len(stated) == 1 else None
 
 
+_OWNER_WORDS = re.compile(r"部门|整体|项目|单位")
+
+
+def _score_clause(report: Report, text: str, scores: list[re.Match], i: int) -> tuple[int, int]:
+    """The part of its sentence a score speaks in: cut at ；/; and at the sentence's other scores,
+    when that part names its owner (部门整体…, a project); else the whole sentence.
+
+    "部门整体支出绩效自评得分99.80分；农村供水保障工程项目自评得分98.80分" gives
+    each score its own owner; "农村供水保障工程全面完工；自评得分98.80分" is the project's.
+    """
+    m = scores[i]
+    sentence = sentence_bounds(text, m.start())
+    start = max([sentence[0]] + [s.end() for s in SEMICOLON.finditer(text, sentence[0], m.start())])
+    if i > 0:
+        start = max(start, scores[i - 1].end())
+    stop = SEMICOLON.search(text, m.end(), sentence[1])
+    end = stop.start() if stop else sentence[1]
+    if i + 1 < len(scores):
+        end = min(end, scores[i + 1].start())
+    clause = text[start:end]
+    if _OWNER_WORDS.search(clause) or any(e.name and e.name in clause for e in report.projects):
+        return start, end
+    return sentence
+
+
 @rule("NARR003", "error", "narrative", "文字所述自评得分与自评表总分不一致")
 def text_score(report: Report, ctx: Context):
     """The score the text gives ("自评得分为92分", "综合评分为97分") must be the form's 总分.
 
-    A sentence naming a project is compared with that project's form; any
+    Each score is read in its own clause (up to ；, or the sentence's next
+    score): "部门整体支出绩效自评得分99.8分；某某项目自评得分98.8分" compares
+    each with its own form. A clause naming a project is compared with that
+    project's form; any
     other with the 部门整体支出绩效自评表 (or the only form), or, when no form
     has a 总分 row, with the score the department form states beside its
     grade (综合得分 | 88.5 | 评价等次 | 优). A score rounded to
@@ -272,8 +217,9 @@ def text_score(report: Report, ctx: Context):
     """
     scopes = ctx.scopes(report)
     for span in report.texts:
-        for m in _SCORE.finditer(span.text):
-            start, end = sentence_bounds(span.text, m.start())
+        scores = list(_SCORE.finditer(span.text))
+        for i, m in enumerate(scores):
+            start, end = _score_clause(report, span.text, scores, i)
             scored = _score_of(report, span.text[start:end])
             if scored is None or not scopes.about_form(scored[0], span.text[start : m.start()], span.loc):
                 continue

@@ -18,7 +18,8 @@ from reviewer.finding import Evidence
 from reviewer.quantity import parse_quantity
 from reviewer.report import Report, TextSpan
 from reviewer.rules import Context, rule
-from reviewer.rules.narrative import CLAUSE_END, HUNDRED, OTHER_YEARS, Amount, amounts, sentence_bounds
+from reviewer.rules.narrative import HUNDRED, OTHER_YEARS
+from reviewer.rules.text_amounts import CLAUSE_END, Amount, amounts, sentence_bounds
 from reviewer.rules.numbers import fmt
 
 _SHARE = re.compile(r"占(?P<base>[^，,。；;%％\d]{1,16}?)(?:的)?(?:比重|比例)?(?:为|达|约)?\s*(?P<pct>\d+(?:\.\d+)?)\s*[%％]")
@@ -29,6 +30,8 @@ _SPENT_WORDS = ("执行", "支出", "决算", "使用", "完成", "拨付", "支
 _FUNDS_WORDS = ("资金", "经费", "拨款", "安排", "下达", "批复", "到位")
 # Money that may span several years: spent so far (累计支出) is still spending, but no budget of the year.
 _NOT_A_YEARS_FUNDS = ("投资", "累计")
+# The whole (adjusted) budget, when it stands alone in the sentence before the rate; not 年初预算数.
+_BUDGET_TOTAL = re.compile(r"(?<!年初)(?:预算数|预算总额|预算资金)")
 
 
 @rule("NARR002", "error", "narrative", "文字中的占比或执行率无法由同一段所列金额算出")
@@ -37,7 +40,9 @@ def text_shares(report: Report, ctx: Context):
 
     "其中信息化支出120.5万元，占项目支出的35.0%" is recomputed when the same
     paragraph states 项目支出 with an amount; "预算数200万元，实际支出172万元，
-    执行率86%" from the two amounts of the sentence, whose budget may also be
+    执行率86%" from the two amounts of the sentence (or from the spent amount of
+    the sentence and the budget the sentence before states alone: "全年预算数1250万元。
+    全年执行数1212.5万元，执行率96%"), whose budget may also be
     named as the year's funds (项目资金, 项目总资金, 资金总额, 下达资金, 经费) but
     not as a multi-year figure (项目总投资, 计划投资, 累计安排, 上年结转). The result is compared
     within the decimals written (35.0% stands for 34.95–35.05%). Change rates
@@ -78,20 +83,38 @@ def _share(ctx: Context, span: TextSpan, m: re.Match):
 
 
 def _rate(ctx: Context, span: TextSpan, m: re.Match):
+    """The rate's sentence must name its budget and spent amounts, or the spent amount alone right after
+    a sentence naming only the budget, perhaps with its 其中 parts ("全年预算数1250.00万元，其中…。
+    全年执行数1212.50万元，执行率96.00%")."""
     text = span.text
     start, end = sentence_bounds(text, m.start())
     found = amounts(text, start, end)
-    if len(found) != 2:
+    roles = _roles(text, found, start)
+    if len(found) == 1 and set(roles) == {"spent"} and start > 0:
+        # The sentence before: one amount before any 其中 (its parts may follow), named as the whole budget.
+        previous_start, previous_end = sentence_bounds(text, start - 1)
+        opener = text.find("其中", previous_start, previous_end)
+        head = (previous_start, previous_end if opener < 0 else opener)
+        before = amounts(text, *head)
+        budget = _roles(text, before, previous_start)
+        if len(before) == 1 and set(budget) == {"budget"} and _BUDGET_TOTAL.search(text[head[0] : head[1]]):
+            roles.update(budget)
+    elif len(found) != 2:
         return None
-    roles = {}
+    if set(roles) != {"budget", "spent"}:
+        return None
+    return _ratio_finding(ctx, span, roles["spent"], roles["budget"], m, f"执行数{roles['spent'].text}÷预算数{roles['budget'].text}")
+
+
+def _roles(text: str, found: list[Amount], start: int) -> dict[str, Amount]:
+    """Each amount's role by the words of its clause before it (see _role); the first of each role counts."""
+    roles: dict[str, Amount] = {}
     for amount in found:
         clause_start = max((c.end() for c in CLAUSE_END.finditer(text, 0, amount.start)), default=start)
         role = _role(text[clause_start : amount.start])
         if role is not None:
             roles.setdefault(role, amount)
-    if set(roles) != {"budget", "spent"}:
-        return None
-    return _ratio_finding(ctx, span, roles["spent"], roles["budget"], m, f"执行数{roles['spent'].text}÷预算数{roles['budget'].text}")
+    return roles
 
 
 def _ratio_finding(ctx: Context, span: TextSpan, part: Amount, base: Amount, m: re.Match, what: str):
