@@ -59,6 +59,8 @@ SOME_LEVELS_UNDER_TOTAL = [("其中：中央资金", "60"), ("省级资金", "40
 SOME_LEVELS_UNDER_GRANT = [("当年财政拨款", "110"), ("其中：中央资金", "60"), ("上年结转资金", "10")]
 # The first level equals the total: the levels after it are its siblings, not its detail.
 FIRST_LEVEL_EQUALS_TOTAL = [("中央资金", "120"), ("州级资金", "40"), ("县级资金", "20")]
+# 市 and 县 named together reach down to a district unit's level.
+JOINT_LEVELS_SHORT = [("其中：中央财政资金", "60"), ("省级财政资金", "40"), ("市县财政资金", "10")]
 
 
 def sum005(findings) -> list[str]:
@@ -77,8 +79,10 @@ def sum005(findings) -> list[str]:
         (COUNTY_UNIT, SOME_LEVELS_UNDER_GRANT, None),
         ("云岭州交通运输局", SOME_LEVELS_UNDER_TOTAL[:1] + [("州级资金", "60")], None),
         (COUNTY_UNIT, FIRST_LEVEL_EQUALS_TOTAL, "「年度资金总额」「全年预算数」120万元，与各资金来源合计180万元"),
+        ("清水区文物保护中心", JOINT_LEVELS_SHORT, "「年度资金总额」「全年预算数」120万元，与各资金来源合计110万元"),
     ],
-    ids=["whole", "whole-short", "under-grant-short", "under-grant", "some-under-total", "some-under-grant", "prefecture-unit", "siblings"],
+    ids=["whole", "whole-short", "under-grant-short", "under-grant", "some-under-total", "some-under-grant", "prefecture-unit", "siblings",
+         "joint-levels-short"],
 )
 def test_levels_of_government_are_a_whole_only_down_to_the_units_level(unit, rows, wrong, fmt, tmp_path):
     _, findings = review_form(form(unit, rows), fmt, tmp_path)
@@ -113,7 +117,7 @@ def test_the_narratives_levels_are_a_whole_the_same_way(sentence, found):
 @pytest.mark.parametrize(
     ("label", "level"),
     [("中央资金", 0), ("其中：省级财政资金", PROVINCE), ("州级资金", PREFECTURE), ("县财政", COUNTY), ("市或盟", PREFECTURE),
-     ("区级配套资金（万元）", COUNTY), ("中央", 0), ("当年财政拨款", None), ("县", None), ("上年结转资金", None), ("市场化资金", None)],
+     ("区级配套资金（万元）", COUNTY), ("市县财政资金", COUNTY), ("州县配套资金", COUNTY), ("省市资金", PREFECTURE), ("中央", 0), ("当年财政拨款", None), ("县", None), ("上年结转资金", None), ("市场化资金", None)],
 )
 def test_level_labels(label, level):
     assert gov_level(label) == level

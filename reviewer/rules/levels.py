@@ -17,9 +17,11 @@ _RANKS = {
     "中央": CENTRAL, "省": PROVINCE, "自治区": PROVINCE, "市": PREFECTURE, "州": PREFECTURE, "盟": PREFECTURE,
     "县": COUNTY, "区": COUNTY, "旗": COUNTY, "乡镇": TOWNSHIP, "乡": TOWNSHIP, "镇": TOWNSHIP,
 }
-# "中央资金", "省级财政资金", "州级资金", "县财政", "市或盟", "中央财政补助资金", "区级配套资金".
+# "中央资金", "省级财政资金", "州级资金", "县财政", "市或盟", "中央财政补助资金", "区级配套资金",
+# and levels named together ("市县财政资金", "州县配套资金"), which reach down to the lowest of them.
+_LEVEL_WORD = r"中央|自治区|乡镇|省|市|州|盟|县|区|旗|乡|镇"
 _LEVEL_LABEL = re.compile(
-    r"(?P<level>中央|自治区|乡镇|省|市|州|盟|县|区|旗|乡|镇)(?P<ji>级)?(?P<alias>或(?:自治区|盟|旗))?(?:本级)?"
+    rf"(?P<level>(?:{_LEVEL_WORD})+?)(?P<ji>级)?(?P<alias>或(?:自治区|盟|旗))?(?:本级)?"
     r"(?P<suffix>(?:财政)?(?:专项|补助|配套)?(?:资金|拨款|投入|补助|配套)?)"
 )
 # In a unit's name: the divisions it belongs to ("湘西州泸溪县农业农村局" -> 州, 县). "自治区" is a province.
@@ -30,7 +32,8 @@ def gov_level(label: str) -> int | None:
     """The rank of the level of government a funds row names (CENTRAL … TOWNSHIP), or None.
 
     "中央资金" -> CENTRAL, "省级财政资金" / "省财政" -> PROVINCE, "州级资金" -> PREFECTURE,
-    "县级资金" -> COUNTY, "市或盟" -> PREFECTURE; "中央" alone counts, a bare "省" or "县" does not;
+    "县级资金" -> COUNTY, "市或盟" -> PREFECTURE, "市县财政资金" -> COUNTY (the lowest it names);
+    "中央" alone counts, a bare "省" or "县" does not;
     "当年财政拨款", "上年结转资金" -> None. The label is read without "其中：",
     whitespace or a "（万元）" note.
     """
@@ -42,7 +45,7 @@ def gov_level(label: str) -> int | None:
     word = m["level"]
     if word != "中央" and not (m["ji"] or m["alias"] or m["suffix"]):
         return None
-    return _RANKS[word]
+    return max(_RANKS[w] for w in re.findall(_LEVEL_WORD, word))
 
 
 def unit_level(name: str | None) -> int:
