@@ -190,6 +190,9 @@ def test_points_missing_by_the_execution_share_are_a_lost_funds_block_not_an_err
     # Indicators 90 of 100 points, scores 90, total 99.75: the 10 points and 9.75 are the 执行率 part.
     _, findings = review(without_funds("99.75", detail=detail), fmt, tmp_path)
     assert not {"SCORE001", "SCORE005"} & set(codes(findings))
+    # ... and the reviewer is told what was not checked.
+    (note,) = [f for f in findings if f.rule == "READ003"]
+    assert note.severity == "info" and "各指标分值合计90分，比总分分值100分少10分" in note.message
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -197,12 +200,13 @@ def test_a_blank_execution_weight_in_a_total_row_that_was_read_is_the_forms_own(
     rows = [row.format(score="30", total="99.75") for row in FORM]
     rows[4] = "年度资金总额 | 80 | 80 | 78 |  | 97.5% | 9.75"
     _, findings = review(rows, fmt, tmp_path)
-    assert "SCORE001" in codes(findings)
+    assert "SCORE001" in codes(findings) and all(f.rule != "READ003" for f in findings)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_other_shortfalls_are_still_errors(fmt, tmp_path):
     _, findings = review(without_funds("99.75", weights=("50", "35", "10")), fmt, tmp_path)
     assert "SCORE001" in codes(findings)  # 95 of 100: not an 执行率 share
+    assert all(f.rule != "READ003" for f in findings)
     _, findings = review(without_funds("101"), fmt, tmp_path)
     assert "SCORE005" in codes(findings)  # above what the lost part could add

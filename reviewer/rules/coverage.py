@@ -7,6 +7,9 @@ from reviewer.finding import Evidence
 from reviewer.extract.forms import table_place
 from reviewer.report import Report
 from reviewer.rules import Context, rule
+from reviewer.rules.arithmetic import ev
+from reviewer.rules.numbers import fmt
+from reviewer.rules.scoring import lost_execution_points
 
 
 @rule("READ001", "info", "form", "有表格未能可靠读取，未做检查")
@@ -52,3 +55,31 @@ def reader_warnings(report: Report, ctx: Context):
     for warning in report.reader_warnings:
         yield ctx.finding(warning, [Evidence(quote="", loc=Location(label="文件"))],
                           suggestion="人工核对所列内容；公式没有计算结果的，可在 Excel 中打开并保存一次（让公式算出结果）后重新审阅。")
+
+
+@rule("READ003", "info", "form", "表单的预算执行率部分未能读取，分值与总分未核对")
+def lost_execution_part(report: Report, ctx: Context):
+    """A scored form read without its funds total row, whose weights fall short of its total by an 执行率 share.
+
+    The 年度资金总额 row carries the 预算执行率's 分值 and 得分. When a PDF
+    page break cuts the form inside its funds block, or the block stands in
+    a table of its own that was read as something else, the indicators'
+    weights fall short of the stated total by exactly those points (10, or 20
+    in some provinces). SCORE001 and SCORE005 then stay silent rather than
+    report a sound form as wrong; this note says so, for a check by hand.
+
+    Example: 指标分值50 + 30 + 10 = 90分，总分分值100分，未读到年度资金总额行 → info.
+    """
+    for e in report.evaluations:
+        lost = lost_execution_points(e)
+        if lost is None:
+            continue
+        stated, total, shortfall = lost
+        table = e.indicators
+        where = [ev(table.total_weight)] if table.total_weight is not None else [Evidence(quote="", loc=table.loc)]
+        yield ctx.finding(
+            f"{e.display}未读到预算执行率部分（年度资金总额行）：各指标分值合计{fmt(total)}分，比总分分值{fmt(stated)}分"
+            f"少{fmt(shortfall)}分，恰为预算执行率的分值；分值合计与总分未做核对",
+            where,
+            suggestion="请人工核对该表的资金部分（可能被分页截断，或单独成表）。",
+        )

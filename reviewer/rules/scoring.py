@@ -65,6 +65,23 @@ def funds_part_missing(evaluation: Evaluation, shortfall: Decimal) -> bool:
     return lost and shortfall in EXECUTION_POINTS
 
 
+def lost_execution_points(evaluation: Evaluation) -> tuple[Decimal, Decimal, Decimal] | None:
+    """(stated total, Σ indicator weights, shortfall) of a form whose 预算执行率 part the reading lost (funds_part_missing).
+
+    None when the form is not scored, states no total, has a weight holding no
+    number, or falls short of its total by anything but an 执行率 share.
+    """
+    if not scored(evaluation):
+        return None
+    stated, _ = _stated_total(evaluation)
+    indicators = evaluation.indicators.indicators
+    weights = [w for i in indicators if (w := weight_of(i)) is not None]
+    if stated is None or not weights or any(unknown(i.weight) for i in indicators):
+        return None
+    total = sum(weights, Decimal(0))
+    return (stated, total, stated - total) if funds_part_missing(evaluation, stated - total) else None
+
+
 def _execution_row(evaluation: Evaluation) -> FundsRow | None:
     """The funds block's total row, which carries the 执行率, its 分值 and its 得分."""
     return evaluation.funds.total if evaluation.funds else None
