@@ -257,19 +257,20 @@ def total_score(report: Report, ctx: Context):
             continue  # the 执行率 score could not be read (blank, or a formula never calculated): the total cannot be checked
         computed = indicator_sum + rs
         stated = table.total_score.quantity.value
+        if abs(computed - stated) <= table.total_score.quantity.tolerance():
+            continue
         full, _ = _stated_total(e)
         weights = sum((w for i in table.indicators if (w := weight_of(i)) is not None), Decimal(0))
         if full is not None and funds_part_missing(e, full - weights) and computed <= stated <= computed + full - weights:
             continue  # the difference can be the 执行率 score of a funds block the reading lost
-        if abs(computed - stated) > table.total_score.quantity.tolerance():
-            evidence = [ev(table.total_score)] + ([ev(rate_score)] if rate_score else [])
-            yield ctx.finding(
-                f"{e.display}总分{fmt(stated)}分，与{_sum_of_scores(e, rs, indicator_sum)}{fmt(computed)}分不一致",
-                evidence,
-                expected=f"{fmt(computed)}分",
-                actual=f"{fmt(stated)}分",
-                suggestion="重新合计总分（包括预算执行率得分）。",
-            )
+        evidence = [ev(table.total_score)] + ([ev(rate_score)] if rate_score else [])
+        yield ctx.finding(
+            f"{e.display}总分{fmt(stated)}分，与{_sum_of_scores(e, rs, indicator_sum)}{fmt(computed)}分不一致",
+            evidence,
+            expected=f"{fmt(computed)}分",
+            actual=f"{fmt(stated)}分",
+            suggestion="重新合计总分（包括预算执行率得分）。",
+        )
 
 
 @rule("SCORE006", "error", "scoring", "预算执行率得分不等于执行率×分值")
