@@ -16,7 +16,7 @@ from reviewer.quantity import Quantity, parse_quantity
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 CN_NUMERAL = re.compile("[零〇一二两三四五六七八九十百千]")
-MONEY_UNITS = ("元", "万元", "亿元")
+MONEY_UNITS = ("元", "千元", "万元", "亿元")
 
 
 @dataclass(frozen=True)

@@ -55,11 +55,13 @@ class Quantity:
         return Decimal(5) * Decimal(10) ** (-(self.decimals + 1))
 
     def in_wan(self) -> Decimal | None:
-        """The value in 万元 when the unit is money (元 or 万元), else the value."""
+        """The value in 万元 when the unit is money (元, 千元, 万元 or 亿元), else the value."""
         if self.value is None:
             return None
         if self.unit == "元":
             return self.value / Decimal(10000)
+        if self.unit == "千元":
+            return self.value / Decimal(10)
         if self.unit == "亿元":
             return self.value * Decimal(10000)
         return self.value

@@ -501,7 +501,7 @@ def _rate(q: Quantity, row: Row) -> Quantity:
 
 
 def _scaled(q: Quantity, unit: str | None) -> Quantity:
-    """A bare amount in a table headed (元) carries 元, so it converts to 万元 like any other."""
-    if unit == "元" and q.value is not None and q.unit is None:
-        return dataclasses.replace(q, unit="元")
+    """A bare amount in a table headed (元) or (千元) carries that unit, so it converts to 万元 like any other."""
+    if unit not in (None, "万元") and q.value is not None and q.unit is None:
+        return dataclasses.replace(q, unit=unit)
     return q

@@ -60,8 +60,8 @@ def read_money(band: Band, part: str, name: str, year: int | None) -> tuple[Mone
                 values.append(None)
                 continue
             quantity = parse_quantity(cell.text)
-            if band.unit == "元" and quantity.value is not None and quantity.unit is None:
-                quantity = dataclasses.replace(quantity, unit="元")
+            if band.unit not in (None, "万元") and quantity.value is not None and quantity.unit is None:
+                quantity = dataclasses.replace(quantity, unit=band.unit)
             own = column.header.rsplit("/", 1)[-1]
             key = canonical_key(own) if total_row or not label else canonical_key(label)
             fact = Fact(

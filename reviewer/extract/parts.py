@@ -278,8 +278,9 @@ def segment(document: Document) -> list[Part]:
             kind, title = _piece_kind(piece.rows, parts[-1].kind)
             attachment = parts[-1].attachment if kind == parts[-1].kind == "project" else ""
             parts.append(Part(kind=kind, title=title, attachment=attachment, blocks=[piece]))
-        if len(pieces) > 1:
-            readings[id(pieces[0])] = read_table(pieces[0])
+        if len(pieces) > 1 or unit:
+            # The first piece stands right under the line that states the unit, even when it opens the part.
+            readings[id(pieces[0])] = read_table(pieces[0], unit)
     for part in parts:
         part.readings = readings
     return [p for p in parts if p.blocks or p.kind != "preamble"]

@@ -40,7 +40,7 @@ def is_cost(indicator: Indicator) -> bool:
 def _units_compatible(t: Quantity, a: Quantity) -> bool:
     if t.unit == a.unit:
         return True
-    money = {"万元", "元", "亿元"}
+    money = {"万元", "千元", "元", "亿元"}
     if t.unit in money and a.unit in money:
         return True
     # A bare number beside a unit ("95" against "≥95%") is taken as the same unit.

@@ -30,7 +30,7 @@ from reviewer.tables.vocabulary import (
 
 # A cell holding a label and its value: a digit or more than six characters after the colon.
 _LABELLED_VALUE = re.compile(r"^[^:]{2,14}:(?=.*\d|.{7})")
-_TABLE_UNIT = re.compile(r"(?:单位|金额单位)[:：]\s*(万元|元)|[（(](万元|元)[）)]")
+_TABLE_UNIT = re.compile(r"(?:单位|金额单位)[:：]\s*(万元|千元|亿元|元)|[（(](万元|千元|亿元|元)[）)]")
 
 
 def header_band(r: int, placed: list[Placed], rows: list[list[Cell]], in_band: bool) -> Band | None:

@@ -22,7 +22,7 @@ from decimal import Decimal
 from reviewer.document import Cell, Table
 from reviewer.quantity import parse_quantity
 from reviewer.tables.grid import Placed, align, cell_kind, fit, has_grid, is_number, place, read_points
-from reviewer.tables.headers import header_band, headerless_funds, is_subheader, merge_header, sub_header, table_unit
+from reviewer.tables.headers import header_band, headerless_funds, is_subheader, merge_header, sub_header, table_unit, unit_stated
 from reviewer.tables.model import Band, Column, Pair, Row, TableReading
 from reviewer.tables.vocabulary import (
     FUNDS_ROLES,
@@ -61,10 +61,15 @@ def read_table(table: Table, unit: str | None = None) -> TableReading:
     """
     reading = TableReading(table=table, unit=table_unit(table) or unit)
     band: Band | None = None
+    line_unit: str | None = None  # "单位：千元" on a row of its own: the unit of the tables below it in a sheet
     rows = table.rows
     for r, row in enumerate(rows):
         placed = place(row)
         if not any(p.text for p in placed):
+            continue
+        stated = _unit_line(placed)
+        if stated:
+            line_unit, band = stated, None
             continue
         if band is not None and r in band.header_rows:
             continue
@@ -76,7 +81,7 @@ def read_table(table: Table, unit: str | None = None) -> TableReading:
                 merge_header(band, header)
                 continue
             band = header
-            band.unit = band.unit or reading.unit
+            band.unit = band.unit or line_unit or reading.unit
             reading.bands.append(band)
             continue
         if band is not None and not _ends_band(band, placed):
@@ -95,6 +100,14 @@ def read_table(table: Table, unit: str | None = None) -> TableReading:
         _classify_rows(b)
         _check(b)
     return reading
+
+
+def _unit_line(placed: list[Placed]) -> str | None:
+    """The unit a row states and nothing else ("单位：千元", "（金额单位：元）"), as sheets write it above a table."""
+    filled = [p.text for p in placed if p.text]
+    if len(filled) != 1 or len(squash(filled[0])) > 12:
+        return None
+    return unit_stated(filled[0])
 
 
 # --- data rows --------------------------------------------------------------------------------
@@ -322,7 +335,7 @@ def _check(band: Band) -> None:
                 if role in _FUNDS_NAMES and role != "rate" and q.value is not None and q.unit == "%":
                     band.problems.append(f"{_FUNDS_NAMES[role]}列出现“{text[:12]}”")  # "100.00%" as a 分值: a shifted row
                     break
-                if q.value is not None and q.unit not in (None, "%", "万元", "元", "亿元"):
+                if q.value is not None and q.unit not in (None, "%", "万元", "千元", "元", "亿元"):
                     band.problems.append(f"资金数字列出现“{text[:12]}”")  # "改造老旧小区12个": a goal's text, not an amount
                     break
     if band.problems:
