@@ -210,17 +210,37 @@ def sub_header(r: int, placed: list[Placed], band: Band) -> Band | None:
     """A second header row under a block's first, naming the columns a merged cell above spans.
 
     "年度指标值" over "指标性质 | 指标值 | 度量单位": short words, every one a
-    column name, nothing else on the row.
+    column name, nothing else on the row. A word that names no column alone
+    qualifies the name above it: "预算数" over "年初 | 全年" is 年初预算数 and
+    全年预算数.
     """
     filled = [p for p in placed if p.text]
     if band.kind not in ("indicators", "funds") or len(filled) < 2:
         return None
     if any(cell_kind(p.text) != "text" or len(squash(p.text)) > 12 for p in filled):
         return None
-    columns = [Column(column_role(p.text), p.start, p.end, squash(p.text)) for p in filled]
+    columns = [_sub_column(p, band) for p in filled]
     if any(c.role is None for c in columns):
         return None
     return Band(kind=band.kind, header_rows=[r], columns=columns)
+
+
+_QUALIFIED_ROLES = ("initial", "budget", "spent", "target", "actual")
+
+
+def _sub_column(p: Placed, band: Band) -> Column:
+    """The column a sub-header cell names, alone or with the name of the header cell over it."""
+    word = squash(p.text)
+    if column_role(word) is not None:
+        return Column(column_role(word), p.start, p.end, word)
+    # The header cell over it: the one spanning it, or (a merged cell written once in text) the last one starting left of it.
+    over = [c for c in band.columns if c.start <= p.start]
+    parent = max(over, key=lambda c: c.start) if over else None
+    # Only an amount or a value is qualified so ("年初", "全年", "调整后"); a level's heading row is no sub-header.
+    if parent is None or parent.role not in _QUALIFIED_ROLES or len(word) > 4:
+        return Column(None, p.start, p.end, word)
+    name = word + split_points(parent.header)[0]
+    return Column(column_role(name), p.start, p.end, name)
 
 
 def is_subheader(band: Band) -> bool:
