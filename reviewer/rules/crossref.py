@@ -211,7 +211,8 @@ def narrative_change_rate(report: Report, ctx: Context):
     """"比上年减少19.15万元，占比4.84%" must recompute: rate = change ÷ last year's amount.
 
     Last year's amount is this year's amount plus the decrease (or minus the
-    increase). This year's amount is the one the change follows, or, after
+    increase), or the amount written after 比上年 itself ("比上年16.80万元减少
+    2.52万元"). This year's amount is the one the change follows, or, after
     a list of several "其中" parts, the sentence's head ("三公经费18.60万元，其中
     接待费6.20万元、用车费12.40万元，比上年减少2.20万元" is of the 18.60).
 
@@ -219,14 +220,17 @@ def narrative_change_rate(report: Report, ctx: Context):
     """
     groups: dict[tuple, dict[str, Fact]] = {}
     for f in report.facts:
-        if f.source == "narrative" and f.key is None and f.label in ("变动基数", "比上年减少", "比上年增加", "变动幅度"):
+        if f.source == "narrative" and f.key is None and f.label in ("变动基数", "上年数", "比上年减少", "比上年增加", "变动幅度"):
             groups.setdefault((f.loc.block, f.loc.start), {})[f.label] = f
     for group in groups.values():
-        base, rate = group.get("变动基数"), group.get("变动幅度")
+        base, rate = group.get("变动基数") or group.get("上年数"), group.get("变动幅度")
         change = group.get("比上年减少") or group.get("比上年增加")
         if not (base and rate and change) or None in (base.value, rate.value, change.value):
             continue
-        last = base.value + change.value if "减少" in change.label else base.value - change.value
+        if base.label == "上年数":
+            last = base.value
+        else:
+            last = base.value + change.value if "减少" in change.label else base.value - change.value
         if last == 0:
             continue
         computed = change.value / last * 100
