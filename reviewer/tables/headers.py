@@ -63,6 +63,7 @@ def header_band(r: int, placed: list[Placed], rows: list[list[Cell]], in_band: b
     if not band.label and columns[0].role is None:
         band.label = split_points(columns[0].header)[0]
     band.unit = _unit_in(" ".join(c.header for c in columns))
+    _adjusted_target_only(band)
     if kind == "funds":
         # "得分(20分*执行率)": the 执行率 weight stated in the score header.
         score = band.column("score")
@@ -253,6 +254,16 @@ def merge_header(band: Band, sub: Band) -> None:
     band.header_rows += sub.header_rows
     kept = [c for c in band.columns if not any(s.role and s.start < c.end and c.start < s.end for s in sub.columns)]
     band.columns = sorted(kept + [s for s in sub.columns if s.role], key=lambda c: c.start)
+    _adjusted_target_only(band)
+
+
+def _adjusted_target_only(band: Band) -> None:
+    """年初指标值 beside 调整后指标值 / 全年指标值: the actual is judged against the adjusted target, the original is a note."""
+    targets = [c for c in band.columns if c.role == "target"]
+    if len(targets) > 1 and any("调整" in c.header or "全年" in c.header for c in targets):
+        for c in targets:
+            if "年初" in c.header:
+                c.role = None
 
 
 def _widen_for_rows(band: Band, r: int, rows: list[list[Cell]]) -> None:
