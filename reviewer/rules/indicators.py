@@ -10,7 +10,7 @@ from reviewer.quantity import years_mentioned
 from reviewer.report import Indicator, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.numbers import fmt
-from reviewer.rules.targets import is_cost
+from reviewer.rules.targets import is_cost, is_execution_score
 
 _SURVEY = re.compile(r"问卷|调查|测评|调研|回访|抽样")
 
@@ -140,9 +140,9 @@ def blank_values(report: Report, ctx: Context):
 
     Example: 生态效益影响情况: 年度指标值 blank, 实际完成值 "提升明显", 得分 10 → warning.
     """
-    for _, i in _indicators(report):
+    for e, i in _indicators(report):
         scored = i.score is not None and i.score.value is not None and i.score.value > 0
-        if "target" not in i.locs or "actual" not in i.locs:
+        if "target" not in i.locs or "actual" not in i.locs or is_execution_score(i, e.indicators.indicators):
             continue
         if i.target.blank and (scored or not i.actual.blank):
             extra = f"，却得{fmt(i.score.value)}分" if scored else ""

@@ -9,7 +9,7 @@ from reviewer.report import Evaluation, Indicator, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.numbers import fmt
 from reviewer.rules.scoring import cell_evidence, score_of, scored, weight_of
-from reviewer.rules.targets import assess, has_reason
+from reviewer.rules.targets import assess, has_reason, is_execution_score
 
 
 @rule("SCORE004", "error", "scoring", "指标得分超过分值")
@@ -106,7 +106,7 @@ def deduction_without_reason(report: Report, ctx: Context):
         has_column = any("deviation" in i.locs for i in e.indicators.indicators)
         for i in e.indicators.indicators:
             w, s = weight_of(i), score_of(i)
-            if w is None or s is None or s >= w or has_reason(i):
+            if w is None or s is None or s >= w or has_reason(i) or is_execution_score(i, e.indicators.indicators):
                 continue
             a = assess(i)
             if a is not None and not a.met:

@@ -30,6 +30,22 @@ def has_reason(indicator: Indicator) -> bool:
     return text not in NO_REASON
 
 
+# "执行率得分", "预算执行率（10分）", "预算执行情况": the 执行率 score written as a row of the indicator table.
+_EXECUTION_SCORE = re.compile(r"^(?:预算)?执行(?:率|情况)(?:得分)?(?:[（(]\d+(?:\.\d+)?分[)）])?$")
+
+
+def is_execution_score(indicator: Indicator, form: list[Indicator]) -> bool:
+    """A row of a form whose indicators have targets that holds the 预算执行率 score and has none.
+
+    Its points follow the rate, so its deduction needs no reason. A score
+    sheet (no targets at all) scores 预算执行率 like its other items and
+    explains each deduction in its own reason column.
+    """
+    if not (indicator.target.blank and indicator.actual.blank) or all(i.target.blank for i in form):
+        return False
+    return _EXECUTION_SCORE.match(re.sub(r"\s", "", indicator.name)) is not None
+
+
 def is_cost(indicator: Indicator) -> bool:
     """Cost indicators (成本指标, or a 费用/成本 line in 万元) are upper bounds."""
     if "成本" in indicator.level2 or "成本" in indicator.level1:
