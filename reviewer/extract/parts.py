@@ -100,6 +100,9 @@ def title_kind(text: str) -> str | None:
             return "department"
     if t.endswith(("自评报告", "评价报告", "自评价报告")) or (t.endswith("报告") and "绩效" in t):
         return "narrative"
+    # A submission letter: "关于报送2024年度部门整体支出绩效自评报告的函" carries the report itself.
+    if t.startswith("关于") and t.endswith("函") and "绩效" in t and "报告" in t:
+        return "narrative"
     return None
 
 
