@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from reviewer.document import Cell, Table
 from reviewer.quantity import parse_quantity
+from reviewer.tables.across import funds_across
 from reviewer.tables.grid import Placed, align, cell_kind, fit, has_grid, is_number, place, read_points
 from reviewer.tables.headers import header_band, headerless_funds, is_subheader, merge_header, sub_header, table_unit, unit_stated
 from reviewer.tables.model import Band, Column, Pair, Row, TableReading
@@ -94,6 +95,7 @@ def read_table(table: Table, unit: str | None = None) -> TableReading:
             reading.bands.append(inferred)
             continue
         reading.pairs.extend(_pairs(r, placed))
+    reading.bands = [funds_across(b, rows) or b for b in reading.bands]
     for b in reading.bands:
         _funds_or_money(b)
         _demote_label_columns(b, rows)
