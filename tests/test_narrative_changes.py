@@ -24,3 +24,16 @@ def test_a_rate_is_checked_over_the_stated_last_year_amount(name):
     assert "按上年16.8万元计算" in f.message, f.message
     (g,) = found(narrative(LAST_YEAR_STATED_INCREASE.format(rate="8.29%")), name, "XREF004")
     assert (g.expected, g.actual) == ("7.29%", "8.29%") and "按上年3186.4万元计算" in g.message, g.message
+
+
+POINTS = "2024年全年预算数1560.00万元，全年执行数1502.90万元，预算执行率96.34%，较上年94.12%{change}个百分点。"
+
+
+@pytest.mark.parametrize("name", NARRATIVE_FORMATS)
+def test_a_change_in_percentage_points_is_this_years_rate_less_last_years(name):
+    assert found(narrative(POINTS.format(change="提高2.22")), name, "XREF004") == []
+    assert found(narrative("服务对象满意度93.5%，比上年95.0%下降1.5个百分点。"), name, "XREF004") == []
+    (f,) = found(narrative(POINTS.format(change="提高3.22")), name, "XREF004")
+    assert (f.expected, f.actual) == ("提高2.22个百分点", "提高3.22个百分点")
+    (g,) = found(narrative(POINTS.format(change="下降2.22")), name, "XREF004")
+    assert (g.expected, g.actual) == ("提高2.22个百分点", "下降2.22个百分点")

@@ -7,6 +7,7 @@ from decimal import Decimal
 from itertools import combinations
 
 from reviewer.finding import Evidence
+from reviewer.quantity import parse_quantity
 from reviewer.report import Fact, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import ev
@@ -216,8 +217,13 @@ def narrative_change_rate(report: Report, ctx: Context):
     a list of several "其中" parts, the sentence's head ("三公经费18.60万元，其中
     接待费6.20万元、用车费12.40万元，比上年减少2.20万元" is of the 18.60).
 
-    Example: 支出376.36万元，比上年减少19.15万元，下降6.0% (should be 4.84%) → error.
+    A change of a rate in 个百分点 is this year's rate less last year's:
+    "执行率96.34%，较上年94.12%提高2.22个百分点".
+
+    Example: 支出376.36万元，比上年减少19.15万元，下降6.0% (should be 4.84%) → error;
+    执行率96.34%，较上年94.12%提高3.22个百分点 (should be 2.22) → error.
     """
+    yield from _points_changes(report, ctx)
     groups: dict[tuple, dict[str, Fact]] = {}
     for f in report.facts:
         if f.source == "narrative" and f.key is None and f.label in ("变动基数", "上年数", "比上年减少", "比上年增加", "变动幅度"):
@@ -242,6 +248,31 @@ def narrative_change_rate(report: Report, ctx: Context):
                 [Evidence(quote=rate.quote, loc=rate.loc)],
                 expected=f"{fmt(computed, 2)}%",
                 actual=f"{fmt(rate.value)}%",
+            )
+
+
+# "96.34%，较上年94.12%提高2.22个百分点": this year's rate, last year's, and the change between them.
+_POINTS_CHANGE = re.compile(
+    r"(?P<now>\d+(?:\.\d+)?)\s*[%％][，,]?\s*(?:较|比)(?:上年|去年|上一年度?)(?:同期)?的?\s*(?P<last>\d+(?:\.\d+)?)\s*[%％]\s*"
+    r"(?P<dir>提高|上升|增加|增长|下降|降低|减少)了?\s*(?P<pp>\d+(?:\.\d+)?)\s*个百分点"
+)
+
+
+def _points_changes(report: Report, ctx: Context):
+    for span in report.texts:
+        for m in _POINTS_CHANGE.finditer(span.text):
+            now, last, pp = (parse_quantity(m.group(k) + "%") for k in ("now", "last", "pp"))
+            sign = -1 if m.group("dir") in ("下降", "降低", "减少") else 1
+            computed = now.value - last.value
+            if abs(computed - sign * pp.value) <= tol(now) + tol(last) + tol(pp):
+                continue
+            word = "提高" if computed >= 0 else "下降"
+            yield ctx.finding(
+                f"报告称“{m.group(0)}”：按{fmt(now.value)}%与上年{fmt(last.value)}%计算，应为{word}{fmt(abs(computed), 2)}个百分点，"
+                f"而非{m.group('dir')}{fmt(pp.value)}个百分点",
+                [Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end()))],
+                expected=f"{word}{fmt(abs(computed), 2)}个百分点",
+                actual=f"{m.group('dir')}{fmt(pp.value)}个百分点",
             )
 
 
