@@ -1,11 +1,12 @@
 """A batch's documents in the worker processes: review one file and write its outputs at once, or write them again later.
 
 A worker that reviewed a document still holds it, so it renders the
-document's outputs right away and sends the parent only the cache entry and
-the digest of what it wrote; the parent never holds a document for longer
-than it takes to store it. Documents that the cross-document checks give
-more findings, or cached ones whose outputs are out of date, are rendered
-again by ``render_stored``, which reads the document from the store itself.
+document's outputs right away and sends the parent only the cache entry, the
+digest of what it wrote and what the summaries show of it (an Overview); the
+parent never holds a document for longer than it takes to store it, and
+parses none. Documents that the cross-document checks give more findings, or
+cached ones whose outputs are out of date, are rendered again by
+``render_stored``, which reads the document from the store itself.
 The output files' names and formats are chosen here too.
 """
 

@@ -1,8 +1,8 @@
 """The batch overview: summary.json and summary.xlsx, one row per document, failed ones included.
 
-A Row is all the batch keeps of a document once its outputs are written; the
-batch fills it (this module knows nothing of the batch, so the imports go one
-way: batch → summary).
+A Row is all the batch keeps of a document once its summaries are written
+(until then, its summary.xlsx rows too); the batch fills it (this module
+knows nothing of the batch, so the imports go one way: batch → summary).
 """
 
 from __future__ import annotations
