@@ -33,7 +33,7 @@ from reviewer.rules import Settings
 from reviewer.store import Entry, Store
 from reviewer.summary import Row
 
-if TYPE_CHECKING:  # the review and the workbook rows are made in the workers only: the parent does not load them
+if TYPE_CHECKING:  # the workbook module loads where rows are made (a worker) or written
     from reviewer.render.xlsx import ReviewRows
 
 FORMATS = {"json": ".json", "html": ".html", "docx": ".docx", "markdown": ".md", "text": ".txt"}
