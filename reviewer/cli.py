@@ -358,4 +358,12 @@ def root(
 
 def main() -> None:
     """Console entry point."""
-    app()
+    try:
+        app()
+    finally:
+        # The process ends here. The collector's passes at interpreter exit would walk every
+        # object of the run (modules, classes, patterns, the document) only to free memory the
+        # operating system takes back anyway: 10-15% of a rules-only review's CPU. Frozen
+        # objects are left out of those passes; whatever is not in a reference cycle is still
+        # released (files closed) as the interpreter clears its modules.
+        gc.freeze()
