@@ -26,7 +26,6 @@ def _w(tag: str) -> str:
 
 
 _VAL = _w("val")
-_P = _w("p")
 _SUFFIXES = {"tab": "\t", "space": " ", "nothing": ""}
 _PLACEHOLDER = re.compile(r"%([1-9])")
 _CN_DIGITS = "零一二三四五六七八九"
@@ -321,21 +320,14 @@ def paragraph_prefixes(word) -> dict[etree._Element, str]:
         return {}
     numbering = Numbering(numbering_root, word.styles.element)
     out = {}
-    for p in _paragraphs(word.element.body):
+    for p in _PARAGRAPHS(word.element.body):
         text = numbering.prefix(p)
         if text:
             out[p] = text
     return out
 
 
-def _paragraphs(element: etree._Element):
-    """Paragraphs below ``element`` in document order, not those of text boxes inside a paragraph's runs.
-
-    A text box is stored twice (drawing and VML fallback), so counting its
-    paragraphs would advance the counters twice; the ingester does not read them.
-    """
-    for child in element:
-        if child.tag == _P:
-            yield child
-        elif isinstance(child.tag, str):
-            yield from _paragraphs(child)
+# Paragraphs below the body in document order, not those of text boxes inside a paragraph's
+# runs: a text box is stored twice (drawing and VML fallback), so counting its paragraphs
+# would advance the counters twice; the ingester does not read them.
+_PARAGRAPHS = etree.XPath("descendant::w:p[not(ancestor::w:p)]", namespaces={"w": W_NS})
