@@ -1,7 +1,8 @@
 """Command line: arguments → pipeline → renderer. Nothing else lives here."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: typer reads every command's parameter
+# types at each start, and string annotations cost it a compile and eval apiece (half of
+# building the commands). Names imported only for type checking are quoted.
 import gc
 import sys
 from enum import Enum
@@ -65,7 +66,7 @@ def fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def exit_code(reviews: list[Review], fail_on: FailOn) -> int:
+def exit_code(reviews: "list[Review]", fail_on: FailOn) -> int:
     """0 when no finding reaches ``fail_on``, else 1."""
     from reviewer.finding import SEVERITY_ORDER
 
