@@ -147,20 +147,22 @@ def _read_page(page: PageLayer, number: int, name: str) -> _Page:
     chars = dedupe_chars(page.chars)
     text_chars = sum(1 for c in chars if not c["text"].isspace())
     tables = [t for t in (_grid(cells, number) for cells in ruled_tables(page.edges, number, name)) if t is not None]
-    loose = [c for c in chars if not any(_contains(_box(t), *_centre(c)) for t in tables)]
+    centres = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for c in chars]
+    boxes = [_box(t) for t in tables]
+    loose = [c for c, (x, y) in zip(chars, centres) if not any(_contains(box, x, y) for box in boxes)] if tables else chars
     unruled = [t for t in (_grid(cells, number) for cells in unruled_tables(loose)) if t is not None]
     for table in unruled:
         table.ruled = False
     tables += unruled
     tables.sort(key=lambda t: t.top)
+    boxes = [_box(t) for t in tables]
     outside: list[dict] = []
-    for char in chars:
-        x, y = _centre(char)
+    for char, (x, y) in zip(chars, centres):
         # A table nested in a cell of another lies inside that cell: its own cell, the smallest, holds the text.
-        cell = min((c for t in tables if (c := t.cell_at(x, y)) is not None), key=_area, default=None)
-        if cell is not None:
-            cell.chars.append(char)
-        elif not any(_contains(_box(t), x, y) for t in tables):
+        cells = [c for t in tables if (c := t.cell_at(x, y)) is not None]
+        if cells:
+            (cells[0] if len(cells) == 1 else min(cells, key=_area)).chars.append(char)
+        elif not any(_contains(box, x, y) for box in boxes):
             outside.append(char)
     for table in tables:
         for cell in table.cells:
@@ -172,10 +174,6 @@ def _read_page(page: PageLayer, number: int, name: str) -> _Page:
     items: list[_Line | _PageTable] = [*_lines(outside, number), *tables]
     items.sort(key=lambda item: item.top)
     return _Page(height=page.height, items=items, text_chars=text_chars)
-
-
-def _centre(char: dict) -> tuple[float, float]:
-    return (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
 
 
 def _area(cell: _GridCell) -> float:
@@ -241,6 +239,9 @@ def _lines(chars: list[dict], page: int) -> list[_Line]:
         visible = [c for c in row if not c["text"].isspace()]
         if not visible:
             continue
+        sizes = [round(c["size"], 1) for c in visible]
+        # The most common size, the first of those as common: nearly every line has one size.
+        size = sizes[0] if sizes.count(sizes[0]) == len(sizes) else Counter(sizes).most_common(1)[0][0]
         lines.append(
             _Line(
                 text="".join(parts).strip(),
@@ -248,7 +249,7 @@ def _lines(chars: list[dict], page: int) -> list[_Line]:
                 x1=visible[-1]["x1"],
                 top=min(c["top"] for c in visible),
                 bottom=max(c["bottom"] for c in visible),
-                size=Counter(round(c["size"], 1) for c in visible).most_common(1)[0][0],
+                size=size,
                 first_word=_first_word_width(visible),
                 page=page,
             )

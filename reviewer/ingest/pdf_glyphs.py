@@ -19,10 +19,14 @@ def dedupe_chars(chars: list[dict]) -> list[dict]:
     for char in chars:
         groups.setdefault(same(char), []).append(char)
     keep: set[int] = set()
+    first = itemgetter("top", "x0")
     for group in groups.values():
+        if len(group) == 1:  # most characters: nothing to cluster
+            keep.add(id(group[0]))
+            continue
         for line in _chained(group, "top"):
-            for copies in _chained(line, "x0"):
-                keep.add(id(min(copies, key=itemgetter("top", "x0"))))
+            for copies in _chained(line, "x0") if len(line) > 1 else [line]:
+                keep.add(id(copies[0] if len(copies) == 1 else min(copies, key=first)))
     return [char for char in chars if id(char) in keep]
 
 
@@ -45,12 +49,14 @@ def printed_rows(chars: list[dict]) -> list[list[dict]]:
     line's first glyph, so superscripts and mixed fonts stay on their line.
     """
     rows: list[list[dict]] = []
-    for char in sorted(chars, key=lambda c: (c["top"], c["x0"])):
-        middle = (char["top"] + char["bottom"]) / 2
-        if rows and rows[-1][0]["top"] <= middle <= rows[-1][0]["bottom"]:
+    top = bottom = 0.0  # of the current line's first glyph
+    for char in sorted(chars, key=itemgetter("top", "x0")):
+        if rows and top <= (char["top"] + char["bottom"]) / 2 <= bottom:
             rows[-1].append(char)
         else:
             rows.append([char])
+            top, bottom = char["top"], char["bottom"]
+    x0 = itemgetter("x0")
     for row in rows:
-        row.sort(key=lambda c: c["x0"])
+        row.sort(key=x0)
     return rows
