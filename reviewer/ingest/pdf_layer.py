@@ -168,12 +168,13 @@ class _Glyph(NamedTuple):
 
 
 def _bare(function, restype):
-    """A pypdfium2 function called without argument conversion, returning ``restype``.
+    """The pypdfium2 function ``function`` without its declared argument types, returning ``restype``.
 
     pypdfium2's bindings convert each argument to its declared type, which
-    costs more than pdfium's work for the calls made once per character:
-    these are given the page's handle as a ``c_void_p``, ints and ``byref``
-    pointers, which ctypes passes as they are.
+    costs as much as pdfium's own work in the calls made for every character
+    and path segment. A bare function is given what ctypes passes as it is:
+    pypdfium2's handles (or a ``c_void_p``), ``byref`` pointers, and Python
+    ints, passed as C ints: only for functions whose integer parameters are ints.
     """
     bare = type(function)(ctypes.cast(function, ctypes.c_void_p).value)
     bare.restype = restype
@@ -192,6 +193,7 @@ def _glyphs(text, count: int) -> list[_Glyph]:
     rect, x, y = pdfium_c.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
     rect_at, x_at, y_at = ctypes.byref(rect), ctypes.byref(x), ctypes.byref(y)
     styles = _Styles(text, handle)
+    known = styles.by_object  # looked up here: a call per character costs as much as a pdfium call
     glyphs: list[_Glyph] = []
     for index in range(count):
         code = unicode(handle, index)
@@ -205,7 +207,8 @@ def _glyphs(text, count: int) -> list[_Glyph]:
             continue  # pdfium shows the glyph code itself; pdfminer "(cid:N)", which was never read
         get_loose(handle, index, rect_at)
         get_origin(handle, index, x_at, y_at)
-        style = styles.of(index, text_object(handle, index))
+        obj = text_object(handle, index)
+        style = known.get(obj) or styles.of(index, obj)
         baseline = y.value
         if style.low is not None:  # upright text, nearly all of it
             box = rect.left, baseline + style.low, rect.right, baseline + style.high
@@ -328,20 +331,34 @@ def _edges(page, number: int, name: str) -> list[dict]:
 
     Raises InputError (naming ``name``) past MAX_PAGE_SEGMENTS path segments.
     """
-    import pypdfium2.raw as pdfium_c
-
     edges: list[dict] = []
-    segments = _Segments(number, name)
-    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
-        _collect(pdfium_c.FPDFPage_GetObject(page, index), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), edges, 0, segments)
+    paths = _Paths(number, name)
+    for index in range(paths.count_objects(page)):
+        _collect(paths.page_object(page, index), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), edges, 0, paths)
     return edges
 
 
-class _Segments:
-    """The path segments read on one page (its forms' each time they are drawn), checked as they grow."""
+class _Paths:
+    """pdfium's calls for the page objects and path segments of one page, and the segments read so far, checked as they grow.
+
+    Every object of the page is asked its type, and every segment of a path
+    its point: the calls are bare (see ``_bare``), objects and segments
+    pypdfium2's pointers, indices ints.
+    """
 
     def __init__(self, number: int, name: str) -> None:
+        import pypdfium2.raw as pdfium_c
+
         self.count, self.number, self.name = 0, number, name
+        self.count_objects = _bare(pdfium_c.FPDFPage_CountObjects, ctypes.c_int)
+        self.page_object = _bare(pdfium_c.FPDFPage_GetObject, pdfium_c.FPDF_PAGEOBJECT)
+        self.kind = _bare(pdfium_c.FPDFPageObj_GetType, ctypes.c_int)
+        self.matrix = _bare(pdfium_c.FPDFPageObj_GetMatrix, ctypes.c_int)
+        self.count_segments = _bare(pdfium_c.FPDFPath_CountSegments, ctypes.c_int)
+        self.segment = _bare(pdfium_c.FPDFPath_GetPathSegment, pdfium_c.FPDF_PATHSEGMENT)
+        self.point = _bare(pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int)
+        self.segment_kind = _bare(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int)
+        self.closes = _bare(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int)
 
     def add(self, more: int) -> None:
         self.count += more
@@ -351,24 +368,24 @@ class _Segments:
 MAX_FORM_DEPTH = 16  # form XObjects nest this deep at most (pdfium itself refuses cycles)
 
 
-def _collect(obj, outer: tuple, edges: list[dict], depth: int, segments: _Segments) -> None:
+def _collect(obj, outer: tuple, edges: list[dict], depth: int, paths: _Paths) -> None:
     """Add the edges of a page object, a form XObject's contents under its matrix too."""
     import pypdfium2.raw as pdfium_c
 
-    kind = pdfium_c.FPDFPageObj_GetType(obj)
+    kind = paths.kind(obj)
     if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
         return
     own = pdfium_c.FS_MATRIX()
-    if not pdfium_c.FPDFPageObj_GetMatrix(obj, own):
+    if not paths.matrix(obj, ctypes.byref(own)):
         return
     matrix = _times((own.a, own.b, own.c, own.d, own.e, own.f), outer)
     if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
         if depth < MAX_FORM_DEPTH:
             for index in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
-                _collect(pdfium_c.FPDFFormObj_GetObject(obj, index), matrix, edges, depth + 1, segments)
+                _collect(pdfium_c.FPDFFormObj_GetObject(obj, index), matrix, edges, depth + 1, paths)
         return
-    segments.add(pdfium_c.FPDFPath_CountSegments(obj))
-    for subpath in _subpaths(obj, matrix):
+    paths.add(paths.count_segments(obj))
+    for subpath in _subpaths(obj, matrix, paths):
         edges.extend(_subpath_edges(subpath))
 
 
@@ -379,7 +396,7 @@ def _times(m: tuple, n: tuple) -> tuple:
     return a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u
 
 
-def _subpaths(obj, matrix: tuple) -> list[list[tuple[str, float, float]]]:
+def _subpaths(obj, matrix: tuple, paths: _Paths) -> list[list[tuple[str, float, float]]]:
     """A path object's subpaths as pdfminer sees them: ("m" | "l" | "c" | "h", x, y) in user space.
 
     pdfium gives a curve as three points (two controls and the end): pdfminer keeps the end.
@@ -389,13 +406,14 @@ def _subpaths(obj, matrix: tuple) -> list[list[tuple[str, float, float]]]:
 
     a, b, c, d, e, f = matrix
     x, y = ctypes.c_float(), ctypes.c_float()
+    x_at, y_at = ctypes.byref(x), ctypes.byref(y)
     subpaths: list[list[tuple[str, float, float]]] = []
     bezier = 0
-    for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
-        if not segment or not pdfium_c.FPDFPathSegment_GetPoint(segment, x, y):
+    for index in range(paths.count_segments(obj)):
+        segment = paths.segment(obj, index)
+        if not segment or not paths.point(segment, x_at, y_at):
             continue
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        kind = paths.segment_kind(segment)
         point = (x.value * a + y.value * c + e, x.value * b + y.value * d + f)
         if not math.isfinite(point[0] + point[1]):
             return []  # a path drawn past any page
@@ -408,7 +426,7 @@ def _subpaths(obj, matrix: tuple) -> list[list[tuple[str, float, float]]]:
                 subpaths[-1].append(("c", *point))
         else:
             subpaths[-1].append(("l", *point))
-        if pdfium_c.FPDFPathSegment_GetClose(segment):
+        if paths.closes(segment):
             subpaths[-1].append(("h", *subpaths[-1][0][1:]))
     return subpaths
 
