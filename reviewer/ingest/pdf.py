@@ -229,19 +229,22 @@ def _lines(chars: list[dict], page: int) -> list[_Line]:
     """Group characters into printed lines, top to bottom, each read left to right."""
     lines = []
     for row in printed_rows(chars):
-        parts: list[str] = []
-        for previous, char in zip([None, *row], row):
-            # A visible gap without a space glyph is a space (e.g. between two numbers).
-            if previous is not None and char["x0"] - previous["x1"] > 0.25 * char["size"]:
-                if not parts[-1].isspace() and not char["text"].isspace():
-                    parts.append(" ")
-            parts.append(char["text"])
         visible = [c for c in row if not c["text"].isspace()]
         if not visible:
             continue
-        sizes = [round(c["size"], 1) for c in visible]
-        # The most common size, the first of those as common: nearly every line has one size.
-        size = sizes[0] if sizes.count(sizes[0]) == len(sizes) else Counter(sizes).most_common(1)[0][0]
+        parts = [row[0]["text"]]
+        for previous, char in zip(row, row[1:]):
+            # A visible gap without a space glyph is a space (e.g. between two numbers).
+            if char["x0"] - previous["x1"] > 0.25 * char["size"]:
+                if not parts[-1].isspace() and not char["text"].isspace():
+                    parts.append(" ")
+            parts.append(char["text"])
+        size = visible[0]["size"]
+        if any(c["size"] != size for c in visible):
+            # The most common size (to 0.1 pt), the first of those as common: nearly every line has one size.
+            size = Counter(round(c["size"], 1) for c in visible).most_common(1)[0][0]
+        else:
+            size = round(size, 1)
         lines.append(
             _Line(
                 text="".join(parts).strip(),

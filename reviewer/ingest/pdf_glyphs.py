@@ -18,16 +18,19 @@ def dedupe_chars(chars: list[dict]) -> list[dict]:
     groups: dict[tuple, list[dict]] = {}
     for char in chars:
         groups.setdefault(same(char), []).append(char)
-    keep: set[int] = set()
+    drop: set[int] = set()  # ids of the copies not kept: most pages have none
     first = itemgetter("top", "x0")
     for group in groups.values():
         if len(group) == 1:  # most characters: nothing to cluster
-            keep.add(id(group[0]))
             continue
         for line in _chained(group, "top"):
-            for copies in _chained(line, "x0") if len(line) > 1 else [line]:
-                keep.add(id(copies[0] if len(copies) == 1 else min(copies, key=first)))
-    return [char for char in chars if id(char) in keep]
+            if len(line) == 1:
+                continue
+            for copies in _chained(line, "x0"):
+                if len(copies) > 1:
+                    kept = min(copies, key=first)
+                    drop.update(id(char) for char in copies if char is not kept)
+    return [char for char in chars if id(char) not in drop] if drop else list(chars)
 
 
 def _chained(chars: list[dict], key: str, tolerance: float = 1.0) -> list[list[dict]]:
