@@ -87,7 +87,7 @@ def _read_page(page, number: int, name: str, total: int) -> tuple[PageLayer, int
         pdfium_c.FPDFText_ClosePage(text)
     edges = _edges(page.raw, number, name)
     turns = pdfium_c.FPDFPage_GetRotation(page.raw) % 4
-    if turns and 2 * sum(g.style.upright[turns % 2] for g in glyphs) < len(glyphs):
+    if turns and 2 * sum(style.upright[turns % 2] for _, style, _, _ in glyphs) < len(glyphs):
         turns = 0  # the text stands upright only as written: read it so
     frame = _Frame(turns, *page.get_mediabox())
     for edge in edges:
@@ -158,13 +158,9 @@ class _Style(NamedTuple):
     high: float
 
 
-class _Glyph(NamedTuple):
-    """A character as pdfium gives it, in user space (points, y up)."""
-
-    text: str
-    style: _Style
-    baseline: float
-    box: tuple[float, float, float, float]  # x0, y0, x1, y1
+# A character as pdfium gives it, in user space (points, y up): its text, style, baseline and box
+# (x0, y0, x1, y1). A plain tuple: a named one costs more to make than pdfium's calls for the character.
+_Glyph = tuple[str, _Style, float, tuple[float, float, float, float]]
 
 
 def _bare(function, restype):
@@ -194,7 +190,9 @@ def _glyphs(text, count: int) -> list[_Glyph]:
     rect_at, x_at, y_at = ctypes.byref(rect), ctypes.byref(x), ctypes.byref(y)
     styles = _Styles(text, handle)
     known = styles.by_object  # looked up here: a call per character costs as much as a pdfium call
+    isfinite = math.isfinite
     glyphs: list[_Glyph] = []
+    space: _Glyph | None = None  # the glyph before, if a space
     for index in range(count):
         code = unicode(handle, index)
         if code in (0x20, 0x0D, 0x0A) and generated(handle, index):
@@ -214,12 +212,13 @@ def _glyphs(text, count: int) -> list[_Glyph]:
             box = rect.left, baseline + style.low, rect.right, baseline + style.high
         else:
             box = _box(style, x.value, baseline, rect)
-        if not math.isfinite(box[0] + box[1] + box[2] + box[3] + style.size):
+        if not isfinite(box[0] + box[1] + box[2] + box[3] + style.size):
             continue  # drawn past any page (pdfium's single-precision coordinates overflowed)
-        glyph = _Glyph(chr(code), style, baseline, box)
-        if glyphs and glyphs[-1].text == " ":
-            glyphs.extend(_collapsed_spaces(glyphs[-1], glyph))
+        glyph = (chr(code), style, baseline, box)
+        if space is not None:
+            glyphs.extend(_collapsed_spaces(space, glyph))
         glyphs.append(glyph)
+        space = glyph if code == 0x20 else None
     return glyphs
 
 
@@ -285,16 +284,16 @@ def _collapsed_spaces(space: _Glyph, after: _Glyph) -> list[_Glyph]:
     they are restored where the gap after a horizontal space is a whole number
     of its widths, on its baseline.
     """
-    a, b, c, _ = space.style.matrix
-    x0, y0, x1, y1 = space.box
+    text, style, baseline, (x0, y0, x1, y1) = space
+    a, b, c, _ = style.matrix
     width = x1 - x0
-    if b or c or a <= 0 or width < 0.1 * space.style.size or after.baseline != space.baseline:
+    if b or c or a <= 0 or width < 0.1 * style.size or after[2] != baseline:
         return []
-    gap = after.box[0] - x1
+    gap = after[3][0] - x1
     count = round(gap / width)
     if not 1 <= count <= MAX_SPACES or abs(gap - count * width) > 0.25 * width:
         return []
-    return [space._replace(box=(x0 + k * width, y0, x1 + k * width, y1)) for k in range(1, count + 1)]
+    return [(text, style, baseline, (x0 + k * width, y0, x1 + k * width, y1)) for k in range(1, count + 1)]
 
 
 def _unmapped(code: int) -> bool:
