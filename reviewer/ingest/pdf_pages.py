@@ -29,10 +29,10 @@ def ruled_tables(edges: list[dict], number: int, name: str) -> list[list[tuple[f
     edges = merge_edges(edges, snap_x_tolerance=3, snap_y_tolerance=3, join_x_tolerance=3, join_y_tolerance=3)
     edges = [e for e in edges if (e["height"] if e["orientation"] == "v" else e["width"]) >= 3]
     check_lines(len(edges), number, name)
-    return cells_to_tables(_cells(edges_to_intersections(edges, 3, 3)))
+    return cells_to_tables(cells_from_crossings(edges_to_intersections(edges, 3, 3)))
 
 
-def _cells(crossings: dict[tuple[float, float], dict[str, list[dict]]]) -> list[tuple[float, float, float, float]]:
+def cells_from_crossings(crossings: dict[tuple[float, float], dict[str, list[dict]]]) -> list[tuple[float, float, float, float]]:
     """pdfplumber's ``intersections_to_cells``: for each crossing (x, top), the smallest box it opens.
 
     ``crossings`` maps each crossing to the "v" and "h" edges through it. The
