@@ -161,7 +161,7 @@ def _read_page(page: PageLayer, number: int, name: str) -> _Page:
         # A table nested in a cell of another lies inside that cell: its own cell, the smallest, holds the text.
         cells = [c for t in tables if (c := t.cell_at(x, y)) is not None]
         if cells:
-            (cells[0] if len(cells) == 1 else min(cells, key=_area)).chars.append(char)
+            min(cells, key=_area).chars.append(char)
         elif not any(_contains(box, x, y) for box in boxes):
             outside.append(char)
     for table in tables:
@@ -239,12 +239,9 @@ def _lines(chars: list[dict], page: int) -> list[_Line]:
                 if not parts[-1].isspace() and not char["text"].isspace():
                     parts.append(" ")
             parts.append(char["text"])
-        size = visible[0]["size"]
-        if any(c["size"] != size for c in visible):
-            # The most common size (to 0.1 pt), the first of those as common: nearly every line has one size.
-            size = Counter(round(c["size"], 1) for c in visible).most_common(1)[0][0]
-        else:
-            size = round(size, 1)
+        # The most common size to 0.1 pt, the first of those as common (counted only in the rare line of several sizes).
+        mixed = len({c["size"] for c in visible}) > 1
+        size = Counter(round(c["size"], 1) for c in visible).most_common(1)[0][0] if mixed else round(visible[0]["size"], 1)
         lines.append(
             _Line(
                 text="".join(parts).strip(),

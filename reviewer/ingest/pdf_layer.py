@@ -182,10 +182,12 @@ def _glyphs(text, count: int) -> list[_Glyph]:
     import pypdfium2.raw as pdfium_c
 
     handle = ctypes.cast(text, ctypes.c_void_p)
-    unicode, generated = _bare(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint), _bare(pdfium_c.FPDFText_IsGenerated, ctypes.c_int)
+    unicode = _bare(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)
+    generated = _bare(pdfium_c.FPDFText_IsGenerated, ctypes.c_int)
     map_error = _bare(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int)
-    text_object = _bare(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)
-    get_loose, get_origin = _bare(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int), _bare(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int)
+    text_object = _bare(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)  # the object's address: the style's key
+    get_loose = _bare(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
+    get_origin = _bare(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int)
     rect, x, y = pdfium_c.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
     rect_at, x_at, y_at = ctypes.byref(rect), ctypes.byref(x), ctypes.byref(y)
     styles = _Styles(text, handle)
