@@ -149,7 +149,7 @@ def _read_page(page: PageLayer, number: int, name: str) -> _Page:
     tables = [t for t in (_grid(cells, number) for cells in ruled_tables(page.edges, number, name)) if t is not None]
     centres = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for c in chars]
     boxes = [_box(t) for t in tables]
-    loose = [c for c, (x, y) in zip(chars, centres) if not any(_contains(box, x, y) for box in boxes)] if tables else chars
+    loose = [c for c, (x, y) in zip(chars, centres) if not _in_any(boxes, x, y)]
     unruled = [t for t in (_grid(cells, number) for cells in unruled_tables(loose)) if t is not None]
     for table in unruled:
         table.ruled = False
@@ -162,7 +162,7 @@ def _read_page(page: PageLayer, number: int, name: str) -> _Page:
         cells = [c for t in tables if (c := t.cell_at(x, y)) is not None]
         if cells:
             min(cells, key=_area).chars.append(char)
-        elif not any(_contains(box, x, y) for box in boxes):
+        elif not _in_any(boxes, x, y):
             outside.append(char)
     for table in tables:
         for cell in table.cells:
@@ -184,9 +184,12 @@ def _box(table: _PageTable) -> tuple[float, float, float, float]:
     return table.columns[0], table.top, table.columns[-1], table.bottom
 
 
-def _contains(bbox: tuple, x: float, y: float) -> bool:
-    """Whether the point lies in the box (x0, top, x1, bottom)."""
-    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+def _in_any(boxes: list[tuple[float, float, float, float]], x: float, y: float) -> bool:
+    """Whether the point lies in one of the boxes (x0, top, x1, bottom)."""
+    for x0, top, x1, bottom in boxes:
+        if x0 <= x <= x1 and top <= y <= bottom:
+            return True
+    return False
 
 
 def _snap(values: list[float]) -> list[float]:
