@@ -154,8 +154,9 @@ class _Style(NamedTuple):
     descent: float  # the font's descent per point of font size (negative)
     font: str
     upright: tuple[bool, bool]  # pdfminer's ``upright`` on a page turned an even, an odd number of quarters
-    low: float  # the bottom and top of the box of upright text (matrix a, d > 0, b = c = 0) above the origin
-    high: float
+    # The bottom and top of the box of upright text (matrix a, d > 0, b = c = 0) above the origin; None for other text.
+    low: float | None
+    high: float | None
 
 
 # A character as pdfium gives it, in user space (points, y up): its text, style, baseline and box
