@@ -62,13 +62,14 @@ def read_table(table: Table, unit: str | None = None) -> TableReading:
     reading = TableReading(table=table, unit=table_unit(table) or unit)
     band: Band | None = None
     rows = table.rows
-    for r, row in enumerate(rows):
-        placed = place(row)
+    # Each row placed once: a header looks at the rows below it, and a band may read its rows again.
+    placements = [place(row) for row in rows]
+    for r, placed in enumerate(placements):
         if not any(p.text for p in placed):
             continue
         if band is not None and r in band.header_rows:
             continue
-        header = header_band(r, placed, rows, in_band=band is not None)
+        header = header_band(r, placements, rows, in_band=band is not None)
         if header is None and band is not None and not band.rows:
             header = sub_header(r, placed, band)
         if header is not None:
@@ -80,18 +81,18 @@ def read_table(table: Table, unit: str | None = None) -> TableReading:
             reading.bands.append(band)
             continue
         if band is not None and not _ends_band(band, placed):
-            band.rows.append(_row(band, r, row))
+            band.rows.append(_row(band, r, rows[r], placed))
             continue
         band = None
         inferred = headerless_funds(r, placed)
         if inferred is not None:
-            inferred.rows.append(_row(inferred, r, row))
+            inferred.rows.append(_row(inferred, r, rows[r], placed))
             reading.bands.append(inferred)
             continue
         reading.pairs.extend(_pairs(r, placed))
     for b in reading.bands:
         _funds_or_money(b)
-        _demote_label_columns(b, rows)
+        _demote_label_columns(b, rows, placements)
         _classify_rows(b)
         _check(b)
     return reading
@@ -132,11 +133,11 @@ def _lead_text(row: Row, lead: Column) -> str:
     return next((p.text for p in row.placed if p.start == lead.start and p.text), "")
 
 
-def _row(band: Band, r: int, row: list[Cell]) -> Row:
-    """A data row with its cells assigned to the band's columns by grid position."""
-    if has_grid(row):
-        placed = place(row)
-    else:
+def _row(band: Band, r: int, row: list[Cell], placed: list[Placed]) -> Row:
+    """A data row with its cells assigned to the band's columns by grid position (``placed``: the row's own placing)."""
+    grid = has_grid(row)
+    if not grid and 0 < len(row) < band.width:
+        # Narrower than its header without grid positions (merged cells lost): placed by content.
         roles = [None] * band.width
         for c in band.columns:
             for g in range(c.start, c.end):
@@ -156,7 +157,7 @@ def _row(band: Band, r: int, row: list[Cell]) -> Row:
     for column, cell in zip(band.columns, by_column):
         if column.role is not None and cell is not None:
             cells.setdefault(column.role, cell)
-    return Row(index=r, cells=cells, placed=placed, by_column=by_column, guessed=not has_grid(row) and len(row) < band.width)
+    return Row(index=r, cells=cells, placed=placed, by_column=by_column, guessed=not grid and len(row) < band.width)
 
 
 def _funds_or_money(band: Band) -> None:
@@ -172,7 +173,7 @@ def _funds_or_money(band: Band) -> None:
         c.role = "amount" if c.role in FUNDS_ROLES and c.role != "rate" else None
 
 
-def _demote_label_columns(band: Band, rows: list[list[Cell]]) -> None:
+def _demote_label_columns(band: Band, rows: list[list[Cell]], placements: list[list[Placed]]) -> None:
     """A numeric column whose cells are row labels is the label column ("年度预算数(万元) | 总额 …"): re-read without its role."""
     if band.kind == "goals" or not band.rows:
         return
@@ -186,7 +187,7 @@ def _demote_label_columns(band: Band, rows: list[list[Cell]]) -> None:
             column.role = None
             demoted = True
     if demoted:
-        band.rows = [_row(band, r.index, rows[r.index]) for r in band.rows]
+        band.rows = [_row(band, r.index, rows[r.index], placements[r.index]) for r in band.rows]
 
 
 def _classify_rows(band: Band) -> None:
