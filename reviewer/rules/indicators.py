@@ -26,8 +26,11 @@ def _at(i: Indicator, field: str, quote: str) -> Evidence:
     return Evidence(quote=quote, loc=i.locs.get(field, i.loc))
 
 
+_PUNCTUATION_AND_SPACE = re.compile(r"[\s，,。、；;：:]")
+
+
 def _squash(text: str) -> str:
-    return re.sub(r"[\s，,。、；;：:]", "", text)
+    return _PUNCTUATION_AND_SPACE.sub("", text)
 
 
 @rule("IND001", "warning", "indicator", "年度指标值缺少数值或数值格式错误")
@@ -232,20 +235,24 @@ def satisfaction_without_survey(report: Report, ctx: Context):
 
     Example: 满意度 实际完成值 100%, no survey mentioned → warning.
     """
-    if any(_SURVEY.search(s.text) for s in report.texts):
-        return
+    perfect = []
     for _, i in _indicators(report):
         if "满意" not in i.name + i.level2:
             continue
         for field, q in (("actual", i.actual), ("target", i.target)):
             if q.unit == "%" and q.value is not None and q.value >= 100:
-                name = "实际完成值" if field == "actual" else "年度指标值"
-                yield ctx.finding(
-                    f"{i.loc.label}「{i.name}」{name}为{q.raw.strip()}，报告未提及满意度调查（问卷、测评）依据",
-                    [_at(i, field, q.raw)],
-                    suggestion="说明满意度调查的方式、样本量和结果。",
-                )
+                perfect.append((i, field, q))
                 break
+    # The text is searched for a survey only when there is a perfect satisfaction to explain.
+    if not perfect or any(_SURVEY.search(s.text) for s in report.texts):
+        return
+    for i, field, q in perfect:
+        name = "实际完成值" if field == "actual" else "年度指标值"
+        yield ctx.finding(
+            f"{i.loc.label}「{i.name}」{name}为{q.raw.strip()}，报告未提及满意度调查（问卷、测评）依据",
+            [_at(i, field, q.raw)],
+            suggestion="说明满意度调查的方式、样本量和结果。",
+        )
 
 
 # A counted result in a goal text: "改造供水计量设施200处", "培训1200人次". Money and rates are
