@@ -43,9 +43,12 @@ def header_band(r: int, placements: list[list[Placed]], rows: list[list[Cell]], 
     table's header (plain labels over amounts) is recognised outside bands.
     """
     filled = [p for p in placements[r] if p.text]
+    roles = [column_role(p.text) for p in filled]
+    if in_band and not any(roles):
+        return None  # names no column (most rows of a band): no known block's header
     if any(is_number(p.text) or _LABELLED_VALUE.match(squash(p.text)) for p in filled):
         return None  # "预期目标：改造老旧小区12个" is a label with its value, not a column's name
-    columns = [Column(column_role(p.text), p.start, p.end, squash(p.text)) for p in filled]
+    columns = [Column(role, p.start, p.end, squash(p.text)) for role, p in zip(roles, filled)]
     for c in columns:
         # A block title with its points ("年度绩效目标(80分)", "绩效指标(90分)") names the block, not a column.
         if c.role not in LEVEL_ROLES and split_points(c.header)[1] is not None and column_role(split_points(c.header)[0]) != "score":

@@ -116,10 +116,11 @@ def _ends_band(band: Band, placed: list[Placed]) -> bool:
             return True
     lead_cell = next(p for p in placed if p.text)
     first = squash(lead_cell.text)
-    # "绩效目标合理性" in the 三级指标 column (the 一级 / 二级 cells left blank beside it) names an indicator.
-    named = any(c.role in ("level2", "level3") and c.start <= lead_cell.start < c.end for c in band.columns)
-    if band.kind != "goals" and is_goal_label(first) and not split_points(first)[1] and not named:
-        return True
+    if band.kind != "goals" and is_goal_label(first) and not split_points(first)[1]:
+        # "绩效目标合理性" in the 三级指标 column (the 一级 / 二级 cells left blank beside it) names an indicator.
+        named = any(c.role in ("level2", "level3") and c.start <= lead_cell.start < c.end for c in band.columns)
+        if not named:
+            return True
     if first.startswith(("项目名称", "单位名称", "部门名称", "主管部门", "实施单位")):
         return True
     if band.kind == "goals":
@@ -145,7 +146,8 @@ def _row(band: Band, r: int, row: list[Cell], placed: list[Placed]) -> Row:
         placed = align(row, roles)
     by_column: list[Cell | None] = []
     for column in band.columns:
-        inside = [p for p in placed if column.start <= p.start < column.end]
+        start, end = column.start, column.end
+        inside = [p for p in placed if start <= p.start < end]
         if len(inside) > 1:
             # The header cell was merged above data cells that stay split ("一级指标" over 序号 and
             # the level): the cell whose content fits the column's role is its cell.

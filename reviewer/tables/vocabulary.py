@@ -95,6 +95,7 @@ def column_role(header: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # asked of every header cell and band row label
 def split_points(text: str) -> tuple[str, Decimal | None]:
     """"产出指标(50 分)" -> ("产出指标", 50); text without points -> (text, None)."""
     s = squash(text)
@@ -133,6 +134,7 @@ def is_subtotal_label(text: str) -> bool:
     return s.endswith("小计") and len(s) <= 10
 
 
+@lru_cache(maxsize=4096)  # asked of every band row's first cell
 def is_goal_label(text: str) -> bool:
     """The label of a form's goal row: "年度总体目标", "年度绩效目标", "全年（调整）绩效目标"."""
     s = squash(text)
