@@ -21,6 +21,7 @@ _PLACE_SUFFIX = re.compile(r"\s*第\d+(段|行第\d+列|行)$")
 _CROSSES = re.compile(r"[×xX]+")
 _DOTS = re.compile(r"[….]+")
 _SPACES = re.compile(r"\s+")
+_YEAR = re.compile(r"20\d{2}")
 _PUNCTUATION_AND_SPACE = re.compile(r"[\s，。、；：,.;:]")
 
 
@@ -90,7 +91,7 @@ def signature_complete(report: Report, ctx: Context):
         for name, span in ((sig.filler_label, sig.filler), ("填报日期", sig.date), ("联系电话", sig.phone)):
             if span is not None and not span.text.strip():
                 problems[f"{name}空白"].append(Evidence(quote=name, loc=sig.loc))
-        if sig.date and sig.date.text.strip() and not re.search(r"20\d{2}", sig.date.text):
+        if sig.date and sig.date.text.strip() and not _YEAR.search(sig.date.text):
             problems["填报日期未写年份"].append(Evidence(quote=sig.date.text, loc=sig.date.loc))
     for problem, evidence in sorted(problems.items()):
         where = "、".join(dict.fromkeys(e.loc.label for e in evidence if e.loc and e.loc.label))  # document order
@@ -111,7 +112,7 @@ def standard_sections(report: Report, ctx: Context):
     """
     if report.template != TEMPLATE_HUNAN or not report.sections:
         return
-    titles = [re.sub(r"\s+", "", s.title) for s in report.sections if s.level == 1]
+    titles = [_SPACES.sub("", s.title) for s in report.sections if s.level == 1]
     missing = [
         std
         for std in STANDARD_SECTIONS

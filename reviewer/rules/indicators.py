@@ -102,12 +102,32 @@ def actual_not_measured(report: Report, ctx: Context):
             )
 
 
+_NUMBER_BEFORE_UNIT = r"(?<![\d.])(\d+(?:\.\d+)?)\s*"
+_NUMBER = re.compile(_NUMBER_BEFORE_UNIT)
+_CALENDAR_YEAR = re.compile(r"\d{4}")
+
+
 def _carries_unit(text: str, unit: str | None) -> bool:
-    """Whether text states a number in ``unit`` ("已签订3年运营协议" in 年; a calendar year "2024年" is none)."""
+    """Whether text states a number in ``unit`` ("已签订3年运营协议" in 年; a calendar year "2024年" is none).
+
+    The numbers are found once with one pattern and the unit looked for
+    after each (a match ends where the unit does, as the number followed by
+    the unit would): no pattern is compiled for each unit a review meets. A
+    unit that opens with what a number may hold (a digit, a point, a space)
+    would let the two readings differ: that one gets its own pattern.
+    """
     if not unit:
         return False
-    return any(not re.fullmatch(r"\d{4}", m.group(1))
-               for m in re.finditer(rf"(?<![\d.])(\d+(?:\.\d+)?)\s*{re.escape(unit)}", text))
+    if unit[0].isdecimal() or unit[0] == "." or unit[0].isspace():
+        return any(not _CALENDAR_YEAR.fullmatch(m.group(1))
+                   for m in re.finditer(_NUMBER_BEFORE_UNIT + re.escape(unit), text))
+    end = 0
+    for m in _NUMBER.finditer(text):
+        if m.start() >= end and text.startswith(unit, m.end()):
+            if not _CALENDAR_YEAR.fullmatch(m.group(1)):
+                return True
+            end = m.end() + len(unit)
+    return False
 
 
 @rule("IND004", "warning", "indicator", "定量的年度指标值对应定性的实际完成值")
