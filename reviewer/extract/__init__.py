@@ -223,6 +223,7 @@ def _texts(document: Document, parts: list[Part], report: Report) -> list[TextSp
     spans: list[TextSpan] = []
     for part in parts:
         name = part.label
+        in_table = name or "表格"
         for block in part.blocks:
             if isinstance(block, Paragraph):
                 label = in_sections.get(block.loc.block) or f"{name or '正文'} 第{block.loc.block + 1}段"
@@ -231,6 +232,6 @@ def _texts(document: Document, parts: list[Part], report: Report) -> list[TextSp
                 for row in block.rows:
                     for cell in row:
                         if cell.text.strip():
-                            label = f"{name or '表格'} {row_place(cell.loc)}第{cell.col + 1}列"
+                            label = f"{in_table} {row_place(cell.loc)}第{cell.col + 1}列"
                             spans.append(TextSpan(text=cell.text, loc=cell.loc.with_label(label)))
     return spans
