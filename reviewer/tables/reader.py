@@ -136,30 +136,32 @@ def _lead_text(row: Row, lead: Column) -> str:
 
 def _row(band: Band, r: int, row: list[Cell], placed: list[Placed]) -> Row:
     """A data row with its cells assigned to the band's columns by grid position (``placed``: the row's own placing)."""
-    grid = has_grid(row)
-    if not grid and 0 < len(row) < band.width:
+    grid, width = has_grid(row), band.width
+    if not grid and 0 < len(row) < width:
         # Narrower than its header without grid positions (merged cells lost): placed by content.
-        roles = [None] * band.width
+        roles = [None] * width
         for c in band.columns:
             for g in range(c.start, c.end):
                 roles[g] = c.role
         placed = align(row, roles)
     by_column: list[Cell | None] = []
+    cells: dict[str, Cell] = {}  # the first column of each role
     for column in band.columns:
         start, end = column.start, column.end
         inside = [p for p in placed if start <= p.start < end]
+        if not inside:
+            by_column.append(None)
+            continue
         if len(inside) > 1:
             # The header cell was merged above data cells that stay split ("一级指标" over 序号 and
             # the level): the cell whose content fits the column's role is its cell.
             owner = max(inside, key=lambda p: (fit(cell_kind(p.text), column.role) if p.text else -1.0, -p.start))
         else:
-            owner = inside[0] if inside else None
-        by_column.append(owner.cell if owner is not None else None)
-    cells: dict[str, Cell] = {}
-    for column, cell in zip(band.columns, by_column):
-        if column.role is not None and cell is not None:
-            cells.setdefault(column.role, cell)
-    return Row(index=r, cells=cells, placed=placed, by_column=by_column, guessed=not grid and len(row) < band.width)
+            owner = inside[0]
+        by_column.append(owner.cell)
+        if column.role is not None and column.role not in cells:
+            cells[column.role] = owner.cell
+    return Row(index=r, cells=cells, placed=placed, by_column=by_column, guessed=not grid and len(row) < width)
 
 
 def _funds_or_money(band: Band) -> None:
