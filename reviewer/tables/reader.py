@@ -254,7 +254,8 @@ def _opens_group(band: Band, k: int) -> bool:
     level = next((role for role in ("level2", "level1") if row.text(role)), None)
     if level is None or "level3" not in band.roles():
         return False
-    following = next((r for r in band.rows[k + 1 :] if any(p.text for p in r.placed)), None)
+    rows = band.rows
+    following = next((rows[j] for j in range(k + 1, len(rows)) if any(p.text for p in rows[j].placed)), None)
     deeper = ("level2", "level3") if level == "level1" else ("level3",)
     return following is not None and not following.text(level) and any(following.text(d) for d in deeper)
 
