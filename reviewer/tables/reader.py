@@ -182,10 +182,15 @@ def _demote_label_columns(band: Band, rows: list[list[Cell]], placements: list[l
     if band.kind == "goals" or not band.rows:
         return
     demoted = False
+    starting: dict[int, list[str]] = {}  # grid column -> texts of the cells starting there, row by row
+    for r in band.rows:
+        for p in r.placed:
+            if p.text:
+                starting.setdefault(p.start, []).append(p.text)
     for column in band.columns:
         if column.role not in NUMERIC_ROLES:
             continue
-        texts = [p.text for r in band.rows for p in r.placed if p.start == column.start and p.text]
+        texts = starting.get(column.start, [])
         words = [t for t in texts if parse_quantity(t).qualitative and not _LABELLED_AMOUNT.search(t)]
         if texts and len(words) * 2 > len(texts):
             column.role = None
