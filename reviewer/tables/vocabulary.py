@@ -122,12 +122,14 @@ def formula_points(header: str) -> Decimal | None:
     return Decimal(m.group(1)) if m else None
 
 
+@lru_cache(maxsize=4096)  # asked of the row labels of every band
 def is_total_label(text: str) -> bool:
     """"总分", "合计", "自评总分" … (with or without a colon)."""
     s = squash(text).rstrip(":")
     return any(s == w or s.startswith(w) and len(s) <= len(w) + 6 for w in TOTAL_WORDS)
 
 
+@lru_cache(maxsize=4096)  # asked of the row labels of every band
 def is_subtotal_label(text: str) -> bool:
     """"小计", "产出指标小计": a block's subtotal row, neither an indicator nor the form's total."""
     s = squash(text).rstrip(":")
@@ -154,6 +156,7 @@ def enumeration(text: str) -> str | None:
     return "arabic" if m.group(1) else ("paren" if m.group(2) else "chinese")
 
 
+@lru_cache(maxsize=4096)  # asked of the row labels of every band
 def is_money_total(text: str) -> bool:
     """A money table's total row or column: 合计, 收入合计, 支出总计, 汇总, 小计."""
     s = squash(text).rstrip(":：")
