@@ -303,12 +303,14 @@ def project_amounts(report: Report, ctx: Context):
     for i, project in enumerate(projects):
         by_name.setdefault(project.name, []).append(i)
     shortest = min((len(name) for name in by_name), default=0)
+    money_of: dict[int, list[Fact]] = {}  # a project's amounts, gathered when its name is first met with an amount
     for span in report.texts:
         text = span.text
         if not by_name or len(text) < shortest:
             continue  # too short to name a project (most cells)
         named = sorted(i for name, indices in by_name.items() if name in text for i in indices)
-        for project in (projects[i] for i in named):
+        for i in named:
+            project = projects[i]
             for at, after in occurrences(text, project.name):
                 clause_end = CLAUSE_END.search(text, after)
                 end = clause_end.start() if clause_end else len(text)
@@ -316,10 +318,9 @@ def project_amounts(report: Report, ctx: Context):
                 said = text[after:end]
                 if len(found) != 1 or CHANGE.search(text, after, end) or "其中" in said or any(w in said for w in (*OTHER_YEARS, "累计")):
                     continue
-                figures = [f for row in project.funds.rows for f in row.cells.values() if f.value is not None and f.key != "执行率"]  # type: ignore[union-attr]
-                money = [f for f in figures if f.quantity.unit != "%" and "%" not in f.quantity.raw]
-                # The project's other money figures (支出明细 lines and totals) are its amounts too.
-                money += [f for t in report.money_tables if t.part == project.display for r in t.rows for f in r.values if f and f.value is not None]
+                if i not in money_of:
+                    money_of[i] = _project_money(report, project)
+                money = money_of[i]
                 if not money or any(abs(f.value - found[0].value) <= found[0].slack + Decimal("0.005") for f in money):
                     continue
                 total = project.funds.total  # type: ignore[union-attr]
@@ -332,6 +333,14 @@ def project_amounts(report: Report, ctx: Context):
                     actual=found[0].text,
                     suggestion="核对文字中的项目金额与项目自评表资金情况。",
                 )
+
+
+def _project_money(report: Report, project: Evaluation) -> list[Fact]:
+    """The amounts of a project: its funds block's figures (not rates) and its money tables' (支出明细 lines and totals)."""
+    figures = [f for row in project.funds.rows for f in row.cells.values() if f.value is not None and f.key != "执行率"]  # type: ignore[union-attr]
+    money = [f for f in figures if f.quantity.unit != "%" and "%" not in f.quantity.raw]
+    money += [f for t in report.money_tables if t.part == project.display for r in t.rows for f in r.values if f and f.value is not None]
+    return money
 
 
 def _money(fact: Fact) -> str:
