@@ -288,5 +288,8 @@ def unit_stated(text: str) -> str | None:
 
 
 def _unit_in(text: str) -> str | None:
-    m = _TABLE_UNIT.search(squash(text))
+    text = squash(text)
+    if "元" not in text:
+        return None  # every unit the pattern reads is 万元 or 元: most cells are not searched
+    m = _TABLE_UNIT.search(text)
     return (m.group(1) or m.group(2)) if m else None

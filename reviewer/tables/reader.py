@@ -182,10 +182,11 @@ def _demote_label_columns(band: Band, rows: list[list[Cell]], placements: list[l
     if band.kind == "goals" or not band.rows:
         return
     demoted = False
-    starting: dict[int, list[str]] = {}  # grid column -> texts of the cells starting there, row by row
-    for r in band.rows:
+    numeric = {c.start for c in band.columns if c.role in NUMERIC_ROLES}
+    starting: dict[int, list[str]] = {}  # numeric column's grid column -> texts of the cells starting there, row by row
+    for r in band.rows if numeric else ():
         for p in r.placed:
-            if p.text:
+            if p.text and p.start in numeric:
                 starting.setdefault(p.start, []).append(p.text)
     for column in band.columns:
         if column.role not in NUMERIC_ROLES:
