@@ -37,7 +37,7 @@ from reviewer.rules.text_amounts import (
 
 SEMICOLON = re.compile(r"[；;]")
 SUM_WORDS = re.compile(r"合计|共计|总计")  # not 累计: "累计完成" is a running total of other years
-QIZHONG = re.compile(r"其中[:：]?")
+_QIZHONG = re.compile(r"其中[:：]?")
 HUNDRED = Decimal(100)
 # Figures of other years or of what is left (a multi-year project's 总投资, 上年结转): never one year's budget or spending.
 OTHER_YEARS = ("总投资", "概算", "结转", "结余", "上年", "以前年度", "历年")
@@ -65,7 +65,7 @@ def text_sums(report: Report, ctx: Context):
     for span in report.texts:
         text = span.text
         # Only a text with the patterns' words (其中; 合计, 共计, 总计) is searched: most cells have none.
-        for m in QIZHONG.finditer(text) if "其中" in text else ():
+        for m in _QIZHONG.finditer(text) if "其中" in text else ():
             finding = _qizhong(ctx, span, m.start(), m.end(), bottom)
             if finding is not None:
                 yield finding
