@@ -6,8 +6,9 @@ The stages, in one direction:
    worker processes (the rules are CPU-bound). With an output folder, each
    worker writes its document's outputs as soon as the review is done, and
    sends back only the result to cache (stored at once, so an interrupted
-   batch resumes where it stopped); the parent keeps a summary row and the
-   features the cross-document checks need. With the LLM stage on, the
+   batch resumes where it stopped) with what the summaries show of it; the
+   parent keeps that (a summary row and the document's summary.xlsx rows)
+   and the features the cross-document checks need. With the LLM stage on, the
    pool's processes share the configured request concurrency (see
    ``llm_workers``);
 3. run the cross-document checks on all reports, drop baseline-dismissed
@@ -29,12 +30,12 @@ import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from reviewer.baseline import Baseline, scope_of
 from reviewer.batch_jobs import (
-    FORMATS, Done, Plan, digest, final_review, output_digest, output_files, output_formats, output_names, render_stored, review_job,
-    worker_modules,
+    FORMATS, Done, Overview, Plan, Rendered, digest, final_review, output_digest, output_files, output_formats, output_names, render_stored,
+    review_job, worker_modules,
 )
 from reviewer.config import LLMConfig
 from reviewer.crosscheck import Features, run_crosschecks
@@ -46,7 +47,10 @@ from reviewer.pool import PRELOAD, WorkerDied, run_pool
 from reviewer.progress import Progress, Silent
 from reviewer.rules import Settings
 from reviewer.store import Entry, Store, build_key, file_digest, llm_digest, settings_digest
-from reviewer.summary import Row, render_summary_json, render_summary_xlsx
+from reviewer.summary import Row, render_summary_json, render_summary_sheets
+
+if TYPE_CHECKING:  # the workbook writer loads when a workbook is written
+    from reviewer.render.xlsx import ReviewRows
 
 CACHE_DIR = ".cache"
 SUMMARY_JSON = "summary.json"
@@ -97,6 +101,7 @@ class Outcome:
     llm_incomplete: bool = False  # some LLM requests failed: not cached, a re-run asks again
     stored: bool = False  # its result is in the cache (else, with an output folder, in the run's scratch store)
     rendered: str | None = None  # output_digest of what its output files show
+    overview: Overview | None = None  # what the summaries show of what its output files show, when a worker made it
     entry: Entry | None = None  # without an output folder: the result, until the final review is made
     review: Review | None = None  # without an output folder: the final review
     document_json: str = ""  # without an output folder: the reviewed Document
@@ -256,13 +261,13 @@ class OutputFolder:
         return (self.cache, self.cache_path) if outcome.stored else (self.scratch, self.scratch_path)
 
 
-def _take(outcome: Outcome, entry: Entry, keep: bool) -> None:
-    """Take a (fresh or cached) result into an outcome: its features for the cross-document checks, or why it failed."""
+def _take(outcome: Outcome, entry: Entry, keep: bool, features: Features | None = None) -> None:
+    """Take a (fresh or cached) result into an outcome: its features (read from the entry unless given) for the cross-document checks, or why it failed."""
     outcome.row.seconds = entry.seconds
     if entry.status != "ok":
         outcome.fail(entry.reason)
         return
-    features = load_json(Features, entry.features)
+    features = features or load_json(Features, entry.features)
     features.path = outcome.source.display  # the same bytes may have been cached under another name
     outcome.features = features
     outcome.llm_incomplete = not entry.complete
@@ -331,11 +336,11 @@ def review_sources(
         outcome = todo[index]
         if folder is not None:
             folder.put(outcome, answer.entry)
-        _take(outcome, answer.entry, keep=folder is None)
+        _take(outcome, answer.entry, keep=folder is None, features=answer.features)
         if answer.problem:
             outcome.fail(answer.problem)
         elif answer.rendered and folder is not None:
-            outcome.rendered = answer.rendered
+            outcome.rendered, outcome.overview = answer.rendered, answer.overview
             folder.cache.set_output_digest(outcome.name, answer.rendered)
         result.reviewed += 1
         if on_review is not None and outcome.entry is not None:
@@ -389,43 +394,54 @@ def _plan(outcome: Outcome, options: BatchOptions, build: str, folder: OutputFol
 
 
 def write_outputs(result: BatchResult, folder: OutputFolder, options: BatchOptions, progress: Progress) -> None:
-    """Describe every reviewed document's row from its final review, write the outputs that changed, then summary.json and summary.xlsx."""
-    pending: list[tuple[Outcome, str, tuple]] = []
-    finals: list[str] = []  # every document's output digest: summary.xlsx changes with them
+    """Describe every reviewed document's row from its final review, write the outputs that changed, then summary.json and summary.xlsx.
+
+    A document reviewed in this run to which the cross-document checks
+    added nothing was written by its worker already: its row comes from the
+    worker's Overview, and nothing of it is read again.
+    """
+    pending: list[tuple[Outcome, tuple]] = []
     for outcome in result.outcomes:
         if outcome.status != "ok":
             continue
-        review = _final(outcome, folder, options)
         formats = output_formats(outcome.source, options.formats)
         files = output_files(outcome.name, formats)
         outcome.row.outputs = files
-        wanted = output_digest(result.build, formats, review)
-        finals.append(wanted)
-        if outcome.rendered == wanted and all((folder.path / f).exists() for f in files):
-            continue
+        if outcome.overview is not None:  # reviewed in this run: its worker wrote the review without the cross-document findings
+            if not outcome.extra:
+                outcome.row.take(outcome.overview.row)
+                continue
+            outcome.overview = outcome.rendered = None  # with them, written again below
+        else:
+            wanted = output_digest(result.build, formats, _final(outcome, folder, options))
+            if outcome.rendered == wanted and all((folder.path / f).exists() for f in files):
+                continue
         _, path = folder.store(outcome)
         task = (str(path), outcome.key, outcome.source.display, outcome.extra, options.baseline, str(outcome.source.file),
-                [(fmt, str(folder.path / f)) for fmt, f in zip(formats, files)])
-        pending.append((outcome, wanted, task))
+                [(fmt, str(folder.path / f)) for fmt, f in zip(formats, files)], result.build)
+        pending.append((outcome, task))
     if pending:
         progress.phase("生成结果", len(pending))
 
-        def rendered(index: int, problem: str | None) -> None:
-            outcome, wanted, _ = pending[index]
-            if problem:
-                outcome.fail(problem)
+        def rendered(index: int, answer: Rendered) -> None:
+            outcome, _ = pending[index]
+            if answer.problem:
+                outcome.fail(answer.problem)
             else:
-                folder.cache.set_output_digest(outcome.name, wanted)
+                outcome.rendered, outcome.overview = answer.digest, answer.overview
+                outcome.row.take(answer.overview.row)
+                folder.cache.set_output_digest(outcome.name, answer.digest)
             progress.advance(outcome.source.display)
 
         def crashed(index: int, exc: BaseException) -> None:
-            rendered(index, f"生成审阅结果文件失败：{_crash_reason(exc, options)}")
+            rendered(index, Rendered(problem=f"生成审阅结果文件失败：{_crash_reason(exc, options)}"))
 
         run_pool(
-            render_stored, [task for _, _, task in pending], options.jobs, rendered, crashed,
-            memory_limit=options.memory_mb * 2**20 or None, failed=lambda problem: problem is not None,
-            preload=[*PRELOAD, *worker_modules([o.source for o, _, _ in pending], options.formats, read=False)],
+            render_stored, [task for _, task in pending], options.jobs, rendered, crashed,
+            memory_limit=options.memory_mb * 2**20 or None, failed=lambda answer: answer.problem is not None,
+            preload=[*PRELOAD, *worker_modules([o.source for o, _ in pending], options.formats, read=False)],
         )
+    finals = [o.rendered or "" for o in result.outcomes if o.status == "ok"]  # summary.xlsx changes with what they show
 
     summary = render_summary_json(result.rows, result.build, result.reviewed, result.cached)
     (folder.path / SUMMARY_JSON).write_text(summary, encoding="utf-8")
@@ -434,8 +450,10 @@ def write_outputs(result: BatchResult, folder: OutputFolder, options: BatchOptio
     wanted = digest(result.build, *rows, *finals)
     if folder.cache.output_digest(SUMMARY_XLSX) != wanted or not (folder.path / SUMMARY_XLSX).exists():
         reviewed = [o for o in result.outcomes if o.status == "ok"]
-        (folder.path / SUMMARY_XLSX).write_bytes(render_summary_xlsx(result.rows, _StoredReviews(reviewed, folder, options)))
+        (folder.path / SUMMARY_XLSX).write_bytes(render_summary_sheets(result.rows, _sheets(reviewed, folder, options)))
         folder.cache.set_output_digest(SUMMARY_XLSX, wanted)
+    for outcome in result.outcomes:
+        outcome.overview = None  # written: the result keeps the rows only
 
 
 def _final(outcome: Outcome, folder: OutputFolder, options: BatchOptions) -> Review:
@@ -460,21 +478,17 @@ class _StoredDocument:
         return getattr(self._document, name)
 
 
-class _StoredReviews:
-    """The (final review, document) pairs of a batch, read from the stores as they are iterated, never all at once."""
+def _sheets(outcomes: list[Outcome], folder: OutputFolder, options: BatchOptions) -> Iterator[ReviewRows]:
+    """The summary.xlsx rows of reviewed ``outcomes``: a worker's, else made from the stores one document at a time, never all at once."""
+    from reviewer.render.xlsx import review_rows
 
-    def __init__(self, outcomes: list[Outcome], folder: OutputFolder, options: BatchOptions):
-        """Pairs for ``outcomes``, which must have been reviewed."""
-        self.outcomes, self.folder, self.options = outcomes, folder, options
-
-    def __len__(self) -> int:
-        return len(self.outcomes)
-
-    def __iter__(self) -> Iterator[tuple[Review, Document]]:
-        for outcome in self.outcomes:
-            store, _ = self.folder.store(outcome)
-            review, _ = final_review(store.get(outcome.key).review, outcome.source.display, outcome.extra, self.options.baseline)
-            yield review, _StoredDocument(store, outcome.key)
+    for outcome in outcomes:
+        if outcome.overview is not None:
+            yield outcome.overview.sheet
+            continue
+        store, _ = folder.store(outcome)
+        review, _ = final_review(store.get(outcome.key).review, outcome.source.display, outcome.extra, options.baseline)
+        yield review_rows(review, _StoredDocument(store, outcome.key))
 
 
 def run_batch(items: list[str], out: Path | None, options: BatchOptions, progress: Progress | None = None) -> BatchResult:

@@ -1,11 +1,12 @@
 """A batch's documents in the worker processes: review one file and write its outputs at once, or write them again later.
 
 A worker that reviewed a document still holds it, so it renders the
-document's outputs right away and sends the parent only the cache entry and
-the digest of what it wrote; the parent never holds a document for longer
-than it takes to store it. Documents that the cross-document checks give
-more findings, or cached ones whose outputs are out of date, are rendered
-again by ``render_stored``, which reads the document from the store itself.
+document's outputs right away and sends the parent only the cache entry, the
+digest of what it wrote and what the summaries show of it (an Overview); the
+parent never holds a document for longer than it takes to store it, and
+parses none. Documents that the cross-document checks give more findings, or
+cached ones whose outputs are out of date, are rendered again by
+``render_stored``, which reads the document from the store itself.
 The output files' names and formats are chosen here too.
 """
 
@@ -17,9 +18,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from reviewer.baseline import Baseline, suppress
 from reviewer.config import LLMConfig
+from reviewer.crosscheck import Features
 from reviewer.document import Document
 from reviewer.errors import InputError
 from reviewer.finding import Finding, Review
@@ -28,6 +31,10 @@ from reviewer.jsonio import dump_json, load_json
 from reviewer.pool import PRELOAD
 from reviewer.rules import Settings
 from reviewer.store import Entry, Store
+from reviewer.summary import Row
+
+if TYPE_CHECKING:  # the workbook module loads where rows are made (a worker) or written
+    from reviewer.render.xlsx import ReviewRows
 
 FORMATS = {"json": ".json", "html": ".html", "docx": ".docx", "markdown": ".md", "text": ".txt"}
 # What a worker imports to read a file of each kind, or to write each output format beyond the
@@ -137,6 +144,28 @@ class Plan:
 
 
 @dataclass
+class Overview:
+    """What the batch's summaries show of one document's final review: its summary row's description and its summary.xlsx rows.
+
+    Made by the worker that holds the review and its Document, so that the
+    parent parses neither.
+    """
+
+    row: Row  # described, with the baseline's count
+    sheet: ReviewRows
+
+
+def overview(review: Review, document: Document, suppressed: int) -> Overview:
+    """The Overview of a final review of ``document`` from which the baseline dropped ``suppressed`` findings."""
+    from reviewer.render.xlsx import review_rows
+
+    row = Row(review.document.path)
+    row.describe(review)
+    row.suppressed = suppressed
+    return Overview(row, review_rows(review, document))
+
+
+@dataclass
 class Done:
     """A worker's answer for one file: the cache entry, and the digest of the outputs written (or why they could not be)."""
 
@@ -144,11 +173,22 @@ class Done:
     rendered: str | None = None
     problem: str | None = None  # writing the outputs failed
     findings: int = 0  # in the review as written (baseline applied, without the cross-document checks)
+    features: Features | None = None  # the entry's features, read (the parent need not parse their JSON)
+    overview: Overview | None = None  # of the review as written
 
     @property
     def failed(self) -> bool:
         """Whether the review or its outputs failed (the worker is then replaced)."""
         return self.entry.status != "ok" or self.problem is not None
+
+
+@dataclass
+class Rendered:
+    """What ``render_stored`` wrote: the output_digest and Overview of the final review, or why it could not."""
+
+    digest: str = ""
+    overview: Overview | None = None
+    problem: str | None = None
 
 
 def review_job(
@@ -160,9 +200,21 @@ def review_job(
     reason. MemoryError is raised instead: it depends on the worker's limit,
     not only on the file, so the parent reports it without caching it.
     """
+    from reviewer.pipeline import collector_paused
+
+    if llm is not None:  # the LLM stage's clients and threads run for minutes: the collector keeps running
+        return _job(file, display, suffix, settings, llm, plan)
+    # Paused for the whole job, and resumed only once the document is freed: a collection right
+    # after the review would walk all its objects (they are all young) to find no garbage.
+    with collector_paused():
+        return _job(file, display, suffix, settings, llm, plan)
+
+
+def _job(file: str, display: str, suffix: str, settings: Settings, llm: LLMConfig | None, plan: Plan | None) -> Done:
+    """``review_job``'s work."""
     start = time.perf_counter()
     try:
-        entry, document, findings = _review(file, display, suffix, settings, llm, start)
+        entry, document, features, findings = _review(file, display, suffix, settings, llm, start)
     except InputError as exc:
         return Done(Entry("failed", exc.problem, seconds=time.perf_counter() - start))
     except OSError as exc:
@@ -171,12 +223,13 @@ def review_job(
         raise
     except Exception as exc:  # noqa: BLE001 - any bug in one document must not stop the batch
         return Done(Entry("failed", f"审阅时出错（{type(exc).__name__}: {exc}）", seconds=time.perf_counter() - start))
-    done = Done(entry, findings=findings)
+    done = Done(entry, findings=findings, features=features)
     if plan is None:
         return done
-    review, _ = final_review(entry.review, display, [], plan.baseline)
+    review, suppressed = final_review(entry.review, display, [], plan.baseline)
     done.findings = len(review.findings)
     done.rendered = output_digest(plan.build, plan.formats, review)
+    done.overview = overview(review, document, suppressed)
     if done.rendered != plan.previous or not all(Path(t).exists() for t in plan.targets):
         done.problem = write_outputs(review, document, file, zip(plan.formats, plan.targets))
         if done.problem:
@@ -186,14 +239,15 @@ def review_job(
 
 def _review(
     file: str, display: str, suffix: str, settings: Settings, llm: LLMConfig | None, start: float
-) -> tuple[Entry, Document, int]:
-    """Ingest and review one file: the Entry with the JSON the store keeps, the document and the number of findings."""
+) -> tuple[Entry, Document, Features, int]:
+    """Ingest and review one file: the Entry with the JSON the store keeps, the document, its features and the number of findings."""
     from reviewer.crosscheck import features_of
     from reviewer.ingest import load_bytes
     from reviewer.pipeline import ReviewOptions, review_document
 
     document = load_bytes(Path(file).read_bytes(), display, suffix)
     review, report = review_document(document, ReviewOptions(settings=settings, llm=llm))
+    features = features_of(report)
     complete = True
     if llm is not None:  # the stage (openai, langchain) is loaded only when it ran
         from reviewer.llm.stage import INCOMPLETE_NOTE
@@ -203,18 +257,21 @@ def _review(
         "ok",
         review=dump_json(review),
         document=dump_json(document),
-        features=dump_json(features_of(report)),
+        features=dump_json(features),
         seconds=time.perf_counter() - start,
         complete=complete,
     )
-    return entry, document, len(review.findings)
+    return entry, document, features, len(review.findings)
 
 
 def render_stored(
     store: str, key: str, display: str, extra: list[Finding], baseline: Baseline | None, source: str | None,
-    outputs: list[tuple[str, str]],
-) -> str | None:
-    """Write (format, target) outputs of a document from the store at ``store``, with ``final_review``'s changes; None on success, else the reason."""
+    outputs: list[tuple[str, str]], build: str,
+) -> Rendered:
+    """Write (format, target) outputs of a document from the store at ``store``, with ``final_review``'s changes.
+
+    Returns their output_digest (of the reviewer ``build``) and the final review's Overview, or why they could not be written.
+    """
     try:
         cache = Store(Path(store))
         try:
@@ -222,12 +279,14 @@ def render_stored(
             document = load_json(Document, cache.document(key))
         finally:
             cache.close()
-        review, _ = final_review(entry.review, display, extra, baseline)
+        review, suppressed = final_review(entry.review, display, extra, baseline)
+        done = Rendered(output_digest(build, tuple(fmt for fmt, _ in outputs), review), overview(review, document, suppressed))
     except MemoryError:
         raise
     except Exception as exc:  # noqa: BLE001 - a broken store entry loses one document's outputs, not the batch
-        return f"生成审阅结果文件失败（{type(exc).__name__}: {exc}）"
-    return write_outputs(review, document, source, outputs)
+        return Rendered(problem=f"生成审阅结果文件失败（{type(exc).__name__}: {exc}）")
+    problem = write_outputs(review, document, source, outputs)
+    return Rendered(problem=problem) if problem else done
 
 
 def write_outputs(review: Review, document: Document, source: str | None, outputs) -> str | None:

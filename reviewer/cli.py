@@ -1,7 +1,8 @@
 """Command line: arguments → pipeline → renderer. Nothing else lives here."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: typer reads every command's parameter
+# types at each start, and string annotations cost it a compile and eval apiece (half of
+# building the commands). Names imported only for type checking are quoted.
 import gc
 import sys
 from enum import Enum
@@ -65,7 +66,7 @@ def fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def exit_code(reviews: list[Review], fail_on: FailOn) -> int:
+def exit_code(reviews: "list[Review]", fail_on: FailOn) -> int:
     """0 when no finding reaches ``fail_on``, else 1."""
     from reviewer.finding import SEVERITY_ORDER
 
@@ -358,4 +359,12 @@ def root(
 
 def main() -> None:
     """Console entry point."""
-    app()
+    try:
+        app()
+    finally:
+        # The process ends here. The collector's passes at interpreter exit would walk every
+        # object of the run (modules, classes, patterns, the document) only to free memory the
+        # operating system takes back anyway: 10-15% of a rules-only review's CPU. Frozen
+        # objects are left out of those passes; whatever is not in a reference cycle is still
+        # released (files closed) as the interpreter clears its modules.
+        gc.freeze()

@@ -14,6 +14,7 @@ nor say which task killed it.)
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -29,10 +30,10 @@ from typing import Any, Callable, Sequence
 # (importing their module in each new worker would eat into the task's time limit) and what a
 # worker reviewing and rendering any report runs, with the .docx and text readers (a worker's
 # address space starts from them, and the memory limit's tests are set by it). A batch adds the
-# readers of its other files' formats.
+# readers of its other files' formats. reviewer.worker_start builds the JSON adapters every worker uses.
 PRELOAD = [
     "reviewer.batch_jobs", "reviewer.pipeline", "reviewer.crosscheck", "reviewer.render.html", "reviewer.render.json",
-    "reviewer.ingest.docx", "reviewer.ingest.text",
+    "reviewer.render.xlsx", "reviewer.ingest.docx", "reviewer.ingest.text", "reviewer.worker_start",
 ]
 _STOP_SECONDS = 5  # how long an idle worker may take to exit before it is killed
 
@@ -75,6 +76,8 @@ def _serve(conn: Connection, memory_limit: int | None = None) -> None:
     the answer.
     """
     _silence_stderr()
+    # What the fork server loaded lives as long as this process: the collector's full passes need not walk it.
+    gc.freeze()
     if memory_limit and sys.platform != "win32":
         _limit_memory(memory_limit)
     if hasattr(os, "setpgid"):

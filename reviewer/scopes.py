@@ -34,13 +34,14 @@ NUMBERING = re.compile(r"^\s*(?:[（(]?[\d一二三四五六七八九十]+[)）�
 Scopes = frozenset[str]
 DEPARTMENT_WORDS = ("本部门", "本单位", "部门整体", "全部门", "本局", "我局", "全局")
 SIGNED = re.compile(r"填表人|填报人")
+_NOT_A_UNIT = re.compile(r"合计|小计|汇总|总计|支出|经费|资金|费$")
 MANY = "（多个单位或项目）"  # the scope of a sentence naming several: no single unit's text speaks for it
 
 
 def unit_name(label: str) -> str | None:
     """The organisation a row label names ("（1）市林业科技推广站" -> "市林业科技推广站"), None for other labels."""
     name = squash(NUMBERING.sub("", label))
-    if len(name) < 3 or re.search(r"合计|小计|汇总|总计|支出|经费|资金|费$", name):
+    if len(name) < 3 or _NOT_A_UNIT.search(name):
         return None
     return name if name.endswith(UNIT_ENDINGS) else None
 

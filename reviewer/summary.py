@@ -1,8 +1,8 @@
 """The batch overview: summary.json and summary.xlsx, one row per document, failed ones included.
 
-A Row is all the batch keeps of a document once its outputs are written; the
-batch fills it (this module knows nothing of the batch, so the imports go one
-way: batch → summary).
+A Row is all the batch keeps of a document once its summaries are written
+(until then, its summary.xlsx rows too); the batch fills it (this module
+knows nothing of the batch, so the imports go one way: batch → summary).
 """
 
 from __future__ import annotations
@@ -11,10 +11,13 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from reviewer.document import Document
 from reviewer.finding import SEVERITY_LABELS, Review
+
+if TYPE_CHECKING:  # the workbook writer loads with its first use
+    from reviewer.render.xlsx import ReviewRows
 
 OVERVIEW_SHEET = "文件概况"
 TOP_ISSUES = 3
@@ -69,6 +72,11 @@ class Row:
         self.unit, self.year, self.template, self.sha256 = info.unit, info.year, info.template, info.sha256
         self.counts = review.summary
         self.top_issues = top_issues(review)
+
+    def take(self, described: Row) -> None:
+        """Take what ``describe`` and the baseline's count put into a row described elsewhere (a batch worker's)."""
+        self.unit, self.year, self.template, self.sha256 = described.unit, described.year, described.template, described.sha256
+        self.counts, self.top_issues, self.suppressed = described.counts, described.top_issues, described.suppressed
 
     def fail(self, reason: str) -> None:
         """Mark the document failed: only the reason is shown."""
@@ -135,16 +143,23 @@ def _overview_cells(row: Row, shown: str) -> list[object]:
 
 
 def render_summary_xlsx(rows: list[Row], documents: Iterable[tuple[Review, Document]]) -> bytes:
+    """summary.xlsx of ``rows`` and the reviewed ``documents`` with their final reviews (see ``render_summary_sheets``)."""
+    # Loaded here, not with the module: writing a workbook is the only use.
+    from reviewer.render.xlsx import review_rows
+
+    return render_summary_sheets(rows, (review_rows(review, document) for review, document in documents))
+
+
+def render_summary_sheets(rows: list[Row], sheets: Iterable[ReviewRows]) -> bytes:
     """summary.xlsx: a 文件概况 sheet with every document (failed ones in red), then the findings and counts sheets.
 
     A document's name (its path inside the folder all inputs share) links
     to its result (``result_link``) by a path relative to the workbook; rows
     are as tall as their text.
 
-    ``documents`` are the reviewed ones with their final reviews, iterated
-    once: a batch can read them one at a time.
+    ``sheets`` are the workbook rows of the reviewed documents' final
+    reviews, iterated once: a batch can make them one at a time.
     """
-    # Loaded here, not with the module: the batch's worker processes import it but never write a workbook.
     from reviewer.render.xlsx import Book, write_findings
 
     book = Book()
@@ -154,5 +169,5 @@ def render_summary_xlsx(rows: list[Row], documents: Iterable[tuple[Review, Docum
         # its lines), relative to the workbook, so the output folder can be moved or shared as a whole.
         sheet.write(_overview_cells(row, shown), fills={1: FAILED_COLOR} if row.status == "failed" else None, link=result_link(row))
     sheet.filter()
-    write_findings(book, documents, {})
+    write_findings(book, sheets)
     return book.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import random
 import sys
 import threading
 import time
@@ -15,7 +16,7 @@ from reviewer.errors import InputError
 from reviewer.ingest import load, load_bytes
 from reviewer.ingest.pdf import NO_TEXT
 from reviewer.ingest.pdf_layer import read_layers
-from reviewer.ingest.pdf_pages import ruled_tables
+from reviewer.ingest.pdf_pages import cells_from_crossings, ruled_tables
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
 from make_fixtures import pdf_file  # noqa: E402
@@ -108,6 +109,35 @@ def test_the_cells_are_those_pdfplumber_finds_on_the_same_page(variant):
         return sorted(sorted(tuple(round(v, 1) for v in cell) for cell in table) for table in tables)
 
     assert rounded(ours) == rounded(theirs) and len(ours) == 1 and len(ours[0]) == 9
+
+
+def _grid_edges(rng: random.Random) -> list[dict]:
+    """The ruling lines of a random form: rows and columns on a grid, some sides missing (merged cells),
+    ends overshooting or falling short, lines a little off the grid, and stray lines."""
+    xs = sorted(rng.sample(range(0, 500, 7), rng.randint(2, 9)))
+    ys = sorted(rng.sample(range(0, 700, 9), rng.randint(2, 12)))
+    boxes = [(a + rng.choice([0, 0, 0.4, -1]), y + rng.choice([0, 0, 0.5]), b + rng.choice([0, 0, 2]), None)
+             for y in ys for a, b in zip(xs, xs[1:]) if rng.random() < 0.85]
+    boxes += [(x + rng.choice([0, 0, 0.5]), a + rng.choice([0, 0, -1]), None, b + rng.choice([0, 0, 2]))
+              for x in xs for a, b in zip(ys, ys[1:]) if rng.random() < 0.85]
+    for _ in range(rng.randint(0, 5)):
+        x, y, length = rng.uniform(0, 500), rng.uniform(0, 700), rng.uniform(3, 200)
+        boxes.append((x, y, x + length, None) if rng.random() < 0.5 else (x, y, None, y + length))
+    edges = []
+    for x0, top, x1, bottom in boxes:
+        x1, bottom = (x1, top) if bottom is None else (x0, bottom)
+        edges.append({"x0": x0, "top": top, "x1": x1, "bottom": bottom, "width": x1 - x0, "height": bottom - top,
+                      "orientation": "h" if bottom == top else "v"})
+    return edges
+
+
+def test_the_cell_search_finds_pdfplumbers_cells_in_its_order():
+    from pdfplumber.table import edges_to_intersections, intersections_to_cells, merge_edges
+
+    rng = random.Random(15)
+    for _ in range(300):
+        crossings = edges_to_intersections(merge_edges(_grid_edges(rng), 3, 3, 3, 3), 3, 3)
+        assert cells_from_crossings(crossings) == intersections_to_cells(crossings)
 
 
 def test_characters_have_pdfminers_box_size_and_font():

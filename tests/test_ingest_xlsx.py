@@ -196,3 +196,23 @@ def test_review_names_uncomputable_formulas_in_a_finding(tmp_path):
         ("READ002", "info", "工作表「Sheet」的公式没有保存计算结果，也无法计算，按公式原文读取，不参与核对："
          "C2（=VLOOKUP(B2,A1:B2,2,0)：不支持函数 VLOOKUP）")
     ]
+
+
+def test_every_cell_type_reads_as_openpyxl_reads_it():
+    # The sheet stream is parsed with lxml, not openpyxl's parser: the values must stay openpyxl's.
+    data = xlsx_bytes(sheet_xml(
+        '<row r="1"><c r="A1" t="inlineStr"><is><r><t>甲</t></r><r><t xml:space="preserve">乙 </t></r></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>丙</t></is></c><c r="C1" t="b"><v>1</v></c><c r="D1" t="e"><v>#DIV/0!</v></c>'
+        '<c r="E1" t="str"><v>文字</v></c><c r="F1" t="d"><v>2024-01-02T00:00:00</v></c></row>'
+        '<row><c><v>1.5</v></c><!-- a comment --><c><v>2E3</v></c><c t="s"><v>0</v></c>'
+        '<c r="F2"><f t="shared" ref="F2:G2" si="0">A2*2</f></c><c r="G2"><f t="shared" si="0"/></c></row>'
+    ))
+    openpyxl_rows = [
+        [cell.value for cell in row]
+        for row in openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True).active.iter_rows()
+    ]
+    assert openpyxl_rows[0] == ["甲乙 ", "丙", True, "#DIV/0!", "文字", openpyxl_rows[0][5]]
+    assert texts(load_bytes(data, "types.xlsx", ".xlsx")) == [
+        ["甲乙", "丙", "TRUE", "#DIV/0!", "文字", "2024-01-02", ""],
+        ["1.5", "2000", "项目名称", "", "", "3", "4000"],
+    ]

@@ -37,6 +37,10 @@ _NOT_A_NAME = re.compile(r"[，,。；;：:《》“”\"！？、]|根据|要�
 _UNIT_LABEL_LINE = re.compile(
     r"^(?:部门[（(]单位[)）]名称|单位名称|部门名称|预算部门|填报单位|评价单位|报送单位|编制单位|单位)(?:[（(]盖章[)）])?[:：]([^\s:：（(]+)(?:[（(]盖章[)）])?(?:\s|$)"
 )
+_SPACES = re.compile(r"\s+")
+_TABS_AND_SPACES = re.compile(r"[ \t]+")
+_COLON = re.compile("[:：]")
+_OWN_NAME_TAIL = re.compile(r"[(（](?:机关)?(?:本级|本部|盖章)[)）]$")
 _UNIT_END = ("局", "委", "办", "院", "馆", "站", "所", "中心", "政府", "会", "部", "处", "室", "队", "校", "学", "厅", "园", "社", "协会", "公司", "委员会", "办公室", "管理处", "服务中心")
 
 TEMPLATE_HUNAN = "湖南格式（附件一基础数据表、附件二部门整体支出绩效自评表、附件三项目支出绩效自评表、附件四自评报告）"
@@ -119,7 +123,7 @@ def _unit(report: Report, parts: list[Part]) -> str | None:
         return dept.name
     for part in parts:
         for p in part.paragraphs[:40]:
-            m = _UNIT_LABEL_LINE.match(re.sub(r"[ \t]+", "", p.text))
+            m = _UNIT_LABEL_LINE.match(_TABS_AND_SPACES.sub("", p.text))
             if m and _is_name(m.group(1)):
                 return m.group(1)
     if unit := _unit_on_cover_table(parts):
@@ -128,7 +132,7 @@ def _unit(report: Report, parts: list[Part]) -> str | None:
         for evaluation in report.evaluations:
             value = evaluation.units.get(label, "")
             if _is_name(value):
-                return re.sub(r"\s+", "", value)
+                return _SPACES.sub("", value)
     return _unit_in_titles(parts)
 
 
@@ -139,9 +143,9 @@ def _unit_on_cover_table(parts: list[Part]) -> str | None:
             continue
         for table in part.tables[:3]:
             for row in table.rows[:12]:
-                texts = [re.sub(r"\s+", "", cell.text) for cell in row]
+                texts = [_SPACES.sub("", cell.text) for cell in row]
                 for i, text in enumerate(texts):
-                    after = texts[i + 1] if i + 1 < len(texts) and not re.search("[:：]", text) else ""
+                    after = texts[i + 1] if i + 1 < len(texts) and not _COLON.search(text) else ""
                     m = _UNIT_LABEL_LINE.match(f"{text}：{after}" if after else text)
                     if m and _is_name(m.group(1)):
                         return m.group(1)
@@ -153,7 +157,7 @@ def _title_lines(parts: list[Part]) -> list[str]:
     lines: list[str] = []
     for part in parts:
         # A title's first line ("青山县农业局") may stand before the part its second line opens.
-        lines.extend(re.sub(r"\s+", "", t) for t in [part.title] * bool(part.title) + [p.text for p in part.paragraphs[:6]])
+        lines.extend(_SPACES.sub("", t) for t in [part.title] * bool(part.title) + [p.text for p in part.paragraphs[:6]])
     return [t for t in lines if t and not _NOT_IN_TITLE.match(t)]
 
 
@@ -177,7 +181,7 @@ def _unit_in_titles(parts: list[Part]) -> str | None:
 
 def unit_in_title(title: str) -> str | None:
     """The unit a report title names, in either order ("{单位}{年}年度…报告", "{年}年{单位}…报告"), or None."""
-    text = arabic_years(re.sub(r"\s+", "", title))
+    text = arabic_years(_SPACES.sub("", title))
     if len(text) > 60:
         return None
     for pattern in (_UNIT_AFTER_YEAR, _UNIT_BEFORE_YEAR):
@@ -189,12 +193,12 @@ def unit_in_title(title: str) -> str | None:
 
 def _own_name(line: str) -> str:
     """A line naming a unit, without its "（本级）" or "（盖章）"."""
-    return re.sub(r"[(（](?:机关)?(?:本级|本部|盖章)[)）]$", "", line)
+    return _OWN_NAME_TAIL.sub("", line)
 
 
 def _is_name(text: str) -> bool:
     """A plausible unit name: short, no sentence punctuation, ends like an organisation."""
-    t = re.sub(r"\s+", "", text)
+    t = _SPACES.sub("", text)
     return 2 <= len(t) <= 30 and not _NOT_A_NAME.search(t) and t.endswith(_UNIT_END)
 
 
@@ -219,6 +223,7 @@ def _texts(document: Document, parts: list[Part], report: Report) -> list[TextSp
     spans: list[TextSpan] = []
     for part in parts:
         name = part.label
+        in_table = name or "表格"
         for block in part.blocks:
             if isinstance(block, Paragraph):
                 label = in_sections.get(block.loc.block) or f"{name or '正文'} 第{block.loc.block + 1}段"
@@ -227,6 +232,6 @@ def _texts(document: Document, parts: list[Part], report: Report) -> list[TextSp
                 for row in block.rows:
                     for cell in row:
                         if cell.text.strip():
-                            label = f"{name or '表格'} {row_place(cell.loc)}第{cell.col + 1}列"
+                            label = f"{in_table} {row_place(cell.loc)}第{cell.col + 1}列"
                             spans.append(TextSpan(text=cell.text, loc=cell.loc.with_label(label)))
     return spans

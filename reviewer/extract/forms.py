@@ -62,6 +62,8 @@ _SEALED = re.compile(r"[(（]盖章[)）]")
 ACTUAL_GOAL_LABELS = ("绩效目标实际完成情况", "实际完成情况", "目标完成情况", "全年目标实际完成情况")
 _DEVIATION_NOTE = re.compile(r"^(?:\d+[、.]|[(（]?[一二三四五六七八九十\d]+[)）、])?(?:偏差|未完成|扣分)(?:情况|原因)?(?:说明|分析|原因)")
 _NOTE_PARAGRAPHS = 6  # a note under a form: its line and the few lines that go on with it
+_AMOUNT_UNIT_NOTE = re.compile(r"[(（]万?元[)）]$")  # "实际支出（万元）"
+_YUAN_NOTE = re.compile(r"[(（]元[)）]")
 _SPLIT = re.compile(r"(?:其中[:：]?\s*)?([^:：\d\s][^:：]*?)[:：]\s*(-?[\d,]+(?:\.\d*)?)\s*(万元|元)?\s*$")
 
 
@@ -398,7 +400,7 @@ def pair_facts(pairs: list[Pair], part: str, year: int | None) -> list[Fact]:
     for pair in pairs:
         q = parse_quantity(pair.value)
         label = normalize_label(pair.label)
-        if q.value is not None and (stage := PROJECT_FUNDS.get(re.sub(r"[(（]万?元[)）]$", "", label))):
+        if q.value is not None and (stage := PROJECT_FUNDS.get(_AMOUNT_UNIT_NOTE.sub("", label))):
             facts.append(project_funds_fact(pair, stage, part, year))
             continue
         if q.value is None or q.qualitative or (key := canonical_key(label)) is None:
@@ -418,12 +420,12 @@ PROJECT_FUNDS = {"计划安排资金": "计划", "实际到位资金": "到位",
 
 def project_funds_fact(pair: Pair, stage: str, part: str, year: int | None) -> Fact:
     """A planned, received or spent amount of a project, in the unit its label states (万元 when it states none)."""
-    unit = "元" if re.search(r"[(（]元[)）]", pair.label) else "万元"
+    unit = "元" if _YUAN_NOTE.search(pair.label) else "万元"
     value = pair.value.strip()
     q = parse_quantity(value if parse_quantity(value).unit else value + unit)
     label = normalize_label(pair.label)
     return Fact(
-        label=re.sub(r"[(（]万?元[)）]$", "", label), quantity=q, measure=stage, year=year, part=part, source="table",
+        label=_AMOUNT_UNIT_NOTE.sub("", label), quantity=q, measure=stage, year=year, part=part, source="table",
         quote=pair.cell.text.strip(), loc=pair.cell.loc.with_label(f"{part} 第{pair.cell.row + 1}行「{label}」"),
     )
 

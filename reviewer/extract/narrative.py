@@ -14,6 +14,8 @@ CN_NUM = "一二三四五六七八九十"
 _HASHES = re.compile(r"^#{1,6}\s*")
 _H1 = re.compile(rf"^\s*([{CN_NUM}]+)\s*[、.．]\s*(.+)$")
 _H2 = re.compile(rf"^\s*[（(]\s*([{CN_NUM}]+)\s*[)）]\s*[、.．]?\s*(.+)$")
+_SPACES = re.compile(r"\s+")
+_TITLE_AND_BODY = re.compile(r"^(.{2,40}?)([:：]|\s+|。)(.+)$")
 
 # The Hunan template's level-1 titles; exports often lose their "一、" numbering.
 STANDARD_SECTIONS = (
@@ -87,7 +89,7 @@ def heading(text: str) -> Heading | None:
         with_body = rest and ((separator in ":：" and len(title) <= 20) or (separator == " " and len(title) <= 12))
         if short or with_body:
             return Heading(2, f"（{m.group(1)}）", ordinal(m.group(1)), title.rstrip("、"), rest)
-    squashed = re.sub(r"\s+", "", t)
+    squashed = _SPACES.sub("", t)
     for std in STANDARD_SECTIONS:
         if squashed.startswith(std) and len(squashed) <= len(std) + 2:
             return Heading(1, "", 0, std, "")
@@ -96,7 +98,7 @@ def heading(text: str) -> Heading | None:
 
 def _split_title(text: str) -> tuple[str, str, str]:
     """Split "存在的问题和建议 无" or "基本支出情况：2024年…" into title, body and separator."""
-    m = re.match(r"^(.{2,40}?)([:：]|\s+|。)(.+)$", text)
+    m = _TITLE_AND_BODY.match(text)
     if m:
         return m.group(1).strip(), m.group(3).strip(), m.group(2).strip() or " "
     return text.strip(" ：:"), "", ""
@@ -196,12 +198,12 @@ def _facts_in(span: TextSpan, year: int | None) -> list[Fact]:
         if not n or _is_year(n, window):
             continue
         between = window[: n.start()]
-        if re.search(r"[，,]", between) and len(between) > 12:
+        if len(between) > 12 and ("，" in between or "," in between):
             continue
         if _CHANGE_WORD.search(between):  # "三公经费较上年增加0.64万元": the change, not the amount
             continue
         end = m.end() + n.end()
-        unit = re.sub(r"\s+", "", n.group(2) or "")
+        unit = _SPACES.sub("", n.group(2) or "")
         if key in _PERCENT_KEYS and unit not in ("%", "％"):
             continue  # "满意度调查有效问卷5600份": a count near the word, not the rate
         found.append(
@@ -335,6 +337,9 @@ _OWN_UNIT = re.compile(r"^[我本](?:单位|部门|中心|[局委办院厅部处
 _CHANGE_WORD = re.compile(r"增加|减少|增长|下降|上升|增减|节约|节省")
 _SUBJECT_END = re.compile(r"[，,。；;：:！!？?\n]")
 _SUBJECT_START = re.compile(r"[，,、：:（(“”\"]")
+_YEARS_SPACES_QUOTES = re.compile(r"\d{4}\s*年度?|\s|[“”\"'‘’]")
+_DIGIT = re.compile(r"\d")
+_VERB_TAIL = re.compile(r"[为是达到了]+$")
 
 
 def _rate_of_something_else(key: str, before: str) -> bool:
@@ -345,14 +350,14 @@ def _rate_of_something_else(key: str, before: str) -> bool:
     follows its subject's own figures ("三公经费预算8万元，实际支出7.04万元，
     控制率88%"), the subject is what opens the clause.
     """
-    text = re.sub(r"\d{4}\s*年度?|\s|[“”\"'‘’]", "", before)
+    text = _YEARS_SPACES_QUOTES.sub("", before)
     subject = _SUBJECT_START.split(text)[-1]
-    if not subject and re.search(r"\d", text):
-        subject = _SUBJECT_START.split(re.split(r"\d", text, maxsplit=1)[0])[-1]
+    if not subject and _DIGIT.search(text):
+        subject = _SUBJECT_START.split(_DIGIT.split(text, maxsplit=1)[0])[-1]
     subject = _OWN_UNIT.sub("", subject)
     for word in _RATE_SUBJECTS[key]:
         subject = subject.replace(word, "")
-    return bool(re.sub(r"[为是达到了]+$", "", subject))
+    return bool(_VERB_TAIL.sub("", subject))
 
 
 def _measure(between: str) -> str | None:

@@ -22,6 +22,9 @@ _ATTACHMENT = re.compile(r"^附件\s*([一二三四五六七八九十\d]+)\s*$")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 # A year written in Chinese numerals (二〇二三年, 二零二三年度) reads as the same year in digits.
 _CN_YEAR = re.compile(r"二[〇零○][〇零○一二三四五六七八九]{2}(?=\s*年)")
+_SPACES = re.compile(r"\s+")
+_BRACKETED_TAIL = re.compile(r"[（(][^）)]*[)）]$")
+_COLON_AND_MORE = re.compile("[:：].")
 _CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 
 
@@ -87,12 +90,12 @@ def title_kind(text: str) -> str | None:
     a short line ending in 表 that speaks of 绩效 is a form, a project one
     when it names a 项目 or 转移支付, else a department one.
     """
-    t = re.sub(r"\s+", "", text)
+    t = _SPACES.sub("", text)
     if len(t) > 60:
         return None
     if "基础数据表" in t:
         return "basic"
-    form = re.sub(r"[（(][^）)]*[)）]$", "", t)  # "…自评表（2024年度）"
+    form = _BRACKETED_TAIL.sub("", t)  # "…自评表（2024年度）"
     if "绩效" in form and form.endswith("表") and not form.endswith("附表"):
         if "项目" in form or "转移支付" in form:
             return "project"
@@ -115,7 +118,7 @@ def table_kind(table: Table, readings: dict[int, TableReading]) -> str | None:
     (no unit given) is kept in ``readings`` under ``id(table)``.
     """
     head = "".join(c.text for row in table.rows[:3] for c in row)
-    head = re.sub(r"\s+", "", head)
+    head = _SPACES.sub("", head)
     reading = readings.get(id(table)) or readings.setdefault(id(table), read_table(table))
     if "财政供养人员" in head or "经费控制情况" in head:
         return "basic"
@@ -152,7 +155,7 @@ def _identity(row: list) -> str | None:
         return None
     if len(texts) > 1:
         return texts[0] if column_role(texts[1]) is None and not is_number(texts[1]) else None
-    return texts[0] if re.search("[:：].", texts[0]) else None
+    return texts[0] if _COLON_AND_MORE.search(texts[0]) else None
 
 
 def form_starts(table: Table, reading: TableReading, body: Body) -> list[int]:

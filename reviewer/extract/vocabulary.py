@@ -7,6 +7,7 @@ with the same key. Synonyms are matched longest first.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # canonical key -> phrases that name it (in tables or narrative)
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -43,6 +44,7 @@ _LOOKUP = dict(_PAIRS)
 NOT_A_QUANTITY = ("项目支出绩效", "项目支出名称", "基本支出以外", "执行率得分", "预算调整")
 
 
+@lru_cache(maxsize=4096)  # asked of every row label, cell and indicator name a review reads
 def canonical_key(label: str) -> str | None:
     """The canonical key a table label or phrase names, if any (longest synonym wins)."""
     text = normalize_label(label)
@@ -60,6 +62,7 @@ def key_of_synonym(phrase: str) -> str:
 _LABEL_NOISE = re.compile(r"^[\s\d一二三四五六七八九十]+[、.．)）]|^其中[:：]?|[:：\s]+$|\s+")
 
 
+@lru_cache(maxsize=4096)
 def normalize_label(label: str) -> str:
     """Strip numbering ("1、"), "其中：", colons and whitespace from a row label."""
     text = label.strip()

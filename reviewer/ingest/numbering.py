@@ -26,7 +26,11 @@ def _w(tag: str) -> str:
 
 
 _VAL = _w("val")
-_P = _w("p")
+_STYLE_ID = _w("styleId")
+# A styles part holds some 10,000 elements, a few hundred of them styles, a handful numbered:
+# compiled queries pick out what _read_styles needs (each style's first w:basedOn, the numbered ones).
+_STYLE_BASED_ON = etree.XPath("descendant::w:style/w:basedOn[1]", namespaces={"w": W_NS})
+_NUMBERED_STYLES = etree.XPath("descendant::w:style[w:pPr/w:numPr]", namespaces={"w": W_NS})
 _SUFFIXES = {"tab": "\t", "space": " ", "nothing": ""}
 _PLACEHOLDER = re.compile(r"%([1-9])")
 _CN_DIGITS = "零一二三四五六七八九"
@@ -144,20 +148,20 @@ class Numbering:
 
     def _read_styles(self, root: etree._Element) -> None:
         """Collect each paragraph style's own numPr and its w:basedOn parent."""
-        for style in root.iter(_w("style")):
-            sid = style.get(_w("styleId"))
+        for based in _STYLE_BASED_ON(root):
+            sid = based.getparent().get(_STYLE_ID)
+            if sid is not None and based.get(_VAL):
+                self._based_on[sid] = based.get(_VAL)
+        for style in _NUMBERED_STYLES(root):
+            sid = style.get(_STYLE_ID)
             if sid is None:
                 continue
-            based = style.find(_w("basedOn"))
-            if based is not None and based.get(_VAL):
-                self._based_on[sid] = based.get(_VAL)
             numpr = style.find(f"{_w('pPr')}/{_w('numPr')}")
-            if numpr is not None:
-                num_id = numpr.find(_w("numId"))
-                self._style_numpr[sid] = (
-                    num_id.get(_VAL) if num_id is not None else None,
-                    _int(numpr.find(_w("ilvl")), None),
-                )
+            num_id = numpr.find(_w("numId"))
+            self._style_numpr[sid] = (
+                num_id.get(_VAL) if num_id is not None else None,
+                _int(numpr.find(_w("ilvl")), None),
+            )
 
     def _style_numbering(self, style: str | None) -> tuple[str | None, int | None, str | None]:
         """numId and ilvl a style (or an ancestor) gives, and the style that gave the numId."""
@@ -321,21 +325,14 @@ def paragraph_prefixes(word) -> dict[etree._Element, str]:
         return {}
     numbering = Numbering(numbering_root, word.styles.element)
     out = {}
-    for p in _paragraphs(word.element.body):
+    for p in _PARAGRAPHS(word.element.body):
         text = numbering.prefix(p)
         if text:
             out[p] = text
     return out
 
 
-def _paragraphs(element: etree._Element):
-    """Paragraphs below ``element`` in document order, not those of text boxes inside a paragraph's runs.
-
-    A text box is stored twice (drawing and VML fallback), so counting its
-    paragraphs would advance the counters twice; the ingester does not read them.
-    """
-    for child in element:
-        if child.tag == _P:
-            yield child
-        elif isinstance(child.tag, str):
-            yield from _paragraphs(child)
+# Paragraphs below the body in document order, not those of text boxes inside a paragraph's
+# runs: a text box is stored twice (drawing and VML fallback), so counting its paragraphs
+# would advance the counters twice; the ingester does not read them.
+_PARAGRAPHS = etree.XPath("descendant::w:p[not(ancestor::w:p)]", namespaces={"w": W_NS})

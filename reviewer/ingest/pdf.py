@@ -147,20 +147,22 @@ def _read_page(page: PageLayer, number: int, name: str) -> _Page:
     chars = dedupe_chars(page.chars)
     text_chars = sum(1 for c in chars if not c["text"].isspace())
     tables = [t for t in (_grid(cells, number) for cells in ruled_tables(page.edges, number, name)) if t is not None]
-    loose = [c for c in chars if not any(_contains(_box(t), *_centre(c)) for t in tables)]
+    centres = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for c in chars]
+    boxes = [_box(t) for t in tables]
+    loose = [c for c, (x, y) in zip(chars, centres) if not _in_any(boxes, x, y)]
     unruled = [t for t in (_grid(cells, number) for cells in unruled_tables(loose)) if t is not None]
     for table in unruled:
         table.ruled = False
     tables += unruled
     tables.sort(key=lambda t: t.top)
+    boxes = [_box(t) for t in tables]
     outside: list[dict] = []
-    for char in chars:
-        x, y = _centre(char)
+    for char, (x, y) in zip(chars, centres):
         # A table nested in a cell of another lies inside that cell: its own cell, the smallest, holds the text.
-        cell = min((c for t in tables if (c := t.cell_at(x, y)) is not None), key=_area, default=None)
-        if cell is not None:
-            cell.chars.append(char)
-        elif not any(_contains(_box(t), x, y) for t in tables):
+        cells = [c for t in tables if (c := t.cell_at(x, y)) is not None]
+        if cells:
+            min(cells, key=_area).chars.append(char)
+        elif not _in_any(boxes, x, y):
             outside.append(char)
     for table in tables:
         for cell in table.cells:
@@ -174,10 +176,6 @@ def _read_page(page: PageLayer, number: int, name: str) -> _Page:
     return _Page(height=page.height, items=items, text_chars=text_chars)
 
 
-def _centre(char: dict) -> tuple[float, float]:
-    return (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
-
-
 def _area(cell: _GridCell) -> float:
     return (cell.bbox[2] - cell.bbox[0]) * (cell.bbox[3] - cell.bbox[1])
 
@@ -186,9 +184,12 @@ def _box(table: _PageTable) -> tuple[float, float, float, float]:
     return table.columns[0], table.top, table.columns[-1], table.bottom
 
 
-def _contains(bbox: tuple, x: float, y: float) -> bool:
-    """Whether the point lies in the box (x0, top, x1, bottom)."""
-    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+def _in_any(boxes: list[tuple[float, float, float, float]], x: float, y: float) -> bool:
+    """Whether the point lies in one of the boxes (x0, top, x1, bottom)."""
+    for x0, top, x1, bottom in boxes:
+        if x0 <= x <= x1 and top <= y <= bottom:
+            return True
+    return False
 
 
 def _snap(values: list[float]) -> list[float]:
@@ -231,16 +232,19 @@ def _lines(chars: list[dict], page: int) -> list[_Line]:
     """Group characters into printed lines, top to bottom, each read left to right."""
     lines = []
     for row in printed_rows(chars):
-        parts: list[str] = []
-        for previous, char in zip([None, *row], row):
-            # A visible gap without a space glyph is a space (e.g. between two numbers).
-            if previous is not None and char["x0"] - previous["x1"] > 0.25 * char["size"]:
-                if not parts[-1].isspace() and not char["text"].isspace():
-                    parts.append(" ")
-            parts.append(char["text"])
         visible = [c for c in row if not c["text"].isspace()]
         if not visible:
             continue
+        parts = [row[0]["text"]]
+        for previous, char in zip(row, row[1:]):
+            # A visible gap without a space glyph is a space (e.g. between two numbers).
+            if char["x0"] - previous["x1"] > 0.25 * char["size"]:
+                if not parts[-1].isspace() and not char["text"].isspace():
+                    parts.append(" ")
+            parts.append(char["text"])
+        # The most common size to 0.1 pt, the first of those as common (counted only in the rare line of several sizes).
+        mixed = len({c["size"] for c in visible}) > 1
+        size = Counter(round(c["size"], 1) for c in visible).most_common(1)[0][0] if mixed else round(visible[0]["size"], 1)
         lines.append(
             _Line(
                 text="".join(parts).strip(),
@@ -248,7 +252,7 @@ def _lines(chars: list[dict], page: int) -> list[_Line]:
                 x1=visible[-1]["x1"],
                 top=min(c["top"] for c in visible),
                 bottom=max(c["bottom"] for c in visible),
-                size=Counter(round(c["size"], 1) for c in visible).most_common(1)[0][0],
+                size=size,
                 first_word=_first_word_width(visible),
                 page=page,
             )

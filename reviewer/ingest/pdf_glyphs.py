@@ -18,12 +18,19 @@ def dedupe_chars(chars: list[dict]) -> list[dict]:
     groups: dict[tuple, list[dict]] = {}
     for char in chars:
         groups.setdefault(same(char), []).append(char)
-    keep: set[int] = set()
+    drop: set[int] = set()  # ids of the copies not kept: most pages have none
+    first = itemgetter("top", "x0")
     for group in groups.values():
+        if len(group) == 1:  # most characters: nothing to cluster
+            continue
         for line in _chained(group, "top"):
+            if len(line) == 1:
+                continue
             for copies in _chained(line, "x0"):
-                keep.add(id(min(copies, key=itemgetter("top", "x0"))))
-    return [char for char in chars if id(char) in keep]
+                if len(copies) > 1:
+                    kept = min(copies, key=first)
+                    drop.update(id(char) for char in copies if char is not kept)
+    return [char for char in chars if id(char) not in drop] if drop else list(chars)
 
 
 def _chained(chars: list[dict], key: str, tolerance: float = 1.0) -> list[list[dict]]:
@@ -45,12 +52,14 @@ def printed_rows(chars: list[dict]) -> list[list[dict]]:
     line's first glyph, so superscripts and mixed fonts stay on their line.
     """
     rows: list[list[dict]] = []
-    for char in sorted(chars, key=lambda c: (c["top"], c["x0"])):
-        middle = (char["top"] + char["bottom"]) / 2
-        if rows and rows[-1][0]["top"] <= middle <= rows[-1][0]["bottom"]:
+    top = bottom = 0.0  # of the current line's first glyph
+    for char in sorted(chars, key=itemgetter("top", "x0")):
+        if rows and top <= (char["top"] + char["bottom"]) / 2 <= bottom:
             rows[-1].append(char)
         else:
             rows.append([char])
+            top, bottom = char["top"], char["bottom"]
+    x0 = itemgetter("x0")
     for row in rows:
-        row.sort(key=lambda c: c["x0"])
+        row.sort(key=x0)
     return rows

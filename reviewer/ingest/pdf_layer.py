@@ -87,18 +87,13 @@ def _read_page(page, number: int, name: str, total: int) -> tuple[PageLayer, int
         pdfium_c.FPDFText_ClosePage(text)
     edges = _edges(page.raw, number, name)
     turns = pdfium_c.FPDFPage_GetRotation(page.raw) % 4
-    if turns and 2 * sum(1 for g in glyphs if _upright(g.matrix, turns)) < len(glyphs):
+    if turns and 2 * sum(style.upright[turns % 2] for _, style, _, _ in glyphs) < len(glyphs):
         turns = 0  # the text stands upright only as written: read it so
     frame = _Frame(turns, *page.get_mediabox())
-    chars = []
-    for glyph in glyphs:
-        x0, x1, top, bottom = frame.box(*glyph.box)
-        chars.append({"text": glyph.text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
-                      "size": glyph.size, "fontname": glyph.font, "upright": _upright(glyph.matrix, turns)})
     for edge in edges:
         edge["x0"], edge["x1"], edge["top"], edge["bottom"] = frame.box(*edge.pop("box"))
         _orient(edge)
-    return PageLayer(chars=chars, edges=edges, height=frame.height), count
+    return PageLayer(chars=frame.chars(glyphs), edges=edges, height=frame.height), count
 
 
 def _upright(matrix: tuple[float, float, float, float], turns: int) -> bool:
@@ -130,55 +125,24 @@ class _Frame:
             return self.right - x1, self.right - x0, y0 - self.bottom, y1 - self.bottom
         return self.top - y1, self.top - y0, self.right - x1, self.right - x0
 
+    def chars(self, glyphs: list[_Glyph]) -> list[dict]:
+        """The glyphs as pdfplumber's character dicts on the page as seen."""
+        if self.turns == 0:  # nearly every page: the box as ``box`` places it, without a call per character
+            left, top = self.left, self.top
+            return [
+                {"text": text, "x0": x0 - left, "x1": x1 - left, "top": top - y1, "bottom": top - y0, "doctop": top - y1,
+                 "size": style.size, "fontname": style.font, "upright": style.upright[0]}
+                for text, style, _, (x0, y0, x1, y1) in glyphs
+            ]
+        chars = []
+        for text, style, _, box in glyphs:
+            x0, x1, top, bottom = self.box(*box)
+            chars.append({"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+                          "size": style.size, "fontname": style.font, "upright": style.upright[self.turns % 2]})
+        return chars
+
 
 # --- characters -----------------------------------------------------------------------------------
-
-
-class _Glyph(NamedTuple):
-    """A character as pdfium gives it, in user space (points, y up)."""
-
-    text: str
-    size: float  # the font size as drawn: by the text's vertical scale
-    font: str
-    matrix: tuple[float, float, float, float]
-    baseline: float
-    box: tuple[float, float, float, float]  # x0, y0, x1, y1
-
-
-def _glyphs(text, count: int) -> list[_Glyph]:
-    """The page's drawn, mapped characters in content order."""
-    import pypdfium2.raw as pdfium_c
-
-    # Called for every character: bound once.
-    unicode, generated = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated
-    map_error, text_object = pdfium_c.FPDFText_HasUnicodeMapError, pdfium_c.FPDFText_GetTextObject
-    get_loose, get_origin = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin
-    rect, x, y = pdfium_c.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
-    styles: dict[int | None, _Style] = {}
-    glyphs: list[_Glyph] = []
-    for index in range(count):
-        code = unicode(text, index)
-        if code in (0x20, 0x0D, 0x0A) and generated(text, index):
-            continue  # spaces and line ends pdfium adds between words and lines
-        if code < 0x20 or _unmapped(code):
-            if code != 0x02 or not pdfium_c.FPDFText_IsHyphen(text, index):
-                continue
-            code = 0x2D  # pdfium marks a hyphen that ends a line
-        if map_error(text, index):
-            continue  # pdfium shows the glyph code itself; pdfminer "(cid:N)", which was never read
-        get_loose(text, index, rect)
-        get_origin(text, index, x, y)
-        obj = text_object(text, index)
-        key = ctypes.c_void_p.from_buffer(obj).value
-        style = styles.get(key) or styles.setdefault(key, _style(text, index, obj))
-        box = _box(style, x.value, y.value, rect)
-        if not math.isfinite(sum(box) + style.size):
-            continue  # drawn past any page (pdfium's single-precision coordinates overflowed)
-        glyph = _Glyph(chr(code), style.size, style.font, style.matrix, y.value, box)
-        if glyphs and glyphs[-1].text == " ":
-            glyphs.extend(_collapsed_spaces(glyphs[-1], glyph))
-        glyphs.append(glyph)
-    return glyphs
 
 
 class _Style(NamedTuple):
@@ -189,22 +153,128 @@ class _Style(NamedTuple):
     size: float  # the font size as drawn: by the text's vertical scale
     descent: float  # the font's descent per point of font size (negative)
     font: str
+    upright: tuple[bool, bool]  # pdfminer's ``upright`` on a page turned an even, an odd number of quarters
+    # The bottom and top of the box of upright text (matrix a, d > 0, b = c = 0) above the origin; None for other text.
+    low: float | None
+    high: float | None
 
 
-def _style(text, index: int, obj) -> _Style:
-    """The style of character ``index``, read from its text object's font."""
+# A character as pdfium gives it, in user space (points, y up): its text, style, baseline and box
+# (x0, y0, x1, y1). A plain tuple: a named one costs more to make than pdfium's calls for the character.
+_Glyph = tuple[str, _Style, float, tuple[float, float, float, float]]
+
+
+def _bare(function, restype):
+    """The pypdfium2 function ``function`` without its declared argument types, returning ``restype``.
+
+    pypdfium2's bindings convert each argument to its declared type, which
+    costs as much as pdfium's own work in the calls made for every character
+    and path segment. A bare function is given what ctypes passes as it is:
+    pypdfium2's handles (or a ``c_void_p``), ``byref`` pointers, and Python
+    ints, passed as C ints: only for functions whose integer parameters are ints.
+    """
+    bare = type(function)(ctypes.cast(function, ctypes.c_void_p).value)
+    bare.restype = restype
+    return bare
+
+
+def _glyphs(text, count: int) -> list[_Glyph]:
+    """The page's drawn, mapped characters in content order."""
     import pypdfium2.raw as pdfium_c
 
-    matrix = pdfium_c.FS_MATRIX()
-    pdfium_c.FPDFText_GetMatrix(text, index, matrix)
-    font_size = pdfium_c.FPDFText_GetFontSize(text, index)
-    font = pdfium_c.FPDFTextObj_GetFont(obj) if obj else None
-    descent, name = ctypes.c_float(), ctypes.create_string_buffer(256)
-    if not font or not pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(1.0), descent):
-        descent.value = 0.0
-    pdfium_c.FPDFText_GetFontInfo(text, index, name, len(name), None)  # the base font name, without a subset's prefix
-    a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
-    return _Style((a, b, c, d), font_size, font_size * math.hypot(c, d), min(0.0, descent.value), name.value.decode("latin-1"))
+    handle = ctypes.cast(text, ctypes.c_void_p)
+    unicode = _bare(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)
+    generated = _bare(pdfium_c.FPDFText_IsGenerated, ctypes.c_int)
+    map_error = _bare(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int)
+    text_object = _bare(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)  # the object's address: the style's key
+    get_loose = _bare(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
+    get_origin = _bare(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int)
+    rect, x, y = pdfium_c.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
+    rect_at, x_at, y_at = ctypes.byref(rect), ctypes.byref(x), ctypes.byref(y)
+    styles = _Styles(text, handle)
+    known = styles.by_object  # looked up here: a call per character costs as much as a pdfium call
+    isfinite = math.isfinite
+    glyphs: list[_Glyph] = []
+    space: _Glyph | None = None  # the glyph before, if a space
+    for index in range(count):
+        code = unicode(handle, index)
+        if code in (0x20, 0x0D, 0x0A) and generated(handle, index):
+            continue  # spaces and line ends pdfium adds between words and lines
+        if code < 0x20 or (code >= 0xD800 and _unmapped(code)):
+            if code != 0x02 or not pdfium_c.FPDFText_IsHyphen(text, index):
+                continue
+            code = 0x2D  # pdfium marks a hyphen that ends a line
+        if map_error(handle, index):
+            continue  # pdfium shows the glyph code itself; pdfminer "(cid:N)", which was never read
+        get_loose(handle, index, rect_at)
+        get_origin(handle, index, x_at, y_at)
+        obj = text_object(handle, index)
+        style = known.get(obj) or styles.of(index, obj)
+        baseline = y.value
+        if style.low is not None:  # upright text, nearly all of it
+            box = rect.left, baseline + style.low, rect.right, baseline + style.high
+        else:
+            box = _box(style, x.value, baseline, rect)
+        if not isfinite(box[0] + box[1] + box[2] + box[3] + style.size):
+            continue  # drawn past any page (pdfium's single-precision coordinates overflowed)
+        glyph = (chr(code), style, baseline, box)
+        if space is not None:
+            glyphs.extend(_collapsed_spaces(space, glyph))
+        glyphs.append(glyph)
+        space = glyph if code == 0x20 else None
+    return glyphs
+
+
+class _Styles:
+    """The styles of one page's text objects, read once per object; what a font gives, once per font."""
+
+    def __init__(self, text, handle: ctypes.c_void_p) -> None:
+        import pypdfium2.raw as pdfium_c
+
+        self.text, self.handle = text, handle
+        self.by_object: dict[int | None, _Style] = {}
+        self.made: dict[tuple, _Style] = {}  # by matrix, font size and font: text objects of one run share them
+        self.fonts: dict[int | None, tuple[float, str]] = {}
+        self.matrix = pdfium_c.FS_MATRIX()
+        self.get_matrix = _bare(pdfium_c.FPDFText_GetMatrix, ctypes.c_int)
+        self.font_size = _bare(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
+        self.get_font = _bare(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p)
+
+    def of(self, index: int, obj: int | None) -> _Style:
+        """The style of character ``index``, drawn by the text object at address ``obj`` (None: no object)."""
+        style = self.by_object.get(obj)
+        if style is None:
+            matrix = self.matrix
+            self.get_matrix(self.handle, index, ctypes.byref(matrix))
+            font = self.get_font(ctypes.c_void_p(obj)) if obj else None
+            key = (matrix.a, matrix.b, matrix.c, matrix.d, self.font_size(self.handle, index), font)
+            style = self.made.get(key)
+            if style is None:
+                style = self.made[key] = _style(*key[:5], *self._font(index, font))
+            self.by_object[obj] = style
+        return style
+
+    def _font(self, index: int, font: int | None) -> tuple[float, str]:
+        """The descent per point of font size (negative) and the base font name of ``font``, the font of character ``index``."""
+        import pypdfium2.raw as pdfium_c
+
+        if font not in self.fonts:
+            descent, name = ctypes.c_float(), ctypes.create_string_buffer(256)
+            if not font or not pdfium_c.FPDFFont_GetDescent(ctypes.cast(font, pdfium_c.FPDF_FONT), ctypes.c_float(1.0), descent):
+                descent.value = 0.0
+            # The base font name, without a subset's prefix.
+            pdfium_c.FPDFText_GetFontInfo(self.text, index, name, len(name), None)
+            self.fonts[font] = min(0.0, descent.value), name.value.decode("latin-1")
+        return self.fonts[font]
+
+
+def _style(a: float, b: float, c: float, d: float, font_size: float, descent: float, font: str) -> _Style:
+    """The style of text drawn with the matrix (a, b, c, d) in ``font`` at ``font_size``, the font's ``descent``."""
+    low, high = descent * font_size, (descent + 1) * font_size  # text space, up from the baseline
+    axes = b == 0 and c == 0 and a > 0 and d > 0
+    return _Style((a, b, c, d), font_size, font_size * math.hypot(c, d), descent, font,
+                  (_upright((a, b, c, d), 0), _upright((a, b, c, d), 1)),
+                  low * d if axes else None, high * d if axes else None)
 
 
 MAX_SPACES = 40  # spaces restored in one run: a form's blank to fill in holds some 20
@@ -217,16 +287,16 @@ def _collapsed_spaces(space: _Glyph, after: _Glyph) -> list[_Glyph]:
     they are restored where the gap after a horizontal space is a whole number
     of its widths, on its baseline.
     """
-    a, b, c, _ = space.matrix
-    x0, y0, x1, y1 = space.box
+    text, style, baseline, (x0, y0, x1, y1) = space
+    a, b, c, _ = style.matrix
     width = x1 - x0
-    if b or c or a <= 0 or width < 0.1 * space.size or after.baseline != space.baseline:
+    if b or c or a <= 0 or width < 0.1 * style.size or after[2] != baseline:
         return []
-    gap = after.box[0] - x1
+    gap = after[3][0] - x1
     count = round(gap / width)
     if not 1 <= count <= MAX_SPACES or abs(gap - count * width) > 0.25 * width:
         return []
-    return [space._replace(box=(x0 + k * width, y0, x1 + k * width, y1)) for k in range(1, count + 1)]
+    return [(text, style, baseline, (x0 + k * width, y0, x1 + k * width, y1)) for k in range(1, count + 1)]
 
 
 def _unmapped(code: int) -> bool:
@@ -239,12 +309,11 @@ def _box(style: _Style, x: float, y: float, loose) -> tuple[float, float, float,
 
     (x, y) is the glyph's origin, ``loose`` pdfium's loose box, whose extent
     along the text is the advance. Only glyphs drawn along an axis have it
-    computed; a slanted one keeps the loose box.
+    computed; a slanted one keeps the loose box. (Upright text, whose box
+    is ``style.low`` and ``style.high`` above the origin, is placed by the caller.)
     """
     a, b, c, d = style.matrix
     low, high = style.descent * style.font_size, (style.descent + 1) * style.font_size  # text space, up from the baseline
-    if b == 0 and c == 0 and a > 0 and d > 0:  # upright text, nearly all of it
-        return loose.left, y + low * d, loose.right, y + high * d
     if b == 0 and c == 0 and a and d:
         advance = (loose.right - loose.left) / abs(a)
     elif a == 0 and d == 0 and b and c:
@@ -264,20 +333,34 @@ def _edges(page, number: int, name: str) -> list[dict]:
 
     Raises InputError (naming ``name``) past MAX_PAGE_SEGMENTS path segments.
     """
-    import pypdfium2.raw as pdfium_c
-
     edges: list[dict] = []
-    segments = _Segments(number, name)
-    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
-        _collect(pdfium_c.FPDFPage_GetObject(page, index), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), edges, 0, segments)
+    paths = _Paths(number, name)
+    for index in range(paths.count_objects(page)):
+        _collect(paths.page_object(page, index), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), edges, 0, paths)
     return edges
 
 
-class _Segments:
-    """The path segments read on one page (its forms' each time they are drawn), checked as they grow."""
+class _Paths:
+    """pdfium's calls for the page objects and path segments of one page, and the segments read so far, checked as they grow.
+
+    Every object of the page is asked its type, and every segment of a path
+    its point: the calls are bare (see ``_bare``), objects and segments
+    pypdfium2's pointers, indices ints.
+    """
 
     def __init__(self, number: int, name: str) -> None:
+        import pypdfium2.raw as pdfium_c
+
         self.count, self.number, self.name = 0, number, name
+        self.count_objects = _bare(pdfium_c.FPDFPage_CountObjects, ctypes.c_int)
+        self.page_object = _bare(pdfium_c.FPDFPage_GetObject, pdfium_c.FPDF_PAGEOBJECT)
+        self.kind = _bare(pdfium_c.FPDFPageObj_GetType, ctypes.c_int)
+        self.matrix = _bare(pdfium_c.FPDFPageObj_GetMatrix, ctypes.c_int)
+        self.count_segments = _bare(pdfium_c.FPDFPath_CountSegments, ctypes.c_int)
+        self.segment = _bare(pdfium_c.FPDFPath_GetPathSegment, pdfium_c.FPDF_PATHSEGMENT)
+        self.point = _bare(pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int)
+        self.segment_kind = _bare(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int)
+        self.closes = _bare(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int)
 
     def add(self, more: int) -> None:
         self.count += more
@@ -287,24 +370,24 @@ class _Segments:
 MAX_FORM_DEPTH = 16  # form XObjects nest this deep at most (pdfium itself refuses cycles)
 
 
-def _collect(obj, outer: tuple, edges: list[dict], depth: int, segments: _Segments) -> None:
+def _collect(obj, outer: tuple, edges: list[dict], depth: int, paths: _Paths) -> None:
     """Add the edges of a page object, a form XObject's contents under its matrix too."""
     import pypdfium2.raw as pdfium_c
 
-    kind = pdfium_c.FPDFPageObj_GetType(obj)
+    kind = paths.kind(obj)
     if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
         return
     own = pdfium_c.FS_MATRIX()
-    if not pdfium_c.FPDFPageObj_GetMatrix(obj, own):
+    if not paths.matrix(obj, ctypes.byref(own)):
         return
     matrix = _times((own.a, own.b, own.c, own.d, own.e, own.f), outer)
     if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
         if depth < MAX_FORM_DEPTH:
             for index in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
-                _collect(pdfium_c.FPDFFormObj_GetObject(obj, index), matrix, edges, depth + 1, segments)
+                _collect(pdfium_c.FPDFFormObj_GetObject(obj, index), matrix, edges, depth + 1, paths)
         return
-    segments.add(pdfium_c.FPDFPath_CountSegments(obj))
-    for subpath in _subpaths(obj, matrix):
+    paths.add(paths.count_segments(obj))
+    for subpath in _subpaths(obj, matrix, paths):
         edges.extend(_subpath_edges(subpath))
 
 
@@ -315,7 +398,7 @@ def _times(m: tuple, n: tuple) -> tuple:
     return a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u
 
 
-def _subpaths(obj, matrix: tuple) -> list[list[tuple[str, float, float]]]:
+def _subpaths(obj, matrix: tuple, paths: _Paths) -> list[list[tuple[str, float, float]]]:
     """A path object's subpaths as pdfminer sees them: ("m" | "l" | "c" | "h", x, y) in user space.
 
     pdfium gives a curve as three points (two controls and the end): pdfminer keeps the end.
@@ -325,13 +408,14 @@ def _subpaths(obj, matrix: tuple) -> list[list[tuple[str, float, float]]]:
 
     a, b, c, d, e, f = matrix
     x, y = ctypes.c_float(), ctypes.c_float()
+    x_at, y_at = ctypes.byref(x), ctypes.byref(y)
     subpaths: list[list[tuple[str, float, float]]] = []
     bezier = 0
-    for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
-        if not segment or not pdfium_c.FPDFPathSegment_GetPoint(segment, x, y):
+    for index in range(paths.count_segments(obj)):
+        segment = paths.segment(obj, index)
+        if not segment or not paths.point(segment, x_at, y_at):
             continue
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        kind = paths.segment_kind(segment)
         point = (x.value * a + y.value * c + e, x.value * b + y.value * d + f)
         if not math.isfinite(point[0] + point[1]):
             return []  # a path drawn past any page
@@ -344,7 +428,7 @@ def _subpaths(obj, matrix: tuple) -> list[list[tuple[str, float, float]]]:
                 subpaths[-1].append(("c", *point))
         else:
             subpaths[-1].append(("l", *point))
-        if pdfium_c.FPDFPathSegment_GetClose(segment):
+        if paths.closes(segment):
             subpaths[-1].append(("h", *subpaths[-1][0][1:]))
     return subpaths
 

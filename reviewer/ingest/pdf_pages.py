@@ -5,6 +5,8 @@ Helpers of reviewer.ingest.pdf; grids are lists of boundary positions in points.
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from reviewer.document import Cell, Table
 from reviewer.ingest.pdf_bounds import check_lines
 
@@ -19,7 +21,7 @@ def ruled_tables(edges: list[dict], number: int, name: str) -> list[list[tuple[f
     frame) is no table. Raises InputError (naming ``name``) past MAX_PAGE_LINES
     joined lines.
     """
-    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+    from pdfplumber.table import cells_to_tables, edges_to_intersections, merge_edges
 
     edges = [e for e in edges if (e["height"] if e["orientation"] == "v" else e["width"]) >= 1]
     if not edges:
@@ -27,7 +29,50 @@ def ruled_tables(edges: list[dict], number: int, name: str) -> list[list[tuple[f
     edges = merge_edges(edges, snap_x_tolerance=3, snap_y_tolerance=3, join_x_tolerance=3, join_y_tolerance=3)
     edges = [e for e in edges if (e["height"] if e["orientation"] == "v" else e["width"]) >= 3]
     check_lines(len(edges), number, name)
-    return cells_to_tables(intersections_to_cells(edges_to_intersections(edges, 3, 3)))
+    return cells_to_tables(cells_from_crossings(edges_to_intersections(edges, 3, 3)))
+
+
+def cells_from_crossings(crossings: dict[tuple[float, float], dict[str, list[dict]]]) -> list[tuple[float, float, float, float]]:
+    """pdfplumber's ``intersections_to_cells``: for each crossing (x, top), the smallest box it opens.
+
+    ``crossings`` maps each crossing to the "v" and "h" edges through it. The
+    same search in the same order, but each crossing's edges are made boxes
+    once, not at every test of whether two crossings share an edge (that,
+    with the annotations pdfplumber evaluates at each test, was most of a
+    ruled page's reading), and the crossings below and to the right of each
+    are found by column and by row, not by scanning all that follow it.
+    """
+    box = itemgetter("x0", "top", "x1", "bottom")
+    points = sorted(crossings)
+    verticals = {p: {box(e) for e in crossings[p]["v"]} for p in points}
+    horizontals = {p: {box(e) for e in crossings[p]["h"]} for p in points}
+    columns: dict[float, list[tuple[float, float]]] = {}
+    rows: dict[float, list[tuple[float, float]]] = {}
+    for point in points:  # sorted by x, then top: each column top to bottom, each row left to right
+        columns.setdefault(point[0], []).append(point)
+        rows.setdefault(point[1], []).append(point)
+
+    def connects(p: tuple[float, float], q: tuple[float, float]) -> bool:
+        """Whether an edge runs from one crossing to the other."""
+        return (p[0] == q[0] and not verticals[p].isdisjoint(verticals[q])) or (
+            p[1] == q[1] and not horizontals[p].isdisjoint(horizontals[q])
+        )
+
+    def smallest(point: tuple[float, float]) -> tuple[float, float, float, float] | None:
+        column, row = columns[point[0]], rows[point[1]]
+        below, right = column[column.index(point) + 1 :], row[row.index(point) + 1 :]
+        for below_point in below:
+            if not connects(point, below_point):
+                continue
+            for right_point in right:
+                if not connects(point, right_point):
+                    continue
+                corner = (right_point[0], below_point[1])
+                if corner in crossings and connects(corner, right_point) and connects(corner, below_point):
+                    return point[0], point[1], corner[0], corner[1]
+        return None
+
+    return [cell for point in points if (cell := smallest(point)) is not None]
 
 
 def column_map(previous: list[float], found: list[float], snap: float, loose: bool = False) -> list[int] | None:

@@ -13,8 +13,9 @@ into Excel) is all paragraphs. Formulas saved without their value are computed w
 ``Document.warnings``. Hidden rows are left out (they are not on the form
 as seen or printed) and named there too.
 
-Bounded: sheets are streamed (openpyxl read-only mode, XML through defusedxml:
-no entity expansion), only cells that hold something are kept, merged ranges
+Bounded: sheets are streamed (cells typed as openpyxl's read-only mode types
+them, XML through lxml without entity expansion; a sheet declaring entities is
+refused, as defusedxml refuses it), only cells that hold something are kept, merged ranges
 are clipped to the area the values span, and a workbook past MAX_CELLS
 values, MAX_CELL_ELEMENTS cell elements, MAX_GRID cells of used area on a
 sheet or MAX_MERGES merged ranges is refused with an InputError naming the
@@ -206,46 +207,145 @@ class _Scan(NamedTuple):
 
 
 def _scan(sheet, budget: _Budget) -> _Scan:
-    """Stream one sheet; only cells holding something are kept."""
-    from openpyxl.cell.read_only import ReadOnlyCell
-    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+    """Stream one sheet; only cells holding something are kept.
 
-    class Parser(WorkSheetParser):
-        """openpyxl's streaming sheet parser (what read-only mode uses), keeping a formula beside its cached value."""
-
-        def parse_cell(self, element):
-            cell = super().parse_cell(element)
-            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
-                cell["formula"] = self.parse_formula(element)
-            return cell
+    Cells are read as openpyxl's streaming parser (what read-only mode uses)
+    reads them, values typed the same way, but through lxml: openpyxl's
+    stream goes through defusedxml's pure-Python ElementTree handlers, most of
+    the cost of reading a workbook. Entities are not resolved, and a sheet
+    that declares any is refused (ValueError), as defusedxml refuses it.
+    """
+    from lxml import etree
+    from openpyxl.cell.text import Text
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+    from openpyxl.worksheet._reader import _cast_number
+    from openpyxl.worksheet.merge import MergeCells
 
     book = sheet.parent
+    formats = _number_formats(sheet)
     values: dict[tuple[int, int], tuple[object, str]] = {}
     formulas: dict[tuple[int, int], str] = {}
+    shared: dict[str, object] = {}  # shared formulas by si: openpyxl's Translator of the first one read
+    dimensions: dict[int, dict] = {}  # row -> its attributes, when they say more than r and spans
+    ranges = []
+    row_number = 0
     with book._archive.open(sheet.path) as source:  # read-only mode gives no public access to merged ranges
-        parser = Parser(
-            source, sheet.strings, data_only=True, epoch=book.epoch,
-            date_formats=book._date_formats, timedelta_formats=book._timedelta_formats,
+        events = etree.iterparse(
+            source, events=("end",), tag=(_ROW, _MERGES), resolve_entities=False, no_network=True,
+            remove_comments=True, remove_pis=True,
         )
-        for _, row in parser.parse():
-            budget.charge(elements=len(row))
-            for cell in row:
-                formula = cell.pop("formula", None)
-                key = (cell["row"], cell["column"])
-                if isinstance(formula, str) and len(formula) > 1:
-                    formulas[key] = formula
-                elif cell["value"] is None or cell["value"] == "":
-                    continue
-                values[key] = (cell["value"], ReadOnlyCell(sheet, **cell).number_format)
-                budget.charge(cells=1)
-        ranges = parser.merged_cells.mergeCell if parser.merged_cells else []
+        for _, element in events:
+            if element.tag == _ROW:
+                attrs = dict(element.attrib)
+                row_number = _row_number(attrs["r"]) if "r" in attrs else row_number + 1
+                if {k for k in attrs if not k.startswith("{")} - {"r", "spans"}:
+                    dimensions[row_number] = attrs
+                budget.charge(elements=len(element))
+                column = 0
+                for c in element:
+                    data_type = c.get("t", "n")
+                    style = c.get("s", 0)
+                    style = int(style) if style else style
+                    coordinate = c.get("r")
+                    if coordinate:
+                        row, column = coordinate_to_tuple(coordinate)
+                    else:
+                        row, column = row_number, column + 1
+                    value = None if data_type == "inlineStr" else (c.findtext(_VALUE) or None)
+                    if value is not None:
+                        if data_type == "n":
+                            value = _cast_number(value)
+                            if style in book._date_formats:
+                                try:
+                                    value = from_excel(value, book.epoch, timedelta=style in book._timedelta_formats)
+                                except (OverflowError, ValueError):
+                                    value = "#VALUE!"  # a serial past the dates' limits: an error cell
+                        elif data_type == "s":
+                            value = sheet.strings[int(value)]
+                        elif data_type == "b":
+                            value = bool(int(value))
+                        elif data_type == "d":
+                            value = from_ISO8601(value)
+                    elif data_type == "inlineStr":
+                        child = c.find(_INLINE)
+                        if child is not None and not child.attrib and len(child) == 1 and child[0].tag == _TEXT:
+                            value = child[0].text or ""  # plain text, what Text.content is of <is><t>…</t></is>
+                        elif child is not None:
+                            value = Text.from_tree(child).content
+                    key = (row, column)
+                    formula = _formula(c, shared) if value is None and c.find(_FORMULA) is not None else None
+                    if isinstance(formula, str) and len(formula) > 1:
+                        formulas[key] = formula
+                    elif value is None or value == "":
+                        continue
+                    values[key] = (value, formats(style))
+                    budget.charge(cells=1)
+                element.clear()
+            else:
+                ranges = MergeCells.from_tree(element).mergeCell
+                element.clear()
+        dtd = events.root.getroottree().docinfo.internalDTD if events.root is not None else None
+        if dtd is not None and any(True for _ in dtd.iterentities()):
+            raise ValueError(f"{sheet.path} declares XML entities")
         budget.charge(merges=len(ranges))
-        hidden = {int(row) for row, attrs in parser.row_dimensions.items() if attrs.get("hidden") in ("1", "true")}
+    hidden = {row for row, attrs in dimensions.items() if attrs.get("hidden") in ("1", "true")}
     merges = []
     for merge in ranges:
         left, top, right, bottom = merge.bounds
         merges.append(_Range(top, left, bottom, right))
     return _Scan(values, formulas, merges, hidden)
+
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_ROW, _VALUE, _FORMULA, _INLINE, _TEXT, _MERGES = (f"{{{_MAIN_NS}}}{tag}" for tag in ("row", "v", "f", "is", "t", "mergeCells"))
+
+
+def _row_number(written: str) -> int:
+    """A row element's r attribute: an integer, written as such or as a whole float ("3.0"); else ValueError."""
+    try:
+        return int(written)
+    except ValueError:
+        number = float(written)
+        if not number.is_integer():
+            raise ValueError(f"{written} is not a valid row number") from None
+        return int(number)
+
+
+def _number_formats(sheet):
+    """A function giving the number format of a cell style id, each looked up once (as openpyxl's read-only cell does)."""
+    from openpyxl.cell.read_only import ReadOnlyCell
+
+    known: dict[int, str] = {}
+
+    def number_format(style: int) -> str:
+        if style not in known:
+            known[style] = ReadOnlyCell(sheet, None, None, None, "n", style).number_format
+        return known[style]
+
+    return number_format
+
+
+def _formula(cell, shared: dict) -> object:
+    """The formula of a cell saved without its value, as openpyxl reads it: "=..." (a shared one translated to
+    the cell), an ArrayFormula or a DataTableFormula."""
+    from openpyxl.formula.translate import Translator
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    formula = cell.find(_FORMULA)
+    kind = formula.get("t")
+    text = "=" + (formula.text or "")
+    if kind == "array":
+        return ArrayFormula(ref=formula.get("ref"), text=text)
+    if kind == "shared":
+        index = formula.get("si")
+        if index in shared:
+            return shared[index].translate_formula(cell.get("r"))
+        if text != "=":
+            shared[index] = Translator(text, cell.get("r"))
+    elif kind == "dataTable":
+        return DataTableFormula(**formula.attrib)
+    return text
 
 
 def _texts(sheet, values: dict, formulas: dict, evaluator: Evaluator, doc: Document) -> dict[tuple[int, int], str]:

@@ -66,7 +66,7 @@ def render_xlsx(reviews: Iterable[tuple[Review, Document]], decisions: Mapping[s
     备注 and 处置人 columns are filled, the others say 待处理.
     """
     book = Book()
-    write_findings(book, reviews, decisions or {})
+    write_findings(book, (review_rows(review, document, decisions) for review, document in reviews))
     return book.close()
 
 
@@ -222,20 +222,41 @@ class _Counts:
     rejected: int
 
 
-def write_findings(book: Book, reviews: Iterable[tuple[Review, Document]], decisions: Mapping[str, Decision]) -> None:
+@dataclass
+class ReviewRows:
+    """What the workbook shows of one review: its 问题清单 rows as (cells, severity), and its 汇总 counts.
+
+    Small and picklable: a batch's worker makes it while it holds the
+    review's Document, so the process writing the workbook reads none.
+    """
+
+    findings: list[tuple[list[str], str]]
+    counts: _Counts
+
+
+def review_rows(review: Review, document: Document, decisions: Mapping[str, Decision] | None = None) -> ReviewRows:
+    """The rows of one review and its Document; ``decisions`` (by finding id) fill 处置状态, 备注 and 处置人."""
+    decisions = decisions or {}
+    findings = [
+        (_finding_row(finding, review, document, decisions.get(finding.id, Decision())), finding.severity)
+        for finding in review.sorted_findings()
+    ]
+    severities = [review.summary[s] for s in SEVERITY_LABELS]
+    categories = Counter(f.category for f in review.findings)
+    return ReviewRows(findings, _Counts(review.document, severities, len(review.findings), categories, len(review.rejected)))
+
+
+def write_findings(book: Book, reviews: Iterable[ReviewRows]) -> None:
     """Add the 问题清单 sheet (one row per finding of every file, filterable, each as tall as its text) and the 汇总 sheet.
 
-    ``reviews`` is iterated once, so a batch can read them one at a time.
+    ``reviews`` is iterated once, so a batch can make them one at a time.
     """
     sheet = book.sheet(FINDINGS_SHEET, [t for t, _ in FINDING_COLUMNS], [w for _, w in FINDING_COLUMNS])
     counts = []
-    for review, document in reviews:
-        for finding in review.sorted_findings():
-            cells = _finding_row(finding, review, document, decisions.get(finding.id, Decision()))
-            sheet.write(cells, fills={2: SEVERITY_FILLS[finding.severity]})
-        severities = [review.summary[s] for s in SEVERITY_LABELS]
-        categories = Counter(f.category for f in review.findings)
-        counts.append(_Counts(review.document, severities, len(review.findings), categories, len(review.rejected)))
+    for shown in reviews:
+        for cells, severity in shown.findings:
+            sheet.write(cells, fills={2: SEVERITY_FILLS[severity]})
+        counts.append(shown.counts)
     sheet.filter()
     _write_summary(book, counts)
 

@@ -284,10 +284,31 @@ def breakdowns(rows: list[FundsRow], column: str, slack: Decimal, bottom: int = 
     for i, parent in enumerate(cells):
         if i in in_runs:
             continue  # a level is no parent of the levels after it
-        detail_end = next((j for j in range(i + 2, len(cells) + 1) if not sum_disagrees(parent, cells[i + 1 : j], slack)), None)
+        detail_end = _detail_end(cells, i, slack)
         if detail_end is not None:
             readings.append(cells[: i + 1] + cells[detail_end:])
     return readings
+
+
+def _detail_end(cells: list[Fact], i: int, slack: Decimal) -> int | None:
+    """The first ``j`` > i + 1 whose cells[i + 1 : j] add up to cells[i] (``not sum_disagrees``), or None.
+
+    The sums of the growing runs are carried from one to the next (the same
+    additions in the same order as :func:`sum_disagrees` makes for each run),
+    so trying every run costs one pass, not one pass per run.
+    """
+    t = value(cells[i])
+    if t is None:
+        return i + 2 if i + 2 <= len(cells) else None  # sum_disagrees never holds without a total
+    summed, tolerance = Decimal(0), Decimal(0)
+    for j in range(i + 1, len(cells)):
+        v = value(cells[j])
+        summed += v or Decimal(0)
+        if v is not None:
+            tolerance += tol(cells[j])
+        if not abs(t - summed) > tol(cells[i]) + tolerance + slack:
+            return j + 1
+    return None
 
 
 @rule("SUM006", "error", "arithmetic", "执行率与全年执行数÷全年预算数不符")

@@ -331,8 +331,11 @@ def indicator_department_project(report: Report, ctx: Context):
                 )
 
 
+_NAME_NOISE = re.compile(r"[\s\d、.．（）()“”\"]|项目|经费|资金")
+
+
 def _norm_name(text: str) -> str:
-    return re.sub(r"[\s\d、.．（）()“”\"]|项目|经费|资金", "", text)
+    return _NAME_NOISE.sub("", text)
 
 
 @rule("XREF006", "error", "crossref", "项目表的全年执行数与基础数据表中同名项目不一致")
@@ -387,9 +390,6 @@ def no_overrun_claim(report: Report, ctx: Context):
 
     Example: 报告 "全年无超预算支出", 年度资金总额 全年预算数 100.00, 全年执行数 112.50 → error.
     """
-    claims = [(span, m) for span in report.texts for m in _NO_OVERRUN.finditer(span.text)]
-    if not claims:
-        return
     overruns: list[tuple[Fact, Fact]] = []
     for e in report.evaluations:
         for row in e.funds.rows if e.funds else []:
@@ -407,6 +407,10 @@ def no_overrun_claim(report: Report, ctx: Context):
         if plan and spent and spent.value - plan.value > tol(spent) + tol(plan) + ctx.settings.tolerance:  # type: ignore[operator]
             overruns.append((plan, spent))
     if not overruns:
+        return
+    # The claim is looked for only when a table overruns (every claim's words hold 超).
+    claims = [(span, m) for span in report.texts if "超" in span.text for m in _NO_OVERRUN.finditer(span.text)]
+    if not claims:
         return
     span, m = claims[0]
     budget, actual = overruns[0]

@@ -18,16 +18,31 @@ RESIDUE = re.compile(
 STRAY_LETTER = re.compile(r"^\s*[一二三四五六七八九十]+、[^\s]{2,30}\s+[xX×]\s*$")
 _NOTHING = {"无", "暂无", "无。", "没有", "不存在问题"}
 _PLACE_SUFFIX = re.compile(r"\s*第\d+(段|行第\d+列|行)$")
+_CROSSES = re.compile(r"[×xX]+")
+_DOTS = re.compile(r"[….]+")
+_SPACES = re.compile(r"\s+")
+_YEAR = re.compile(r"20\d{2}")
+_PUNCTUATION_AND_SPACE = re.compile(r"[\s，。、；：,.;:]")
+
+
+def _may_hold_residue(text: str) -> bool:
+    """Whether ``text`` holds what every RESIDUE match holds (one of ×xX, ……, ......, 每个专项一行, 错误, 月, 填写).
+
+    Most texts (figures, names) hold none of them and are not searched: the
+    search costs more than these tests, once for each of thousands of cells.
+    """
+    return ("×" in text or "x" in text or "X" in text or "……" in text or "......" in text or "每个专项一行" in text
+            or "错误" in text or "月" in text or "填写" in text)
 
 
 def _residue_kind(text: str) -> str:
     """The residue as one kind: any run of × / x is "××", of … or dots "……", else the text itself."""
     t = text.strip()
-    if re.fullmatch(r"[×xX]+", t):
+    if _CROSSES.fullmatch(t):
         return "××"
-    if re.fullmatch(r"[….]+", t):
+    if _DOTS.fullmatch(t):
         return "……"
-    return re.sub(r"\s+", " ", t)
+    return _SPACES.sub(" ", t)
 
 
 @rule("TEXT001", "warning", "form", "模板残留文字（××、……、每个专项一行、空白年月日）")
@@ -41,6 +56,8 @@ def template_residue(report: Report, ctx: Context):
     # of one list are one problem with three locations.
     residues: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
     for span in report.texts:
+        if not _may_hold_residue(span.text):
+            continue
         for m in RESIDUE.finditer(span.text):
             place = _PLACE_SUFFIX.sub("", span.loc.label).strip() or span.loc.label
             evidence = Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end()))
@@ -49,7 +66,7 @@ def template_residue(report: Report, ctx: Context):
         count = f"（共{len(evidence)}处）" if len(evidence) > 1 else ""
         yield ctx.finding(f"{place}存在模板残留“{kind}”{count}", evidence, suggestion="删除模板提示文字，填写实际内容。")
     for span in report.texts:
-        if STRAY_LETTER.match(span.text):
+        if "、" in span.text and STRAY_LETTER.match(span.text):  # the pattern's 、: most texts are not matched at all
             letter = span.text.strip()[-1]
             pos = span.text.rstrip().rfind(letter)
             yield ctx.finding(
@@ -74,7 +91,7 @@ def signature_complete(report: Report, ctx: Context):
         for name, span in ((sig.filler_label, sig.filler), ("填报日期", sig.date), ("联系电话", sig.phone)):
             if span is not None and not span.text.strip():
                 problems[f"{name}空白"].append(Evidence(quote=name, loc=sig.loc))
-        if sig.date and sig.date.text.strip() and not re.search(r"20\d{2}", sig.date.text):
+        if sig.date and sig.date.text.strip() and not _YEAR.search(sig.date.text):
             problems["填报日期未写年份"].append(Evidence(quote=sig.date.text, loc=sig.date.loc))
     for problem, evidence in sorted(problems.items()):
         where = "、".join(dict.fromkeys(e.loc.label for e in evidence if e.loc and e.loc.label))  # document order
@@ -95,7 +112,7 @@ def standard_sections(report: Report, ctx: Context):
     """
     if report.template != TEMPLATE_HUNAN or not report.sections:
         return
-    titles = [re.sub(r"\s+", "", s.title) for s in report.sections if s.level == 1]
+    titles = [_SPACES.sub("", s.title) for s in report.sections if s.level == 1]
     missing = [
         std
         for std in STANDARD_SECTIONS
@@ -119,7 +136,7 @@ def no_problems_claimed(report: Report, ctx: Context):
     if not sections:
         return
     section = sections[0]
-    body = re.sub(r"\s+", "", section.text)
+    body = _SPACES.sub("", section.text)
     if body not in _NOTHING and body:
         return
     reasons = []
@@ -151,7 +168,7 @@ def repeated_paragraphs(report: Report, ctx: Context):
     seen: dict[str, Evidence] = {}
     for section in report.sections:
         for p in section.paragraphs:
-            key = re.sub(r"[\s，。、；：,.;:]", "", p.text)
+            key = _PUNCTUATION_AND_SPACE.sub("", p.text)
             if len(key) < 30:
                 continue
             if key in seen:

@@ -26,8 +26,11 @@ def _at(i: Indicator, field: str, quote: str) -> Evidence:
     return Evidence(quote=quote, loc=i.locs.get(field, i.loc))
 
 
+_PUNCTUATION_AND_SPACE = re.compile(r"[\s，,。、；;：:]")
+
+
 def _squash(text: str) -> str:
-    return re.sub(r"[\s，,。、；;：:]", "", text)
+    return _PUNCTUATION_AND_SPACE.sub("", text)
 
 
 @rule("IND001", "warning", "indicator", "年度指标值缺少数值或数值格式错误")
@@ -99,12 +102,32 @@ def actual_not_measured(report: Report, ctx: Context):
             )
 
 
+_NUMBER_BEFORE_UNIT = r"(?<![\d.])(\d+(?:\.\d+)?)\s*"
+_NUMBER = re.compile(_NUMBER_BEFORE_UNIT)
+_CALENDAR_YEAR = re.compile(r"\d{4}")
+
+
 def _carries_unit(text: str, unit: str | None) -> bool:
-    """Whether text states a number in ``unit`` ("已签订3年运营协议" in 年; a calendar year "2024年" is none)."""
+    """Whether text states a number in ``unit`` ("已签订3年运营协议" in 年; a calendar year "2024年" is none).
+
+    The numbers are found once with one pattern and the unit looked for
+    after each (a match ends where the unit does, as the number followed by
+    the unit would): no pattern is compiled for each unit a review meets. A
+    unit that opens with what a number may hold (a digit, a point, a space)
+    would let the two readings differ: that one gets its own pattern.
+    """
     if not unit:
         return False
-    return any(not re.fullmatch(r"\d{4}", m.group(1))
-               for m in re.finditer(rf"(?<![\d.])(\d+(?:\.\d+)?)\s*{re.escape(unit)}", text))
+    if unit[0].isdecimal() or unit[0] == "." or unit[0].isspace():
+        return any(not _CALENDAR_YEAR.fullmatch(m.group(1))
+                   for m in re.finditer(_NUMBER_BEFORE_UNIT + re.escape(unit), text))
+    end = 0
+    for m in _NUMBER.finditer(text):
+        if m.start() >= end and text.startswith(unit, m.end()):
+            if not _CALENDAR_YEAR.fullmatch(m.group(1)):
+                return True
+            end = m.end() + len(unit)
+    return False
 
 
 @rule("IND004", "warning", "indicator", "定量的年度指标值对应定性的实际完成值")
@@ -232,20 +255,24 @@ def satisfaction_without_survey(report: Report, ctx: Context):
 
     Example: 满意度 实际完成值 100%, no survey mentioned → warning.
     """
-    if any(_SURVEY.search(s.text) for s in report.texts):
-        return
+    perfect = []
     for _, i in _indicators(report):
         if "满意" not in i.name + i.level2:
             continue
         for field, q in (("actual", i.actual), ("target", i.target)):
             if q.unit == "%" and q.value is not None and q.value >= 100:
-                name = "实际完成值" if field == "actual" else "年度指标值"
-                yield ctx.finding(
-                    f"{i.loc.label}「{i.name}」{name}为{q.raw.strip()}，报告未提及满意度调查（问卷、测评）依据",
-                    [_at(i, field, q.raw)],
-                    suggestion="说明满意度调查的方式、样本量和结果。",
-                )
+                perfect.append((i, field, q))
                 break
+    # The text is searched for a survey only when there is a perfect satisfaction to explain.
+    if not perfect or any(_SURVEY.search(s.text) for s in report.texts):
+        return
+    for i, field, q in perfect:
+        name = "实际完成值" if field == "actual" else "年度指标值"
+        yield ctx.finding(
+            f"{i.loc.label}「{i.name}」{name}为{q.raw.strip()}，报告未提及满意度调查（问卷、测评）依据",
+            [_at(i, field, q.raw)],
+            suggestion="说明满意度调查的方式、样本量和结果。",
+        )
 
 
 # A counted result in a goal text: "改造供水计量设施200处", "培训1200人次". Money and rates are

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 CENTRAL, PROVINCE, PREFECTURE, COUNTY, TOWNSHIP = range(5)
 _RANKS = {
@@ -24,10 +25,14 @@ _LEVEL_LABEL = re.compile(
     rf"(?P<level>(?:{_LEVEL_WORD})+?)(?P<ji>级)?(?P<alias>或(?:自治区|盟|旗))?(?:本级)?"
     r"(?P<suffix>(?:财政)?(?:专项|补助|配套)?(?:资金|拨款|投入|补助|配套)?)"
 )
+_LEVEL_WORDS = re.compile(_LEVEL_WORD)
+_LABEL_NOISE = re.compile(r"\s+|[(（][^()（）]*[)）]$")
+_QIZHONG = re.compile(r"^其中[:：]?")
 # In a unit's name: the divisions it belongs to ("湘西州泸溪县农业农村局" -> 州, 县). "自治区" is a province.
 _DIVISION = re.compile(r"自治区|省|市|州|盟|县|区|旗")
 
 
+@lru_cache(maxsize=1024)  # asked of the same funds rows by several rules, column by column
 def gov_level(label: str) -> int | None:
     """The rank of the level of government a funds row names (CENTRAL … TOWNSHIP), or None.
 
@@ -37,15 +42,15 @@ def gov_level(label: str) -> int | None:
     "当年财政拨款", "上年结转资金" -> None. The label is read without "其中：",
     whitespace or a "（万元）" note.
     """
-    s = re.sub(r"\s+|[(（][^()（）]*[)）]$", "", unicodedata.normalize("NFKC", label))
-    s = re.sub(r"^其中[:：]?", "", s)
+    s = _LABEL_NOISE.sub("", unicodedata.normalize("NFKC", label))
+    s = _QIZHONG.sub("", s)
     m = _LEVEL_LABEL.fullmatch(s)
     if m is None:
         return None
     word = m["level"]
     if word != "中央" and not (m["ji"] or m["alias"] or m["suffix"]):
         return None
-    return max(_RANKS[w] for w in re.findall(_LEVEL_WORD, word))
+    return max(_RANKS[w] for w in _LEVEL_WORDS.findall(word))
 
 
 def unit_level(name: str | None) -> int:

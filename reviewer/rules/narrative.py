@@ -29,6 +29,7 @@ from reviewer.rules.text_amounts import (
     clauses,
     list_end,
     named,
+    occurrences,
     part_amounts,
     sentence_bounds,
     show,
@@ -36,6 +37,7 @@ from reviewer.rules.text_amounts import (
 
 SEMICOLON = re.compile(r"[；;]")
 SUM_WORDS = re.compile(r"合计|共计|总计")  # not 累计: "累计完成" is a running total of other years
+_QIZHONG = re.compile(r"其中[:：]?")
 HUNDRED = Decimal(100)
 # Figures of other years or of what is left (a multi-year project's 总投资, 上年结转): never one year's budget or spending.
 OTHER_YEARS = ("总投资", "概算", "结转", "结余", "上年", "以前年度", "历年")
@@ -62,11 +64,12 @@ def text_sums(report: Report, ctx: Context):
     bottom = unit_level(report.unit)
     for span in report.texts:
         text = span.text
-        for m in re.finditer(r"其中[:：]?", text):
+        # Only a text with the patterns' words (其中; 合计, 共计, 总计) is searched: most cells have none.
+        for m in _QIZHONG.finditer(text) if "其中" in text else ():
             finding = _qizhong(ctx, span, m.start(), m.end(), bottom)
             if finding is not None:
                 yield finding
-        for m in SUM_WORDS.finditer(text):
+        for m in SUM_WORDS.finditer(text) if "计" in text else ():
             finding = _closing_total(ctx, span, m.start(), m.end())
             if finding is not None:
                 yield finding
@@ -217,7 +220,7 @@ def text_score(report: Report, ctx: Context):
     """
     scopes = ctx.scopes(report)
     for span in report.texts:
-        scores = list(_SCORE.finditer(span.text))
+        scores = list(_SCORE.finditer(span.text)) if "分" in span.text else []  # every score ends in 分
         for i, m in enumerate(scores):
             start, end = _score_clause(report, span.text, scores, i)
             scored = _score_of(report, span.text[start:end])
@@ -241,6 +244,7 @@ _ALL_DONE = re.compile(
     r"(?:各项|全部|所有)(?:绩效)?(?:目标|指标)(?:均|全部|都)?(?:已|已经)?(?:全部)?(?:完成|达到|达成|实现|达标)"
     r"|(?:绩效)?指标(?:均|全部|都)(?:已|已经)?(?:完成|达到|达成|实现|达标)"
 )
+_NEGATED = re.compile(r"[未没不非]\S?$")
 
 
 @rule("NARR004", "error", "narrative", "文字称指标全部完成，自评表却有未完成的指标")
@@ -262,8 +266,8 @@ def all_targets_met_claim(report: Report, ctx: Context):
         return
     scopes = ctx.scopes(report)
     for span in report.texts:
-        for m in _ALL_DONE.finditer(span.text):
-            if re.search(r"[未没不非]\S?$", span.text[max(0, m.start() - 2) : m.start()]):
+        for m in _ALL_DONE.finditer(span.text) if "标" in span.text else ():  # every claim names 目标 or 指标
+            if _NEGATED.search(span.text[max(0, m.start() - 2) : m.start()]):
                 continue
             if not scopes.about_form(form, span.text[sentence_bounds(span.text, m.start())[0] : m.start()], span.loc):
                 continue  # a sentence about another project or unit
@@ -298,33 +302,45 @@ def project_amounts(report: Report, ctx: Context):
     by_name: dict[str, list[int]] = {}
     for i, project in enumerate(projects):
         by_name.setdefault(project.name, []).append(i)
+    shortest = min((len(name) for name in by_name), default=0)
+    money_of: dict[int, list[Fact]] = {}  # a project's amounts, gathered when its name is first met with an amount
     for span in report.texts:
         text = span.text
+        if not by_name or len(text) < shortest:
+            continue  # too short to name a project (most cells)
         named = sorted(i for name, indices in by_name.items() if name in text for i in indices)
-        for project in (projects[i] for i in named):
-            for m in re.finditer(re.escape(project.name), text):
-                clause_end = CLAUSE_END.search(text, m.end())
+        for i in named:
+            project = projects[i]
+            for at, after in occurrences(text, project.name):
+                clause_end = CLAUSE_END.search(text, after)
                 end = clause_end.start() if clause_end else len(text)
-                found = amounts(text, m.end(), end)
-                said = text[m.end() : end]
-                if len(found) != 1 or CHANGE.search(text, m.end(), end) or "其中" in said or any(w in said for w in (*OTHER_YEARS, "累计")):
+                found = amounts(text, after, end)
+                said = text[after:end]
+                if len(found) != 1 or CHANGE.search(text, after, end) or "其中" in said or any(w in said for w in (*OTHER_YEARS, "累计")):
                     continue
-                figures = [f for row in project.funds.rows for f in row.cells.values() if f.value is not None and f.key != "执行率"]  # type: ignore[union-attr]
-                money = [f for f in figures if f.quantity.unit != "%" and "%" not in f.quantity.raw]
-                # The project's other money figures (支出明细 lines and totals) are its amounts too.
-                money += [f for t in report.money_tables if t.part == project.display for r in t.rows for f in r.values if f and f.value is not None]
+                if i not in money_of:
+                    money_of[i] = _project_money(report, project)
+                money = money_of[i]
                 if not money or any(abs(f.value - found[0].value) <= found[0].slack + Decimal("0.005") for f in money):
                     continue
                 total = project.funds.total  # type: ignore[union-attr]
                 shown = [total.cells[c] for c in ("budget", "actual") if total and c in total.cells and total.cells[c].value is not None]
                 yield ctx.finding(
-                    f"文字称“{text[m.start():end].strip()}”，但{project.display}中没有这个金额"
+                    f"文字称“{text[at:end].strip()}”，但{project.display}中没有这个金额"
                     + (f"（{'、'.join(f'{f.loc.label}为{_money(f)}' for f in shown)}）" if shown else ""),
                     [found[0].evidence(span)] + [ev(f) for f in shown],
                     expected="、".join(_money(f) for f in shown) or None,
                     actual=found[0].text,
                     suggestion="核对文字中的项目金额与项目自评表资金情况。",
                 )
+
+
+def _project_money(report: Report, project: Evaluation) -> list[Fact]:
+    """The amounts of a project: its funds block's figures (not rates) and its money tables' (支出明细 lines and totals)."""
+    figures = [f for row in project.funds.rows for f in row.cells.values() if f.value is not None and f.key != "执行率"]  # type: ignore[union-attr]
+    money = [f for f in figures if f.quantity.unit != "%" and "%" not in f.quantity.raw]
+    money += [f for t in report.money_tables if t.part == project.display for r in t.rows for f in r.values if f and f.value is not None]
+    return money
 
 
 def _money(fact: Fact) -> str:
@@ -348,7 +364,7 @@ def full_satisfaction_claim(report: Report, ctx: Context):
     if report.department is not None:
         return
     for span in report.texts:
-        for m in _FULL_SATISFACTION.finditer(span.text):
+        for m in _FULL_SATISFACTION.finditer(span.text) if "满意度" in span.text else ():
             start, end = sentence_bounds(span.text, m.start())
             named_projects = [e for e in report.projects if e.name and e.name in span.text[start:end]]
             candidates = named_projects or report.projects

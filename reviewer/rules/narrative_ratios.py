@@ -19,7 +19,7 @@ from reviewer.quantity import parse_quantity
 from reviewer.report import Report, TextSpan
 from reviewer.rules import Context, rule
 from reviewer.rules.narrative import HUNDRED, OTHER_YEARS
-from reviewer.rules.text_amounts import CLAUSE_END, Amount, amounts, sentence_bounds
+from reviewer.rules.text_amounts import CLAUSE_END, Amount, amounts, occurrences, sentence_bounds
 from reviewer.rules.numbers import fmt
 
 _SHARE = re.compile(r"占(?P<base>[^，,。；;%％\d]{1,16}?)(?:的)?(?:比重|比例)?(?:为|达|约)?\s*(?P<pct>\d+(?:\.\d+)?)\s*[%％]")
@@ -32,6 +32,9 @@ _FUNDS_WORDS = ("资金", "经费", "拨款", "安排", "下达", "批复", "到
 _NOT_A_YEARS_FUNDS = ("投资", "累计")
 # The whole (adjusted) budget, when it stands alone in the sentence before the rate; not 年初预算数.
 _BUDGET_TOTAL = re.compile(r"(?<!年初)(?:预算数|预算总额|预算资金)")
+_CHANGE = re.compile(r"比上年|较上年|同比|增加|减少|增长|下降")
+# What may stand between a base's name and its amount: no clause end, no other kind of figure (预算/年初).
+_NOT_THE_BASE = re.compile(r"[，,。；;]|预算|年初|调整")
 
 
 @rule("NARR002", "error", "narrative", "文字中的占比或执行率无法由同一段所列金额算出")
@@ -53,11 +56,12 @@ def text_shares(report: Report, ctx: Context):
     """
     for span in report.texts:
         text = span.text
-        for m in _SHARE.finditer(text):
+        # Only a text with the patterns' words (占, 执行率) is searched: most cells have neither.
+        for m in _SHARE.finditer(text) if "占" in text else ():
             finding = _share(ctx, span, m)
             if finding is not None:
                 yield finding
-        for m in _RATE.finditer(text):
+        for m in _RATE.finditer(text) if "执行率" in text else ():
             finding = _rate(ctx, span, m)
             if finding is not None:
                 yield finding
@@ -67,16 +71,16 @@ def _share(ctx: Context, span: TextSpan, m: re.Match):
     text = span.text
     clause_start = max((c.end() for c in CLAUSE_END.finditer(text, 0, m.start())), default=0)
     previous_start = max((c.end() for c in CLAUSE_END.finditer(text, 0, max(0, clause_start - 1))), default=0)
-    if re.search(r"比上年|较上年|同比|增加|减少|增长|下降", text[previous_start : m.start()]):
+    if _CHANGE.search(text, previous_start, m.start()):
         return None  # a change rate: XREF004 recomputes it
     parts = amounts(text, clause_start, m.start()) or amounts(text, previous_start, clause_start)
     base_name = m.group("base").strip()
     if len(parts) != 1 or len(base_name) < 2:
         return None
     # The base's amount follows its name closely, with no other figure kind (预算/年初) in between.
-    bases = [a for b in re.finditer(re.escape(base_name), text) if b.end() <= parts[0].start or b.start() > m.end()
-             for a in amounts(text, b.end(), min(len(text), b.end() + 24))[:1]
-             if a.start - b.end() <= 4 and not re.search(r"[，,。；;]|预算|年初|调整", text[b.end() : a.start])]
+    bases = [a for at, after in occurrences(text, base_name) if after <= parts[0].start or at > m.end()
+             for a in amounts(text, after, min(len(text), after + 24))[:1]
+             if a.start - after <= 4 and not _NOT_THE_BASE.search(text, after, a.start)]
     if len({a.value for a in bases}) != 1:
         return None
     return _ratio_finding(ctx, span, parts[0], bases[0], m, f"{parts[0].text}占{base_name}{bases[0].text}的比例")

@@ -347,7 +347,8 @@ def grade_matches_score(report: Report, ctx: Context):
     total = target.indicators.total_score.quantity.value
     expected = _grade_of(total)
     for span in report.texts:
-        for m in _GRADE_TEXT.finditer(span.text):
+        # Every grade's label holds 等 (等级, 等次) or is 评价结果: other texts are not searched.
+        for m in _GRADE_TEXT.finditer(span.text) if "等" in span.text or "评价结果" in span.text else ():
             word = m.group(1)
             said = _GRADE_WORDS.get(word, word)
             if said != expected:

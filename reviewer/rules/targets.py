@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from reviewer.quantity import Quantity
 from reviewer.report import Indicator
@@ -13,7 +14,7 @@ from reviewer.rules.numbers import shown
 NO_REASON = {"", "无", "暂无", "没有", "/", "—", "——", "-", "0", "无偏差", "未偏差"}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Assessment:
     """Result of comparing an indicator's actual value with its target."""
 
@@ -24,9 +25,13 @@ class Assessment:
     explanation: str  # Chinese, e.g. "实际完成值95%未达到年度指标值>95%"
 
 
+_NOISE = re.compile(r"[\s。.，,]")
+_ANSWER_NOISE = re.compile(r"[\s。.，,!！]")
+
+
 def has_reason(indicator: Indicator) -> bool:
     """True when the deviation column says something more than "无"."""
-    text = re.sub(r"[\s。.，,]", "", indicator.deviation)
+    text = _NOISE.sub("", indicator.deviation)
     return text not in NO_REASON
 
 
@@ -91,7 +96,7 @@ def _readings(t: Quantity, a: Quantity) -> list[tuple[Decimal, Decimal]]:
 
 def _yes_no(t: Quantity, a: Quantity) -> Assessment | None:
     """A yes/no target ("是", "达标") against its answer; None unless both are plainly one of those words."""
-    target, actual = (re.sub(r"[\s。.，,!！]", "", q.raw) for q in (t, a))
+    target, actual = (_ANSWER_NOISE.sub("", q.raw) for q in (t, a))
     if target not in _DONE or actual not in _DONE | _NOT_DONE:
         return None
     met = actual in _DONE
@@ -106,14 +111,18 @@ def assess(indicator: Indicator) -> Assessment | None:
     A range target ("90%-95%") is met inside its ends; an actual written as a
     range is no measurement and is not compared.
     """
-    t, a = indicator.target, indicator.actual
+    return _assess(indicator.target, indicator.actual, effective_comparator(indicator))
+
+
+@lru_cache(maxsize=4096)  # several rules assess every indicator: the same values give the same (frozen) Assessment
+def _assess(t: Quantity, a: Quantity, comparator: str) -> Assessment | None:
+    """:func:`assess` of a target and an actual, ``comparator`` being what the target means (effective_comparator)."""
     if t.qualitative and a.qualitative:
         return _yes_no(t, a)
     if t.value is None or a.value is None or t.qualitative or a.qualitative or a.upper is not None:
         return None
     if not _units_compatible(t, a):
         return None
-    comparator = effective_comparator(indicator)
     if t.upper is not None:
         comparator = "range"
     slack = a.tolerance() if comparator == "=" else Decimal(0)

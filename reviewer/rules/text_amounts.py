@@ -9,6 +9,7 @@ with its enumeration, not with its sentence.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -44,6 +45,18 @@ class Amount:
     def evidence(self, span: TextSpan) -> Evidence:
         """The amount as evidence, located in its text."""
         return Evidence(quote=self.text, loc=span.loc.with_span(self.start, self.end))
+
+
+def occurrences(text: str, word: str) -> Iterator[tuple[int, int]]:
+    """Where a non-empty ``word`` stands in ``text``: (start, end) of each, left to right, none overlapping.
+
+    What ``re.finditer(re.escape(word), text)`` finds, without compiling a
+    pattern for every project or base name a review looks for.
+    """
+    at = text.find(word)
+    while at >= 0:
+        yield at, at + len(word)
+        at = text.find(word, at + len(word))
 
 
 def amounts(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
@@ -102,20 +115,26 @@ def part_amounts(text: str, start: int, end: int) -> list[Amount] | None:
     return parts
 
 
+_LIST_JOINS = re.compile(r"[、和及与]")
+
+
 def _list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The items of a list in text[start:end], split at 、 and at 和/及/与."""
     out, at = [], start
-    for m in re.finditer(r"[、和及与]", text[start:end]):
-        out.append((at, start + m.start()))
-        at = start + m.end()
+    for m in _LIST_JOINS.finditer(text, start, end):
+        out.append((at, m.start()))
+        at = m.end()
     out.append((at, end))
     return out
 
 
+# Whole words only: stripping the characters 本 or 年 would turn 基本支出 into 基支出.
+_NOT_A_NAME = re.compile(r"^(其中|包括|含)[:：]?|[\d.,]+|年度|本单位|本部门|单位|部门|全年|共计|实际|完成|支付|为|达到?|约|年")
+
+
 def named(text: str, start: int, end: int) -> str:
     """The quantity a clause names before its amount, stripped of numbering and verbs ("其中人员经费" -> "人员经费")."""
-    # Whole words only: stripping the characters 本 or 年 would turn 基本支出 into 基支出.
-    words = re.sub(r"^(其中|包括|含)[:：]?|[\d.,]+|年度|本单位|本部门|单位|部门|全年|共计|实际|完成|支付|为|达到?|约|年", "", text[start:end])
+    words = _NOT_A_NAME.sub("", text[start:end])
     return words.strip(" ：:")
 
 

@@ -11,7 +11,7 @@ span several columns is preferably the row's label ("总分") or its last cell.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -20,22 +20,26 @@ from reviewer.quantity import Quantity, parse_quantity
 from reviewer.tables.vocabulary import NUMERIC_ROLES, TEXT_ROLES, squash
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Placed:
     """A cell with the grid columns it covers: ``start`` up to, not including, ``end``; never changed once made."""
 
     cell: Cell
     start: int
     end: int
-    text: str = field(init=False)  # the cell's text, stripped (read many times while a table is read)
+    text: str  # the cell's text, stripped (read many times while a table is read)
 
-    def __post_init__(self) -> None:
-        self.text = self.cell.text.strip()
+    def __init__(self, cell: Cell, start: int, end: int) -> None:
+        # Written out (not the dataclass's __init__ and a __post_init__): one is made for every cell a table reads.
+        self.cell, self.start, self.end, self.text = cell, start, end, cell.text.strip()
 
 
 def has_grid(row: list[Cell]) -> bool:
     """Whether the format gave every cell of the row its grid column."""
-    return bool(row) and all(c.grid_col is not None for c in row)
+    for c in row:  # a plain loop: asked of every row, more than once, where a generator costs twice as much
+        if c.grid_col is None:
+            return False
+    return bool(row)
 
 
 def place(row: list[Cell]) -> list[Placed]:

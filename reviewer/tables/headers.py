@@ -10,10 +10,12 @@ by where the sub-row's filled cells run.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import chain, islice
 
 from reviewer.document import Cell, Table
 from reviewer.quantity import parse_quantity
-from reviewer.tables.grid import Placed, cell_kind, has_grid, is_number, place
+from reviewer.tables.grid import Placed, cell_kind, has_grid, is_number
 from reviewer.tables.model import Band, Column
 from reviewer.tables.vocabulary import (
     FUNDS_ROLES,
@@ -33,23 +35,27 @@ _LABELLED_VALUE = re.compile(r"^[^:]{2,14}:(?=.*\d|.{7})")
 _TABLE_UNIT = re.compile(r"(?:单位|金额单位)[:：]\s*(万元|千元|亿元|元)|[（(](万元|千元|亿元|元)[）)]")
 
 
-def header_band(r: int, placed: list[Placed], rows: list[list[Cell]], in_band: bool) -> Band | None:
-    """A band opened by this row, when its words name the columns of a known block.
+def header_band(r: int, placements: list[list[Placed]], rows: list[list[Cell]], in_band: bool) -> Band | None:
+    """A band opened by row ``r``, when its words name the columns of a known block.
 
+    ``placements``: every row of the table placed on the grid (:func:`reviewer.tables.grid.place`).
     Inside a band only a known block's header opens a new one; a money
     table's header (plain labels over amounts) is recognised outside bands.
     """
-    filled = [p for p in placed if p.text]
+    filled = [p for p in placements[r] if p.text]
+    roles = [column_role(p.text) for p in filled]
+    if in_band and not any(roles):
+        return None  # names no column (most rows of a band): no known block's header
     if any(is_number(p.text) or _LABELLED_VALUE.match(squash(p.text)) for p in filled):
         return None  # "预期目标：改造老旧小区12个" is a label with its value, not a column's name
-    columns = [Column(column_role(p.text), p.start, p.end, squash(p.text)) for p in filled]
+    columns = [Column(role, p.start, p.end, squash(p.text)) for role, p in zip(roles, filled)]
     for c in columns:
         # A block title with its points ("年度绩效目标(80分)", "绩效指标(90分)") names the block, not a column.
         if c.role not in LEVEL_ROLES and split_points(c.header)[1] is not None and column_role(split_points(c.header)[0]) != "score":
             c.role = None
     kind = _known_kind(columns)
     if kind is None:
-        return None if in_band else _moneyheader_band(r, placed, rows)
+        return None if in_band else _moneyheader_band(r, placements, rows)
     if kind == "goals":
         for c in columns:
             c.role = "goal_actual" if c.role == "actual" else c.role
@@ -69,7 +75,7 @@ def header_band(r: int, placed: list[Placed], rows: list[list[Cell]], in_band: b
         score = band.column("score")
         if score is not None and band.points is None:
             band.points = formula_points(score.header)
-    _widen_for_rows(band, r, rows)
+    _widen_for_rows(band, r, rows, placements)
     return band
 
 
@@ -120,35 +126,41 @@ def _known_kind(columns: list[Column]) -> str | None:
     return None
 
 
-def _moneyheader_band(r: int, placed: list[Placed], rows: list[list[Cell]]) -> Band | None:
+def _filled_after(r: int, placements: list[list[Placed]]) -> Iterator[int]:
+    """The rows after row ``r`` with any text, in order (a generator: read only as far as needed)."""
+    return (i for i in range(r + 1, len(placements)) if any(p.text for p in placements[i]))
+
+
+def _moneyheader_band(r: int, placements: list[list[Placed]], rows: list[list[Cell]]) -> Band | None:
     """A header over rows of amounts with a total somewhere (a 合计 column, or a 合计 / 汇总 row).
 
     "机构名称 | 收入合计 | 财政拨款 | 其他收入" over "汇总 | 1、局机关 | …", or
     "支出内容 | 实际支出数 | 会计凭证号" over detail lines ending in 支出合计.
     A second all-text row under the header refines it (multi-row headers).
     """
-    filled = [p for p in placed if p.text]
+    filled = [p for p in placements[r] if p.text]
     if len(filled) < 2 or any(cell_kind(p.text) != "text" or len(squash(p.text)) > 20 for p in filled):
         return None
     header_rows = [r]
     sub: list[Placed] = []
-    # The rows below, placed only as far as they are looked at (this is asked of every plain row).
-    below = [(i, x) for i, x in enumerate(rows[r + 1 :], start=r + 1) if any(c.text.strip() for c in x)]
-    first = place(below[0][1]) if below else []
+    # The filled rows below, looked at only as far as needed (this is asked of every plain row).
+    later = _filled_after(r, placements)
+    below = list(islice(later, 3))
+    first = placements[below[0]] if below else []
     if below and not any(is_number(p.text) for p in first if p.text) and len(below) > 1:
         sub = first
         sub_columns = [Column(column_role(p.text), p.start, p.end, squash(p.text)) for p in sub if p.text]
         if _known_kind(sub_columns) is not None or any(len(squash(p.text)) > 20 for p in sub) or not any(p.text for p in sub):
             return None
-        header_rows.append(below[0][0])
+        header_rows.append(below[0])
         below = below[1:]
-    data = [place(x) for _, x in below[:2]]
+    data = [placements[i] for i in below[:2]]
     if not data or not all(sum(is_number(p.text) for p in ps) >= 1 for ps in data):
         return None
     columns = _money_columns(filled, sub, has_grid(rows[r]))
     if not any(c.role in ("total", "amount") for c in columns):
         return None
-    labels = [next((c.text.strip() for c in x if c.text.strip()), "") for _, x in below]
+    labels = (next((p.text for p in placements[i] if p.text), "") for i in chain(below, later))
     if not any(c.role == "total" for c in columns) and not any(is_money_total(t) for t in labels):
         return None
     return Band(kind="money", header_rows=header_rows, columns=columns, unit=_unit_in(" ".join(p.text for p in filled)))
@@ -266,7 +278,7 @@ def _adjusted_target_only(band: Band) -> None:
                 c.role = None
 
 
-def _widen_for_rows(band: Band, r: int, rows: list[list[Cell]]) -> None:
+def _widen_for_rows(band: Band, r: int, rows: list[list[Cell]], placements: list[list[Placed]]) -> None:
     """When the data rows are wider than the header, the header's first cell spanned the extra cells.
 
     Word's text export writes a merged header cell once ("绩效指标 | 一级指标 …")
@@ -276,11 +288,12 @@ def _widen_for_rows(band: Band, r: int, rows: list[list[Cell]]) -> None:
     an empty cell of the data row (" | 年度资金总额 | 30 …").
     """
     header_row = rows[r]
-    following = next((x for x in rows[r + 1 :] if any(c.text.strip() for c in x)), [])
+    below = next(_filled_after(r, placements), None)
+    following = rows[below] if below is not None else []
     if has_grid(header_row):
         if not following or band.columns[0].role is not None or following[0].text.strip():
             return
-        extra = max(p.end for p in place(following)) - max(p.end for p in place(header_row))
+        extra = max(p.end for p in placements[below]) - max(p.end for p in placements[r])
     else:
         extra = len(following) - len(header_row)
     if extra <= 0 or not band.columns or band.columns[0].start != 0:
@@ -306,5 +319,8 @@ def unit_stated(text: str) -> str | None:
 
 
 def _unit_in(text: str) -> str | None:
-    m = _TABLE_UNIT.search(squash(text))
+    text = squash(text)
+    if "元" not in text:
+        return None  # every unit the pattern reads is 万元 or 元: most cells are not searched
+    m = _TABLE_UNIT.search(text)
     return (m.group(1) or m.group(2)) if m else None

@@ -64,8 +64,9 @@ def read_table(table: Table, unit: str | None = None) -> TableReading:
     band: Band | None = None
     line_unit: str | None = None  # "单位：千元" on a row of its own: the unit of the tables below it in a sheet
     rows = table.rows
-    for r, row in enumerate(rows):
-        placed = place(row)
+    # Each row placed once: a header looks at the rows below it, and a band may read its rows again.
+    placements = [place(row) for row in rows]
+    for r, placed in enumerate(placements):
         if not any(p.text for p in placed):
             continue
         stated = _unit_line(placed)
@@ -74,7 +75,7 @@ def read_table(table: Table, unit: str | None = None) -> TableReading:
             continue
         if band is not None and r in band.header_rows:
             continue
-        header = header_band(r, placed, rows, in_band=band is not None)
+        header = header_band(r, placements, rows, in_band=band is not None)
         if header is None and band is not None and not band.rows:
             header = sub_header(r, placed, band)
         if header is not None:
@@ -86,19 +87,19 @@ def read_table(table: Table, unit: str | None = None) -> TableReading:
             reading.bands.append(band)
             continue
         if band is not None and not _ends_band(band, placed):
-            band.rows.append(_row(band, r, row))
+            band.rows.append(_row(band, r, rows[r], placed))
             continue
         band = None
         inferred = headerless_funds(r, placed)
         if inferred is not None:
-            inferred.rows.append(_row(inferred, r, row))
+            inferred.rows.append(_row(inferred, r, rows[r], placed))
             reading.bands.append(inferred)
             continue
         reading.pairs.extend(_pairs(r, placed))
     reading.bands = [funds_across(b, rows) or b for b in reading.bands]
     for b in reading.bands:
         _funds_or_money(b)
-        _demote_label_columns(b, rows)
+        _demote_label_columns(b, rows, placements)
         _classify_rows(b)
         _check(b)
     return reading
@@ -130,10 +131,11 @@ def _ends_band(band: Band, placed: list[Placed]) -> bool:
             return True
     lead_cell = next(p for p in placed if p.text)
     first = squash(lead_cell.text)
-    # "绩效目标合理性" in the 三级指标 column (the 一级 / 二级 cells left blank beside it) names an indicator.
-    named = any(c.role in ("level2", "level3") and c.start <= lead_cell.start < c.end for c in band.columns)
-    if band.kind != "goals" and is_goal_label(first) and not split_points(first)[1] and not named:
-        return True
+    if band.kind != "goals" and is_goal_label(first) and not split_points(first)[1]:
+        # "绩效目标合理性" in the 三级指标 column (the 一级 / 二级 cells left blank beside it) names an indicator.
+        named = any(c.role in ("level2", "level3") and c.start <= lead_cell.start < c.end for c in band.columns)
+        if not named:
+            return True
     if first.startswith(("项目名称", "单位名称", "部门名称", "主管部门", "实施单位")):
         return True
     if band.kind == "goals":
@@ -147,31 +149,34 @@ def _lead_text(row: Row, lead: Column) -> str:
     return next((p.text for p in row.placed if p.start == lead.start and p.text), "")
 
 
-def _row(band: Band, r: int, row: list[Cell]) -> Row:
-    """A data row with its cells assigned to the band's columns by grid position."""
-    if has_grid(row):
-        placed = place(row)
-    else:
-        roles = [None] * band.width
+def _row(band: Band, r: int, row: list[Cell], placed: list[Placed]) -> Row:
+    """A data row with its cells assigned to the band's columns by grid position (``placed``: the row's own placing)."""
+    grid, width = has_grid(row), band.width
+    if not grid and 0 < len(row) < width:
+        # Narrower than its header without grid positions (merged cells lost): placed by content.
+        roles = [None] * width
         for c in band.columns:
             for g in range(c.start, c.end):
                 roles[g] = c.role
         placed = align(row, roles)
     by_column: list[Cell | None] = []
+    cells: dict[str, Cell] = {}  # the first column of each role
     for column in band.columns:
-        inside = [p for p in placed if column.start <= p.start < column.end]
+        start, end = column.start, column.end
+        inside = [p for p in placed if start <= p.start < end]
+        if not inside:
+            by_column.append(None)
+            continue
         if len(inside) > 1:
             # The header cell was merged above data cells that stay split ("一级指标" over 序号 and
             # the level): the cell whose content fits the column's role is its cell.
             owner = max(inside, key=lambda p: (fit(cell_kind(p.text), column.role) if p.text else -1.0, -p.start))
         else:
-            owner = inside[0] if inside else None
-        by_column.append(owner.cell if owner is not None else None)
-    cells: dict[str, Cell] = {}
-    for column, cell in zip(band.columns, by_column):
-        if column.role is not None and cell is not None:
-            cells.setdefault(column.role, cell)
-    return Row(index=r, cells=cells, placed=placed, by_column=by_column, guessed=not has_grid(row) and len(row) < band.width)
+            owner = inside[0]
+        by_column.append(owner.cell)
+        if column.role is not None and column.role not in cells:
+            cells[column.role] = owner.cell
+    return Row(index=r, cells=cells, placed=placed, by_column=by_column, guessed=not grid and len(row) < width)
 
 
 def _funds_or_money(band: Band) -> None:
@@ -187,21 +192,27 @@ def _funds_or_money(band: Band) -> None:
         c.role = "amount" if c.role in FUNDS_ROLES and c.role != "rate" else None
 
 
-def _demote_label_columns(band: Band, rows: list[list[Cell]]) -> None:
+def _demote_label_columns(band: Band, rows: list[list[Cell]], placements: list[list[Placed]]) -> None:
     """A numeric column whose cells are row labels is the label column ("年度预算数(万元) | 总额 …"): re-read without its role."""
     if band.kind == "goals" or not band.rows:
         return
     demoted = False
+    numeric = {c.start for c in band.columns if c.role in NUMERIC_ROLES}
+    starting: dict[int, list[str]] = {}  # numeric column's grid column -> texts of the cells starting there, row by row
+    for r in band.rows if numeric else ():
+        for p in r.placed:
+            if p.text and p.start in numeric:
+                starting.setdefault(p.start, []).append(p.text)
     for column in band.columns:
         if column.role not in NUMERIC_ROLES:
             continue
-        texts = [p.text for r in band.rows for p in r.placed if p.start == column.start and p.text]
+        texts = starting.get(column.start, [])
         words = [t for t in texts if parse_quantity(t).qualitative and not _LABELLED_AMOUNT.search(t)]
         if texts and len(words) * 2 > len(texts):
             column.role = None
             demoted = True
     if demoted:
-        band.rows = [_row(band, r.index, rows[r.index]) for r in band.rows]
+        band.rows = [_row(band, r.index, rows[r.index], placements[r.index]) for r in band.rows]
 
 
 def _classify_rows(band: Band) -> None:
@@ -264,7 +275,8 @@ def _opens_group(band: Band, k: int) -> bool:
     level = next((role for role in ("level2", "level1") if row.text(role)), None)
     if level is None or "level3" not in band.roles():
         return False
-    following = next((r for r in band.rows[k + 1 :] if any(p.text for p in r.placed)), None)
+    rows = band.rows
+    following = next((rows[j] for j in range(k + 1, len(rows)) if any(p.text for p in rows[j].placed)), None)
     deeper = ("level2", "level3") if level == "level1" else ("level3",)
     return following is not None and not following.text(level) and any(following.text(d) for d in deeper)
 

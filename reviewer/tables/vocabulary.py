@@ -95,6 +95,7 @@ def column_role(header: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # asked of every header cell and band row label
 def split_points(text: str) -> tuple[str, Decimal | None]:
     """"产出指标(50 分)" -> ("产出指标", 50); text without points -> (text, None)."""
     s = squash(text)
@@ -121,18 +122,21 @@ def formula_points(header: str) -> Decimal | None:
     return Decimal(m.group(1)) if m else None
 
 
+@lru_cache(maxsize=4096)  # asked of the row labels of every band
 def is_total_label(text: str) -> bool:
     """"总分", "合计", "自评总分" … (with or without a colon)."""
     s = squash(text).rstrip(":")
     return any(s == w or s.startswith(w) and len(s) <= len(w) + 6 for w in TOTAL_WORDS)
 
 
+@lru_cache(maxsize=4096)  # asked of the row labels of every band
 def is_subtotal_label(text: str) -> bool:
     """"小计", "产出指标小计": a block's subtotal row, neither an indicator nor the form's total."""
     s = squash(text).rstrip(":")
     return s.endswith("小计") and len(s) <= 10
 
 
+@lru_cache(maxsize=4096)  # asked of every band row's first cell
 def is_goal_label(text: str) -> bool:
     """The label of a form's goal row: "年度总体目标", "年度绩效目标", "全年（调整）绩效目标"."""
     s = squash(text)
@@ -152,6 +156,7 @@ def enumeration(text: str) -> str | None:
     return "arabic" if m.group(1) else ("paren" if m.group(2) else "chinese")
 
 
+@lru_cache(maxsize=4096)  # asked of the row labels of every band
 def is_money_total(text: str) -> bool:
     """A money table's total row or column: 合计, 收入合计, 支出总计, 汇总, 小计."""
     s = squash(text).rstrip(":：")
