@@ -252,14 +252,18 @@ def narrative_change_rate(report: Report, ctx: Context):
 
 
 # "96.34%，较上年94.12%提高2.22个百分点": this year's rate, last year's, and the change between them.
+# A match starts where a number starts: tried inside a long run of digits, the pattern would
+# backtrack over the rest of the run from every position (quadratic in the run's length).
 _POINTS_CHANGE = re.compile(
-    r"(?P<now>\d+(?:\.\d+)?)\s*[%％][，,]?\s*(?:较|比)(?:上年|去年|上一年度?)(?:同期)?的?\s*(?P<last>\d+(?:\.\d+)?)\s*[%％]\s*"
+    r"(?<![\d.])(?P<now>\d+(?:\.\d+)?)\s*[%％][，,]?\s*(?:较|比)(?:上年|去年|上一年度?)(?:同期)?的?\s*(?P<last>\d+(?:\.\d+)?)\s*[%％]\s*"
     r"(?P<dir>提高|上升|增加|增长|下降|降低|减少)了?\s*(?P<pp>\d+(?:\.\d+)?)\s*个百分点"
 )
 
 
 def _points_changes(report: Report, ctx: Context):
     for span in report.texts:
+        if "个百分点" not in span.text:  # every match holds it
+            continue
         for m in _POINTS_CHANGE.finditer(span.text):
             now, last, pp = (parse_quantity(m.group(k) + "%") for k in ("now", "last", "pp"))
             sign = -1 if m.group("dir") in ("下降", "降低", "减少") else 1
