@@ -270,6 +270,16 @@ class MoneyRow:
     loc: Location
     parent: int | None = None  # index of the row this one details (其中 rows, 1、2、 under 项目支出)
     exhaustive: bool = False  # the rows detailing this one must add up to it exactly (人员经费 + 公用经费)
+    changes: list[Fact | None] = field(default_factory=list)  # aligned with MoneyTable.changes (增减率, %)
+
+
+@dataclass(kw_only=True, slots=True)
+class ChangeColumn:
+    """A 增减率 column (%) of a money table and the two value columns it compares: (current − base) ÷ base."""
+
+    header: str
+    base: int  # index into MoneyTable.columns: last year's figure (2023年执行数, 上年数)
+    current: int  # this year's figure of the same measure (2024年执行数, 本年数)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -280,6 +290,7 @@ class MoneyTable:
     name: str  # how messages name it: 项目支出明细表, 表3
     columns: list[MoneyColumn]
     groups: list[MoneyGroup] = field(default_factory=list)
+    changes: list[ChangeColumn] = field(default_factory=list)
     rows: list[MoneyRow] = field(default_factory=list)
     loc: Location
 

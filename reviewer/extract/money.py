@@ -13,22 +13,41 @@ is decided here from labels, so that the SUM rules only compare figures:
   breakdown that may add up to less), or against columns that by definition
   make it up (基本支出 + 项目支出; 人员经费 + 公用经费), which must add up
   exactly. A column of percentages (执行率) is no amount. Anything else is
-  left unchecked rather than guessed.
+  left unchecked rather than guessed;
+- change rates: a 增减率 / 增长率 column (percentages, or headed %) compares
+  this year's figure with last year's of the same measure (2024年执行数 with
+  2023年执行数, 本年数 with 上年数), when exactly one such pair is found.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
+
 from reviewer.document import Location, row_place
 from reviewer.extract.vocabulary import canonical_key, normalize_label
 from reviewer.quantity import parse_quantity
-from reviewer.report import Fact, MoneyColumn, MoneyGroup, MoneyRow, MoneyTable
+from reviewer.report import (
+    ChangeColumn,
+    Fact,
+    MoneyColumn,
+    MoneyGroup,
+    MoneyRow,
+    MoneyTable,
+)
 from reviewer.tables import Band, TableReading
-from reviewer.tables.vocabulary import EXHAUSTIVE_PARTS, enumeration, is_money_total, squash
+from reviewer.tables.vocabulary import (
+    EXHAUSTIVE_PARTS,
+    enumeration,
+    is_money_total,
+    squash,
+)
 
 _MEASURES = (("年初预算", "年初预算"), ("预算", "预算"), ("决算", "决算"), ("执行", "执行"), ("实际", "执行"), ("支出数", "执行"))
 _BY_UNIT = ("机构", "单位")
 _RESIDUAL = ("其他", "结转", "结余")
+_CHANGE_WORDS = ("增减", "增长", "增幅", "变动", "增降")
+_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 
 
 def money_tables(reading: TableReading, part: str, year: int | None) -> tuple[list[MoneyTable], list[Fact]]:
@@ -44,10 +63,14 @@ def money_tables(reading: TableReading, part: str, year: int | None) -> tuple[li
 
 def read_money(band: Band, part: str, name: str, year: int | None) -> tuple[MoneyTable, list[Fact]]:
     """The money table of a band and a Fact for every amount in it."""
-    value_columns = [i for i, c in enumerate(band.columns) if c.role in ("total", "amount") and not _percent_column(band, i)]
+    rate_columns = [i for i, c in enumerate(band.columns) if c.role in (None, "total", "amount") and _change_column(band, i)]
+    value_columns = [i for i, c in enumerate(band.columns)
+                     if c.role in ("total", "amount") and i not in rate_columns and not _percent_column(band, i)]
     columns = [MoneyColumn(header=band.columns[i].header, total=band.columns[i].role == "total") for i in value_columns]
     first = band.rows[0].placed[0].cell if band.rows and band.rows[0].placed else None
     table = MoneyTable(part=part, name=name, columns=columns, loc=first.loc if first else Location())
+    compared = [(i, pair) for i in rate_columns if (pair := _compared(band.columns[i].header, columns)) is not None]
+    table.changes = [ChangeColumn(header=band.columns[i].header, base=base, current=current) for i, (base, current) in compared]
     facts: list[Fact] = []
     for row in band.rows:
         label_cell = next((p.cell for p in row.placed if p.text and not parse_quantity(p.text).is_number), None)
@@ -80,7 +103,9 @@ def read_money(band: Band, part: str, name: str, year: int | None) -> tuple[Mone
                 facts.append(fact)
         if label_cell is None or not any(v is not None and v.quantity.value is not None for v in values) and not total_row:
             continue
-        table.rows.append(MoneyRow(label=label, kind="total" if total_row else "other", values=values,
+        changes = [_rate_fact(row.by_column[i] if i < len(row.by_column) else None, label, band.columns[i].header, part, name, year)
+                   for i, _ in compared]
+        table.rows.append(MoneyRow(label=label, kind="total" if total_row else "other", values=values, changes=changes,
                                    loc=label_cell.loc.with_label(f"{part} {row_place(label_cell.loc) or name}「{label}」")))
     _mark_items(table, band)
     table.groups = _groups(columns)
@@ -92,6 +117,57 @@ def _percent_column(band: Band, i: int) -> bool:
     units = [q.unit for r in band.rows if i < len(r.by_column) and (c := r.by_column[i]) is not None
              and (q := parse_quantity(c.text)).value is not None]
     return bool(units) and units.count("%") * 2 > len(units)
+
+
+def _change_column(band: Band, i: int) -> bool:
+    """A column of change rates: headed 增减率 / 增长率 / 增幅 …, holding percentages or headed "%"."""
+    header = band.columns[i].header
+    return any(w in header for w in _CHANGE_WORDS) and ("%" in header or "％" in header or _percent_column(band, i))
+
+
+def _compared(header: str, columns: list[MoneyColumn]) -> tuple[int, int] | None:
+    """The (base, current) value columns a change-rate column compares, or None unless exactly one pair fits.
+
+    Current: the rate header's measure (执行, 决算, 预算) and year when it names them, else the
+    latest year; base: the same measure a year earlier. Without years, 本年/当年 against 上年.
+    """
+    measure = next((m for word, m in _MEASURES if word in header), None)
+    named = [int(y) for y in _YEAR.findall(header)]
+    found = []
+    for i, column in enumerate(columns):
+        own = column.header
+        m = next((m for word, m in _MEASURES if word in own), None)
+        if measure is not None and m != measure or any(w in own for w in _CHANGE_WORDS):
+            continue
+        years = [int(y) for y in _YEAR.findall(own)]
+        year = years[-1] if len(set(years)) == 1 else None
+        when = "base" if "上年" in own else "current" if ("本年" in own or "当年" in own) else None
+        found.append((i, m, year, when))
+    by_year = [f for f in found if f[2] is not None]
+    if by_year:
+        current_year = named[-1] if named else max(f[2] for f in by_year)
+        current = [f for f in by_year if f[2] == current_year]
+        base = [f for f in by_year if f[2] == current_year - 1]
+    else:
+        current = [f for f in found if f[3] == "current"]
+        base = [f for f in found if f[3] == "base"]
+    # The two years' figures share a measure: 2023年执行数 pairs with 2024年执行数, not 2024年预算数.
+    pairs = [(b[0], c[0]) for b in base for c in current if b[1] == c[1]]
+    return pairs[0] if len(pairs) == 1 else None
+
+
+def _rate_fact(cell, label: str, header: str, part: str, name: str, year: int | None) -> Fact | None:
+    """The stated change rate of one row (in %), or None for an empty cell."""
+    if cell is None:
+        return None
+    quantity = parse_quantity(cell.text)
+    if quantity.value is None:
+        return None
+    if quantity.unit is None:
+        quantity = dataclasses.replace(quantity, unit="%")  # the header says %
+    own = header.rsplit("/", 1)[-1]
+    return Fact(label=label, key=None, quantity=quantity, year=year, part=part, quote=cell.text.strip(), column=header,
+                loc=cell.loc.with_label(f"{part} {row_place(cell.loc) or name}「{label}」「{own}」"))
 
 
 def _mark_items(table: MoneyTable, band: Band) -> None:

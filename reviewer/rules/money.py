@@ -138,3 +138,45 @@ def blank_totals(report: Report, ctx: Context):
                 actual="（空白）",
                 suggestion="填写合计数。",
             )
+
+
+@rule("SUM011", "error", "arithmetic", "金额表的增减率与本年、上年数不符")
+def table_change_rates(report: Report, ctx: Context):
+    """A 增减率 / 增长率 column equals (本年 − 上年) ÷ 上年 of its row, in %.
+
+    The two columns are this year's and last year's figure of one measure
+    (2024年执行数 and 2023年执行数, 本年数 and 上年数). A column is checked
+    only when most of its rows, at least two, agree with that reading: a
+    rate computed another way is left alone. A rate written without its sign
+    (下降 shown as 7.98) is not held against the table.
+
+    Example: 公用经费 2023年执行数 186.20, 2024年执行数 171.35, 增减率 −3.98%
+    → error: (171.35 − 186.20) ÷ 186.20 = −7.98%.
+    """
+    for table in report.money_tables:
+        for k, change in enumerate(table.changes):
+            checked = []
+            for row in table.rows:
+                rate, base, current = row.changes[k], row.values[change.base], row.values[change.current]
+                if not (_filled(rate) and _filled(base) and _filled(current)) or value(base) == 0:
+                    continue
+                computed = (value(current) - value(base)) / value(base) * 100
+                # The amounts' own rounding moves the rate too.
+                slack = tol(rate) + (tol(current) + tol(base) * abs(value(current) / value(base))) * 100 / abs(value(base))
+                checked.append((row, rate, base, current, computed, abs(abs(computed) - abs(rate.value)) <= slack))
+            agree = sum(1 for *_, ok in checked if ok)
+            if agree < 2 or agree * 2 <= len(checked):
+                continue
+            for row, rate, base, current, computed, ok in checked:
+                if ok:
+                    continue
+                places = max(rate.quantity.decimals, 2)
+                stated = fmt(rate.value, rate.quantity.decimals)
+                yield ctx.finding(
+                    f"{table.part} {table.name}「{row.label}」增减率填报{stated}%，按{_column_name(table, change.current)}"
+                    f"{fmt(value(current), 2)}万元与{_column_name(table, change.base)}{fmt(value(base), 2)}万元计算应为{fmt(computed, places)}%",
+                    [Evidence(quote=f.quote, loc=f.loc) for f in (rate, current, base)],
+                    expected=f"{fmt(computed, places)}%",
+                    actual=f"{stated}%",
+                    suggestion="按（本年数−上年数）÷上年数重新计算增减率，或核对两年的数字。",
+                )
