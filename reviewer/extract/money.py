@@ -24,30 +24,28 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from reviewer.document import Location, row_place
+from reviewer.document import Cell, Location, row_place
 from reviewer.extract.vocabulary import canonical_key, normalize_label
 from reviewer.quantity import parse_quantity
-from reviewer.report import (
-    ChangeColumn,
-    Fact,
-    MoneyColumn,
-    MoneyGroup,
-    MoneyRow,
-    MoneyTable,
-)
+from reviewer.report import ChangeColumn, Fact, MoneyColumn, MoneyGroup, MoneyRow, MoneyTable
 from reviewer.tables import Band, TableReading
-from reviewer.tables.vocabulary import (
-    EXHAUSTIVE_PARTS,
-    enumeration,
-    is_money_total,
-    squash,
-)
+from reviewer.tables.vocabulary import EXHAUSTIVE_PARTS, enumeration, is_money_total, squash
 
 _MEASURES = (("年初预算", "年初预算"), ("预算", "预算"), ("决算", "决算"), ("执行", "执行"), ("实际", "执行"), ("支出数", "执行"))
 _BY_UNIT = ("机构", "单位")
 _RESIDUAL = ("其他", "结转", "结余")
 _CHANGE_WORDS = ("增减", "增长", "增幅", "变动", "增降")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+
+
+def _measure(header: str) -> str | None:
+    """Which figure a column header names: 预算, 年初预算, 决算 or 执行 (None: no measure)."""
+    return next((m for word, m in _MEASURES if word in header), None)
+
+
+def _cell_loc(cell: Cell, part: str, name: str, label: str, header: str) -> Location:
+    """A value cell's place as messages name it: part, row, 「row label」「column」."""
+    return cell.loc.with_label(f"{part} {row_place(cell.loc) or name}「{label}」「{header.rsplit('/', 1)[-1]}」")
 
 
 def money_tables(reading: TableReading, part: str, year: int | None) -> tuple[list[MoneyTable], list[Fact]]:
@@ -91,12 +89,12 @@ def read_money(band: Band, part: str, name: str, year: int | None) -> tuple[Mone
                 label=label or own,
                 key=key,
                 quantity=quantity,
-                measure=next((m for word, m in _MEASURES if word in column.header), None),
+                measure=_measure(column.header),
                 year=year,
                 part=part,
                 quote=cell.text.strip(),
                 column=column.header,
-                loc=cell.loc.with_label(f"{part} {row_place(cell.loc) or name}「{label}」「{own}」"),
+                loc=_cell_loc(cell, part, name, label, column.header),
             )
             values.append(fact)
             if quantity.value is not None:
@@ -131,12 +129,12 @@ def _compared(header: str, columns: list[MoneyColumn]) -> tuple[int, int] | None
     Current: the rate header's measure (执行, 决算, 预算) and year when it names them, else the
     latest year; base: the same measure a year earlier. Without years, 本年/当年 against 上年.
     """
-    measure = next((m for word, m in _MEASURES if word in header), None)
+    measure = _measure(header)
     named = [int(y) for y in _YEAR.findall(header)]
     found = []
     for i, column in enumerate(columns):
         own = column.header
-        m = next((m for word, m in _MEASURES if word in own), None)
+        m = _measure(own)
         if measure is not None and m != measure or any(w in own for w in _CHANGE_WORDS):
             continue
         years = [int(y) for y in _YEAR.findall(own)]
@@ -156,7 +154,7 @@ def _compared(header: str, columns: list[MoneyColumn]) -> tuple[int, int] | None
     return pairs[0] if len(pairs) == 1 else None
 
 
-def _rate_fact(cell, label: str, header: str, part: str, name: str, year: int | None) -> Fact | None:
+def _rate_fact(cell: Cell | None, label: str, header: str, part: str, name: str, year: int | None) -> Fact | None:
     """The stated change rate of one row (in %), or None for an empty cell."""
     if cell is None:
         return None
@@ -165,9 +163,8 @@ def _rate_fact(cell, label: str, header: str, part: str, name: str, year: int | 
         return None
     if quantity.unit is None:
         quantity = dataclasses.replace(quantity, unit="%")  # the header says %
-    own = header.rsplit("/", 1)[-1]
     return Fact(label=label, key=None, quantity=quantity, year=year, part=part, quote=cell.text.strip(), column=header,
-                loc=cell.loc.with_label(f"{part} {row_place(cell.loc) or name}「{label}」「{own}」"))
+                loc=_cell_loc(cell, part, name, label, header))
 
 
 def _mark_items(table: MoneyTable, band: Band) -> None:
