@@ -98,10 +98,11 @@ class BasicData:
     loc: Location
 
 
-FundsColumn = Literal["initial", "budget", "actual", "weight", "rate", "score"]
+FundsColumn = Literal["initial", "adjust", "budget", "actual", "weight", "rate", "score"]
 
 FUNDS_COLUMN_LABELS: dict[str, str] = {
     "initial": "年初预算数",
+    "adjust": "调整数",
     "budget": "全年预算数",
     "actual": "全年执行数",
     "weight": "分值",

@@ -37,9 +37,11 @@ from reviewer.tables import Band, Pair, Row, TableReading
 from reviewer.tables.grid import is_number, read_points
 from reviewer.tables.vocabulary import FUNDS_TOTAL_WORDS, GRADE_LABELS, column_role, is_goal_label, level_points, squash
 
-FUNDS_MEASURES = {"initial": "年初预算", "budget": "预算", "actual": "执行", "rate": "执行率", "weight": "分值", "score": "得分"}
+FUNDS_MEASURES = {"initial": "年初预算", "adjust": "调整", "budget": "预算", "actual": "执行", "rate": "执行率", "weight": "分值", "score": "得分"}
 # Reader role -> FundsRow column.
-_FUNDS_COLUMNS = {"initial": "initial", "budget": "budget", "spent": "actual", "weight": "weight", "rate": "rate", "score": "score"}
+_FUNDS_COLUMNS = {"initial": "initial", "adjust": "adjust", "budget": "budget", "spent": "actual", "weight": "weight", "rate": "rate", "score": "score"}
+# 调整数 / 调整预算数 / 调增(减)数: the change made to the budget during the year (not 调整后预算数, the result).
+_ADJUST_HEADER = re.compile(r"^(?:预算)?调(?:整|增|减|增减|增\(减\))(?:预算)?(?:数|额|金额)?(?:\(.*\))?$")
 INDICATOR_FIELD_LABELS = {
     "level1": "一级指标",
     "level2": "二级指标",
@@ -196,6 +198,10 @@ class FormReader:
         if band.points is not None and funds.points is None:
             funds.points = band.points
         value_start = min((c.start for c in band.columns if c.role in _FUNDS_COLUMNS), default=0)
+        # A 调整数 column has no reader role (it is no budget): found here by its header, between the amounts.
+        adjust = next(
+            (k for k, c in enumerate(band.columns) if c.role is None and c.start > value_start and _ADJUST_HEADER.match(squash(c.header))), None
+        )
         # 按收入性质 | 按支出性质 heads the split rows below it: a split cell's side is the heading in its
         # place, by cell order when the rows have as many cells (pasted rows are placed by guess), else by column.
         sides: dict[int, str] = {}
@@ -214,16 +220,19 @@ class FormReader:
             label_cell = next((p.cell for p in row.placed if p.start < value_start and p.text), None)
             if label_cell is None:
                 continue
-            self.read_funds_row(funds, row, label_cell, band.unit)
+            self.read_funds_row(funds, row, label_cell, band.unit, adjust)
 
-    def read_funds_row(self, funds: FundsTable, row: Row, label_cell: Cell, unit: str | None) -> None:
+    def read_funds_row(self, funds: FundsTable, row: Row, label_cell: Cell, unit: str | None, adjust: int | None = None) -> None:
         label = normalize_label(label_cell.text)
         cells: dict[str, Fact] = {}
+        found = dict(row.cells)
+        if adjust is not None and adjust < len(row.by_column) and row.by_column[adjust] is not None:
+            found["adjust"] = row.by_column[adjust]
         for role, column in _FUNDS_COLUMNS.items():
-            cell = row.cells.get(role)
+            cell = found.get(role)
             if cell is None:
                 continue
-            q = _scaled(parse_quantity(cell.text), unit) if role in ("initial", "budget", "spent") else None
+            q = _scaled(parse_quantity(cell.text), unit) if role in ("initial", "adjust", "budget", "spent") else None
             if role == "rate":
                 q = _rate(parse_quantity(cell.text), row)
             elif role in ("weight", "score"):

@@ -188,7 +188,7 @@ def funds_rows_total(report: Report, ctx: Context):
             continue
         bottom = unit_level(_unit_name(evaluation, report))
         sources = [r for r in funds.rows if r is not total]
-        for column in ("initial", "budget", "actual"):
+        for column in ("initial", "adjust", "budget", "actual"):
             t = total.cells.get(column)
             if t is None or t.quantity.value is None:
                 continue
@@ -353,6 +353,37 @@ def execution_rate(report: Report, ctx: Context):
                     expected=f"{fmt(computed, places)}%",
                     actual=f"{fmt(r)}%",
                     suggestion="按全年执行数÷全年预算数重新计算执行率。",
+                )
+
+
+@rule("SUM012", "error", "arithmetic", "年初预算数加调整数不等于调整后（全年）预算数")
+def adjusted_budget(report: Report, ctx: Context):
+    """年初预算数 + 调整数 = 调整后预算数 (全年预算数), row by row.
+
+    Forms that show the year's budget changes (年初预算数 | 调整预算数 |
+    调整后预算数) state the change itself; a change that does not lead from
+    the first budget to the adjusted one is a typo in one of the three.
+
+    Example: 事业收入 年初预算数 680.00, 调整数 25.40, 调整后预算数 732.40
+    (680.00 + 25.40 = 705.40) → error.
+    """
+    for evaluation in report.evaluations:
+        if evaluation.funds is None:
+            continue
+        for row in evaluation.funds.rows:
+            initial, change, budget = (row.cells.get(k) for k in ("initial", "adjust", "budget"))
+            if not all(f is not None and f.quantity.value is not None for f in (initial, change, budget)):
+                continue
+            if sum_disagrees(budget, [initial, change], ctx.settings.tolerance):
+                places = places_of(initial, change, budget)
+                computed = value(initial) + value(change)
+                yield ctx.finding(
+                    f"{evaluation.display}「{row.label}」年初预算数{fmt(value(initial), places)}万元加调整数{fmt(value(change), places)}万元"
+                    f"为{fmt(computed, places)}万元，与调整后预算数{fmt(value(budget), places)}万元不一致",
+                    [ev(budget), ev(initial), ev(change)],
+                    expected=f"{fmt(computed, places)}万元",
+                    actual=f"{fmt(value(budget), places)}万元",
+                    suggestion="核对年初预算数、调整数和调整后预算数，三者应满足“年初+调整=调整后”。",
                 )
 
 

@@ -270,12 +270,25 @@ def merge_header(band: Band, sub: Band) -> None:
 
 
 def _adjusted_target_only(band: Band) -> None:
-    """年初指标值 beside 调整后指标值 / 全年指标值: the actual is judged against the adjusted target, the original is a note."""
+    """年初指标值 beside 调整后指标值 / 全年指标值: the actual is judged against the adjusted target, the original is a note.
+
+    Likewise for amounts: beside 调整后预算数 (or 全年预算数) a 调整预算数 is the
+    change made during the year, not a budget, and a plain 预算数 is the
+    budget as first set (年初).
+    """
     targets = [c for c in band.columns if c.role == "target"]
     if len(targets) > 1 and any("调整" in c.header or "全年" in c.header for c in targets):
         for c in targets:
             if "年初" in c.header:
                 c.role = None
+    budgets = [c for c in band.columns if c.role == "budget"]
+    adjusted = [c for c in budgets if "调整后" in c.header or "全年" in c.header]
+    if len(budgets) > 1 and adjusted:
+        for c in budgets:
+            if c in adjusted:
+                continue
+            has_initial = any(o.role == "initial" for o in band.columns)
+            c.role = "initial" if "调整" not in c.header and not has_initial else None
 
 
 def _widen_for_rows(band: Band, r: int, rows: list[list[Cell]], placements: list[list[Placed]]) -> None:
