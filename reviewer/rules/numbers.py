@@ -56,13 +56,16 @@ def fmt(number: Decimal | None, places: int | None = None) -> str:
 
 
 def places_of(*items: Quantity | Fact | None) -> int:
-    """The most decimals written among the inputs (how to show a computed result)."""
+    """The most decimals written among the inputs, or needed to show an amount written in 元 or 千元 exactly in 万元 (how to show a computed result)."""
     out = 0
     for item in items:
         if item is None:
             continue
         q = item.quantity if isinstance(item, Fact) else item
         out = max(out, q.decimals)
+        if q.unit in ("元", "千元") and q.value is not None:
+            # Shown in 万元: 32,298,450元 is 3229.845万元, not 3230 (its last digits would vanish from the message).
+            out = max(out, -min(0, q.in_wan().normalize().as_tuple().exponent))
     return out
 
 
