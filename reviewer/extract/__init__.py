@@ -76,8 +76,14 @@ def extract(document: Document) -> Report:
             report.sections.extend(sections)
             report.facts.extend(narrative_facts(sections, year))
         if part.kind == "basic":
+            # A 基础数据表 whose amount columns were not found had none of its figures read: say so.
+            unread = report.basic_data is not None and not report.basic_data.columns
             report.coverage.extend(
-                TableCoverage(table=t.index, page=t.loc.page, part=part.label, read_as="基础数据表", loc=t.loc) for t in part.tables
+                TableCoverage(
+                    table=t.index, page=t.loc.page, part=part.label, read_as="基础数据表", loc=t.loc,
+                    status="doubtful" if unread else "ok", problems=["未找到预算数、决算数等金额列"] if unread else [],
+                )
+                for t in part.tables
             )
         elif part.kind not in ("department", "project"):
             for table in part.tables:

@@ -12,6 +12,8 @@ from reviewer.quantity import parse_quantity
 from reviewer.report import BasicData, BasicDataColumn, BasicDataLine, Fact, StaffData
 
 _COLUMN = re.compile(r"(20\d{2})\s*年?\s*(决算|预算|执行)")
+# A column headed only "预算数" / "决算数" (the report's own year): 黑龙江、吉林-style 基础数据表 with one year.
+_PLAIN_COLUMN = re.compile(r"^(?:全年|本年|当年)?(决算|预算|执行)数?(?:\((?:万元|元)\))?$")
 _ITEM = re.compile(r"^\s*(\d+)\s*[、.．]")
 _SUB = re.compile(r"^\s*其中\s*[:：]?")
 GROUP_KEYS = {"三公经费", "项目支出", "公用经费", "政府采购金额", "人员经费", "基本支出"}
@@ -56,11 +58,13 @@ class _Reader:
             self.read_staff(cells, following)
             self.skip_next = True
             return
-        columns = {c.col: m for c in cells if (m := _COLUMN.search(squash(c.text)))}
+        columns = {c.col: (int(m.group(1)), m.group(2)) for c in cells if (m := _COLUMN.search(squash(c.text)))}
+        if not columns and self.year is not None:
+            columns = {c.col: (self.year, m.group(1)) for c in cells if (m := _PLAIN_COLUMN.match(squash(c.text)))}
         if len(columns) >= 2:
             self.columns = {
-                col: BasicDataColumn(label=next(c.text for c in cells if c.col == col).strip(), year=int(m.group(1)), measure=m.group(2))
-                for col, m in columns.items()
+                col: BasicDataColumn(label=next(c.text for c in cells if c.col == col).strip(), year=year, measure=measure)
+                for col, (year, measure) in columns.items()
             }
             self.data.columns = list(self.columns.values())
             self.in_lines = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from reviewer.finding import Evidence
+from reviewer.extract.vocabulary import canonical_key
 from reviewer.report import FUNDS_COLUMN_LABELS, Fact, FundsRow, FundsTable, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.levels import COUNTY, complete_levels, gov_level, unit_level
@@ -41,12 +42,18 @@ def enumerated_items(report: Report, ctx: Context):
 
     Example: 项目支出 2023年决算数 816.23, items 144.42 + 97.87 + 177.44 +
     266.00 + 136.5 = 822.23 → error, 差 6.00万元.
+
+    “三公”经费 is by definition 因公出国（境）费 + 公务用车购置及运行维护费 +
+    公务接待费: written as "其中" lines that name all three (the car either
+    as one line or as 购置费 and 运行维护费), they add up to it exactly too.
     """
     data = report.basic_data
     if data is None:
         return
     for i, group in enumerate(data.lines):
         items = [ln for ln in data.lines if ln.parent == i and ln.kind == "item"]
+        if not items and canonical_key(group.label) == "三公经费":
+            items = _sangong_parts([ln for ln in data.lines if ln.parent == i and ln.kind == "sub"])
         if group.kind != "group" or not items:
             continue
         for col, total in enumerate(group.values):
@@ -58,6 +65,23 @@ def enumerated_items(report: Report, ctx: Context):
                 yield sum_mismatch(
                     ctx, f"{group.label}{column}", total, parts, "明细合计", "核对各明细项目与合计数，补列遗漏项目或更正合计数。"
                 )
+
+
+def _sangong_kind(label: str) -> str | None:
+    if "出国" in label or "出境" in label:
+        return "abroad"
+    if "接待" in label:
+        return "reception"
+    if "车" in label:
+        buy, run = "购置" in label, "运行" in label or "维护" in label
+        return "car" if buy and run else "car_buy" if buy else "car_run" if run else None
+    return None
+
+
+def _sangong_parts(subs: list) -> list:
+    """The 其中 lines of 三公经费 when they are exactly its three parts (the car in one line or two), else []."""
+    kinds = sorted(str(_sangong_kind(ln.label)) for ln in subs)
+    return subs if kinds in (["abroad", "car", "reception"], ["abroad", "car_buy", "car_run", "reception"]) else []
 
 
 @rule("SUM002", "error", "arithmetic", "“其中”项之和超过其所属项目")
