@@ -272,6 +272,7 @@ class MoneyRow:
     parent: int | None = None  # index of the row this one details (其中 rows, 1、2、 under 项目支出)
     exhaustive: bool = False  # the rows detailing this one must add up to it exactly (人员经费 + 公用经费)
     changes: list[Fact | None] = field(default_factory=list)  # aligned with MoneyTable.changes (增减率, %)
+    ratios: list[Fact | None] = field(default_factory=list)  # aligned with MoneyTable.ratios (执行率, %)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -284,6 +285,15 @@ class ChangeColumn:
 
 
 @dataclass(kw_only=True, slots=True)
+class RatioColumn:
+    """An 执行率 column (%) of a money table and the two value columns it divides: spent ÷ budget."""
+
+    header: str
+    spent: int  # index into MoneyTable.columns: 执行数 / 决算数 / 实际支出
+    budget: int  # index into MoneyTable.columns: 全年预算数 / 调整后预算数
+
+
+@dataclass(kw_only=True, slots=True)
 class MoneyTable:
     """A table of amounts with row and column labels: 收支情况 by unit, 项目支出明细, 三公经费 …"""
 
@@ -292,6 +302,7 @@ class MoneyTable:
     columns: list[MoneyColumn]
     groups: list[MoneyGroup] = field(default_factory=list)
     changes: list[ChangeColumn] = field(default_factory=list)
+    ratios: list[RatioColumn] = field(default_factory=list)
     rows: list[MoneyRow] = field(default_factory=list)
     loc: Location
 

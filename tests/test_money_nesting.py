@@ -14,7 +14,8 @@ TITLE = ["青溪县测试局2024年度部门整体支出绩效自评报告", "�
 
 def _sum_errors(rows: list[list[str]], fmt: str, tmp_path) -> list[str]:
     _, findings = review([*TITLE, rows], fmt, tmp_path)
-    return [line for line in lines(findings) if line.startswith("SUM")]
+    # The 执行率 column's own check (SUM013) is not what these tables test: their rows change amounts without it.
+    return [line for line in lines(findings) if line.startswith("SUM") and not line.startswith("SUM013")]
 
 
 def _numbered_parts_with_qizhong(staff="81.00") -> list[list[str]]:

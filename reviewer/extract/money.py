@@ -27,7 +27,7 @@ import re
 from reviewer.document import Cell, Location, row_place
 from reviewer.extract.vocabulary import canonical_key, normalize_label
 from reviewer.quantity import parse_quantity
-from reviewer.report import ChangeColumn, Fact, MoneyColumn, MoneyGroup, MoneyRow, MoneyTable
+from reviewer.report import ChangeColumn, Fact, MoneyColumn, MoneyGroup, MoneyRow, MoneyTable, RatioColumn
 from reviewer.tables import Band, TableReading
 from reviewer.tables.vocabulary import EXHAUSTIVE_PARTS, enumeration, is_money_total, squash
 
@@ -69,6 +69,9 @@ def read_money(band: Band, part: str, name: str, year: int | None) -> tuple[Mone
     table = MoneyTable(part=part, name=name, columns=columns, loc=first.loc if first else Location())
     compared = [(i, pair) for i in rate_columns if (pair := _compared(band.columns[i].header, columns)) is not None]
     table.changes = [ChangeColumn(header=band.columns[i].header, base=base, current=current) for i, (base, current) in compared]
+    divided = [(i, pair) for i, c in enumerate(band.columns)
+               if "执行率" in c.header and _percent_column(band, i) and (pair := _divided(columns)) is not None]
+    table.ratios = [RatioColumn(header=band.columns[i].header, spent=spent, budget=budget) for i, (spent, budget) in divided]
     facts: list[Fact] = []
     for row in band.rows:
         label_cell = next((p.cell for p in row.placed if p.text and not parse_quantity(p.text).is_number), None)
@@ -103,7 +106,9 @@ def read_money(band: Band, part: str, name: str, year: int | None) -> tuple[Mone
             continue
         changes = [_rate_fact(row.by_column[i] if i < len(row.by_column) else None, label, band.columns[i].header, part, name, year)
                    for i, _ in compared]
-        table.rows.append(MoneyRow(label=label, kind="total" if total_row else "other", values=values, changes=changes,
+        ratios = [_rate_fact(row.by_column[i] if i < len(row.by_column) else None, label, band.columns[i].header, part, name, year)
+                  for i, _ in divided]
+        table.rows.append(MoneyRow(label=label, kind="total" if total_row else "other", values=values, changes=changes, ratios=ratios,
                                    loc=label_cell.loc.with_label(f"{part} {row_place(label_cell.loc) or name}「{label}」")))
     _mark_items(table, band)
     table.groups = _groups(columns)
@@ -154,8 +159,21 @@ def _compared(header: str, columns: list[MoneyColumn]) -> tuple[int, int] | None
     return pairs[0] if len(pairs) == 1 else None
 
 
+def _divided(columns: list[MoneyColumn]) -> tuple[int, int] | None:
+    """The (spent, budget) value columns an 执行率 column divides, or None unless each is clear.
+
+    Spent: the one column of 执行 / 决算 figures. Budget: the one 预算 column
+    (not 年初预算), or among several the adjusted one (调整后, 全年).
+    """
+    spent = [i for i, c in enumerate(columns) if _measure(c.header) in ("执行", "决算")]
+    budgets = [i for i, c in enumerate(columns) if _measure(c.header) == "预算"]
+    if len(budgets) > 1:
+        budgets = [i for i in budgets if "调整后" in columns[i].header or "全年" in columns[i].header]
+    return (spent[0], budgets[0]) if len(spent) == 1 and len(budgets) == 1 else None
+
+
 def _rate_fact(cell: Cell | None, label: str, header: str, part: str, name: str, year: int | None) -> Fact | None:
-    """The stated change rate of one row (in %), or None for an empty cell."""
+    """The stated rate (增减率 or 执行率) of one row, in %, or None for an empty cell."""
     if cell is None:
         return None
     quantity = parse_quantity(cell.text)

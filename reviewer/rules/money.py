@@ -9,7 +9,7 @@ from reviewer.report import Fact, MoneyTable, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import sum_mismatch
 from reviewer.rules.levels import complete_levels, gov_level, unit_level
-from reviewer.rules.numbers import fmt, sum_disagrees, tol, value
+from reviewer.rules.numbers import fmt, places_of, sum_disagrees, tol, value
 
 
 def _filled(fact: Fact | None) -> bool:
@@ -179,4 +179,45 @@ def table_change_rates(report: Report, ctx: Context):
                     expected=f"{fmt(computed, places)}%",
                     actual=f"{stated}%",
                     suggestion="按（本年数−上年数）÷上年数重新计算增减率，或核对两年的数字。",
+                )
+
+
+@rule("SUM013", "error", "arithmetic", "金额表的执行率与执行数÷预算数不符")
+def table_execution_rates(report: Report, ctx: Context):
+    """An 执行率 column of a money table equals 执行数 (决算数) ÷ 预算数 of its row, in %.
+
+    The budget is the table's one 预算 column, or the adjusted one (调整后预算数,
+    全年预算数) beside the first (年初预算数). As with 增减率, a column is checked
+    only when most of its rows, at least two, agree with that reading.
+
+    Example: 临时救助 全年预算数 340.00, 全年执行数 322.30, 执行率 97.80% →
+    error: 322.30 ÷ 340.00 = 94.79%.
+    """
+    for table in report.money_tables:
+        for k, ratio in enumerate(table.ratios):
+            checked = []
+            for row in table.rows:
+                rate, spent, budget = row.ratios[k], row.values[ratio.spent], row.values[ratio.budget]
+                if not (_filled(rate) and _filled(spent) and _filled(budget)) or value(budget) <= 0:
+                    continue
+                computed = value(spent) / value(budget) * 100
+                slack = tol(rate) + (tol(spent) + tol(budget) * value(spent) / value(budget)) * 100 / value(budget)
+                checked.append((row, rate, spent, budget, computed, abs(computed - rate.value) <= slack))
+            agree = sum(1 for *_, ok in checked if ok)
+            if agree < 2 or agree * 2 <= len(checked):
+                continue
+            for row, rate, spent, budget, computed, ok in checked:
+                if ok:
+                    continue
+                places = max(rate.quantity.decimals, 2)
+                money_places = max(2, places_of(spent, budget))
+                stated = fmt(rate.value, rate.quantity.decimals)
+                yield ctx.finding(
+                    f"{table.part} {table.name}「{row.label}」执行率填报{stated}%，按{_column_name(table, ratio.spent)}"
+                    f"{fmt(value(spent), money_places)}万元÷{_column_name(table, ratio.budget)}{fmt(value(budget), money_places)}万元"
+                    f"计算应为{fmt(computed, places)}%",
+                    [Evidence(quote=f.quote, loc=f.loc) for f in (rate, spent, budget)],
+                    expected=f"{fmt(computed, places)}%",
+                    actual=f"{stated}%",
+                    suggestion="按执行数÷预算数重新计算执行率，或核对两列的数字。",
                 )
