@@ -225,7 +225,7 @@ def _template(parts: list[Part], report: Report) -> str:
 def _texts(document: Document, parts: list[Part], report: Report) -> list[TextSpan]:
     """Every non-empty paragraph and cell, labelled with its part (and section, in the narrative)."""
     in_sections = {p.loc.block: p.loc.label for s in report.sections for p in s.paragraphs}
-    in_sections.update({s.loc.block: f"{s.loc.label}标题" for s in report.sections})
+    in_sections.update({s.loc.block: f"{s.loc.label}标题" for s in report.sections if s.title})  # a lead section has no title line
     spans: list[TextSpan] = []
     for part in parts:
         name = part.label

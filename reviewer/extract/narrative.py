@@ -129,7 +129,12 @@ def read_sections(paragraphs: list[Paragraph], part_label: str) -> list[Section]
                 current.paragraphs.append(TextSpan(text=rest, loc=p.loc.with_span(start, start + len(rest)).with_label(f"{prefix}「{name}」")))
             continue
         if current is None:
-            continue  # cover page lines before the first heading
+            # Cover page lines before the first heading are no text; sentences there (a report written without
+            # numbered headings, a 自评说明 paragraph) are read as a lead section named by the part alone.
+            if "。" not in p.text:
+                continue
+            current = Section(title="", loc=p.loc.with_label(part_label))
+            sections.append(current)
         n = len(current.paragraphs) + 1
         current.paragraphs.append(TextSpan(text=p.text, loc=p.loc.with_label(f"{current.loc.label}第{n}段")))
     return sections

@@ -157,7 +157,7 @@ def narrative_against_table(report: Report, ctx: Context):
             department[claim.key, claim.year] = _department_facts(by_key, claim.key, claim.year)
         tables = department[claim.key, claim.year]
         if claim.key == "年度资金总额":
-            tables = _funds_total(report, tables, scopes.sentence(claim.loc))
+            tables = _funds_total(report, tables, scopes.sentence(claim.loc), _whole_sentence(scopes, claim.loc))
         if not tables or any(_same(claim, t, ctx.settings.tolerance) for t in tables if _compatible(claim, t)):
             continue
         compatible = [t for t in tables if _compatible(claim, t)]
@@ -190,17 +190,31 @@ def narrative_against_table(report: Report, ctx: Context):
         )
 
 
-def _funds_total(report: Report, department: list[Fact], sentence: str) -> list[Fact]:
+_FULL_STOP = re.compile(r"[。！？!?\n]")
+
+
+def _whole_sentence(scopes, loc) -> str:
+    """The text of a paragraph or cell from its last full stop (。！？, not ；) up to ``loc.start``."""
+    text = scopes.texts.get((loc.block, loc.table, loc.row, loc.col), "")
+    if loc.start is None:
+        return text
+    return text[max((m.end() for m in _FULL_STOP.finditer(text, 0, loc.start)), default=0) : loc.start]
+
+
+def _funds_total(report: Report, department: list[Fact], sentence: str, whole: str = "") -> list[Fact]:
     """The 年度资金总额 amounts (not 分值 or 得分) a sentence's 全年预算数/全年执行数 speak of.
 
     A report with a department form: that form's, unless the sentence speaks
     of a project ("本项目全年预算数…"). A report with one project form and no
     department form: the project's, when the sentence names it (本项目, its
-    name) — a department's text may come with one project's form only.
+    name) — a department's text may come with one project's form only. The
+    name may stand before a "；" in the same sentence ("本项目全年预算数…；全年执行数…"):
+    ``whole`` is the sentence up to its last full stop.
     """
     if report.department is not None:
         return [] if "项目" in sentence else [f for f in department if f.measure in MEASURE_CLASS]
-    if len(report.projects) != 1 or not ("项目" in sentence or (report.projects[0].name or "\0") in sentence):
+    named = whole or sentence
+    if len(report.projects) != 1 or not ("项目" in named or (report.projects[0].name or "\0") in named):
         return []
     project = report.projects[0]
     return [f for f in report.facts if f.key == "年度资金总额" and f.source == "table" and f.value is not None
