@@ -35,7 +35,7 @@ from reviewer.report import (
 )
 from reviewer.tables import Band, Pair, Row, TableReading
 from reviewer.tables.grid import is_number, read_points
-from reviewer.tables.vocabulary import FUNDS_TOTAL_WORDS, GRADE_LABELS, column_role, is_goal_label, level_points, squash
+from reviewer.tables.vocabulary import FUNDS_TOTAL_WORDS, GRADE_LABELS, column_role, is_goal_label, level_points, split_points, squash
 
 FUNDS_MEASURES = {"initial": "年初预算", "adjust": "调整", "budget": "预算", "actual": "执行", "rate": "执行率", "weight": "分值", "score": "得分"}
 # Reader role -> FundsRow column.
@@ -329,6 +329,11 @@ class FormReader:
             locs["coef"] = coef.loc.with_label(self.label(coef, "得分系数"))
         anchor = row.placed[0].cell
         name = squash(text["level3"]) if text["level3"] else ""
+        weight = read_points(text["weight"]) if "weight" in roles else None
+        if weight is None and name and (points := split_points(name)[1]) is not None:
+            # No 分值 column: "草原防火巡护里程（15分）" states the indicator's points in its name.
+            name, weight = split_points(name)[0], parse_quantity(f"{points}")
+            locs["weight"] = got["level3"].loc.with_label(self.label(got["level3"], "三级指标"))
         row_loc = anchor.loc.replaced(col=None, label=f"{self.evaluation.display} {row_place(anchor.loc)}")
         indicator = Indicator(
             level1=level1,
@@ -336,7 +341,7 @@ class FormReader:
             level3=name,
             target=target,
             actual=actual,
-            weight=read_points(text["weight"]) if "weight" in roles else None,
+            weight=weight,
             score=read_points(text["score"]) if "score" in roles else None,
             coef=parse_quantity(row.text("coef")) if "coef" in roles else None,
             deviation=text["deviation"],
