@@ -51,11 +51,20 @@ def text_shares(report: Report, ctx: Context):
     within the decimals written (35.0% stands for 34.95–35.05%). Change rates
     ("比上年减少…占比4.84%") are XREF004's.
 
+    A satisfaction survey's figures recompute the same way: 回收率 = 回收 ÷
+    发放, and 满意度 = the favourable answers ÷ the valid questionnaires, when
+    the answers counted by kind (满意 / 比较满意 / 不满意 …) add up to them; the
+    favourable ones are 满意 and 比较满意 (with 非常满意, and 基本满意 where a
+    report counts it: any of these readings is accepted).
+
     Example: 项目支出344.29万元 … 其中信息化支出120.5万元，占项目支出的36.2%
-    (120.5 ÷ 344.29 = 35.0%) → error.
+    (120.5 ÷ 344.29 = 35.0%) → error; 回收784份，满意612份、比较满意140份、
+    不满意32份，综合满意度94.90% ((612 + 140) ÷ 784 = 95.92%) → error.
     """
     for span in report.texts:
         text = span.text
+        if "问卷" in text and "份" in text:
+            yield from _survey(ctx, span)
         # Only a text with the patterns' words (占, 执行率) is searched: most cells have neither.
         for m in _SHARE.finditer(text) if "占" in text else ():
             finding = _share(ctx, span, m)
@@ -151,3 +160,52 @@ def _role(words: str) -> str | None:
     if any(w in words for w in _FUNDS_WORDS) and not any(w in words for w in _NOT_A_YEARS_FUNDS):
         return "budget"
     return None
+
+
+_SENT = re.compile(r"发放(?:[^，,。；;\d]{0,10}?)(?P<n>\d+)\s*份")
+_BACK = re.compile(r"(?:回收(?:有效)?(?:问卷)?|有效问卷)(?:共)?(?P<n>\d+)\s*份")
+_BACK_RATE = re.compile(r"回收率(?:为|达|达到)?\s*(?P<pct>\d+(?:\.\d+)?)\s*[%％]")
+_ANSWERS = re.compile(r"[“\"「]?(?P<kind>非常不满意|非常满意|比较满意|较满意|基本满意|不满意|满意|一般)[”\"」]?(?:的|有|为|共)?\s*(?P<n>\d+)\s*份")
+_SATISFACTION = re.compile(r"满意度(?:为|达|达到|是)?\s*(?P<pct>\d+(?:\.\d+)?)\s*[%％]")
+# Readings of the favourable answers, most common first.
+_FAVOURABLE = (("非常满意", "满意", "比较满意", "较满意"), ("非常满意", "满意", "比较满意", "较满意", "基本满意"), ("非常满意", "满意"))
+
+
+def _survey(ctx: Context, span: TextSpan):
+    """回收率 and 满意度 of one paragraph's survey, recomputed from its counts of questionnaires."""
+    text = span.text
+    sent, back = _SENT.search(text), _BACK.search(text)
+    if sent and back and (rate := _BACK_RATE.search(text, back.start())):
+        found = _counted(ctx, span, rate, Decimal(back["n"]), [Decimal(sent["n"])], f"回收{back['n']}份÷发放{sent['n']}份")
+        if found is not None:
+            yield found
+    answers = list(_ANSWERS.finditer(text))
+    satisfaction = _SATISFACTION.search(text, answers[-1].end()) if answers else None
+    if back is None or satisfaction is None or len({a["kind"] for a in answers}) != len(answers):
+        return
+    valid = Decimal(back["n"])
+    if sum(Decimal(a["n"]) for a in answers) != valid:
+        return  # the answers are not the valid questionnaires split by kind
+    readings = [[a for a in answers if a["kind"] in kinds] for kinds in _FAVOURABLE]
+    parts = [sum((Decimal(a["n"]) for a in r), Decimal(0)) for r in readings]
+    what = "（" + "+".join(f"{a['kind']}{a['n']}份" for a in readings[0]) + f"）÷有效问卷{back['n']}份"
+    found = _counted(ctx, span, satisfaction, valid, parts, what, divide=True)
+    if found is not None:
+        yield found
+
+
+def _counted(ctx: Context, span: TextSpan, m: re.Match, whole: Decimal, parts: list[Decimal], what: str, divide: bool = False):
+    """A finding when no reading of ``parts`` (÷ whole, or whole ÷ part) gives the stated percentage, else None."""
+    stated = parse_quantity(m["pct"] + "%")
+    assert stated.value is not None
+    values = [p / whole * HUNDRED if divide else whole / p * HUNDRED for p in parts if (whole if divide else p)]
+    if not values or any(abs(v - stated.value) <= stated.tolerance() + Decimal("0.000001") for v in values):
+        return None
+    places = max(stated.decimals, 2)
+    return ctx.finding(
+        f"文字称“{m.group(0)}”，但按{what}计算为{fmt(values[0], places)}%",
+        [Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end()))],
+        expected=f"{fmt(values[0], places)}%",
+        actual=f"{fmt(stated.value, stated.decimals)}%",
+        suggestion="按问卷份数重新计算比例，或更正份数。",
+    )
