@@ -70,3 +70,8 @@ def test_a_basic_table_whose_columns_are_not_found_says_it_was_not_read(tmp_path
     _, findings = review(parts, "md", tmp_path)
     read = [line for line in lines(findings) if line.startswith("READ001")]
     assert len(read) == 1 and "未找到预算数、决算数等金额列" in read[0], lines(findings)
+
+
+def test_a_document_of_a_basic_table_alone_is_named_by_it(tmp_path):
+    report, _ = review(_report(), "md", tmp_path)
+    assert report.template == "分表格式（基础数据表）"

@@ -213,7 +213,7 @@ def _template(parts: list[Part], report: Report) -> str:
     attachments = {p.attachment for p in parts if p.attachment}
     if report.basic_data is not None and "department" in kinds and len(attachments) >= 2:
         return TEMPLATE_HUNAN
-    if kinds & {"department", "project"}:
+    if kinds & {"department", "project", "basic"}:
         # Other layouts are named by the parts they contain, in document order.
         present = list(dict.fromkeys(PART_NAMES[p.kind] for p in parts if p.kind in ("basic", "department", "project", "narrative")))
         return f"分表格式（{'、'.join(present)}）"
