@@ -265,10 +265,10 @@ def _funds_total_facts(span: TextSpan, year: int | None) -> list[Fact]:
 
 
 _CHANGE = re.compile(r"(比上年|较上年|同比)?\s*(增加|减少|下降|增长|上升)\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|元)")
-_SHARE = re.compile(r"(占比|下降|增长|减少|增加|比例为|比重为|幅度为?)\s*(\d+(?:\.\d+)?)\s*[%％]")
+_SHARE = re.compile(r"(占比|下降|增长|减少|增加|降低|上升|比例为|比重为|幅度为?|降幅|增幅)(?:为|达|了)?\s*(\d+(?:\.\d+)?)\s*[%％]")
 _AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万元|元)")
-# "比上年16.80万元减少…", "较去年同期的…": the amount written next is last year's, not the subject's.
-_LAST_YEAR_BEFORE = re.compile(r"(?:比|较|与)?(?:上年|去年|上一年度?)(?:同期)?[的为]?\s*$")
+# "比上年16.80万元减少…", "较去年同期的…", "较2023年的…": the amount written next is last year's, not the subject's.
+_LAST_YEAR_BEFORE = re.compile(r"(?:(?:比|较|与)?(?:上年|去年|上一年度?)|(?:比|较|与)20\d{2}年度?)(?:同期)?[的为]?\s*$")
 
 
 def _change_facts(span: TextSpan, year: int | None) -> list[Fact]:
@@ -287,7 +287,7 @@ def _change_facts(span: TextSpan, year: int | None) -> list[Fact]:
         direction = "减少" if m.group(2) in ("减少", "下降") else "增加"
         loc = span.loc.with_span(base.start(), share.end())
         quote = text[base.start() : share.end()]
-        last_year = _LAST_YEAR_BEFORE.search(text, max(0, base.start() - 8), base.start()) is not None
+        last_year = _LAST_YEAR_BEFORE.search(text, max(0, base.start() - 12), base.start()) is not None
         for label, number, unit in (
             ("上年数" if last_year else "变动基数", base.group(1), base.group(2)),
             (f"比上年{direction}", m.group(3), m.group(4)),

@@ -269,7 +269,7 @@ def narrative_change_rate(report: Report, ctx: Context):
 # A match starts where a number starts: tried inside a long run of digits, the pattern would
 # backtrack over the rest of the run from every position (quadratic in the run's length).
 _POINTS_CHANGE = re.compile(
-    r"(?<![\d.])(?P<now>\d+(?:\.\d+)?)\s*[%％][，,]?\s*(?:较|比)(?:上年|去年|上一年度?)(?:同期)?的?\s*(?P<last>\d+(?:\.\d+)?)\s*[%％]\s*"
+    r"(?<![\d.])(?P<now>\d+(?:\.\d+)?)\s*[%％][，,]?\s*(?:较|比)(?:上年|去年|上一年度?|20\d{2}年度?)(?:同期)?的?\s*(?P<last>\d+(?:\.\d+)?)\s*[%％]\s*"
     r"(?P<dir>提高|上升|增加|增长|下降|降低|减少)了?\s*(?P<pp>\d+(?:\.\d+)?)\s*个百分点"
 )
 
