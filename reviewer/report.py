@@ -168,6 +168,7 @@ class Indicator:
     weight: Quantity | None = None
     score: Quantity | None = None
     coef: Quantity | None = None  # 得分系数 (%), when the form has that column
+    deduction: Quantity | None = None  # 扣分 (points taken off), when the form has that column
     deviation: str = ""
     locs: dict[str, Location] = field(default_factory=dict)  # level1..deviation, row
     loc: Location

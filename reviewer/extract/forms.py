@@ -42,6 +42,7 @@ FUNDS_MEASURES = {"initial": "年初预算", "adjust": "调整", "budget": "预�
 _FUNDS_COLUMNS = {"initial": "initial", "adjust": "adjust", "budget": "budget", "spent": "actual", "weight": "weight", "rate": "rate", "score": "score"}
 # 调整数 / 调整预算数 / 调增(减)数: the change made to the budget during the year (not 调整后预算数, the result).
 _ADJUST_HEADER = re.compile(r"^(?:预算)?调(?:整|增|减|增减|增\(减\))(?:预算)?(?:数|额|金额)?(?:\(.*\))?$")
+_DEDUCTION_HEADER = re.compile(r"^(?:扣分|扣减分|扣分值|扣分数|扣除分|扣分分值)(?:\(分\))?$")
 INDICATOR_FIELD_LABELS = {
     "level1": "一级指标",
     "level2": "二级指标",
@@ -272,6 +273,8 @@ class FormReader:
         if band.points is not None:
             table.points.append(band.points)
         level1 = level2 = ""
+        # A 扣分 column (points taken off, not 扣分原因) has no reader role: found by its header.
+        deduction = next((k for k, c in enumerate(band.columns) if c.role is None and _DEDUCTION_HEADER.match(squash(c.header))), None)
         for row in band.rows:
             if row.kind == "total":
                 self.read_total(row)
@@ -298,7 +301,7 @@ class FormReader:
                 if points is not None:
                     self.add_points(table.level2_points, cell, level2, points, "二级指标")
             if row.kind == "indicator":
-                table.indicators.append(self.indicator(row, level1, level2, roles))
+                table.indicators.append(self.indicator(row, level1, level2, roles, deduction))
 
     def add_points(self, into: list[Fact], cell: Cell, name: str, points: Decimal, column: str) -> None:
         if any(f.label == f"{name}分值" for f in into):
@@ -315,7 +318,7 @@ class FormReader:
             )
         )
 
-    def indicator(self, row: Row, level1: str, level2: str, roles: set[str]) -> Indicator:
+    def indicator(self, row: Row, level1: str, level2: str, roles: set[str], deduction: int | None = None) -> Indicator:
         got = {f: row.cells.get(_ROLE_OF_FIELD.get(f, f)) for f in INDICATOR_FIELD_LABELS}
         text = {f: (c.text.strip() if c is not None else "") for f, c in got.items()}
         target, actual = parse_quantity(text["target"]), parse_quantity(text["actual"])
@@ -327,6 +330,9 @@ class FormReader:
         locs = {f: c.loc.with_label(self.label(c, INDICATOR_FIELD_LABELS[f])) for f, c in got.items() if c is not None}
         if (coef := row.cells.get("coef")) is not None:
             locs["coef"] = coef.loc.with_label(self.label(coef, "得分系数"))
+        taken = row.by_column[deduction] if deduction is not None and deduction < len(row.by_column) else None
+        if taken is not None:
+            locs["deduction"] = taken.loc.with_label(self.label(taken, "扣分"))
         anchor = row.placed[0].cell
         name = squash(text["level3"]) if text["level3"] else ""
         weight = read_points(text["weight"]) if "weight" in roles else None
@@ -344,6 +350,7 @@ class FormReader:
             weight=weight,
             score=read_points(text["score"]) if "score" in roles else None,
             coef=parse_quantity(row.text("coef")) if "coef" in roles else None,
+            deduction=read_points(taken.text) if taken is not None else None,
             deviation=text["deviation"],
             locs=locs,
             loc=row_loc,

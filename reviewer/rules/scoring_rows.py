@@ -7,7 +7,7 @@ from decimal import Decimal
 from reviewer.finding import Evidence
 from reviewer.report import Evaluation, Indicator, Report
 from reviewer.rules import Context, rule
-from reviewer.rules.numbers import fmt
+from reviewer.rules.numbers import fmt, tol
 from reviewer.rules.scoring import cell_evidence, score_of, scored, weight_of
 from reviewer.rules.targets import assess, has_reason, is_execution_score
 
@@ -250,4 +250,31 @@ def score_by_coefficient(report: Report, ctx: Context):
                     expected=f"{fmt(computed, 2)}分",
                     actual=f"{fmt(s)}分",
                     suggestion="按分值×得分系数重新计算得分，或核对得分系数。",
+                )
+
+
+@rule("SCORE016", "error", "scoring", "扣分与分值减得分不符")
+def deduction_against_score(report: Report, ctx: Context):
+    """A 扣分 column states the points taken off: 分值 − 得分.
+
+    Score sheets that show the deduction beside the score must agree with
+    themselves; a deduction that does not match shows a changed score or a
+    copied row.
+
+    Example: 分值 40, 得分 38, 扣分 3 (should be 2) → error.
+    """
+    for e in report.evaluations:
+        if e.indicators is None:
+            continue
+        for i in e.indicators.indicators:
+            w, s, d = weight_of(i), score_of(i), i.deduction.value if i.deduction is not None else None
+            if None in (w, s, d):
+                continue
+            if abs((w - s) - d) > tol(i.deduction) + tol(i.score) + tol(i.weight):
+                yield ctx.finding(
+                    f"{i.loc.label}「{i.name}」扣分{fmt(d)}分，按分值{fmt(w)}分减得分{fmt(s)}分应为{fmt(w - s)}分",
+                    [cell_evidence(i, "deduction", i.deduction.raw), cell_evidence(i, "weight", i.weight.raw), cell_evidence(i, "score", i.score.raw)],
+                    expected=f"{fmt(w - s)}分",
+                    actual=f"{fmt(d)}分",
+                    suggestion="核对分值、得分和扣分，三者应满足“分值−得分=扣分”。",
                 )
