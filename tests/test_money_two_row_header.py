@@ -77,7 +77,26 @@ def test_both_years_over_the_same_measures_are_told_apart(fmt, tmp_path):
     report, findings = review(both_years_measures("-5.00%"), fmt, tmp_path)
     (table,) = report.money_tables
     assert [c.header for c in table.columns] == ["2024年/预算数", "2024年/执行数", "2023年/预算数", "2023年/执行数"]
+    (finding,) = [f for f in findings if f.rule == "SUM011"]
+    # Two columns are headed 执行数: each place names its year.
+    assert [e.loc.label.rsplit("「", 1)[-1] for e in finding.evidence] == ["执行数增减率」", "2024年执行数」", "2023年执行数」"]
     assert [line for line in lines(findings) if line.startswith("SUM011")] == [WRONG]
+
+
+def test_a_label_with_its_value_across_the_table_is_no_header(tmp_path):
+    # "转移支付名称 | 农村饮水工程补助" over the funds by level: a name and its value, not a year over its columns.
+    parts = [
+        "2024年度中央对地方转移支付区域绩效自评表",
+        [
+            ["转移支付名称", "农村饮水工程补助", LEFT, LEFT, LEFT],
+            ["资金（万元）", "合计", "中央", "省级", "县级"],
+            ["全年预算数", "300.00", "200.00", "60.00", "40.00"],
+            ["全年执行数", "290.00", "195.00", "57.00", "38.00"],
+        ],
+    ]
+    for fmt in ("tsv.txt", "xlsx"):
+        report, _ = review(parts, fmt, tmp_path)
+        assert report.evaluations[0].name == "农村饮水工程补助", fmt
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

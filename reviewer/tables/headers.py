@@ -144,6 +144,8 @@ def _moneyheader_band(r: int, placements: list[list[Placed]], rows: list[list[Ce
     if len(filled) < 2 or any(cell_kind(p.text) != "text" and not _YEAR.match(squash(p.text)) or len(squash(p.text)) > 20
                               for p in filled):
         return None
+    if len(filled) == 2 and filled[1].end == max(p.end for p in placements[r]) and filled[1].end - filled[1].start > 1:
+        return None  # a label and one cell merged across the rest: "项目名称 | 农村饮水安全工程补助", not columns' names
     header_rows = [r]
     sub: list[Placed] = []
     # The filled rows below, looked at only as far as needed (this is asked of every plain row).
@@ -155,7 +157,7 @@ def _moneyheader_band(r: int, placements: list[list[Placed]], rows: list[list[Ce
         sub_columns = [Column(column_role(p.text), p.start, p.end, squash(p.text)) for p in sub if p.text]
         if any(len(squash(p.text)) > 20 for p in sub) or not any(p.text for p in sub):
             return None
-        if _known_kind(sub_columns) is not None and not _measures_repeat(sub_columns):
+        if _known_kind(sub_columns) is not None and not (_measures_repeat(sub_columns) and sub_columns[0].start > 0):
             return None  # the block's own header ("全年预算数 | 全年执行数 | 执行率"), under a title row
         header_rows.append(below[0])
         below = below[1:]
@@ -176,6 +178,7 @@ def _measures_repeat(columns: list[Column]) -> bool:
 
     Under "2023年 | 2024年" each year's 预算数 and 执行数 are different
     columns; read alone the row would give both years' figures one name.
+    (Only under a row labels' header merged down: the row's first cell empty.)
     """
     roles = [c.role for c in columns if c.role in FUNDS_ROLES]
     return _known_kind(columns) == "funds" and len(roles) > len(set(roles))
@@ -212,22 +215,26 @@ def _spanned_leaves(top: list[Placed], sub: list[Placed]) -> list[tuple[str, int
 
     A merged top cell spans its grid columns. A label followed by empty cells
     spans them too where the row below names a column under each of them and
-    under the label itself: the merge was lost (a text export, or a file
-    written without merges) — "2024年 | ''" over "预算数 | 执行数".
+    under the label itself, and leaves its first cell empty under the row
+    labels' header (merged down): the merge was lost (a text export, or a file
+    written without merges) — "2024年 | ''" over "预算数 | 执行数". A row below
+    with a first cell of its own is a header of its own, under a label and
+    its value ("主管部门 | 水利厅 | ''" over "资金（万元）| 合计 | 中央").
     """
     named = [s for s in sub if s.text]
+    spread = bool(named) and named[0].start > 0
     leaves: list[tuple[str, int, int]] = []
     for k, p in enumerate(top):
         if not p.text:
             continue
         end = p.end
-        if any(p.start <= s.start < p.end for s in named):
+        if spread and any(p.start <= s.start < p.end for s in named):
             for q in top[k + 1 :]:
                 if q.text or not any(q.start <= s.start < q.end for s in named):
                     break
                 end = q.end
         under = [s for s in named if p.start <= s.start < end]
-        if under:
+        if len(under) > 1 or under and spread:
             leaves.extend((f"{squash(p.text)}/{squash(s.text)}", s.start, s.end) for s in under)
         else:
             leaves.append((squash(p.text), p.start, p.end))
