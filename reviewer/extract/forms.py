@@ -35,7 +35,7 @@ from reviewer.report import (
 )
 from reviewer.tables import Band, Pair, Row, TableReading
 from reviewer.tables.grid import is_number, read_points
-from reviewer.tables.vocabulary import FUNDS_TOTAL_WORDS, GRADE_LABELS, column_role, is_goal_label, level_points, squash
+from reviewer.tables.vocabulary import FUNDS_TOTAL_WORDS, GRADE_LABELS, column_role, is_goal_label, is_unit_note, level_points, squash
 
 FUNDS_MEASURES = {"initial": "年初预算", "budget": "预算", "actual": "执行", "rate": "执行率", "weight": "分值", "score": "得分"}
 # Reader role -> FundsRow column.
@@ -211,7 +211,7 @@ class FormReader:
                 for k, p, m in split_cells:
                     self.read_split(p.cell, m, _side(sides, side_row, row, k), band.unit)
                 continue
-            label_cell = next((p.cell for p in row.placed if p.start < value_start and p.text), None)
+            label_cell = next((p.cell for p in row.placed if p.start < value_start and p.text and not is_unit_note(p.text)), None)
             if label_cell is None:
                 continue
             self.read_funds_row(funds, row, label_cell, band.unit)

@@ -166,3 +166,11 @@ def is_money_total(text: str) -> bool:
 def is_breakdown(text: str) -> bool:
     """A "其中：…" row details its parent; it is not a scored indicator of its own."""
     return squash(text).startswith("其中")
+
+
+_UNIT_NOTE = re.compile(r"^[(](?:金额)?(?:单位:)?(?:万元|千元|亿元|元)[)]$")
+
+
+def is_unit_note(text: str) -> bool:
+    """A unit in brackets and nothing else ("（万元）"): the end of a block title, never a row's label."""
+    return bool(_UNIT_NOTE.match(squash(text)))
