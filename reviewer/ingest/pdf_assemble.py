@@ -4,8 +4,9 @@
   spacing inside paragraphs, and where a line that finishes a clause (。；：)
   is followed by a numbered heading or item (十、 （一） 2、), full or not;
 - a table that goes on at the top of the next page with the same columns, or
-  with some of them (the last block of a form whose blocks differ), is one
-  table: a repeated header row is dropped, a row split by the page break is
+  with some of them (the last block of a form whose blocks differ), or with
+  more of them between the same outer edges (a block of more columns goes on
+  there: the table takes the finer grid), is one table: a repeated header row is dropped, a row split by the page break is
   rejoined (also where a cell was cut at one of its own line breaks), a
   vertical merge cut by it is continued; a paragraph split by a page break is
   one paragraph; page numbers and running headers are left out.
@@ -126,6 +127,13 @@ class Assembler:
                 self._flush()
                 goes_on = position == 0 and last is not None and item.page == last[2] + 1
                 columns = column_map(last[1], item.columns, SNAP, loose=not (last[3] or item.ruled)) if goes_on else None
+                finer = column_map(item.columns, last[1], SNAP) if goes_on and columns is None and last[3] and item.ruled else None
+                if finer is not None:
+                    # The next page splits some of the table's columns (a block with more of them goes on
+                    # there): the table takes the finer grid, its cells spanning the new boundaries.
+                    _refine(last[0], finer)
+                    last = (last[0], item.columns, last[2], last[3])
+                    columns = list(range(len(item.columns)))
                 if columns is not None:
                     self._extend(last[0], item, columns)
                     last = (last[0], last[1], item.page, last[3])
@@ -204,7 +212,7 @@ class Assembler:
         ):
             repeated += 1
         more = more[repeated:]
-        breaks = self._split_row(table.rows[-1], more[0])
+        breaks = self._split_row(table, more[0])
         if breaks is not None:
             self._join_rows(table, more.pop(0), breaks)
         elif more:
@@ -215,16 +223,18 @@ class Assembler:
                 cell.loc = cell.loc.replaced(row=r)
             table.rows.append(row)
 
-    def _split_row(self, last: list[Cell], first: list[Cell]) -> set[int] | None:
-        """If ``first`` is the rest of ``last``, a row the page break cut in two, the columns it cut at a line break.
+    def _split_row(self, table: Table, first: list[Cell]) -> set[int] | None:
+        """If ``first`` is the rest of the table's last row, cut in two by the page break, the columns it cut at a line break.
 
-        Every cell with text must carry on a filled cell above, and the row must
+        Every cell with text must carry on a filled cell above (or the top of a
+        vertical merge that reaches the cut: "年度预算（万" / "元）"), and the row must
         look cut. Either every carried cell wraps (its last line above was full)
         and a cell was emptied or several wrap; or some cell wraps and more cells
         were emptied than carried, so that a cell cut at one of its own line
         breaks (a merged label "产出指标" / "(50 分)") still carries on.
         Returns None when ``first`` is a row of its own.
         """
+        last = table.rows[-1]
         if [(c.grid_col, c.colspan) for c in last] != [(c.grid_col, c.colspan) for c in first]:
             return None
         wraps: set[int] = set()
@@ -234,8 +244,10 @@ class Assembler:
             if not below.text:
                 emptied += bool(above.text)
                 continue
+            if above.continued:
+                above = merge_origin(table, above.grid_col)
             top, rest = self.source.get(id(above)), self.source.get(id(below))
-            if above.continued or top is None or rest is None or not top.lines or not rest.lines:
+            if top is None or rest is None or not top.lines or not rest.lines:
                 return None
             (wraps if wrapped(top.lines[-1], rest.lines[0], top.limit) else breaks).add(column)
         carried = len(wraps) + len(breaks)
@@ -247,11 +259,20 @@ class Assembler:
         """Put the texts of a row's second half into its first half (after a newline in the ``breaks`` columns)."""
         for column, (above, below) in enumerate(zip(table.rows[-1], rest)):
             if below.text:
-                above.text = above.text + "\n" + below.text if column in breaks else glue(above.text, below.text)
+                held = merge_origin(table, above.grid_col) if above.continued else above
+                held.text = held.text + "\n" + below.text if column in breaks else glue(held.text, below.text)
             if below.rowspan > 1:  # a merge that goes on below the cut row
                 origin = above if not above.continued else merge_origin(table, above.grid_col)
                 if origin is not None:
                     origin.rowspan += below.rowspan - 1
+
+
+def _refine(table: Table, mapping: list[int]) -> None:
+    """Put a table's cells on a finer grid (``mapping``: where each of its boundaries is among the finer ones)."""
+    for row in table.rows:
+        for cell in row:
+            start = cell.grid_col or 0
+            cell.grid_col, cell.colspan = mapping[start], mapping[start + cell.colspan] - mapping[start]
 
 
 def _indented(line: Line, following: Line) -> bool:
