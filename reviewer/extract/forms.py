@@ -233,7 +233,7 @@ class FormReader:
                 cell, f"{label}{FUNDS_COLUMN_LABELS[column]}", FUNDS_COLUMN_LABELS[column], key=key,
                 measure=FUNDS_MEASURES[column], quantity=q,
             )
-        is_total = squash(label).rstrip(":：").endswith(FUNDS_TOTAL_WORDS)
+        is_total = squash(label).rstrip(":：").endswith(FUNDS_TOTAL_WORDS) or row.kind == "total"
         funds.rows.append(FundsRow(label=label, cells=cells, total=is_total, loc=label_cell.loc.with_label(self.label(label_cell, label))))
         self.facts.extend(f for f in cells.values() if f.quantity.value is not None)
 
