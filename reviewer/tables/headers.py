@@ -218,8 +218,9 @@ def _spanned_leaves(top: list[Placed], sub: list[Placed]) -> list[tuple[str, int
     under the label itself, and leaves its first cell empty under the row
     labels' header (merged down): the merge was lost (a text export, or a file
     written without merges) — "2024年 | ''" over "预算数 | 执行数". A row below
-    with a first cell of its own is a header of its own, under a label and
-    its value ("主管部门 | 水利厅 | ''" over "资金（万元）| 合计 | 中央").
+    with a first cell of its own may be a header of its own, under a label and
+    its value ("主管部门 | 水利厅 | ''" over "资金（万元）| 合计 | 中央"): there
+    only a merged cell names the cells under it.
     """
     named = [s for s in sub if s.text]
     spread = bool(named) and named[0].start > 0
