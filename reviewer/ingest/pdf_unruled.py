@@ -82,7 +82,7 @@ def unruled_tables(chars: list[dict]) -> list[list[tuple[float, float, float, fl
     """Cell boxes (x0, top, x1, bottom) of each borderless table among ``chars`` (one page's, as pdf_layer gives them)."""
     tables: list[list[tuple[float, float, float, float]]] = []
     for run in _runs(_segment_lines(chars)):
-        for lines in _split_by_columns(run):
+        for lines in _heads_joined(_split_by_columns(run)):
             rows = _rows(lines)
             if _is_table(rows):
                 tables.append(_cell_boxes(rows))
@@ -271,6 +271,28 @@ def _split_by_columns(run: list[list[_Segment]]) -> list[list[list[_Segment]]]:
         tables.append([line])
         seen = spans
     return tables
+
+
+def _heads_joined(parts: list[list[list[_Segment]]]) -> list[list[list[_Segment]]]:
+    """A one-row part over the next part whose columns it names is that table's first header row.
+
+    The upper row of a two-row header ("项目 | 2024年 | 2023年 | 增减率" over
+    "预算数 | 执行数 | 预算数 | 执行数") has fewer cells than the rows below it, so
+    it does not stand in their columns line for line; it belongs to them when
+    two or more of its cells, and at least half, stand where the table's cells
+    do (left or right edges or centres).
+    """
+    joined: list[list[list[_Segment]]] = []
+    for part in parts:
+        if joined and len(joined[-1][0]) > 1 and len(_rows(joined[-1])) == 1:
+            head = joined[-1][0]
+            spans = [(s.x0, s.x1) for line in part for s in line]
+            matched = sum(_aligned((s.x0, s.x1), spans, ALIGN * _size(head)) for s in head)
+            if matched >= 2 and 2 * matched >= len(head):
+                joined[-1] = [*joined[-1], *part]
+                continue
+        joined.append(part)
+    return joined
 
 
 def _is_table(rows: list[_Row]) -> bool:
