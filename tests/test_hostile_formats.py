@@ -77,3 +77,11 @@ def test_a_web_page_under_an_office_name_is_refused_with_what_it_is(name, says):
     with pytest.raises(InputError) as refused:
         load_bytes(page, name, Path(name).suffix)
     assert refused.value.problem == says
+
+
+def test_a_pdf_page_larger_than_the_format_allows_is_refused_before_its_text_is_read():
+    # pdfium's text page grows with the page's area: 270 MB for this 600-byte file before the bound.
+    page = pdf_bytes(["BT /F1 10 Tf 40 800 Td (Budget 100.00 spent 98.50 of the plan) Tj ET"], 10**9, 10**9)
+    with pytest.raises(InputError) as refused:
+        load_bytes(page, "a.pdf", ".pdf")
+    assert refused.value.problem == "PDF 第 1 页的尺寸 1000000000×1000000000 磅，超过每边 14400 磅（200 英寸）的上限"
