@@ -85,3 +85,19 @@ def test_a_pdf_page_larger_than_the_format_allows_is_refused_before_its_text_is_
     with pytest.raises(InputError) as refused:
         load_bytes(page, "a.pdf", ".pdf")
     assert refused.value.problem == "PDF 第 1 页的尺寸 1000000000×1000000000 磅，超过每边 14400 磅（200 英寸）的上限"
+
+
+def _formula_book(*formulas: str) -> bytes:
+    """A workbook whose third row holds ``formulas`` without cached values, after a two-row table."""
+    cells = "".join(f'<c r="{chr(65 + n)}3"><f>{f}</f></c>' for n, f in enumerate(formulas))
+    return xlsx_bytes(sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+                                f'<row r="2"><c r="A2"><v>10</v></c><c r="B2"><v>20</v></c></row><row r="3">{cells}</row>'))
+
+
+def test_formulas_nested_past_excels_limit_are_named_not_a_crash():
+    # Before the bound, the recursive parser ran out of Python's stack: a traceback.
+    book = _formula_book("(" * 5000 + "1" + ")" * 5000, "-" * 5000 + "1", "(" * 60 + "B2*2" + ")" * 60)
+    document = load_bytes(book, "f.xlsx", ".xlsx")
+    (warning,) = document.warnings
+    assert "A3（" in warning and "B3（" in warning and "嵌套超过 64 层" in warning
+    assert [c.text for c in document.tables[0].rows[-1]][2] == "40"  # 60 levels are computed
