@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from docx import Document as WordDocument
 
-from tests.fixtures.hostile import pdf_bytes, sheet_xml, xlsx_bytes
+from tests.fixtures.hostile import _docx_with_body, pdf_bytes, sheet_xml, xlsx_bytes
 
 from reviewer.errors import InputError
 from reviewer.ingest import load_bytes
@@ -101,3 +101,18 @@ def test_formulas_nested_past_excels_limit_are_named_not_a_crash():
     (warning,) = document.warnings
     assert "A3（" in warning and "B3（" in warning and "嵌套超过 64 层" in warning
     assert [c.text for c in document.tables[0].rows[-1]][2] == "40"  # 60 levels are computed
+
+
+def test_a_word_cell_spanning_a_billion_columns_spans_no_more_than_a_word_table_has():
+    # The renderers lay a table out slot by slot: the HTML writer ran out of memory on this file.
+    from reviewer.render.html import render_html
+    from reviewer.pipeline import review_document
+
+    row = ('<w:tr><w:trPr><w:gridBefore w:val="-5"/></w:trPr>'
+           '<w:tc><w:tcPr><w:gridSpan w:val="1000000000"/></w:tcPr><w:p><w:r><w:t>项目</w:t></w:r></w:p></w:tc>'
+           '<w:tc><w:p><w:r><w:t>120.00</w:t></w:r></w:p></w:tc></w:tr>')
+    document = load_bytes(_docx_with_body(f"<w:tbl>{row}</w:tbl>"), "a.docx", ".docx")
+    cells = document.tables[0].rows[0]
+    assert [(c.colspan, c.grid_col) for c in cells] == [(64, 0), (1, 64)]
+    review, _ = review_document(document)
+    assert "120.00" in render_html(review, document)
