@@ -75,6 +75,32 @@ def _silence_stderr() -> None:
     os.close(null)
 
 
+def _end_with_batch() -> None:
+    """Linux, fork server: have the kernel kill this worker when the batch that started it is killed.
+
+    A worker stuck in C code never reads that its parent is gone, and spins
+    on for ever after a killed batch (SIGKILL, a test's timeout). The fork
+    server ends when its last client does; its clients are the batch and,
+    through an inherited end of the same pipe, every worker: closed here, so
+    that the fork server ends with the batch and the kernel then kills this
+    worker (PR_SET_PDEATHSIG). A worker forks no process of its own through
+    the fork server, so it needs no such end.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    if alive is None:  # not started by a fork server (spawn), or a Python that keeps it elsewhere
+        return
+    import ctypes
+
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    os.close(alive)
+    server._forkserver_alive_fd = None
+
+
 def _serve(conn: Connection, memory_limit: int | None = None) -> None:
     """Worker main loop: run each ``(func, args)`` received and answer ``(kind, value, seconds)``; None stops it.
 
@@ -84,6 +110,7 @@ def _serve(conn: Connection, memory_limit: int | None = None) -> None:
     the answer.
     """
     _silence_stderr()
+    _end_with_batch()
     # What the fork server loaded lives as long as this process: the collector's full passes need not walk it.
     gc.freeze()
     if memory_limit and sys.platform != "win32":

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.batch_helpers import exhaust_memory, report_text, run_hostile_cli, write
+from tests.batch_helpers import ROOT, exhaust_memory, report_text, run_hostile_cli, write
 
 from reviewer import pool
 from reviewer.pool import run_pool
@@ -102,6 +102,39 @@ def test_a_worker_stuck_at_its_memory_limit_is_stopped_long_before_the_time_limi
     monkeypatch.setattr(pool, "_STUCK_SECONDS", 1.0)
     outcome, seconds = _pool_outcome(_fill_then_spin)
     assert isinstance(outcome, MemoryError) and seconds < 30
+
+
+_SPIN_UNDER_A_KILLED_PARENT = (
+    "import os, sys\n"
+    "from reviewer.pool import run_pool\n"
+    "from tests.test_batch_workers import _print_pid_and_spin\n"
+    "if __name__ == '__main__':\n"
+    "    run_pool(_print_pid_and_spin, [()], 1, print, print)\n"
+)
+
+
+def _print_pid_and_spin() -> None:
+    """A pool task that prints its worker's pid and never ends."""
+    print(os.getpid(), flush=True)
+    while True:
+        pass
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_stuck_worker_ends_with_its_killed_batch():
+    # A worker stuck in C code never reads that its batch is gone: it spun on for ever after a killed test run.
+    parent = subprocess.Popen([sys.executable, "-c", _SPIN_UNDER_A_KILLED_PARENT], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    worker = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    for _ in range(100):
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(worker, signal.SIGKILL)
+    pytest.fail("the worker outlived its batch by 10 s")
 
 
 def _verdict(n: int) -> tuple[bool, int]:
