@@ -248,10 +248,10 @@ def run_pool(
     then is killed with the programs it started. ``memory_limit`` (bytes)
     caps each worker's address space: a task that passes it gets a
     MemoryError through ``on_crash``, also when its worker died after
-    nearing the limit or sat at it for _STUCK_SECONDS. A worker is replaced after a crash, a timeout, an exception
-    or a result for which ``failed(result)`` is true. ``preload`` names the
-    modules workers start with (see ``_context``). Workers are gone when
-    this returns or raises.
+    nearing the limit or sat at it for _STUCK_SECONDS. A worker is replaced
+    after a crash, a timeout, an exception or a result for which
+    ``failed(result)`` is true. ``preload`` names the modules workers start
+    with (see ``_context``). Workers are gone when this returns or raises.
     """
     if not tasks:
         return
