@@ -63,7 +63,7 @@ def table_grid(table: Table) -> Grid:
             if cell.continued and (r, gc) in covered:
                 slots[(r, c)] = Slot(r, gc, 1, colspan, owner=covered[(r, gc)])
                 continue
-            rowspan = max(1, min(cell.rowspan, height - r))
+            rowspan = min(cell.rowspan, height - r) if cell.rowspan > 1 else 1  # height - r is at least 1
             if rowspan > 1 or colspan > 1:  # most cells span nothing
                 for dr in range(rowspan):
                     for dc in range(colspan):
