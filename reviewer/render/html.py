@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 
@@ -49,6 +50,7 @@ class _Hit:
     cell: tuple[int, int] | None = None
 
 
+@lru_cache(maxsize=1)  # a batch worker writes a page per document: read the files once
 def html_assets() -> tuple[str, str]:
     """The stylesheet and script the markup needs (the web app includes them once)."""
     static = Path(__file__).with_name("static")
@@ -201,11 +203,14 @@ def _table(block: Table, hits: list[_Hit], block_id: str, grid: Grid) -> str:
             span = (f' rowspan="{slot.rowspan}"' if slot.rowspan > 1 else "") + (
                 f' colspan="{slot.colspan}"' if slot.colspan > 1 else ""
             )
+            text = cell.text
+            if _SPECIAL.search(text):  # _e, inlined: a table calls it for every cell
+                text = escape(text, quote=True)
             cell_hits = by_cell.get((r, c))
             if cell_hits:
-                tds.append(f"<td{span} {_mark_attrs(cell_hits)}>{_anchors(cell_hits)}{_e(cell.text)}</td>")
+                tds.append(f"<td{span} {_mark_attrs(cell_hits)}>{_anchors(cell_hits)}{text}</td>")
             else:
-                tds.append(f"<td{span}>{_e(cell.text)}</td>")
+                tds.append(f"<td{span}>{text}</td>")
         rows.append(f"<tr>{''.join(tds)}</tr>")
     return f'<div {attrs}>{_anchors(whole)}<table class="rv-table"><tbody>{"".join(rows)}</tbody></table></div>'
 
