@@ -343,9 +343,9 @@ def test_truncated_docx_and_xlsx(tmp_path):
     book = build_xlsx()
     (tmp_path / "cut.xlsx").write_bytes(book[: len(book) // 2])
     assert problem(tmp_path / "cut.xlsx") == "不是有效的 .xlsx 文件（文件损坏或被截断）"
-    # A .docx package saved under .xlsx is not a workbook either.
+    # A whole .docx package saved under .xlsx is read as the Word document it is.
     (tmp_path / "word.xlsx").write_bytes(data)
-    assert problem(tmp_path / "word.xlsx") == "不是有效的 .xlsx 文件（文件损坏或被截断）"
+    assert load(tmp_path / "word.xlsx").format == "docx"
 
 
 def test_ole_file_named_docx_or_xlsx_is_reported_as_encrypted_or_legacy(tmp_path):
