@@ -231,7 +231,8 @@ def batch(
     memory_limit: Optional[int] = typer.Option(None, "--memory-limit", min=0, metavar="MB", help="每个审阅进程的内存上限（MB），超出的报告记为失败；0 表示不限（默认 2048）"),
 ) -> None:
     """批量审阅（发布前把关）：并行审阅、跨报告比对、汇总表；再次运行只审阅有改动的文件。"""
-    from reviewer.batch import BatchOptions, default_jobs, parse_formats, report_lines, run_batch
+    from reviewer.batch import BatchOptions, default_jobs, parse_formats, run_batch
+    from reviewer.batch_result import report_lines
     from reviewer.config import LLM_HINT, choose_llm, load_setup
     from reviewer.progress import Bar
 
@@ -273,7 +274,8 @@ def baseline_command(
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="并行进程数（默认：CPU 核数，最多 8）"),
 ) -> None:
     """把当前全部问题记入基线文件：之后的 review 和 batch 不再报告这些问题（内容或位置改变时重新报告）。"""
-    from reviewer.batch import BatchOptions, default_jobs, record_baseline, report_lines, run_batch
+    from reviewer.batch import BatchOptions, default_jobs, run_batch
+    from reviewer.batch_result import record_baseline, report_lines
     from reviewer.config import load_setup
     from reviewer.progress import Bar
 

@@ -6,7 +6,9 @@ timeout. A worker is replaced after every failure (a crash, a timeout, an
 exception, or a result the caller calls failed), so whatever a failed task
 left behind in it (a heap grown to the memory limit, a half-initialised
 library) cannot fail the next task. Each worker may run under a memory limit
-of its own (RLIMIT_AS), and its standard error goes nowhere: a dying worker's
+of its own (RLIMIT_AS), watched by the parent too, since code that fails to
+allocate does not always raise MemoryError (see _Pool.collect and
+_answer_out_of_memory); its standard error goes nowhere: a dying worker's
 traceback never reaches the user, who gets the caller's one-line reason
 instead. (concurrent.futures' ProcessPoolExecutor can neither stop one task
 nor say which task killed it.)
@@ -36,6 +38,12 @@ PRELOAD = [
     "reviewer.render.xlsx", "reviewer.ingest.docx", "reviewer.ingest.text", "reviewer.worker_start",
 ]
 _STOP_SECONDS = 5  # how long an idle worker may take to exit before it is killed
+# Under a memory limit the parent reads each busy worker's address space this often (Linux): a
+# worker that dies after it neared its limit, or sits at the limit, is out of memory (see _Pool.collect).
+_SAMPLE_SECONDS = 0.2
+_NEAR_LIMIT = 0.9  # share of the limit past which a worker's death is put down to memory
+_FULL_MARGIN = 2 << 20  # bytes: closer to the limit than this, the address space is used up
+_STUCK_SECONDS = 10  # how long a worker may sit with its address space used up before it is killed
 
 
 def _context(preload: Sequence[str]) -> Any:
@@ -67,6 +75,32 @@ def _silence_stderr() -> None:
     os.close(null)
 
 
+def _end_with_batch() -> None:
+    """Linux, fork server: have the kernel kill this worker when the batch that started it is killed.
+
+    A worker stuck in C code never reads that its parent is gone, and spins
+    on for ever after a killed batch (SIGKILL, a test's timeout). The fork
+    server ends when its last client does; its clients are the batch and,
+    through an inherited end of the same pipe, every worker: closed here, so
+    that the fork server ends with the batch and the kernel then kills this
+    worker (PR_SET_PDEATHSIG). A worker forks no process of its own through
+    the fork server, so it needs no such end.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    if alive is None:  # not started by a fork server (spawn), or a Python that keeps it elsewhere
+        return
+    import ctypes
+
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    os.close(alive)
+    server._forkserver_alive_fd = None
+
+
 def _serve(conn: Connection, memory_limit: int | None = None) -> None:
     """Worker main loop: run each ``(func, args)`` received and answer ``(kind, value, seconds)``; None stops it.
 
@@ -76,6 +110,7 @@ def _serve(conn: Connection, memory_limit: int | None = None) -> None:
     the answer.
     """
     _silence_stderr()
+    _end_with_batch()
     # What the fork server loaded lives as long as this process: the collector's full passes need not walk it.
     gc.freeze()
     if memory_limit and sys.platform != "win32":
@@ -98,15 +133,42 @@ def _serve(conn: Connection, memory_limit: int | None = None) -> None:
         start = time.monotonic()
         try:
             reply = ("ok", func(*args))
+        except MemoryError:
+            reply = None  # see _answer_out_of_memory: the exception is not kept
         except BaseException as exc:  # noqa: BLE001 - reported to the parent as this task's failure
             reply = ("error", exc)
         seconds = time.monotonic() - start
+        if reply is None:
+            _answer_out_of_memory(conn, seconds)
+            continue
         try:
             conn.send((*reply, seconds))
         except OSError:  # the parent is gone
             return
+        except MemoryError:  # pickling a large result needs as much again
+            reply = None
         except Exception as exc:  # noqa: BLE001 - a result or exception that cannot be pickled
             conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}"), seconds))
+        if reply is None:
+            _answer_out_of_memory(conn, seconds)
+
+
+def _answer_out_of_memory(conn: Connection, seconds: float) -> None:
+    """Tell the parent the task ran out of memory, once what the task held is freed.
+
+    A MemoryError's traceback holds every frame of the failed task and so
+    all its data: answering while it is alive needs memory there is none of,
+    and CPython 3.11 then either loops for ever unwinding the next exception
+    (it cannot allocate the handler's instruction offset) or exhausts its 16
+    spare MemoryErrors and crashes (SIGSEGV). So the exception is dropped by
+    the caller, the collector frees the cycles among the task's objects, and
+    the answer is a fresh MemoryError without a traceback.
+    """
+    gc.collect()
+    try:
+        conn.send(("error", MemoryError(), seconds))
+    except OSError:  # the parent is gone; it sees the worker end
+        pass
 
 
 class WorkerDied(BrokenProcessPool):
@@ -127,6 +189,8 @@ class _Worker:
     task: int | None = None
     deadline: float | None = None  # time.monotonic() value
     ran: int = 0  # tasks answered so far
+    peak: int = 0  # the most bytes of address space seen in use during its task
+    full_since: float | None = None  # time.monotonic() since when its address space has been seen used up
 
 
 def _start(context: Any, memory_limit: int | None) -> _Worker:
@@ -136,6 +200,18 @@ def _start(context: Any, memory_limit: int | None) -> _Worker:
     process.start()
     child.close()
     return _Worker(process, parent)
+
+
+def _address_space(pid: int) -> int | None:
+    """Bytes of address space process ``pid`` has mapped (what RLIMIT_AS caps); None where /proc cannot tell."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[0]) * _PAGE
+    except (OSError, ValueError, IndexError):  # not Linux, or the process is gone
+        return None
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def _kill(worker: _Worker) -> None:
@@ -170,11 +246,12 @@ def run_pool(
     ``timeout`` (seconds), a task that runs longer is reported through
     ``on_timeout`` even when its result was already sent; one still running
     then is killed with the programs it started. ``memory_limit`` (bytes)
-    caps each worker's address space: a task that passes it usually raises
-    MemoryError. A worker is replaced after a crash, a timeout, an exception
-    or a result for which ``failed(result)`` is true. ``preload`` names the
-    modules workers start with (see ``_context``). Workers are gone when
-    this returns or raises.
+    caps each worker's address space: a task that passes it gets a
+    MemoryError through ``on_crash``, also when its worker died after
+    nearing the limit or sat at it for _STUCK_SECONDS. A worker is replaced
+    after a crash, a timeout, an exception or a result for which
+    ``failed(result)`` is true. ``preload`` names the modules workers start
+    with (see ``_context``). Workers are gone when this returns or raises.
     """
     if not tasks:
         return
@@ -237,18 +314,27 @@ class _Pool:
             except Exception as exc:  # noqa: BLE001 - the task cannot be pickled; the worker is still usable
                 failed.append((index, "crash", exc))
                 continue
-            idle.task = index
+            idle.task, idle.peak, idle.full_since = index, 0, None
             idle.deadline = time.monotonic() + self.timeout if self.timeout is not None else None
         return failed
 
     def collect(self) -> list[tuple[int, str, Any]]:
-        """Wait until some busy worker answers, dies or runs out of time; return those tasks as (index, ok|crash|timeout, value)."""
+        """Wait until some busy worker answers, dies or runs out of time or memory; return those tasks as (index, ok|crash|timeout, value).
+
+        Under a memory limit it returns at least every _SAMPLE_SECONDS, after
+        reading the busy workers' address space, possibly with no task.
+        """
         busy = self.busy()
         deadlines = [w.deadline for w in busy if w.deadline is not None]
         wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+        if self.memory_limit:
+            wait_for = _SAMPLE_SECONDS if wait_for is None else min(wait_for, _SAMPLE_SECONDS)
         wait([w.conn for w in busy] + [w.process.sentinel for w in busy], wait_for)
         finished = []
         now = time.monotonic()
+        if self.memory_limit:
+            for worker in busy:
+                self._sample(worker, now)
         for worker in busy:
             index = worker.task
             if worker.conn.poll():
@@ -275,11 +361,32 @@ class _Pool:
             elif worker.deadline is not None and now >= worker.deadline:
                 self._retire(worker)
                 finished.append((index, "timeout", None))
+            elif worker.full_since is not None and now - worker.full_since >= _STUCK_SECONDS:
+                self._retire(worker)
+                finished.append((index, "crash", MemoryError()))
         return finished
 
-    def _died(self, worker: _Worker) -> WorkerDied:
-        """Retire a worker that died and say how it ended."""
+    def _sample(self, worker: _Worker, now: float) -> None:
+        """Note a busy worker's address space: its peak, and since when it has been used up."""
+        used = _address_space(worker.process.pid)
+        if used is None:
+            return
+        worker.peak = max(worker.peak, used)
+        if used < self.memory_limit - _FULL_MARGIN:
+            worker.full_since = None
+        elif worker.full_since is None:
+            worker.full_since = now
+
+    def _died(self, worker: _Worker) -> BaseException:
+        """Retire a worker that died and say how it ended: MemoryError when it had neared its memory limit, else WorkerDied.
+
+        C code (a parser, the JSON serialiser, the interpreter growing its
+        stack) whose allocation fails under the limit often crashes the
+        process instead of raising MemoryError.
+        """
         self._retire(worker)
+        if self.memory_limit and worker.peak >= _NEAR_LIMIT * self.memory_limit:
+            return MemoryError()
         return WorkerDied(worker.process.exitcode)
 
     def _retire(self, worker: _Worker) -> None:

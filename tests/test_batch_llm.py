@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.batch import BatchOptions, llm_workers, report_lines, run_batch
+from reviewer.batch import BatchOptions, llm_workers, run_batch
+from reviewer.batch_result import report_lines
 from reviewer.config import choose_llm
 from reviewer.config import LLMConfig
 from reviewer.errors import ConfigError

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.batch_helpers import exhaust_memory, report_text, run_hostile_cli, write
+from tests.batch_helpers import ROOT, exhaust_memory, report_text, run_hostile_cli, write
 
+from reviewer import pool
 from reviewer.pool import run_pool
 from reviewer.store import Entry, Store
 
@@ -37,6 +40,101 @@ def test_a_worker_that_ran_out_of_memory_is_replaced_and_the_next_reports_succee
     # The hog's worker kept its memory: task 2 would fail in it. A new worker took it, and was kept for task 3.
     assert set(pids) == {0, 2, 3}
     assert pids[0] != pids[2] and pids[2] == pids[3]
+
+
+def _fill(held: list, sizes: tuple[int, ...] = (64 << 20, 1 << 20, 64 << 10)) -> None:
+    """Allocate blocks of shrinking ``sizes`` into ``held`` until the worker's address space is used up (but for less than the last)."""
+    for size in sizes:
+        try:
+            while True:
+                held.append(bytearray(size))
+        except MemoryError:
+            pass
+
+
+def _fill_and_raise() -> None:
+    """A pool task whose MemoryError, through its traceback, holds all the memory there is."""
+    held: list = []
+    _fill(held, (64 << 20, 1 << 20, 64 << 10, 4 << 10, 256, 64))
+    raise MemoryError
+
+
+_HELD: list = []  # what _fill_then_crash and _fill_then_spin keep in their worker
+
+
+def _fill_then_crash() -> None:
+    """A pool task that uses up the address space, frees a little to go on, and dies of SIGSEGV, as C code whose allocation failed does."""
+    _fill(_HELD)
+    time.sleep(1)  # the parent reads the worker's address space every 0.2 s
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def _fill_then_spin() -> None:
+    """A pool task that uses up the address space and never ends, as CPython unwinding an exception it has no memory for."""
+    _fill(_HELD)
+    while True:
+        pass
+
+
+def _pool_outcome(task) -> tuple[object, float]:
+    """What the pool reports of one run of ``task`` under LIMIT (a result, an exception, "timeout"), and the seconds it took."""
+    got: dict[int, object] = {}
+    start = time.monotonic()
+    run_pool(task, [()], 1, got.__setitem__, got.__setitem__, timeout=60, on_timeout=lambda i: got.__setitem__(i, "timeout"),
+             memory_limit=LIMIT)
+    return got[0], time.monotonic() - start
+
+
+def test_a_memory_error_that_holds_all_the_memory_is_answered_as_one():
+    # Answering needs memory: before the worker let the exception (and the task's data) go, it died (exit 1), hung or crashed.
+    outcome, _ = _pool_outcome(_fill_and_raise)
+    assert isinstance(outcome, MemoryError)
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="the parent reads a worker's address space from /proc")
+def test_a_worker_that_dies_at_its_memory_limit_ran_out_of_memory():
+    outcome, _ = _pool_outcome(_fill_then_crash)
+    assert isinstance(outcome, MemoryError)
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="the parent reads a worker's address space from /proc")
+def test_a_worker_stuck_at_its_memory_limit_is_stopped_long_before_the_time_limit(monkeypatch):
+    monkeypatch.setattr(pool, "_STUCK_SECONDS", 1.0)
+    outcome, seconds = _pool_outcome(_fill_then_spin)
+    assert isinstance(outcome, MemoryError) and seconds < 30
+
+
+_SPIN_UNDER_A_KILLED_PARENT = (
+    "import os, sys\n"
+    "from reviewer.pool import run_pool\n"
+    "from tests.test_batch_workers import _print_pid_and_spin\n"
+    "if __name__ == '__main__':\n"
+    "    run_pool(_print_pid_and_spin, [()], 1, print, print)\n"
+)
+
+
+def _print_pid_and_spin() -> None:
+    """A pool task that prints its worker's pid and never ends."""
+    print(os.getpid(), flush=True)
+    while True:
+        pass
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_stuck_worker_ends_with_its_killed_batch():
+    # A worker stuck in C code never reads that its batch is gone: it spun on for ever after a killed test run.
+    parent = subprocess.Popen([sys.executable, "-c", _SPIN_UNDER_A_KILLED_PARENT], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    worker = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    for _ in range(100):
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(worker, signal.SIGKILL)
+    pytest.fail("the worker outlived its batch by 10 s")
 
 
 def _verdict(n: int) -> tuple[bool, int]:

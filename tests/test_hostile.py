@@ -79,12 +79,13 @@ def test_valid_but_odd_files_are_reviewed_without_a_word_on_stderr(corpus):
     *reviews, sample = json.loads(done.stdout)
     assert [r["document"]["path"] for r in reviews] == [str(item.path) for item in odd]
     by_name = {Path(r["document"]["path"]).name: r for r in reviews}
-    # Full-width digits and GBK read like the UTF-8 sample they were made from.
+    # Full-width digits, GBK, GB18030 and UTF-16 without a byte-order mark read like the UTF-8 sample they were made from.
 
     def rules(r: dict) -> list[str]:
         return sorted(f["rule"] for f in r["findings"])
 
-    assert rules(by_name["full_width.txt"]) == rules(by_name["gbk.txt"]) == rules(sample)
+    for name in ("full_width.txt", "gbk.txt", "gb18030.txt", "utf16_no_bom.txt"):
+        assert rules(by_name[name]) == rules(sample), name
     assert by_name["full_width.txt"]["document"]["year"] == sample["document"]["year"]
 
 

@@ -16,9 +16,11 @@ from docx.oxml import parse_xml
 
 from reviewer.document import Document, Table
 from reviewer.errors import InputError
+from reviewer.extract import extract
 from reviewer.ingest import load, load_bytes
 from reviewer.ingest import office
 from reviewer.ingest.xlsx import display
+from reviewer.rules import run_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _spec = importlib.util.spec_from_file_location("make_fixtures", FIXTURES / "make_fixtures.py")
@@ -299,6 +301,18 @@ def test_pdf_row_cut_at_a_line_break_of_its_merged_label_is_rejoined():
     assert_locations(pdf)
 
 
+def test_pdf_form_cut_in_a_row_whose_next_page_has_more_columns_is_one_table():
+    # Page 1 ends in the funds block (得分 over two grid columns) inside "年度资" / "金总额"; page 2
+    # goes on with the indicator block's nine columns: one table on the finer grid, the row rejoined.
+    docx = load_bytes(fixtures.build_cut_funds_docx(), "cut.docx", ".docx")
+    pdf = read_fixture("cut_funds.pdf")
+    assert len(pdf.tables) == 1
+    assert grid(pdf.tables[0]) == grid(docx.tables[0])
+    total = pdf.tables[0].rows[2]
+    assert [c.text for c in total][:3] == ["", "年度资金总额", "300.00"] and total[1].loc.page == 1
+    assert [f.rule for f in run_rules(extract(pdf))] == [f.rule for f in run_rules(extract(docx))] == ["SCORE004"]
+
+
 def test_pdf_one_line_paragraphs_are_told_apart_by_the_gap_between_paragraphs():
     # Most gaps are gaps between paragraphs; the full lines end their paragraphs all the same.
     pdf = read_fixture("spaced.pdf")
@@ -343,9 +357,9 @@ def test_truncated_docx_and_xlsx(tmp_path):
     book = build_xlsx()
     (tmp_path / "cut.xlsx").write_bytes(book[: len(book) // 2])
     assert problem(tmp_path / "cut.xlsx") == "不是有效的 .xlsx 文件（文件损坏或被截断）"
-    # A .docx package saved under .xlsx is not a workbook either.
+    # A whole .docx package saved under .xlsx is read as the Word document it is.
     (tmp_path / "word.xlsx").write_bytes(data)
-    assert problem(tmp_path / "word.xlsx") == "不是有效的 .xlsx 文件（文件损坏或被截断）"
+    assert load(tmp_path / "word.xlsx").format == "docx"
 
 
 def test_ole_file_named_docx_or_xlsx_is_reported_as_encrypted_or_legacy(tmp_path):

@@ -115,3 +115,19 @@ def test_duplicate_removal_keeps_what_pdfplumber_keeps_without_its_quadratic_sor
     assert kept == expected and len(kept) * 2 == len(page.chars)
     # pdfplumber restores the order with list.index (quadratic): on this page it is many times slower.
     assert ours * 5 < theirs
+
+
+@pytest.mark.parametrize("name", ["wrapped.pdf", "wrapped_tight.pdf"])
+def test_a_borderless_form_whose_cells_wrap_reads_as_the_ruled_form(name):
+    # Rows apart by a wider gap than the lines of a cell (wrapped.pdf), or by the same gap
+    # (wrapped_tight.pdf: told by the numbers only a row's first line holds); "项目资金（万元）"
+    # merged down and centred beside the first funds line stays in its cell.
+    fixtures = _fixtures()
+    pdf = load(FIXTURES / name)
+    assert [texts(t) for t in pdf.tables][-1] == [
+        ["项目资金（万元）" if name == "wrapped.pdf" else "项目资金", *fixtures.WRAPPED_ROWS[0][1:]],
+        ["" if name == "wrapped.pdf" else "（万元）", *fixtures.WRAPPED_ROWS[1][1:]],
+        *fixtures.WRAPPED_ROWS[2:],
+    ]
+    word = load_bytes(fixtures.build_wrapped_docx(ruled=True), "form.docx", ".docx")
+    assert [rule for rule, _ in findings(pdf)] == [rule for rule, _ in findings(word)] == ["SCORE004"]

@@ -7,7 +7,8 @@ from collections import Counter
 
 from reviewer.document import Document, Paragraph, Table, row_place
 from reviewer.extract.basic import read_basic_data
-from reviewer.extract.forms import UNIT_LABELS, FormReader, coverage_of, pair_facts, stated_grades
+from reviewer.extract.forms import UNIT_LABELS, FormReader, coverage_of
+from reviewer.extract.pairs import pair_facts, stated_grades
 from reviewer.extract.money import money_tables
 from reviewer.extract.narrative import narrative_facts, read_sections, read_signature
 from reviewer.extract.parts import PART_NAMES, Part, arabic_years, segment, years_in_titles

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from reviewer.document import Cell, Location, Paragraph, Table, row_place
 from reviewer.extract.money import money_tables
+from reviewer.extract.pairs import pair_facts, stated_grades
 from reviewer.extract.parts import Part, doubt_merged_forms
 from reviewer.extract.vocabulary import canonical_key, normalize_label
 from reviewer.quantity import Quantity, join_target, parse_quantity, with_unit
@@ -35,7 +36,7 @@ from reviewer.report import (
 )
 from reviewer.tables import Band, Pair, Row, TableReading
 from reviewer.tables.grid import is_number, read_points
-from reviewer.tables.vocabulary import FUNDS_TOTAL_WORDS, GRADE_LABELS, column_role, is_goal_label, level_points, split_points, squash
+from reviewer.tables.vocabulary import FUNDS_TOTAL_WORDS, column_role, is_goal_label, is_unit_note, level_points, split_points, squash
 
 FUNDS_MEASURES = {"initial": "年初预算", "adjust": "调整", "budget": "预算", "actual": "执行", "rate": "执行率", "weight": "分值", "score": "得分"}
 # Reader role -> FundsRow column.
@@ -65,8 +66,6 @@ _SEALED = re.compile(r"[(（]盖章[)）]")
 ACTUAL_GOAL_LABELS = ("绩效目标实际完成情况", "实际完成情况", "目标完成情况", "全年目标实际完成情况")
 _DEVIATION_NOTE = re.compile(r"^(?:\d+[、.]|[(（]?[一二三四五六七八九十\d]+[)）、])?(?:偏差|未完成|扣分)(?:情况|原因)?(?:说明|分析|原因)")
 _NOTE_PARAGRAPHS = 6  # a note under a form: its line and the few lines that go on with it
-_AMOUNT_UNIT_NOTE = re.compile(r"[(（]万?元[)）]$")  # "实际支出（万元）"
-_YUAN_NOTE = re.compile(r"[(（]元[)）]")
 _SPLIT = re.compile(r"(?:其中[:：]?\s*)?([^:：\d\s][^:：]*?)[:：]\s*(-?[\d,]+(?:\.\d*)?)\s*(万元|元)?\s*$")
 
 
@@ -218,7 +217,7 @@ class FormReader:
                 for k, p, m in split_cells:
                     self.read_split(p.cell, m, _side(sides, side_row, row, k), band.unit)
                 continue
-            label_cell = next((p.cell for p in row.placed if p.start < value_start and p.text), None)
+            label_cell = next((p.cell for p in row.placed if p.start < value_start and p.text and not is_unit_note(p.text)), None)
             if label_cell is None:
                 continue
             self.read_funds_row(funds, row, label_cell, band.unit, adjust)
@@ -243,7 +242,7 @@ class FormReader:
                 cell, f"{label}{FUNDS_COLUMN_LABELS[column]}", FUNDS_COLUMN_LABELS[column], key=key,
                 measure=FUNDS_MEASURES[column], quantity=q,
             )
-        is_total = squash(label).rstrip(":：").endswith(FUNDS_TOTAL_WORDS)
+        is_total = squash(label).rstrip(":：").endswith(FUNDS_TOTAL_WORDS) or row.kind == "total"
         funds.rows.append(FundsRow(label=label, cells=cells, total=is_total, loc=label_cell.loc.with_label(self.label(label_cell, label))))
         self.facts.extend(f for f in cells.values() if f.quantity.value is not None)
 
@@ -413,53 +412,6 @@ class FormReader:
             full.add(sum((f.quantity.value for f in table.level1_points), Decimal(0)) + rate_weight)
         got = sum(scores, Decimal(0)) + (rate_score.quantity.value or 0 if rate_score else 0)
         return value in full and value != got
-
-
-def pair_facts(pairs: list[Pair], part: str, year: int | None) -> list[Fact]:
-    """Facts of the label/value pairs that state a known quantity ("人员编制 | 21", "实有人数 | 23")."""
-    facts = []
-    for pair in pairs:
-        q = parse_quantity(pair.value)
-        label = normalize_label(pair.label)
-        if q.value is not None and (stage := PROJECT_FUNDS.get(_AMOUNT_UNIT_NOTE.sub("", label))):
-            facts.append(project_funds_fact(pair, stage, part, year))
-            continue
-        if q.value is None or q.qualitative or (key := canonical_key(label)) is None:
-            continue
-        facts.append(
-            Fact(
-                label=label, key=key, quantity=q, year=year, part=part, source="table", quote=pair.cell.text.strip(),
-                loc=pair.cell.loc.with_label(f"{part} {row_place(pair.cell.loc)}「{label}」"),
-            )
-        )
-    return facts
-
-
-# A project's key-value funds ("计划安排资金（万元）| 180.00 | 实际到位资金（万元）| 180.00", "实际支出（万元）| 172.35").
-PROJECT_FUNDS = {"计划安排资金": "计划", "实际到位资金": "到位", "实际支出": "执行"}
-
-
-def project_funds_fact(pair: Pair, stage: str, part: str, year: int | None) -> Fact:
-    """A planned, received or spent amount of a project, in the unit its label states (万元 when it states none)."""
-    unit = "元" if _YUAN_NOTE.search(pair.label) else "万元"
-    value = pair.value.strip()
-    q = parse_quantity(value if parse_quantity(value).unit else value + unit)
-    label = normalize_label(pair.label)
-    return Fact(
-        label=_AMOUNT_UNIT_NOTE.sub("", label), quantity=q, measure=stage, year=year, part=part, source="table",
-        quote=pair.cell.text.strip(), loc=pair.cell.loc.with_label(f"{part} 第{pair.cell.row + 1}行「{label}」"),
-    )
-
-
-def stated_grades(reading: TableReading, part: str, year: int | None) -> list[StatedGrade]:
-    """Grades a table states ("评价等次 | 优"), each with the score the same table states beside it."""
-    scores = [f for f in pair_facts(reading.pairs, part, year) if f.key == "总分"]
-    grades = []
-    for pair in reading.pairs:
-        if squash(pair.label) in GRADE_LABELS and pair.value.strip():
-            span = TextSpan(text=pair.value.strip(), loc=pair.cell.loc.with_label(f"{part} {row_place(pair.cell.loc)}「{pair.label}」"))
-            grades.append(StatedGrade(grade=span, score=scores[0] if len(scores) == 1 else None))
-    return grades
 
 
 def table_place(c: TableCoverage) -> str:

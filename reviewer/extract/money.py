@@ -43,9 +43,16 @@ def _measure(header: str) -> str | None:
     return next((m for word, m in _MEASURES if word in header), None)
 
 
-def _cell_loc(cell: Cell, part: str, name: str, label: str, header: str) -> Location:
-    """A value cell's place as messages name it: part, row, 「row label」「column」."""
-    return cell.loc.with_label(f"{part} {row_place(cell.loc) or name}「{label}」「{header.rsplit('/', 1)[-1]}」")
+def _cell_loc(cell: Cell, part: str, name: str, label: str, column: str) -> Location:
+    """A value cell's place as messages name it: part, row, 「row label」「column」 (``column``: see :func:`_shown`)."""
+    return cell.loc.with_label(f"{part} {row_place(cell.loc) or name}「{label}」「{column}」")
+
+
+def _shown(header: str, headers: list[str]) -> str:
+    """A column's name in a place: its own words ("其中/财政拨款" -> 财政拨款), with the header above
+    them when another column has the same ("2023年/执行数" beside "2024年/执行数" -> 2023年执行数)."""
+    own = header.rsplit("/", 1)[-1]
+    return header.replace("/", "") if sum(h.rsplit("/", 1)[-1] == own for h in headers) > 1 else own
 
 
 def money_tables(reading: TableReading, part: str, year: int | None) -> tuple[list[MoneyTable], list[Fact]]:
@@ -67,6 +74,7 @@ def read_money(band: Band, part: str, name: str, year: int | None) -> tuple[Mone
     columns = [MoneyColumn(header=band.columns[i].header, total=band.columns[i].role == "total") for i in value_columns]
     first = band.rows[0].placed[0].cell if band.rows and band.rows[0].placed else None
     table = MoneyTable(part=part, name=name, columns=columns, loc=first.loc if first else Location())
+    headers = [c.header for c in band.columns]
     compared = [(i, pair) for i in rate_columns if (pair := _compared(band.columns[i].header, columns)) is not None]
     table.changes = [ChangeColumn(header=band.columns[i].header, base=base, current=current) for i, (base, current) in compared]
     divided = [(i, pair) for i, c in enumerate(band.columns)
@@ -97,7 +105,7 @@ def read_money(band: Band, part: str, name: str, year: int | None) -> tuple[Mone
                 part=part,
                 quote=cell.text.strip(),
                 column=column.header,
-                loc=_cell_loc(cell, part, name, label, column.header),
+                loc=_cell_loc(cell, part, name, label, _shown(column.header, headers)),
             )
             values.append(fact)
             if quantity.value is not None:
@@ -182,7 +190,7 @@ def _rate_fact(cell: Cell | None, label: str, header: str, part: str, name: str,
     if quantity.unit is None:
         quantity = dataclasses.replace(quantity, unit="%")  # the header says %
     return Fact(label=label, key=None, quantity=quantity, year=year, part=part, quote=cell.text.strip(), column=header,
-                loc=_cell_loc(cell, part, name, label, header))
+                loc=_cell_loc(cell, part, name, label, header.rsplit("/", 1)[-1]))
 
 
 def _mark_items(table: MoneyTable, band: Band) -> None:

@@ -8,6 +8,7 @@ since the later stages cost some 8 KB and 1 ms per cell.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from pathlib import Path
 
@@ -98,10 +99,42 @@ def _bounded(document: Document) -> Document:
     return document
 
 
+def _content_suffix(data: bytes, name: str, suffix: str) -> str:
+    """The suffix of the format ``data`` is in, when its first bytes say so unambiguously, else ``suffix``.
+
+    A Word package named .pdf, or a PDF named .docx, is read as what it is.
+    InputError for a web page saved under a Word, Excel or PDF name (Word
+    and WPS can save a report as HTML, and some people rename it).
+    """
+    if data.startswith(b"%PDF-"):
+        return ".pdf"
+    if data.startswith(b"PK\x03\x04"):
+        import zipfile
+
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+            return suffix  # the reader of its suffix says it is broken
+        for kind, part in _PACKAGE_PARTS.items():
+            if part in names:
+                return suffix if suffix in _PACKAGES[kind] else kind
+        return suffix
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if suffix in _PACKAGES[".docx"] | _PACKAGES[".xlsx"] | {".pdf"} and head.startswith((b"<!doctype html", b"<html")):
+        app, target = ("Excel 或 WPS", ".xlsx") if suffix in _PACKAGES[".xlsx"] else ("Word 或 WPS", ".docx")
+        raise InputError(name, f"文件内容是网页（HTML），不是 {suffix} 文件：请用 {app} 打开后另存为 {target}")
+    return suffix
+
+
+_PACKAGES = {".docx": {".docx", ".docm"}, ".xlsx": {".xlsx", ".xlsm"}}
+_PACKAGE_PARTS = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}  # the part that tells an Office package's kind
+
+
 def _read(data: bytes, name: str, suffix: str) -> Document:
     """The reader's Document for ``data``, chosen by content and suffix."""
     if not data.strip():
         raise InputError(name, "文件为空")
+    suffix = _content_suffix(data, name, suffix)
     digest = sha256_of(data)
     if suffix == ".docx" or (data[:2] == b"PK" and suffix in {".docx", ".docm"}):
         from reviewer.ingest.docx import read_docx

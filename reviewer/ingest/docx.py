@@ -46,6 +46,9 @@ MAX_UNPACKED = 512 << 20  # bytes all parts may unpack to (declared sizes); pict
 MAX_PART = 64 << 20  # bytes of word/document.xml; a 500-page report with tables has some 20 MB
 MAX_TAGS = 4_000_000  # "<" in word/document.xml: the parsed tree costs some 150 bytes per element
 MAX_CHARS = 1_000_000  # characters of text read; a long report has some 200,000
+# Grid columns a cell may span or a row skip: a Word table has at most 63. Bounded, since the
+# renderers lay a table out slot by slot (a gridSpan of 10^9 ran the HTML writer out of memory).
+_MAX_SPAN = 64
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _P = f"{{{W_NS}}}p"
@@ -230,10 +233,10 @@ def _table_rows(tbl: etree._Element, block: int, table: int, numbers: dict[etree
     # First pass: each row's cells with their grid position and merge state.
     layout: list[list[tuple[etree._Element, int, int, str | None]]] = []
     for tr in _children(tbl, _TR):
-        grid = _int_attr(tr, _GRID_BEFORE, 0)
+        grid = min(max(0, _int_attr(tr, _GRID_BEFORE, 0)), _MAX_SPAN)
         cells = []
         for tc in _children(tr, _TC):
-            span = max(1, _int_attr(tc, _GRID_SPAN, 1))
+            span = min(max(1, _int_attr(tc, _GRID_SPAN, 1)), _MAX_SPAN)
             cells.append((tc, grid, span, _vmerge(tc)))
             grid += span
         layout.append(cells)

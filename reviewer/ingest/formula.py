@@ -38,6 +38,7 @@ class FormulaError(Exception):
 
 
 BUDGET_SPENT = "计算量超过上限"
+_MAX_NESTING = 64  # Excel's own limit on nested functions; report forms nest two or three
 CYCLE = "循环引用"
 
 
@@ -163,6 +164,7 @@ class _Parser:
             raise FormulaError("公式无法解析") from exc
         self.tokens = [t for t in tokens if t.type != Token.WSPACE]
         self.pos = 0
+        self.depth = 0  # factors open (see factor)
         self.sheet = sheet
 
     def parse(self) -> Decimal:
@@ -208,16 +210,23 @@ class _Parser:
         return value
 
     def factor(self) -> Decimal:
-        token = self.peek()
-        if token is not None and token.type == Token.OP_PRE and token.value in "+-":
-            self.pos += 1
-            value = self.factor()
-            return -value if token.value == "-" else value
-        value = self.primary()
-        while (t := self.peek()) is not None and t.type == Token.OP_POST and t.value == "%":
-            self.pos += 1
-            value = value / 100
-        return value
+        # Every nesting (parentheses, functions, signs) passes here: bounded, or a hostile formula exhausts Python's stack.
+        self.depth += 1
+        if self.depth > _MAX_NESTING:
+            raise FormulaError(f"嵌套超过 {_MAX_NESTING} 层")
+        try:
+            token = self.peek()
+            if token is not None and token.type == Token.OP_PRE and token.value in "+-":
+                self.pos += 1
+                value = self.factor()
+                return -value if token.value == "-" else value
+            value = self.primary()
+            while (t := self.peek()) is not None and t.type == Token.OP_POST and t.value == "%":
+                self.pos += 1
+                value = value / 100
+            return value
+        finally:
+            self.depth -= 1
 
     def primary(self) -> Decimal:
         token = self.take()

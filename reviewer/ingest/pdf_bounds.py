@@ -21,12 +21,21 @@ MAX_CHARS = 300_000  # the whole file
 MAX_PAGE_LINES = 5_000
 # Path segments read on a page (forms drawn many times count each time): each is read in Python.
 MAX_PAGE_SEGMENTS = 200_000
+# Points (1/72 inch) either way: the PDF format's own page-size limit. pdfium's text page grows with the
+# page's area (a 600-byte PDF of one 10^9-point page took 270 MB to read, one of 2 x 10^9 points 510 MB).
+MAX_PAGE_POINTS = 14_400
 
 
 def check_pages(pages: int, name: str) -> None:
     """Raise InputError when the PDF has more than MAX_PAGES pages."""
     if pages > MAX_PAGES:
         raise InputError(name, f"PDF 共 {pages} 页，超过 {MAX_PAGES} 页的上限")
+
+
+def check_size(width: float, height: float, number: int, name: str) -> None:
+    """Raise InputError when page ``number`` (from 1) is wider or taller than MAX_PAGE_POINTS."""
+    if max(width, height) > MAX_PAGE_POINTS:
+        raise InputError(name, f"PDF 第 {number} 页的尺寸 {width:.0f}×{height:.0f} 磅，超过每边 {MAX_PAGE_POINTS} 磅（200 英寸）的上限")
 
 
 def check_chars(chars: int, number: int, total: int, name: str) -> None:

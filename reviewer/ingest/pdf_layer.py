@@ -33,7 +33,7 @@ import threading
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from reviewer.ingest.pdf_bounds import check_chars, check_pages, check_segments
+from reviewer.ingest.pdf_bounds import check_chars, check_pages, check_segments, check_size
 
 PDFIUM = threading.Lock()
 
@@ -78,6 +78,7 @@ def _read_page(page, number: int, name: str, total: int) -> tuple[PageLayer, int
     """A page's layer and its count of pdfium characters (generated ones too, as the limits count them)."""
     import pypdfium2.raw as pdfium_c
 
+    check_size(*page.get_size(), number, name)
     text = pdfium_c.FPDFText_LoadPage(page.raw)
     try:
         count = pdfium_c.FPDFText_CountChars(text)

@@ -14,7 +14,13 @@ same way.
   first column holds only list numbers (1、 （一）) is narrative, not a table.
 - Lines are grouped into rows by their spacing: where the gaps between lines
   fall into two sizes, the small one is a wrap inside a cell and the large one
-  separates rows; where they are all alike, every line is a row.
+  separates rows. The gap is measured in each column, from the text above in
+  the same column: a cell merged down over two rows prints its lines centred
+  between them, beside the first line of the next row, and those lines stay
+  in its cell. Where the gaps are all alike, a line is a row unless each of
+  its pieces continues a cell above, one that was full (a line break, not a
+  new cell), or the line holds no number under a row's first line that
+  does: a continuation holds no amount, 分值 or 得分.
 - A row whose cells do not stand where the table's columns are (left edges,
   right edges or centres) starts a new table: forms often put a key-value
   block, a funds block and an indicator block one under another.
@@ -33,6 +39,9 @@ GAP = 1.0  # × font size: a gap at least this wide between two glyphs separates
 WRAP_STEP = 0.5  # × font size: a gap between lines this much above the smallest one separates rows
 MAX_GAP = 3.0  # × font size: a wider gap between lines ends a table
 ALIGN = 0.35  # × font size: edges or centres this close stand in the same column
+_NUMBER = re.compile(r"^[-−]?[\d,，]+(?:\.\d+)?[%％]?$")  # an amount, a score or a rate, nothing else
+_OPENING = set("（(《“‘〔【[")
+_CLOSING = set("）)》”’〕】]，。、；：！？,.;:%％")
 _LIST_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|[①-⑳])$")
 
 
@@ -58,6 +67,7 @@ class _Row:
 
     lines: list[list[_Segment]]
     cells: list[tuple[float, float]] = field(default_factory=list)  # (x0, x1) of each cell, left to right
+    up: list[tuple[float, float]] = field(default_factory=list)  # (x0, x1) of its text that is the cell above's (merged down)
 
     @property
     def top(self) -> float:
@@ -72,7 +82,7 @@ def unruled_tables(chars: list[dict]) -> list[list[tuple[float, float, float, fl
     """Cell boxes (x0, top, x1, bottom) of each borderless table among ``chars`` (one page's, as pdf_layer gives them)."""
     tables: list[list[tuple[float, float, float, float]]] = []
     for run in _runs(_segment_lines(chars)):
-        for lines in _split_by_columns(run):
+        for lines in _heads_joined(_split_by_columns(run)):
             rows = _rows(lines)
             if _is_table(rows):
                 tables.append(_cell_boxes(rows))
@@ -129,9 +139,11 @@ def _runs(lines: list[list[_Segment]]) -> list[list[list[_Segment]]]:
 
 
 def _wraps_in_a_cell(segment: _Segment, run: list[list[_Segment]]) -> bool:
-    """Whether a lone segment is the next line of a cell above: it stands under one segment of the previous line, and no wider."""
-    above = [s for s in run[-1] if s.x0 < segment.x1 and segment.x0 < s.x1]
-    if len(above) != 1:
+    """Whether a lone segment is the next line of a cell above: it stands under one segment of the last line
+    with text in its column, close below it, and no wider (a line of a cell beside it may stand between them)."""
+    line = next((ln for ln in reversed(run) if any(s.x0 < segment.x1 and segment.x0 < s.x1 for s in ln)), [])
+    above = [s for s in line if s.x0 < segment.x1 and segment.x0 < s.x1]
+    if len(above) != 1 or segment.top - above[0].bottom > segment.size:
         return False
     tolerance = ALIGN * segment.size
     return above[0].x0 - tolerance <= segment.x0 and segment.x1 <= above[0].x1 + tolerance + segment.size
@@ -140,40 +152,88 @@ def _wraps_in_a_cell(segment: _Segment, run: list[list[_Segment]]) -> bool:
 def _rows(lines: list[list[_Segment]]) -> list[_Row]:
     """Group a table's lines into rows (see the module docstring)."""
     gaps = [b[0].top - max(s.bottom for s in a) for a, b in zip(lines, lines[1:])]
-    size = max(_size(line) for line in lines)
-    split = min(gaps, default=0.0) + WRAP_STEP * size
-    two_sizes = bool(gaps) and max(gaps) > split
+    split = _row_gap(gaps, max(_size(line) for line in lines))
     rows = [_Row(lines=[lines[0]])]
     for line, gap in zip(lines[1:], gaps):
-        if two_sizes:
-            new_row = len(line) > 1 and gap > split
+        row = rows[-1]
+        if split is None:
+            new_row = not _continues(line, row, lines)
+            up: list[_Segment] = []
         else:
-            new_row = not _continues(line, rows[-1].lines[-1], lines)
+            # The gap from the text above in each piece's own column; None where the row has none there.
+            column_gaps = [_column_gap(segment, row) for segment in line]
+            new_row = len(line) > 1 and gap > split or any(g is not None and g > split for g in column_gaps)
+            up = [s for s, g in zip(line, column_gaps) if g is not None and g <= split and not _NUMBER.match(s.text)]
         if new_row:
-            rows.append(_Row(lines=[line]))
+            rows.append(_Row(lines=[line], up=[(s.x0, s.x1) for s in up]))
         else:
-            rows[-1].lines.append(line)
+            row.lines.append(line)
     for row in rows:
         row.cells = _merge_spans([(s.x0, s.x1) for line in row.lines for s in line])
     return rows
 
 
-def _continues(line: list[_Segment], above: list[_Segment], table: list[list[_Segment]]) -> bool:
-    """Whether every segment of ``line`` is the next line of a cell above that was full (its text wrapped).
+def _row_gap(gaps: list[float], size: float) -> float | None:
+    """The gap that separates rows when the gaps fall into two sizes (None when they are all alike).
 
+    The split is the first jump of at least WRAP_STEP × size between the
+    sorted gaps, with two gaps or more above it: wraps inside a cell and
+    lines of cells centred in a taller row stand below it, rows above it.
+    Lines that overlap (a negative gap) are one row whatever the rest.
+    """
+    ordered = sorted(g for g in gaps if g >= 0)
+    for k, (low, high) in enumerate(zip(ordered, ordered[1:])):
+        if high - low >= WRAP_STEP * size:
+            # One wide gap is a gap above a row, not a size of gaps: rows must be told apart by it twice.
+            return (low + high) / 2 if len(ordered) - k - 1 >= 2 else None
+    return None
+
+
+def _column_gap(segment: _Segment, row: _Row) -> float | None:
+    """The gap between a piece of a line and the row's last text above it in its column (None: none there)."""
+    for line in reversed(row.lines):
+        above = [s for s in line if s.x0 < segment.x1 and segment.x0 < s.x1]
+        if above:
+            return segment.top - max(s.bottom for s in above)
+    return None
+
+
+def _continues(line: list[_Segment], row: _Row, table: list[list[_Segment]]) -> bool:
+    """Whether ``line`` is the next line of the row's cells above it (their text wrapped), not a row of its own.
+
+    Each piece must stand under one piece of the line above, and either every
+    such cell was full, or the row's first line holds numbers and this line
+    none (numbers are a row's own: the 分值 and 得分 of an indicator, the
+    amounts of a funds line; a wrapped cell goes on with words or a unit).
     A cell is full when the first glyph below would not have fitted after its
     text: its column's right limit is taken as the furthest any text of the
-    table reaches in that column.
+    table reaches in that column. An opening bracket moves to the next line
+    with the glyph after it, and a glyph with the closing punctuation after
+    it (a line may not end with "（" nor start with "）"), so those count
+    together; a piece that opens with closing punctuation ("%", "）") never
+    starts a cell.
     """
+    above = row.lines[-1]
+    full = True
     for segment in line:
         over = [s for s in above if s.x0 < segment.x1 and segment.x0 < s.x1]
         if len(over) != 1:
             return False
         limit = max(s.x1 for other in table for s in other if s.x0 < over[0].x1 and over[0].x0 < s.x1)
-        first = segment.chars[0]["x1"] - segment.chars[0]["x0"]
-        if over[0].x1 + first <= limit + 0.3 * segment.size:
-            return False
-    return True
+        if over[0].x1 + _first_unit(segment) <= limit + 0.3 * segment.size and segment.text[0] not in _CLOSING:
+            full = False
+    if full:
+        return True
+    return any(_NUMBER.match(s.text) for s in row.lines[0]) and not any(_NUMBER.match(s.text) for s in line)
+
+
+def _first_unit(segment: _Segment) -> float:
+    """Width of the glyphs that open a line and could not have been split: "（万", "分）"."""
+    chars = segment.chars
+    k = 1 if chars[0]["text"] not in _OPENING or len(chars) == 1 else 2
+    while k < len(chars) and chars[k]["text"] in _CLOSING:
+        k += 1
+    return chars[k - 1]["x1"] - chars[0]["x0"]
 
 
 def _merge_spans(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -213,6 +273,28 @@ def _split_by_columns(run: list[list[_Segment]]) -> list[list[list[_Segment]]]:
     return tables
 
 
+def _heads_joined(parts: list[list[list[_Segment]]]) -> list[list[list[_Segment]]]:
+    """A one-row part over the next part whose columns it names is that table's first header row.
+
+    The upper row of a two-row header ("项目 | 2024年 | 2023年 | 增减率" over
+    "预算数 | 执行数 | 预算数 | 执行数") has fewer cells than the rows below it, so
+    it does not stand in their columns line for line; it belongs to them when
+    two or more of its cells, and at least half, stand where the table's cells
+    do (left or right edges or centres).
+    """
+    joined: list[list[list[_Segment]]] = []
+    for part in parts:
+        if joined and len(joined[-1][0]) > 1 and len(_rows(joined[-1])) == 1:
+            head = joined[-1][0]
+            spans = [(s.x0, s.x1) for line in part for s in line]
+            matched = sum(_aligned((s.x0, s.x1), spans, ALIGN * _size(head)) for s in head)
+            if matched >= 2 and 2 * matched >= len(head):
+                joined[-1] = [*joined[-1], *part]
+                continue
+        joined.append(part)
+    return joined
+
+
 def _is_table(rows: list[_Row]) -> bool:
     """Two rows or more, some with two cells or more, and not a list whose first column only numbers items."""
     if len(rows) < 2 or max(len(r.cells) for r in rows) < 2:
@@ -235,20 +317,37 @@ def _cell_boxes(rows: list[_Row]) -> list[tuple[float, float, float, float]]:
     bounds = [left] + [(a[1] + b[0]) / 2 for a, b in zip(columns, columns[1:])] + [right]
     tops = [rows[0].top - 1] + [(a.bottom + b.top) / 2 for a, b in zip(rows, rows[1:])]
     bottoms = tops[1:] + [rows[-1].bottom + 1]
-    boxes = []
+    boxes: list[tuple[float, float, float, float]] = []
+    above: dict[int, int] = {}  # column -> index in ``boxes`` of the box that holds it in the row above
     for row, top, bottom in zip(rows, tops, bottoms):
         taken: set[int] = set()
+        here: dict[int, int] = {}
         for x0, x1 in row.cells:
-            covered = [i for i, c in enumerate(columns) if x0 < c[1] and c[0] < x1] or [_nearest_column(columns, x0, x1)]
+            # The columns whose share of the width holds the centre of one of its glyphs: those its text
+            # would land in ("建设产业基地6个。" over three of them, its "。" past the middle of a gap).
+            low, high = _centres(row, x0, x1)
+            covered = [i for i in range(len(columns)) if low < bounds[i + 1] and bounds[i] <= high]
             first, last = min(covered), max(covered)
             if taken & set(range(first, last + 1)):
                 continue  # two cells of a row in one column: the first one's box holds both
             taken.update(range(first, last + 1))
-            boxes.append((bounds[first], top, bounds[last + 1], bottom))
-        boxes.extend((bounds[i], top, bounds[i + 1], bottom) for i in range(len(columns)) if i not in taken)
+            if first in above and any(u0 < x1 and x0 < u1 for u0, u1 in row.up):
+                # Text of the cell above, merged down beside this row's first line: that cell reaches down here.
+                k = above[first]
+                boxes[k] = (*boxes[k][:3], bottom)
+            else:
+                k = len(boxes)
+                boxes.append((bounds[first], top, bounds[last + 1], bottom))
+            here.update((i, k) for i in range(first, last + 1))
+        for i in range(len(columns)):
+            if i not in taken:
+                here[i] = len(boxes)
+                boxes.append((bounds[i], top, bounds[i + 1], bottom))
+        above = here
     return boxes
 
 
-def _nearest_column(columns: list[tuple[float, float]], x0: float, x1: float) -> int:
-    centre = (x0 + x1) / 2
-    return min(range(len(columns)), key=lambda i: abs((columns[i][0] + columns[i][1]) / 2 - centre))
+def _centres(row: _Row, x0: float, x1: float) -> tuple[float, float]:
+    """The leftmost and rightmost glyph centres of the row's text between ``x0`` and ``x1``."""
+    centres = [(c["x0"] + c["x1"]) / 2 for line in row.lines for s in line if x0 <= s.x0 and s.x1 <= x1 for c in s.chars]
+    return min(centres), max(centres)

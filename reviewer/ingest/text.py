@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.errors import InputError
@@ -36,12 +37,20 @@ _MAX_QUOTED_LINES = 200
 
 
 def decode(data: bytes, name: str) -> str:
-    """Decode text bytes: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030."""
+    """Decode text bytes: UTF-8 (with or without BOM), UTF-16 (with BOM, or without when its zero bytes tell), or GB18030 (GBK)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
+    elif (encoding := _utf16_order(data)) is not None:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+        else:
+            if not _CONTROL.search(text):
+                return text
     else:
         for encoding in ("utf-8-sig", "gb18030"):
             try:
@@ -52,6 +61,29 @@ def decode(data: bytes, name: str) -> str:
                 break
             return text
     raise InputError(name, "无法识别的文本编码，或这不是文本文件（请提供 UTF-8 或 GBK 编码的文本）")
+
+
+# Characters no text file holds (tab, line breaks and form feed aside): the sign of a wrong decoding.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
+def _utf16_order(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when ``data`` looks like UTF-16 saved without a byte-order mark, else None.
+
+    In such text every ASCII character (digits, line breaks, punctuation)
+    has a zero byte on the same side of its pair, and only a few Chinese
+    characters (U+4E00 一 and the like) one on the other side; UTF-8 and
+    GBK text has no zero bytes at all, random bytes as many on both sides.
+    The decoded text is checked for control characters by the caller.
+    """
+    if len(data) % 2 or b"\x00" not in data:
+        return None
+    odd, even = data[1::2].count(0), data[0::2].count(0)
+    if odd > 10 * even:
+        return "utf-16-le"
+    if even > 10 * odd:
+        return "utf-16-be"
+    return None
 
 
 def _pipe_cells(line: str) -> list[str] | None:

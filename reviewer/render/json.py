@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Sequence
+import sys
+from typing import Any, Sequence
 
 from reviewer.document import Document
 from reviewer.finding import Review
@@ -26,4 +27,20 @@ def render_json(reviews: list[Review], single: bool, documents: Sequence[Documen
                     if evidence.loc is not None:
                         out_evidence["loc"]["label"] = location_label(evidence.loc, document)
         data.append(shown)
-    return json.dumps(data[0] if single else data, ensure_ascii=False, indent=2) + "\n"
+    return dumps(data[0] if single else data) + "\n"
+
+
+def dumps(data: Any) -> str:
+    """``json.dumps(data, ensure_ascii=False, indent=2)`` of plain JSON data (no floats), by the fastest encoder at hand.
+
+    With an indent, the json module encodes in pure Python; pydantic's
+    serializer writes the same text (same separators, escapes and key
+    order; they differ only in how floats are spelled, and the review JSON
+    has none) about five times faster. It is used where pydantic is loaded
+    already (the batch's workers, the web app); a one-off command does not
+    load it (about 60 ms) for this.
+    """
+    core = sys.modules.get("pydantic_core")
+    if core is None:
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    return core.to_json(data, indent=2).decode("utf-8")

@@ -6,6 +6,7 @@ import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import NamedTuple
 
@@ -57,18 +58,20 @@ def table_grid(table: Table) -> Grid:
                 if not cell.continued:
                     while (r, gc) in covered:
                         gc += 1
-            colspan = max(1, cell.colspan)
+            colspan = cell.colspan if cell.colspan > 1 else 1
             cursor = gc + colspan
             if cell.continued and (r, gc) in covered:
                 slots[(r, c)] = Slot(r, gc, 1, colspan, owner=covered[(r, gc)])
                 continue
-            rowspan = max(1, min(cell.rowspan, height - r))
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    if dr or dc:
-                        covered.setdefault((r + dr, gc + dc), (r, c))
+            rowspan = min(cell.rowspan, height - r) if cell.rowspan > 1 else 1  # height - r is at least 1
+            if rowspan > 1 or colspan > 1:  # most cells span nothing
+                for dr in range(rowspan):
+                    for dc in range(colspan):
+                        if dr or dc:
+                            covered.setdefault((r + dr, gc + dc), (r, c))
             slots[(r, c)] = Slot(r, gc, rowspan, colspan)
-            width = max(width, gc + colspan)
+            if cursor > width:
+                width = cursor
     return Grid(slots, width)
 
 
@@ -296,15 +299,19 @@ def comment_text(finding: Finding, document: Document | None = None) -> str:
 _IGNORED = re.compile(r"[\s\u3000]")
 
 
+@lru_cache(maxsize=8192)  # reports use a few thousand distinct characters
+def _kept(ch: str) -> str:
+    """What one character becomes in normalized text: its NFKC form, or "" for whitespace."""
+    norm = unicodedata.normalize("NFKC", ch)
+    return "" if _IGNORED.fullmatch(ch) or not norm or _IGNORED.fullmatch(norm) else norm
+
+
 def _normalized(text: str) -> tuple[str, list[int]]:
     """NFKC text without whitespace, with each kept char's index in the original."""
     chars: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
-        norm = unicodedata.normalize("NFKC", ch)
-        if _IGNORED.fullmatch(ch) or not norm or _IGNORED.fullmatch(norm):
-            continue
-        for n in norm:
+        for n in _kept(ch):
             chars.append(n)
             index.append(i)
     return "".join(chars), index
@@ -338,8 +345,12 @@ def find_span(text: str, evidence: Evidence, source_text: str | None = None) -> 
 
 
 def _contains(haystack: str, needle: str) -> bool:
-    """Whether ``needle`` occurs in ``haystack``, ignoring whitespace and width differences."""
-    return _normalized(needle)[0] in _normalized(haystack)[0]
+    """Whether ``needle`` occurs in ``haystack``, ignoring whitespace and width differences.
+
+    Text is normalized character by character, so a verbatim occurrence is
+    also a normalized one: only the others need the normalized texts.
+    """
+    return needle in haystack or "".join(map(_kept, needle)) in "".join(map(_kept, haystack))
 
 
 def _search(text: str, needle: str, near: int | None) -> tuple[int, int] | None:

@@ -175,9 +175,15 @@ def row_height(values: list[object], widths: list[int]) -> int:
     lines = 1
     for value, width in zip(values, widths):
         if isinstance(value, str) and value:
-            usable = max(int(width * 0.9) - 1, 1)  # LibreOffice and Excel fit a little less than the width
-            lines = max(lines, sum(max(1, math.ceil(display_width(part) / usable)) for part in value.split("\n")))
+            lines = max(lines, _wrapped_lines(value, width))
     return min(_MAX_ROW_HEIGHT, lines * _LINE_HEIGHT)
+
+
+@lru_cache(maxsize=4096)  # a summary repeats names, labels and default suggestions on many rows
+def _wrapped_lines(text: str, width: int) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide."""
+    usable = max(int(width * 0.9) - 1, 1)  # LibreOffice and Excel fit a little less than the width
+    return sum(max(1, math.ceil(display_width(part) / usable)) for part in text.split("\n"))
 
 
 def _finding_row(finding: Finding, review: Review, document: Document, decision: Decision) -> list[str]:

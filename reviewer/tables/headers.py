@@ -32,6 +32,8 @@ from reviewer.tables.vocabulary import (
 
 # A cell holding a label and its value: a digit or more than six characters after the colon.
 _LABELLED_VALUE = re.compile(r"^[^:]{2,14}:(?=.*\d|.{7})")
+# A year heading the columns under it ("2024年", "2023年度"): a header's word, not a quantity.
+_YEAR = re.compile(r"^(?:19|20)\d{2}年度?$")
 _TABLE_UNIT = re.compile(r"(?:单位|金额单位)[:：]\s*(万元|千元|亿元|元)|[（(](万元|千元|亿元|元)[）)]")
 
 
@@ -139,8 +141,11 @@ def _moneyheader_band(r: int, placements: list[list[Placed]], rows: list[list[Ce
     A second all-text row under the header refines it (multi-row headers).
     """
     filled = [p for p in placements[r] if p.text]
-    if len(filled) < 2 or any(cell_kind(p.text) != "text" or len(squash(p.text)) > 20 for p in filled):
+    if len(filled) < 2 or any(cell_kind(p.text) != "text" and not _YEAR.match(squash(p.text)) or len(squash(p.text)) > 20
+                              for p in filled):
         return None
+    if len(filled) == 2 and filled[1].end == max(p.end for p in placements[r]) and filled[1].end - filled[1].start > 1:
+        return None  # a label and one cell merged across the rest: "项目名称 | 农村饮水安全工程补助", not columns' names
     header_rows = [r]
     sub: list[Placed] = []
     # The filled rows below, looked at only as far as needed (this is asked of every plain row).
@@ -150,15 +155,17 @@ def _moneyheader_band(r: int, placements: list[list[Placed]], rows: list[list[Ce
     if below and not any(is_number(p.text) for p in first if p.text) and len(below) > 1:
         sub = first
         sub_columns = [Column(column_role(p.text), p.start, p.end, squash(p.text)) for p in sub if p.text]
-        if _known_kind(sub_columns) is not None or any(len(squash(p.text)) > 20 for p in sub) or not any(p.text for p in sub):
+        if any(len(squash(p.text)) > 20 for p in sub) or not any(p.text for p in sub):
             return None
+        if _known_kind(sub_columns) is not None and not (_measures_repeat(sub_columns) and sub_columns[0].start > 0):
+            return None  # the block's own header ("全年预算数 | 全年执行数 | 执行率"), under a title row
         header_rows.append(below[0])
         below = below[1:]
     data = [placements[i] for i in below[:2]]
     if not data or not all(sum(is_number(p.text) for p in ps) >= 1 for ps in data):
         return None
-    columns = _money_columns(filled, sub, has_grid(rows[r]))
-    if not any(c.role in ("total", "amount") for c in columns):
+    columns = _money_columns(placements[r], sub, has_grid(rows[r]))
+    if columns is None or not any(c.role in ("total", "amount") for c in columns):
         return None
     labels = (next((p.text for p in placements[i] if p.text), "") for i in chain(below, later))
     if not any(c.role == "total" for c in columns) and not any(is_money_total(t) for t in labels):
@@ -166,18 +173,30 @@ def _moneyheader_band(r: int, placements: list[list[Placed]], rows: list[list[Ce
     return Band(kind="money", header_rows=header_rows, columns=columns, unit=_unit_in(" ".join(p.text for p in filled)))
 
 
-def _money_columns(top: list[Placed], sub: list[Placed], grid: bool) -> list[Column]:
-    """Columns of a money header: leaf headers (the sub-row where it names one), with their parent's words."""
-    if grid:
-        leaves: list[tuple[str, int, int]] = []
-        for p in top:
-            under = [s for s in sub if s.text and p.start <= s.start < p.end]
-            if len(under) > 1:
-                leaves.extend((f"{squash(p.text)}/{squash(s.text)}", s.start, s.end) for s in under)
-            else:
-                leaves.append((squash(p.text), p.start, p.end))
+def _measures_repeat(columns: list[Column]) -> bool:
+    """A funds header that names one amount twice ("预算数 | 执行数 | 预算数 | 执行数"): the row above tells them apart.
+
+    Under "2023年 | 2024年" each year's 预算数 and 执行数 are different
+    columns; read alone the row would give both years' figures one name.
+    (Only under a row labels' header merged down: the row's first cell empty.)
+    """
+    roles = [c.role for c in columns if c.role in FUNDS_ROLES]
+    return _known_kind(columns) == "funds" and len(roles) > len(set(roles))
+
+
+def _money_columns(top: list[Placed], sub: list[Placed], grid: bool) -> list[Column] | None:
+    """Columns of a money header: leaf headers (the sub-row where it names one), with their parent's words.
+
+    ``top`` and ``sub``: the two header rows placed on the grid, empty cells
+    included (``sub`` empty for a one-row header). None when which top cell a
+    sub-row cell stands under cannot be told.
+    """
+    if sub and not grid and len(top) < len(sub):
+        leaves = _collapsed_leaves([p for p in top if p.text], sub)
     else:
-        leaves = _gridless_leaves(top, sub)
+        leaves = _spanned_leaves(top, sub)
+    if leaves is None:
+        return None
     columns = []
     for header, start, end in leaves:
         own = header.rsplit("/", 1)[-1]
@@ -191,31 +210,78 @@ def _money_columns(top: list[Placed], sub: list[Placed], grid: bool) -> list[Col
     return columns
 
 
-def _gridless_leaves(top: list[Placed], sub: list[Placed]) -> list[tuple[str, int, int]]:
-    """Leaf headers of a two-row header pasted from Word, where merged cells show once.
+def _spanned_leaves(top: list[Placed], sub: list[Placed]) -> list[tuple[str, int, int]]:
+    """Leaf headers where both rows keep their cells in place: a top cell spans the sub-row cells under it.
+
+    A merged top cell spans its grid columns. A label followed by empty cells
+    spans them too where the row below names a column under each of them and
+    under the label itself, and leaves its first cell empty under the row
+    labels' header (merged down): the merge was lost (a text export, or a file
+    written without merges) — "2024年 | ''" over "预算数 | 执行数". A row below
+    with a first cell of its own may be a header of its own, under a label and
+    its value ("主管部门 | 水利厅 | ''" over "资金（万元）| 合计 | 中央"): there
+    only a merged cell names the cells under it.
+    """
+    named = [s for s in sub if s.text]
+    spread = bool(named) and named[0].start > 0
+    leaves: list[tuple[str, int, int]] = []
+    for k, p in enumerate(top):
+        if not p.text:
+            continue
+        end = p.end
+        if spread and any(p.start <= s.start < p.end for s in named):
+            for q in top[k + 1 :]:
+                if q.text or not any(q.start <= s.start < q.end for s in named):
+                    break
+                end = q.end
+        under = [s for s in named if p.start <= s.start < end]
+        if len(under) > 1 or under and spread:
+            leaves.extend((f"{squash(p.text)}/{squash(s.text)}", s.start, s.end) for s in under)
+        else:
+            leaves.append((squash(p.text), p.start, p.end))
+    return leaves
+
+
+def _collapsed_leaves(top: list[Placed], sub: list[Placed]) -> list[tuple[str, int, int]] | None:
+    """Leaf headers of a two-row header pasted from Word, where a merged cell shows once (``top``: its filled cells).
 
     The sub-row is as wide as the data: an empty sub cell sits under a header
     merged down from the top row (机构名称, 收入合计), and a run of filled sub
-    cells sits under the one top cell spanning them (其中 over 财政拨款 |
-    上年结转 | 其他收入; 基本支出 over 人员支出 | 公用支出).
+    cells sits under the top cell spanning them (其中 over 财政拨款 | 上年结转 |
+    其他收入). When the top row has more cells than that, one run stands under
+    several: it is shared out only when it repeats the same names for each
+    ("预算数 | 执行数 | 预算数 | 执行数" under "2023年 | 2024年"); otherwise None.
     """
-    if not sub:
-        return [(squash(p.text), p.start, p.end) for p in top]
     width = max(p.end for p in sub)
-    by_start = {p.start: p for p in sub}
-    leaves, j, inside = [], 0, False
+    by_start = {p.start: p for p in sub if p.text}
+    segments: list[list[int]] = []  # an empty sub position alone, or a run of filled ones
     for i in range(width):
-        cell = by_start.get(i)
-        parent = squash(top[j].text) if j < len(top) else ""
-        if cell is None or not cell.text:
-            if inside:
-                j, inside = j + 1, False
-                parent = squash(top[j].text) if j < len(top) else ""
-            leaves.append((parent, i, i + 1))
-            j += 1
+        if i in by_start and segments and segments[-1][-1] in by_start and segments[-1][-1] == i - 1:
+            segments[-1].append(i)
         else:
-            leaves.append((f"{parent}/{squash(cell.text)}" if parent else squash(cell.text), i, i + 1))
-            inside = True
+            segments.append([i])
+    runs = [k for k, seg in enumerate(segments) if seg[0] in by_start]
+    parents = [1] * len(segments)
+    extra = len(top) - len(segments)
+    if extra < 0 or extra and len(runs) != 1:
+        return None
+    if extra:
+        run = segments[runs[0]]
+        share, left = divmod(len(run), extra + 1)
+        names = [squash(by_start[i].text) for i in run]
+        if left or names != names[:share] * (extra + 1):
+            return None
+        parents[runs[0]] = extra + 1
+    leaves: list[tuple[str, int, int]] = []
+    j = 0
+    for k, seg in enumerate(segments):
+        if seg[0] not in by_start:
+            leaves.append((squash(top[j].text), seg[0], seg[0] + 1))
+        else:
+            share = len(seg) // parents[k]
+            for n, i in enumerate(seg):
+                leaves.append((f"{squash(top[j + n // share].text)}/{squash(by_start[i].text)}", i, i + 1))
+        j += parents[k]
     return leaves
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from reviewer.document import Cell, Table
 from reviewer.tables.grid import Placed
+from reviewer.tables.vocabulary import is_unit_note
 
 
 @dataclass
@@ -50,8 +51,12 @@ class Row:
 
     @property
     def label(self) -> str:
-        """The row's first non-empty text (its label in funds and money bands)."""
-        return next((p.text for p in self.placed if p.text), "")
+        """The row's first non-empty text (its label in funds and money bands).
+
+        A unit alone ("（万元）") is the end of a block title merged down beside
+        the row (资金情况（万元） printed over two rows without ruling lines), not its label.
+        """
+        return next((p.text for p in self.placed if p.text and not is_unit_note(p.text)), "")
 
 
 @dataclass

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from reviewer.document import Cell, Table
 from reviewer.quantity import parse_quantity
-from reviewer.tables.across import funds_across
+from reviewer.tables.across import funds_across, funds_in_pairs
 from reviewer.tables.grid import Placed, align, cell_kind, fit, has_grid, is_number, place, read_points
 from reviewer.tables.headers import header_band, headerless_funds, is_subheader, merge_header, sub_header, table_unit, unit_stated
 from reviewer.tables.model import Band, Column, Pair, Row, TableReading
@@ -66,6 +66,7 @@ def read_table(table: Table, unit: str | None = None) -> TableReading:
     rows = table.rows
     # Each row placed once: a header looks at the rows below it, and a band may read its rows again.
     placements = [place(row) for row in rows]
+    outside: list[int] = []  # the rows read as label/value pairs
     for r, placed in enumerate(placements):
         if not any(p.text for p in placed):
             continue
@@ -96,7 +97,11 @@ def read_table(table: Table, unit: str | None = None) -> TableReading:
             reading.bands.append(inferred)
             continue
         reading.pairs.extend(_pairs(r, placed))
+        outside.append(r)
     reading.bands = [funds_across(b, rows) or b for b in reading.bands]
+    in_pairs = funds_in_pairs(outside, placements)
+    if in_pairs is not None:
+        reading.bands.append(in_pairs)
     for b in reading.bands:
         _funds_or_money(b)
         _demote_label_columns(b, rows, placements)

@@ -13,7 +13,8 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
-from reviewer.batch import BatchOptions, Outcome, default_jobs, report_lines, review_sources
+from reviewer.batch import BatchOptions, default_jobs, review_sources
+from reviewer.batch_result import Outcome, report_lines
 from reviewer.config import LLMConfig
 from reviewer.document import Document
 from reviewer.extract import extract
