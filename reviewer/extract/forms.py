@@ -427,7 +427,9 @@ def coverage_of(reading: TableReading, part: str) -> TableCoverage:
     problems = [p for b in reading.bands for p in b.problems]
     if problems:
         status = "doubtful"
-    elif not reading.bands and _has_numbers(reading):
+    elif not any(b.kind in _FIGURE_BANDS for b in reading.bands) and _has_numbers(reading):
+        # Figures that no funds, indicator or money block took (a goals block or label/value pairs
+        # around them do not check them): the table is not read, whatever else was.
         status = "unread"
     else:
         status = "ok"
@@ -437,12 +439,16 @@ def coverage_of(reading: TableReading, part: str) -> TableCoverage:
     )
 
 
+_FIGURE_BANDS = ("funds", "indicators", "money")
+
+
 def _has_numbers(reading: TableReading) -> bool:
-    """Whether a table holds figures beyond its label/value pairs (so leaving it unread loses checks)."""
+    """Whether a table holds figures beyond its label/value pairs and its bands' rows (so leaving it unread loses checks)."""
     paired = {id(p.cell) for p in reading.pairs}
+    banded = {r for b in reading.bands for r in [*b.header_rows, *(row.index for row in b.rows)]}
     return any(
         parse_quantity(c.text).value is not None and id(c) not in paired and not _SPLIT.match(c.text.strip())
-        for row in reading.table.rows for c in row if c.text.strip()
+        for r, row in enumerate(reading.table.rows) if r not in banded for c in row if c.text.strip()
     )
 
 

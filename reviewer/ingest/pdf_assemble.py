@@ -135,7 +135,9 @@ class Assembler:
                     last = (last[0], item.columns, last[2], last[3])
                     columns = list(range(len(item.columns)))
                 if columns is not None:
-                    self._extend(last[0], item, columns)
+                    # Placed from where text stands, a page whose first columns hold no text has no boundary
+                    # between them: its cells are put back on the columns their text stands in.
+                    self._extend(last[0], item, columns, None if last[3] or item.ruled else last[1])
                     last = (last[0], last[1], item.page, last[3])
                     continue
                 index = sum(1 for b in self.blocks if isinstance(b, Table))
@@ -168,10 +170,13 @@ class Assembler:
             return True
         return not wrapped(line, following, self.right)
 
-    def _rows(self, found: PageTable, block: int, index: int, columns: list[int] | None = None) -> list[list[Cell]]:
+    def _rows(
+        self, found: PageTable, block: int, index: int, columns: list[int] | None = None, boundaries: list[float] | None = None
+    ) -> list[list[Cell]]:
         """Rows of one page's grid: merged cells once, continuations as empty cells.
 
-        ``columns`` maps the page's grid boundaries to those of the table it goes on (grid columns of that table).
+        ``columns`` maps the page's grid boundaries to those of the table it goes on (grid columns of that table);
+        ``boundaries`` (points), that table's, when both were placed from where their text stands.
         """
         edge = columns or list(range(len(found.columns)))
         starting: dict[int, list[GridCell]] = {}
@@ -186,13 +191,20 @@ class Assembler:
                 continue
             r = len(rows)
             row = []
-            for ordinal, (cell, continued) in enumerate(sorted(present, key=lambda p: p[0].col)):
+            for cell, continued in sorted(present, key=lambda p: p[0].col):
+                start, end = edge[cell.col], edge[cell.col + cell.colspan]
+                if boundaries is not None and not continued and end - start > cell.colspan:
+                    start = _first_text_column(cell, boundaries, start, end)
+                    if start > edge[cell.col]:  # the columns left of its text: empty on this page
+                        row.append(Cell(text="", row=r, col=len(row), grid_col=edge[cell.col], colspan=start - edge[cell.col],
+                                        loc=Location(block=block, table=index, row=r, col=len(row), page=found.page)))
+                ordinal = len(row)
                 made = Cell(
                     text="" if continued else cell.text,
                     row=r,
                     col=ordinal,
-                    grid_col=edge[cell.col],
-                    colspan=edge[cell.col + cell.colspan] - edge[cell.col],
+                    grid_col=start,
+                    colspan=end - start,
                     rowspan=1 if continued else cell.rowspan,
                     continued=continued,
                     loc=Location(block=block, table=index, row=r, col=ordinal, page=found.page),
@@ -203,9 +215,9 @@ class Assembler:
             rows.append(row)
         return rows
 
-    def _extend(self, table: Table, found: PageTable, columns: list[int]) -> None:
-        """Append a page's continuation of ``table`` (``columns``: its boundaries among the table's)."""
-        more = self._rows(found, table.loc.block or 0, table.index, columns)
+    def _extend(self, table: Table, found: PageTable, columns: list[int], boundaries: list[float] | None = None) -> None:
+        """Append a page's continuation of ``table`` (``columns``: its boundaries among the table's; ``boundaries``: see _rows)."""
+        more = self._rows(found, table.loc.block or 0, table.index, columns, boundaries)
         repeated = 0  # header rows Word repeats at the top of each page
         while repeated < min(len(more) - 1, len(table.rows)) and same_row_key(more[repeated]) == same_row_key(
             table.rows[repeated]
@@ -265,6 +277,14 @@ class Assembler:
                 origin = above if not above.continued else merge_origin(table, above.grid_col)
                 if origin is not None:
                     origin.rowspan += below.rowspan - 1
+
+
+def _first_text_column(cell: GridCell, boundaries: list[float], start: int, end: int) -> int:
+    """The first of the columns ``start``..``end`` of a table (``boundaries``, points) that a cell's text stands in."""
+    centres = [(c["x0"] + c["x1"]) / 2 for c in cell.chars if not c["text"].isspace()]
+    if not centres:
+        return start
+    return max((k for k in range(start, end) if boundaries[k] <= min(centres)), default=start)
 
 
 def _refine(table: Table, mapping: list[int]) -> None:
