@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from reviewer.rules.levels import COUNTY, PREFECTURE, PROVINCE, gov_level, unit_level
+from reviewer.levels import COUNTY, PREFECTURE, PROVINCE, gov_level, unit_level
 from reviewer.extract import extract
 from reviewer.ingest import load
 from reviewer.rules import run_rules

@@ -8,7 +8,7 @@ from reviewer.finding import Evidence
 from reviewer.extract.vocabulary import canonical_key
 from reviewer.report import FUNDS_COLUMN_LABELS, Fact, FundsRow, FundsTable, Report
 from reviewer.rules import Context, rule
-from reviewer.rules.levels import COUNTY, complete_levels, gov_level, unit_level
+from reviewer.levels import COUNTY, complete_levels, gov_level, unit_level
 from reviewer.rules.numbers import fmt, places_of, sum_disagrees, tol, value
 
 
@@ -285,7 +285,7 @@ def breakdowns(rows: list[FundsRow], column: str, slack: Decimal, bottom: int = 
     Rows naming levels of government (中央、省级、县级资金) are siblings,
     never one another's detail: under a row they detail that row, and right
     under the total they are its breakdown when they reach ``bottom`` (the
-    unit's level, :func:`reviewer.rules.levels.unit_level`). A list right
+    unit's level, :func:`reviewer.levels.unit_level`). A list right
     under the total that does not (其中：中央资金 alone) gives no reading at
     all: an empty list means the column cannot be checked.
     """

@@ -8,7 +8,7 @@ from reviewer.finding import Evidence
 from reviewer.report import Fact, MoneyTable, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import sum_mismatch
-from reviewer.rules.levels import complete_levels, gov_level, unit_level
+from reviewer.levels import complete_levels, gov_level, unit_level
 from reviewer.rules.numbers import fmt, places_of, sum_disagrees, tol, value
 
 

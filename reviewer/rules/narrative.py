@@ -16,7 +16,7 @@ from reviewer.quantity import parse_quantity
 from reviewer.report import Evaluation, Fact, Report, TextSpan
 from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import ev
-from reviewer.rules.levels import complete_levels, gov_level, unit_level
+from reviewer.levels import complete_levels, gov_level, unit_level
 from reviewer.rules.numbers import fmt, shown
 from reviewer.rules.targets import assess
 from reviewer.rules.text_amounts import (

@@ -13,10 +13,10 @@
 from __future__ import annotations
 
 from reviewer.document import Cell
-from reviewer.tables.grid import Placed, place
+from reviewer.levels import gov_level
+from reviewer.tables.grid import Placed, is_number, place
 from reviewer.tables.model import Band, Column, Row
-from reviewer.tables.grid import is_number
-from reviewer.tables.vocabulary import column_role, is_level_source, squash
+from reviewer.tables.vocabulary import column_role, squash
 
 _FUNDS_ROW_ROLES = ("initial", "budget", "spent", "rate")
 
@@ -72,7 +72,7 @@ def funds_in_pairs(outside: list[int], placements: list[list[Placed]]) -> Band |
             if below != r + len(levels) + 1 or [(a.start, b.start) for a, b in pairs] != [(a.start, b.start) for a, b in head]:
                 break
             names = {squash(label.text).removeprefix("其中:") for label, _ in pairs}
-            if len(names) != 1 or not all(is_level_source(label.text) for label, _ in pairs):
+            if len(names) != 1 or not all(gov_level(label.text) is not None for label, _ in pairs):
                 break
             levels.append(pairs)
         if len(levels) >= 2:

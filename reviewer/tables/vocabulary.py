@@ -174,16 +174,3 @@ _UNIT_NOTE = re.compile(r"^[(](?:金额)?(?:单位:)?(?:万元|千元|亿元|元
 def is_unit_note(text: str) -> bool:
     """A unit in brackets and nothing else ("（万元）"): the end of a block title, never a row's label."""
     return bool(_UNIT_NOTE.match(squash(text)))
-
-
-# A source named by its level of government: "其中：中央财政", "省财政", "市级资金", "县级配套资金"
-# (as reviewer.rules.levels reads them; here only whether a label is one).
-_LEVEL_SOURCE = re.compile(
-    r"^(?:其中:?)?(?:中央(?:财政)?|(?:自治区|乡镇|省|市|州|盟|县|区|旗|乡|镇)+(?:级|财政|级财政)(?:专项|补助|配套)?)"
-    r"(?:资金|拨款|投入|补助|配套)?(?:\(万元\))?$"
-)
-
-
-def is_level_source(label: str) -> bool:
-    """Whether a funds label names a level of government ("其中：中央财政", "省级资金"), not another source."""
-    return bool(_LEVEL_SOURCE.match(squash(label)))
