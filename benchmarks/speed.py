@@ -16,7 +16,8 @@ Usage: python benchmarks/speed.py [--runs N] [--scales 1,10,100] [--copies N] [-
     repeated), with the exponent of the fitted power law t ∝ n^k;
 (e) ``reviewer batch`` reports per second with --jobs 1 and 2 (json + html
     outputs), per CPU second of all its processes (the batch, its fork server
-    and workers, reaped by this process as their subreaper);
+    and workers, reaped by this process as their subreaper), medians of
+    --runs/2 runs, before and now in turn;
 (f) the LLM stage's planned input tokens against the document's own tokens
     (the stage's dry-run plan; nothing is sent), for the samples and the seeds.
 
@@ -314,7 +315,7 @@ def section_d(scales: list[int]) -> str:
     return "one scale: no exponent"
 
 
-def section_e(copies: int, before: str | None) -> str:
+def section_e(copies: int, before: str | None, repeats: int) -> str:
     files = sorted(p for p in SAMPLES.iterdir() if p.suffix in {".txt", ".md", ".docx", ".xlsx", ".pdf"} and ".expected" not in p.name)
     with tempfile.TemporaryDirectory(prefix="reviewer-speed-") as tmp:
         folder = Path(tmp) / "in"
@@ -323,14 +324,26 @@ def section_e(copies: int, before: str | None) -> str:
             for file in files:
                 shutil.copyfile(file, folder / f"{copy:03d}_{file.name}")
         count = copies * len(files)
-        print(f"(e) batch of {count} reports ({len(files)} samples × {copies}), first run, json + html outputs:")
+        print(f"(e) batch of {count} reports ({len(files)} samples × {copies}), first run, json + html outputs,"
+              f" medians of {repeats} interleaved runs:")
         rates = []
+        trees_ = trees(before, Path(tmp))
+        for _, tree in trees_:
+            compileall.compile_dir(str(tree / "reviewer"), quiet=1)
         for jobs in (1, 2):
-            for label, tree in trees(before, Path(tmp)):
-                compileall.compile_dir(str(tree / "reviewer"), quiet=1)
-                out = Path(tmp) / f"out-{jobs}-{label.split()[0]}"
-                wall, cpu = run_tree([sys.executable, "-m", "reviewer", "batch", str(folder), "--out", str(out), "--jobs", str(jobs),
-                                      "--no-llm", "--fail-on", "never", "--formats", "json,html"], cwd=tree, env=tree_env(tree))
+            # Before and now alternate, so that a change in the machine's load falls on both alike.
+            runs: dict[str, list[tuple[float, float | None]]] = {label: [] for label, _ in trees_}
+            for repeat in range(repeats):
+                for label, tree in trees_:
+                    out = Path(tmp) / f"out-{jobs}-{label.split()[0]}-{repeat}"
+                    runs[label].append(run_tree([sys.executable, "-m", "reviewer", "batch", str(folder), "--out", str(out), "--jobs",
+                                                 str(jobs), "--no-llm", "--fail-on", "never", "--formats", "json,html"],
+                                                cwd=tree, env=tree_env(tree)))
+                    shutil.rmtree(out, ignore_errors=True)
+            for label, measured in runs.items():
+                wall = statistics.median(w for w, _ in measured)
+                cpus = [c for _, c in measured if c is not None]
+                cpu = statistics.median(cpus) if cpus else None
                 per_cpu = f"{count / cpu:5.1f} reports per CPU second" if cpu else "CPU not measured"
                 print(f"    --jobs {jobs} {label:<16} {wall:6.2f} s wall, {cpu or 0:6.2f} s CPU → {count / wall:5.1f} reports/s, {per_cpu}")
                 if label == "now" and cpu:
@@ -405,7 +418,7 @@ def main() -> None:
         "b": lambda: section_b(args.runs),
         "c": lambda: section_c(args.runs),
         "d": lambda: section_d([int(s) for s in args.scales.split(",")]),
-        "e": lambda: section_e(args.copies, args.before),
+        "e": lambda: section_e(args.copies, args.before, max(1, args.runs // 2)),
         "f": lambda: section_f(args.before, args.seeds),
     }
     figures = {name: run() for name, run in sections.items() if name in wanted}
