@@ -20,7 +20,10 @@ same way.
   in its cell. Where the gaps are all alike, a line is a row unless each of
   its pieces continues a cell above, one that was full (a line break, not a
   new cell), or the line holds no number under a row's first line that
-  does: a continuation holds no amount, 分值 or 得分.
+  does: a continuation holds no amount, 分值 or 得分. The one number a
+  continuation holds is the tail of a number its narrow column wrapped
+  ("2000.0" over "0"), told by clear signs only (_number_tail); digits
+  under a number that are not its tail start a row, never glued to it.
 - A row whose cells do not stand where the table's columns are (left edges,
   right edges or centres) starts a new table: forms often put a key-value
   block, a funds block and an indicator block one under another.
@@ -40,6 +43,8 @@ WRAP_STEP = 0.5  # × font size: a gap between lines this much above the smalles
 MAX_GAP = 3.0  # × font size: a wider gap between lines ends a table
 ALIGN = 0.35  # × font size: edges or centres this close stand in the same column
 _NUMBER = re.compile(r"^[-−]?[\d,，]+(?:\.\d+)?[%％]?$")  # an amount, a score or a rate, nothing else
+_TAIL = re.compile(r"^(?:\d+[%％]?|[%％])$")  # the digits a narrow column moved to the next line, or a rate's sign
+_HEAD = re.compile(r"^[-−]?[\d,，]+(?:\.\d*)?$")  # what such a number printed before: "2000.0", "2000."
 _OPENING = set("（(《“‘〔【[")
 _CLOSING = set("）)》”’〕】]，。、；：！？,.;:%％")
 _LIST_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|[①-⑳])$")
@@ -163,6 +168,8 @@ def _rows(lines: list[list[_Segment]]) -> list[_Row]:
             # The gap from the text above in each piece's own column; None where the row has none there.
             column_gaps = [_column_gap(segment, row) for segment in line]
             new_row = len(line) > 1 and gap > split or any(g is not None and g > split for g in column_gaps)
+            # Digits a narrow column wrapped stand a Latin line below, not a wrap's gap: they go on all the same.
+            new_row = new_row and not all(_number_tail(s, row, lines) for s in line)
             up = [s for s, g in zip(line, column_gaps) if g is not None and g <= split and not _NUMBER.match(s.text)]
         if new_row:
             rows.append(_Row(lines=[line], up=[(s.x0, s.x1) for s in up]))
@@ -206,25 +213,85 @@ def _continues(line: list[_Segment], row: _Row, table: list[list[_Segment]]) -> 
     none (numbers are a row's own: the 分值 and 得分 of an indicator, the
     amounts of a funds line; a wrapped cell goes on with words or a unit).
     A cell is full when the first glyph below would not have fitted after its
-    text: its column's right limit is taken as the furthest any text of the
-    table reaches in that column. An opening bracket moves to the next line
+    text before its column's right limit (_column_limit). The tail of a wrapped
+    number (_number_tail) goes on with it wherever the other pieces stand;
+    other digits under a number never do. An opening bracket moves to the next line
     with the glyph after it, and a glyph with the closing punctuation after
     it (a line may not end with "（" nor start with "）"), so those count
     together; a piece that opens with closing punctuation ("%", "）") never
     starts a cell.
     """
-    above = row.lines[-1]
+    # A line of digit tails stands between a cell's lines without ending them (its Latin lines step further).
+    above = next(ln for ln in reversed(row.lines) if ln is row.lines[0] or not all(_TAIL.match(s.text) for s in ln))
     full = True
+    tails = [s for s in line if _number_tail(s, row, table)]
     for segment in line:
+        if segment in tails:
+            continue  # the end of a number above, full in its column: goes on with it whatever stands between
         over = [s for s in above if s.x0 < segment.x1 and segment.x0 < s.x1]
-        if len(over) != 1:
-            return False
-        limit = max(s.x1 for other in table for s in other if s.x0 < over[0].x1 and over[0].x0 < s.x1)
+        digits = segment.text[0].isdigit() and _TAIL.match(segment.text)
+        if len(over) != 1 or digits and (_NUMBER.match(over[0].text) or _HEAD.match(over[0].text)):
+            return False  # digits under a number that are not its tail would be glued to it into a wrong number
+        limit = _column_limit(over[0], table)
         if over[0].x1 + _first_unit(segment) <= limit + 0.3 * segment.size and segment.text[0] not in _CLOSING:
             full = False
     if full:
         return True
-    return any(_NUMBER.match(s.text) for s in row.lines[0]) and not any(_NUMBER.match(s.text) for s in line)
+    numbers = [s for s in line if _NUMBER.match(s.text) and s not in tails]
+    return any(_NUMBER.match(s.text) for s in row.lines[0]) and not numbers
+
+
+def _number_tail(segment: _Segment, row: _Row, table: list[list[_Segment]]) -> bool:
+    """Whether ``segment`` is the last digits of a number in the row above it that its narrow column wrapped.
+
+    "2000.00" in a column as wide as "2000.0" prints "0" on the next line. The
+    evidence must be clear, as a wrong number is worse than none: the piece is
+    digits only (or a rate's "0%" or "%"), it stands directly below the row's
+    last text in its column, within its span and no more than a line lower;
+    that text is one number, not a rate, and full: its column's right limit
+    (_column_limit) is nearer its end than the piece's first digit is wide;
+    and the joined number has at most two decimals, as amounts, rates and
+    scores do.
+    """
+    if not _TAIL.match(segment.text):
+        return False
+    over: list[_Segment] = []
+    for line in reversed(row.lines):
+        over = [s for s in line if s.x0 < segment.x1 and segment.x0 < s.x1]
+        if over:
+            break
+    if len(over) != 1:
+        return False
+    number = over[0]
+    tolerance = ALIGN * segment.size
+    if not _HEAD.match(number.text) or segment.top - number.bottom > segment.size:
+        return False
+    if not (number.x0 - tolerance <= segment.x0 and segment.x1 <= number.x1 + tolerance):
+        return False
+    joined = number.text + segment.text
+    if "." in joined and len(joined.split(".")[1].rstrip("%％")) > 2:
+        return False
+    # No slack: digits after digits stand with no gap.
+    return number.x1 + _first_unit(segment) > _column_limit(number, table)
+
+
+def _column_limit(segment: _Segment, table: list[list[_Segment]]) -> float:
+    """How far right the text of ``segment``'s column reaches in the table (points).
+
+    The furthest any text starting in the column reaches, counting only text
+    sure to be the column's own: text followed on its line by text in the next
+    column (a cell merged over the next columns is wider), or failing any such,
+    text ending before the next column's first text.
+    """
+    tolerance = ALIGN * segment.size
+    end = min((s.x0 for line in table for s in line if s.x0 >= segment.x1), default=float("inf"))
+
+    def starts_here(s: _Segment) -> bool:
+        return segment.x0 - tolerance <= s.x0 < segment.x1
+
+    own = [s.x1 for line in table for s, after in zip(line, line[1:]) if starts_here(s) and after.x0 <= end + tolerance]
+    inside = [s.x1 for line in table for s in line if starts_here(s) and s.x1 < end]
+    return max([segment.x1, *(own or inside)])
 
 
 def _first_unit(segment: _Segment) -> float:
