@@ -158,6 +158,27 @@ def test_missing_file(tmp_path):
     assert result.returncode == 2 and "文件不存在" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("command", "target", "reason"),
+    [
+        (["review", "--format", "docx", "-o"], "missing/sub/r.docx", "所在文件夹不存在"),
+        (["review", "--format", "json", "-o"], "missing/r.json", "所在文件夹不存在"),
+        (["review", "--format", "xlsx", "-o"], "missing/r.xlsx", "所在文件夹不存在"),
+        (["review", "-o"], ".", "这是一个文件夹"),
+        (["batch", "--out"], "a_file", "已有同名文件"),
+    ],
+)
+def test_an_output_that_cannot_be_written_is_one_line_and_exit_2(tmp_path, command, target, reason):
+    report = tmp_path / "r.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    (tmp_path / "a_file").write_text("x", encoding="utf-8")
+    result = run(command[0], str(report), "--no-llm", *command[1:], str(tmp_path / target))
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert lines[0].startswith("错误：") and str(tmp_path / target) in lines[0] and reason in lines[0]
+
+
 def test_extract_text_and_json(tmp_path):
     f = tmp_path / "r.txt"
     f.write_text(REPORT, encoding="utf-8")
