@@ -89,6 +89,10 @@ def test_json_names_a_paragraph_by_its_first_words_as_the_text_output_does(tmp_p
 def test_review_reads_stdin():
     result = run("review", "-", "--format", "json", stdin=REPORT)
     assert json.loads(result.stdout)["summary"]["error"] == 1
+    assert json.loads(result.stdout)["document"]["path"] == "标准输入"
+    assert run("review", "-", "--no-llm", stdin=REPORT).stdout.startswith("标准输入  错误 1")
+    empty = run("review", "-", "--no-llm", stdin="")
+    assert empty.returncode == 2 and empty.stderr.startswith("错误：标准输入: ")
 
 
 def test_several_inputs_give_a_list_and_a_bad_file_does_not_lose_the_others(tmp_path):

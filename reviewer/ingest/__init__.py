@@ -66,6 +66,9 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+STDIN_NAME = "标准输入"  # how text read from standard input ("-") is named in findings and messages
+
+
 def load(path: str | Path) -> Document:
     """Read any supported file into a Document; raise InputError with a clear reason."""
     p = Path(path)
@@ -74,7 +77,7 @@ def load(path: str | Path) -> Document:
         import sys
 
         data = sys.stdin.buffer.read()
-        return load_bytes(data, "-", ".txt")
+        return load_bytes(data, STDIN_NAME, ".txt")
     if not p.exists():
         raise InputError(name, "文件不存在")
     if p.is_dir():
