@@ -103,7 +103,7 @@ def test_several_inputs_give_a_list_and_a_bad_file_does_not_lose_the_others(tmp_
     result = run("review", str(bad), str(good), "--format", "json", "--no-llm")
     assert result.returncode == 2
     assert json.loads(result.stdout)[0]["summary"]["error"] == 1
-    assert result.stderr.strip() == f"错误：{bad}: 不是有效的 PDF 文件"
+    assert result.stderr.strip() == f"错误：{bad}: 不是有效的 PDF 文件（内容是纯文本：如是报告文字，请改为 .txt 文件后再审阅）"
     assert "Traceback" not in result.stderr
 
 
@@ -155,6 +155,18 @@ def test_bad_input_is_one_clear_line_and_exit_2(tmp_path, name, data, message):
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and str(f) in lines[0] and message in lines[0]
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx", ".pdf"])
+def test_text_under_a_binary_name_is_refused_saying_it_is_text(tmp_path, suffix):
+    f = tmp_path / f"r{suffix}"
+    f.write_text(REPORT, encoding="utf-8")
+    result = run("review", str(f), "--no-llm")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"错误：{f}: 不是有效的 {'PDF' if suffix == '.pdf' else suffix} 文件（内容是纯文本：如是报告文字，请改为 .txt 文件后再审阅）"]
+    binary = tmp_path / f"b{suffix}"
+    binary.write_bytes(b"\x00\x01\x02 binary")
+    assert "纯文本" not in run("review", str(binary), "--no-llm").stderr
 
 
 def test_missing_file(tmp_path):
