@@ -20,7 +20,7 @@ import typer  # noqa: E402 - after the collector's threshold
 
 from reviewer import __version__
 from reviewer.clihelp import ChineseCommand, ChineseGroup
-from reviewer.errors import ConfigError, InputError
+from reviewer.errors import ConfigError, InputError, write_problem
 from reviewer.terminal import error, say, show, terminal_console
 
 if TYPE_CHECKING:
@@ -128,7 +128,10 @@ def review(
             fail(str(exc))
         results.append((suppress(review_, dismissed), document, path))
     if results:
-        _write(results, fmt, output, single=len(paths) == 1)
+        try:
+            _write(results, fmt, output, single=len(paths) == 1)
+        except OSError as exc:
+            fail(write_problem(exc))
         if not setup.llm.configured and not no_llm:
             say(LLM_HINT)
     if failed:
@@ -259,6 +262,8 @@ def batch(
         raise typer.Exit(130) from None
     except ConfigError as exc:
         fail(str(exc))
+    except OSError as exc:  # the results folder (each input's own problem is its line in the batch)
+        fail(write_problem(exc))
     hint = [LLM_HINT] if not setup.llm.configured and not no_llm else []
     for line in report_lines(result, hint):
         say(line)

@@ -89,6 +89,10 @@ def test_json_names_a_paragraph_by_its_first_words_as_the_text_output_does(tmp_p
 def test_review_reads_stdin():
     result = run("review", "-", "--format", "json", stdin=REPORT)
     assert json.loads(result.stdout)["summary"]["error"] == 1
+    assert json.loads(result.stdout)["document"]["path"] == "标准输入"
+    assert run("review", "-", "--no-llm", stdin=REPORT).stdout.startswith("标准输入  错误 1")
+    empty = run("review", "-", "--no-llm", stdin="")
+    assert empty.returncode == 2 and empty.stderr.startswith("错误：标准输入: ")
 
 
 def test_several_inputs_give_a_list_and_a_bad_file_does_not_lose_the_others(tmp_path):
@@ -99,7 +103,7 @@ def test_several_inputs_give_a_list_and_a_bad_file_does_not_lose_the_others(tmp_
     result = run("review", str(bad), str(good), "--format", "json", "--no-llm")
     assert result.returncode == 2
     assert json.loads(result.stdout)[0]["summary"]["error"] == 1
-    assert result.stderr.strip() == f"错误：{bad}: 不是有效的 PDF 文件"
+    assert result.stderr.strip() == f"错误：{bad}: 不是有效的 PDF 文件（内容是纯文本：如是报告文字，请改为 .txt 文件后再审阅）"
     assert "Traceback" not in result.stderr
 
 
@@ -153,9 +157,42 @@ def test_bad_input_is_one_clear_line_and_exit_2(tmp_path, name, data, message):
     assert len(lines) == 1 and str(f) in lines[0] and message in lines[0]
 
 
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx", ".pdf"])
+def test_text_under_a_binary_name_is_refused_saying_it_is_text(tmp_path, suffix):
+    f = tmp_path / f"r{suffix}"
+    f.write_text(REPORT, encoding="utf-8")
+    result = run("review", str(f), "--no-llm")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"错误：{f}: 不是有效的 {'PDF' if suffix == '.pdf' else suffix} 文件（内容是纯文本：如是报告文字，请改为 .txt 文件后再审阅）"]
+    binary = tmp_path / f"b{suffix}"
+    binary.write_bytes(b"\x00\x01\x02 binary")
+    assert "纯文本" not in run("review", str(binary), "--no-llm").stderr
+
+
 def test_missing_file(tmp_path):
     result = run("review", str(tmp_path / "nope.docx"))
     assert result.returncode == 2 and "文件不存在" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "target", "reason"),
+    [
+        (["review", "--format", "docx", "-o"], "missing/sub/r.docx", "所在文件夹不存在"),
+        (["review", "--format", "json", "-o"], "missing/r.json", "所在文件夹不存在"),
+        (["review", "--format", "xlsx", "-o"], "missing/r.xlsx", "所在文件夹不存在"),
+        (["review", "-o"], ".", "这是一个文件夹"),
+        (["batch", "--out"], "a_file", "已有同名文件"),
+    ],
+)
+def test_an_output_that_cannot_be_written_is_one_line_and_exit_2(tmp_path, command, target, reason):
+    report = tmp_path / "r.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    (tmp_path / "a_file").write_text("x", encoding="utf-8")
+    result = run(command[0], str(report), "--no-llm", *command[1:], str(tmp_path / target))
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert lines[0].startswith("错误：") and str(tmp_path / target) in lines[0] and reason in lines[0]
 
 
 def test_extract_text_and_json(tmp_path):

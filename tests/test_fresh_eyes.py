@@ -79,3 +79,18 @@ def test_unrelated_text_still_says_nothing_was_reviewed():
     _, findings = review_text("关于开展春季植树活动的通知\n\n各单位：请于三月十二日前报名。\n")
     (w,) = [f for f in findings if f.rule == "TEXT007"]
     assert "本次未做实质审阅" in w.message
+
+
+def test_a_form_title_over_no_table_says_the_form_was_not_checked():
+    # Columns aligned with spaces (copied from a PDF viewer), or tables a conversion lost: the
+    # title names a form, but there is no table to check; "no findings" would read as a pass.
+    spaced = (
+        "2024年度项目支出绩效自评表\n\n项目名称    乡村道路养护    主管部门    某县交通运输局\n"
+        "年度资金总额    100.00    95.00    95.00%    9.5\n"
+    )
+    _, findings = review_text(spaced)
+    (w,) = [f for f in findings if f.rule == "TEXT007"]
+    assert "项目支出绩效自评表" in w.message and "没有读到任何表格" in w.message
+    # The same form with its cells separated by tabs is read, and nothing is said.
+    tabbed = spaced.replace("    ", "\t")
+    assert [f.rule for f in review_text(tabbed)[1] if f.rule == "TEXT007"] == []

@@ -189,7 +189,7 @@ def test_a_change_rate_is_left_to_xref004():
 )
 def test_score_in_the_text_against_the_forms_total(text, name):
     (f,) = findings(text, "NARR003", name)
-    assert f.expected == "92分" and f.actual == "97分"
+    assert f.expected == "92分" and f.actual == "97分" and f.basis == "compared"  # the form's own 总分: 对照值
     assert findings(text, "XREF003", name) == []  # one finding for one wrong score
     assert findings(text.replace("97分", "92分"), "NARR003", name) == []
 

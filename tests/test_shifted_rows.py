@@ -1,14 +1,14 @@
 """Rows whose empty first cell was lost in export, so every figure sits one column to the left.
 
-Markdown without outer pipes reads " | 年度资金总额 | …" as a row whose first
-pipe is an outer one (as GitHub does); a tab-separated export that trims each
-line loses the leading tab the same way. Such a form must be reported as not
-read (READ001), never checked with its figures in the wrong columns.
+A tab-separated export that trims each line loses a row's leading tab. Such a
+form must be reported as not read (READ001), never checked with its figures
+in the wrong columns. Markdown written without outer pipes keeps that cell:
+in such a table " | 年度资金总额 | …" opens with an empty cell, not an outer
+pipe (GitHub would shift the row; the writer, as the header's width shows,
+did not mean it).
 """
 
 from __future__ import annotations
-
-import pytest
 
 from reviewer.extract import extract
 from reviewer.ingest import load_bytes
@@ -35,9 +35,19 @@ def _trimmed_tsv() -> str:
     return "\n".join("\t".join(row).strip() for row in ROWS)
 
 
-@pytest.mark.parametrize("table", [_markdown_without_outer_pipes, _trimmed_tsv])
-def test_shifted_rows_are_not_read_rather_than_checked(table):
-    text = "2024年度项目支出绩效自评表\n\n" + table() + "\n"
-    findings = run_rules(extract(load_bytes(text.encode("utf-8"), "report.md", ".md")))
+def test_shifted_rows_are_not_read_rather_than_checked():
+    text = "2024年度项目支出绩效自评表\n\n" + _trimmed_tsv() + "\n"
+    findings = run_rules(extract(load_bytes(text.encode("utf-8"), "report.txt", ".txt")))
     assert [f.rule for f in findings] == ["READ001"]
     assert "分值列出现“100.00%”" in findings[0].message
+
+
+def test_markdown_without_outer_pipes_keeps_a_row_s_empty_first_cell():
+    text = "2024年度项目支出绩效自评表\n\n" + _markdown_without_outer_pipes() + "\n"
+    document = load_bytes(text.encode("utf-8"), "report.md", ".md")
+    assert [c.text for c in document.tables[0].rows[2]] == ROWS[2]
+    assert [c.text for c in document.tables[0].rows[8]] == ROWS[8]  # 总分 | … | 100 | 100: the trailing cells too
+    assert run_rules(extract(document)) == []
+    # One planted mistake is found where it is, as in any other layout.
+    wrong = text.replace("| 50 | 50", "| 50 | 55")
+    assert [f.rule for f in run_rules(extract(load_bytes(wrong.encode("utf-8"), "report.md", ".md")))] == ["SCORE004", "SCORE005"]

@@ -66,6 +66,9 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+STDIN_NAME = "标准输入"  # how text read from standard input ("-") is named in findings and messages
+
+
 def load(path: str | Path) -> Document:
     """Read any supported file into a Document; raise InputError with a clear reason."""
     p = Path(path)
@@ -74,7 +77,7 @@ def load(path: str | Path) -> Document:
         import sys
 
         data = sys.stdin.buffer.read()
-        return load_bytes(data, "-", ".txt")
+        return load_bytes(data, STDIN_NAME, ".txt")
     if not p.exists():
         raise InputError(name, "文件不存在")
     if p.is_dir():
@@ -123,7 +126,27 @@ def _content_suffix(data: bytes, name: str, suffix: str) -> str:
     if suffix in _PACKAGES[".docx"] | _PACKAGES[".xlsx"] | {".pdf"} and head.startswith((b"<!doctype html", b"<html")):
         app, target = ("Excel 或 WPS", ".xlsx") if suffix in _PACKAGES[".xlsx"] else ("Word 或 WPS", ".docx")
         raise InputError(name, f"文件内容是网页（HTML），不是 {suffix} 文件：请用 {app} 打开后另存为 {target}")
+    if suffix in _BINARY_SUFFIXES and _plain_text(data, head):
+        # Not read as text: a short text under a binary name is a broken download as often as a report.
+        kind = "PDF" if suffix == ".pdf" else suffix
+        raise InputError(name, f"不是有效的 {kind} 文件（内容是纯文本：如是报告文字，请改为 .txt 文件后再审阅）")
     return suffix
+
+
+_BINARY_SUFFIXES = {".docx", ".docm", ".xlsx", ".xlsm", ".pdf", *OFFICE_SUFFIXES}
+
+
+def _plain_text(data: bytes, head: bytes) -> bool:
+    """Whether ``data`` is plain text (UTF-8 or GB18030, no NUL), not markup (RTF, HTML, XML) that LibreOffice reads."""
+    if b"\x00" in data[:65536] or head.startswith((b"{\\rtf", b"<")):
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
 
 
 _PACKAGES = {".docx": {".docx", ".docm"}, ".xlsx": {".xlsx", ".xlsm"}}

@@ -98,7 +98,11 @@ def _pipe_cells(line: str) -> list[str] | None:
         s = "|" + s
     if len(s) < 3 or s[0] != "|" or "|" not in s[1:]:
         return None
-    inner = s[1:-1] if s[-1] == "|" and s[-2] != "\\" else s[1:]
+    return _split_pipes(s[1:-1] if s[-1] == "|" and s[-2] != "\\" else s[1:])
+
+
+def _split_pipes(inner: str) -> list[str]:
+    """Cells between unescaped pipes (``\\|`` is a pipe inside a cell), stripped; ``<br>`` is a line break."""
     cells, current, escaped = [], [], False
     for ch in inner:
         if escaped:
@@ -113,6 +117,11 @@ def _pipe_cells(line: str) -> list[str] | None:
             current.append(ch)
     cells.append("".join(current) + ("\\" if escaped else ""))
     return [c.strip().replace("<br>", "\n") for c in cells]
+
+
+def _outer_pipes(line: str) -> bool:
+    """Whether a pipe row opens with an outer pipe (``| a | b |``), not a cell (``a | b | c``)."""
+    return line.strip().replace("｜", "|").startswith("|")
 
 
 def _is_separator(cells: list[str], min_dashes: int) -> bool:
@@ -470,6 +479,10 @@ def _read_markdown(lines: list[str], b: _Builder) -> None:
     rows: list[list[tuple[str, int]]] = []
     for i, raw in enumerate(lines):
         cells = _pipe_cells(raw)
+        if cells is not None and not _outer_pipes(lines[rows[0][0][1]] if rows else raw):
+            # A table written without outer pipes (a | b | c): a pipe at a row's edge is a cell's,
+            # and the empty cell beside it is kept (" | 质量指标 | …" under a merged first column).
+            cells = _split_pipes(raw.strip().replace("｜", "|"))
         if cells is not None:
             # The alignment row follows the header row; elsewhere only a clear ``---`` row is one
             # (a row of "-" or "--" cells is a row of blank values).

@@ -8,7 +8,7 @@ from collections import defaultdict
 from reviewer.extract import TEMPLATE_HUNAN
 from reviewer.extract.narrative import STANDARD_SECTIONS
 from reviewer.finding import Evidence
-from reviewer.report import Report
+from reviewer.report import Evaluation, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.targets import assess
 
@@ -211,9 +211,22 @@ def nothing_recognised(report: Report, ctx: Context):
     When the file holds money tables (收支表 by unit or source), their totals
     were still checked, and the warning says so.
 
+    The same holds for a form whose title was found with no table at all in
+    the file (its tables lost in a conversion, or columns aligned with
+    spaces instead of cells): the form is named, and said not to be checked.
+
     Example: a pasted notice with no 基础数据表, no 绩效自评表 and no numbered
     report sections → warning.
     """
+    if report.evaluations and not report.coverage and not report.basic_data:
+        forms = "、".join(dict.fromkeys(e.display for e in report.evaluations))
+        yield ctx.finding(
+            f"识别出{forms}的标题，但文件中没有读到任何表格，表中的资金、指标和得分都未做检查："
+            "可能表格在转换中丢失，或各列用空格对齐而不是表格",
+            [_title_evidence(report, e) for e in report.evaluations[:3]],
+            suggestion="提供原始 Word/Excel 文件，或用制表符分隔各列后重新粘贴；用 reviewer extract 查看识别结果。",
+        )
+        return
     if report.basic_data or report.evaluations or report.sections:
         return
     first = report.texts[0] if report.texts else None
@@ -224,3 +237,9 @@ def nothing_recognised(report: Report, ctx: Context):
         [Evidence(quote=first.text[:40], loc=first.loc)] if first else [],
         suggestion="确认文件内容；如是扫描件或图片，请提供 Word 版本；用 reviewer extract 查看识别结果。",
     )
+
+
+def _title_evidence(report: Report, evaluation: Evaluation) -> Evidence:
+    """A form's title where the narrative holds it (the form's own place when no paragraph does)."""
+    span = next((t for t in report.texts if evaluation.title and evaluation.title in t.text), None)
+    return Evidence(quote=evaluation.title, loc=span.loc) if span else Evidence(quote="", loc=evaluation.loc)

@@ -236,6 +236,7 @@ def text_score(report: Report, ctx: Context):
                 [Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end())), ev(total)],
                 expected=f"{fmt(total.value)}分",
                 actual=f"{fmt(said.value)}分",
+                basis="compared",  # the form's own 总分, not a figure recomputed here
                 suggestion="统一报告文字与自评表中的得分。",
             )
 
