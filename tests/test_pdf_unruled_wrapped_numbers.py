@@ -85,3 +85,10 @@ def test_a_tail_making_three_decimals_is_a_row():
 def test_digits_under_a_rate_are_a_row():
     # A rate ends with its sign: nothing of it goes on below.
     assert _row_count(HEAD, _line(12, (0, "资金"), (60, "20.00%"), (120, "10")), _line(24, (60, "0")), LAST) == 4
+
+
+def test_a_tail_goes_on_where_rows_stand_further_apart_than_lines():
+    # Rows 12 pt apart, a label's wrap 2 pt below: the tail, in a font of taller lines, stands 9 pt below its number.
+    funds = _line(22, (0, "资金"), (60, "2000.0"), (120, "10"))
+    lines = (HEAD, funds, _line(34, (0, "总额")), _line(41, (60, "0")), _line(60, (0, "其他"), (60, "800.00"), (120, "5")))
+    assert _row_count(*lines) == 3
