@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from reviewer.report import FUNDS_COLUMN_LABELS, Report
 from reviewer.extract.forms import table_place
+from reviewer.render.layout import first_words
+from reviewer.report import FUNDS_COLUMN_LABELS, Report
+
+GOAL_CHARS = 80  # of a goal's text shown, its lines joined; "…" marks the rest
 
 
 def _v(q) -> str:
@@ -38,9 +41,9 @@ def render_report_text(report: Report) -> str:
                 if splits:
                     out.append(f"  {side}：" + "，".join(f"{f.label} {_v(f.quantity)}" for f in splits))
         if e.goal_expected:
-            out.append(f"  预期目标：{e.goal_expected.text[:80]}")
+            out.append(f"  预期目标：{first_words(e.goal_expected.text, GOAL_CHARS)}")
         if e.goal_actual:
-            out.append(f"  实际完成：{e.goal_actual.text[:80]}")
+            out.append(f"  实际完成：{first_words(e.goal_actual.text, GOAL_CHARS)}")
         if e.indicators:
             t = e.indicators
             points = "，".join(f"{f.label} {_v(f.quantity)}" for f in t.level1_points)
