@@ -140,13 +140,13 @@ def _plain_text(data: bytes, head: bytes) -> bool:
     """Whether ``data`` is plain text (UTF-8 or GB18030, no NUL), not markup (RTF, HTML, XML) that LibreOffice reads."""
     if b"\x00" in data[:65536] or head.startswith((b"{\\rtf", b"<")):
         return False
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return True
-    return False
+    from reviewer.ingest.text import decode
+
+    try:
+        decode(data, "")
+    except InputError:
+        return False
+    return True
 
 
 _PACKAGES = {".docx": {".docx", ".docm"}, ".xlsx": {".xlsx", ".xlsm"}}

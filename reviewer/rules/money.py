@@ -140,6 +140,19 @@ def blank_totals(report: Report, ctx: Context):
             )
 
 
+def _against_consensus(checked: list[tuple]) -> list[tuple]:
+    """The rows of a recomputed rate column that disagree, when most of its rows, at least two, agree.
+
+    ``checked`` holds one tuple per row, its last item whether the stated rate
+    matched; the rows are returned without that flag. A column most of whose
+    rows disagree was computed another way and is left alone (SUM011, SUM013).
+    """
+    agree = sum(1 for *_, ok in checked if ok)
+    if agree < 2 or agree * 2 <= len(checked):
+        return []
+    return [row[:-1] for row in checked if not row[-1]]
+
+
 @rule("SUM011", "error", "arithmetic", "金额表的增减率与本年、上年数不符")
 def table_change_rates(report: Report, ctx: Context):
     """A 增减率 / 增长率 column equals (本年 − 上年) ÷ 上年 of its row, in %.
@@ -164,12 +177,7 @@ def table_change_rates(report: Report, ctx: Context):
                 # The amounts' own rounding moves the rate too.
                 slack = tol(rate) + (tol(current) + tol(base) * abs(value(current) / value(base))) * 100 / abs(value(base))
                 checked.append((row, rate, base, current, computed, abs(abs(computed) - abs(rate.value)) <= slack))
-            agree = sum(1 for *_, ok in checked if ok)
-            if agree < 2 or agree * 2 <= len(checked):
-                continue
-            for row, rate, base, current, computed, ok in checked:
-                if ok:
-                    continue
+            for row, rate, base, current, computed in _against_consensus(checked):
                 places = max(rate.quantity.decimals, 2)
                 stated = fmt(rate.value, rate.quantity.decimals)
                 yield ctx.finding(
@@ -203,12 +211,7 @@ def table_execution_rates(report: Report, ctx: Context):
                 computed = value(spent) / value(budget) * 100
                 slack = tol(rate) + (tol(spent) + tol(budget) * value(spent) / value(budget)) * 100 / value(budget)
                 checked.append((row, rate, spent, budget, computed, abs(computed - rate.value) <= slack))
-            agree = sum(1 for *_, ok in checked if ok)
-            if agree < 2 or agree * 2 <= len(checked):
-                continue
-            for row, rate, spent, budget, computed, ok in checked:
-                if ok:
-                    continue
+            for row, rate, spent, budget, computed in _against_consensus(checked):
                 places = max(rate.quantity.decimals, 2)
                 money_places = max(2, places_of(spent, budget))
                 stated = fmt(rate.value, rate.quantity.decimals)
