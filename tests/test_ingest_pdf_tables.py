@@ -9,20 +9,10 @@ import pytest
 
 from reviewer.ingest import load, load_bytes
 from reviewer.pipeline import review_document
+from tests.fixtures import make_fixtures as fixtures
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = Path(__file__).resolve().parents[2] / "shared" / "cases"
-
-
-def _fixtures():
-    import sys
-
-    sys.path.insert(0, str(FIXTURES))
-    try:
-        import make_fixtures
-    finally:
-        sys.path.remove(str(FIXTURES))
-    return make_fixtures
 
 
 def texts(table) -> list[list[str]]:
@@ -35,7 +25,6 @@ def findings(document) -> list[tuple[str, str]]:
 
 
 def test_borderless_form_reads_as_its_three_tables_with_cells_in_their_columns():
-    fixtures = _fixtures()
     pdf = load(FIXTURES / "unruled.pdf")
     assert [texts(t) for t in pdf.tables] == fixtures.UNRULED_TABLES
     # The narrative around it stays paragraphs: a signature line with a wide gap
@@ -46,7 +35,6 @@ def test_borderless_form_reads_as_its_three_tables_with_cells_in_their_columns()
 
 
 def test_borderless_pdf_gives_the_findings_of_the_same_form_in_word():
-    fixtures = _fixtures()
     pdf = load(FIXTURES / "unruled.pdf")
     word = load_bytes(fixtures.build_unruled_docx(ruled=True), "form.docx", ".docx")
     rules = [rule for rule, _ in findings(pdf)]
@@ -80,7 +68,7 @@ def _pdf_with_text(lines: list[tuple[float, float, str]]) -> bytes:
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    return _fixtures().pdf_file(objects)
+    return fixtures.pdf_file(objects)
 
 
 def test_text_drawn_twice_for_bold_is_read_once():
@@ -122,7 +110,6 @@ def test_a_borderless_form_whose_cells_wrap_reads_as_the_ruled_form(name):
     # Rows apart by a wider gap than the lines of a cell (wrapped.pdf), or by the same gap
     # (wrapped_tight.pdf: told by the numbers only a row's first line holds); "项目资金（万元）"
     # merged down and centred beside the first funds line stays in its cell.
-    fixtures = _fixtures()
     pdf = load(FIXTURES / name)
     assert [texts(t) for t in pdf.tables][-1] == [
         ["项目资金（万元）" if name == "wrapped.pdf" else "项目资金", *fixtures.WRAPPED_ROWS[0][1:]],

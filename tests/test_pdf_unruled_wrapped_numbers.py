@@ -16,23 +16,12 @@ from pathlib import Path
 from reviewer.ingest import load, load_bytes
 from reviewer.ingest.pdf_unruled import unruled_tables
 from reviewer.pipeline import review_document
+from tests.fixtures import make_fixtures as fixtures
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def _fixtures():
-    import sys
-
-    sys.path.insert(0, str(FIXTURES))
-    try:
-        import make_fixtures
-    finally:
-        sys.path.remove(str(FIXTURES))
-    return make_fixtures
-
-
 def test_numbers_wrapped_in_narrow_borderless_cells_read_whole():
-    fixtures = _fixtures()
     pdf = load(FIXTURES / "wrapped_numbers.pdf")
     rows = [[fixtures.WIDE_AMOUNTS.get(text, text) for text in row] for row in fixtures.WRAPPED_ROWS]
     assert [[cell.text for cell in row] for row in pdf.tables[-1].rows] == [
