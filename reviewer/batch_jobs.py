@@ -115,7 +115,11 @@ def final_review(review_json: str, display: str, extra: list[Finding], baseline:
     cached under another name), gets the cross-document ``extra`` findings
     and loses the baseline's dismissed ones.
     """
-    review = load_json(Review, review_json)
+    return finalized(load_json(Review, review_json), display, extra, baseline)
+
+
+def finalized(review: Review, display: str, extra: list[Finding], baseline: Baseline | None) -> tuple[Review, int]:
+    """``final_review`` of a Review at hand (changed in place, or replaced when the baseline drops findings)."""
     review.document.path = display
     if extra:
         merged = {f.id: f for f in [*review.findings, *extra]}
@@ -214,7 +218,7 @@ def _job(file: str, display: str, suffix: str, settings: Settings, llm: LLMConfi
     """``review_job``'s work."""
     start = time.perf_counter()
     try:
-        entry, document, features, findings = _review(file, display, suffix, settings, llm, start)
+        entry, review, document, features = _review(file, display, suffix, settings, llm, start)
     except InputError as exc:
         return Done(Entry("failed", exc.problem, seconds=time.perf_counter() - start))
     except OSError as exc:
@@ -223,10 +227,11 @@ def _job(file: str, display: str, suffix: str, settings: Settings, llm: LLMConfi
         raise
     except Exception as exc:  # noqa: BLE001 - any bug in one document must not stop the batch
         return Done(Entry("failed", f"审阅时出错（{type(exc).__name__}: {exc}）", seconds=time.perf_counter() - start))
-    done = Done(entry, findings=findings, features=features)
+    done = Done(entry, findings=len(review.findings), features=features)
     if plan is None:
         return done
-    review, suppressed = final_review(entry.review, display, [], plan.baseline)
+    # The review itself, not its JSON read back: the entry's JSON is written already.
+    review, suppressed = finalized(review, display, [], plan.baseline)
     done.findings = len(review.findings)
     done.rendered = output_digest(plan.build, plan.formats, review)
     done.overview = overview(review, document, suppressed)
@@ -239,8 +244,8 @@ def _job(file: str, display: str, suffix: str, settings: Settings, llm: LLMConfi
 
 def _review(
     file: str, display: str, suffix: str, settings: Settings, llm: LLMConfig | None, start: float
-) -> tuple[Entry, Document, Features, int]:
-    """Ingest and review one file: the Entry with the JSON the store keeps, the document, its features and the number of findings."""
+) -> tuple[Entry, Review, Document, Features]:
+    """Ingest and review one file: the Entry with the JSON the store keeps, the review, the document and its features."""
     from reviewer.crosscheck import features_of
     from reviewer.ingest import load_bytes
     from reviewer.pipeline import ReviewOptions, review_document
@@ -261,7 +266,7 @@ def _review(
         seconds=time.perf_counter() - start,
         complete=complete,
     )
-    return entry, document, features, len(review.findings)
+    return entry, review, document, features
 
 
 def render_stored(

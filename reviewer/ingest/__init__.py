@@ -28,6 +28,7 @@ _RESIDUE = re.compile(r"\[bookmark: ?[^\]\n]{1,200}\]|\[\]\{#[^}\n]{1,200}\}")
 # Full-width digits and number punctuation read as their half-width forms. One character for
 # one, so offsets into the text stay valid; the Chinese punctuation （）：，、 is left as written.
 _HALF_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+_FULL_WIDTH = re.compile("[０-９．％]")
 
 
 def strip_residue(text: str) -> str:
@@ -37,7 +38,9 @@ def strip_residue(text: str) -> str:
 
 def half_width_numbers(text: str) -> str:
     """``text`` with full-width digits, ``．`` and ``％`` made half-width (same length: offsets stay valid)."""
-    return text.translate(_HALF_WIDTH)
+    # translate() looks every character of a non-ASCII text up in the table (about 20 µs for a
+    # sentence) and most text has no full-width figure: one search finds that ten times faster.
+    return text.translate(_HALF_WIDTH) if _FULL_WIDTH.search(text) else text
 
 
 def _half_width(document: Document) -> Document:

@@ -74,7 +74,9 @@ def _read_page(page: PageLayer, number: int, name: str) -> Page:
     for char, (x, y) in zip(chars, centres):
         # A table nested in a cell of another lies inside that cell: its own cell, the smallest, holds the text.
         cells = [c for t in tables if (c := t.cell_at(x, y)) is not None]
-        if cells:
+        if len(cells) == 1:  # nearly always: no nested table
+            cells[0].chars.append(char)
+        elif cells:
             min(cells, key=_area).chars.append(char)
         elif not _in_any(boxes, x, y):
             outside.append(char)
