@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import typing
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from pydantic import ValidationError
 from tests.render_helpers import sample_document, sample_review
 
 from reviewer.crosscheck import Features, features_of
-from reviewer.document import Document
+from reviewer.document import Cell, Document, Location, Paragraph, Table
 from reviewer.errors import validation_problems
 from reviewer.extract import extract
 from reviewer.finding import Review
@@ -35,6 +37,27 @@ def test_review_document_and_features_come_back_equal():
     assert review.findings and review.rejected and document.tables and features.texts and features.basic
     for value in (document, review, features, sample_document()):
         assert load_json(type(value), dump_json(value)) == value
+
+
+@pytest.mark.parametrize("name", ["hunan_department.docx", "hunan_department.pdf", "hunan_department.xlsx", "hunan_department.txt"])
+def test_a_document_is_written_without_its_none_fields_and_reads_back_equal(name):
+    document = load(SAMPLES / name)
+    text = dump_json(document)
+    assert "null" not in text and '"kind":"table"' in text
+    assert load_json(Document, text) == document
+
+
+def test_every_document_field_that_may_be_none_defaults_to_none():
+    # What lets a Document's JSON leave its None fields out (jsonio.dump_json).
+    optional = [
+        (kind, field)
+        for kind in (Document, Paragraph, Table, Cell, Location)
+        for field in dataclasses.fields(kind)
+        if type(None) in typing.get_args(typing.get_type_hints(kind)[field.name])
+    ]
+    assert len(optional) >= 11  # Location's place fields, a cell's grid column, a paragraph's style
+    for kind, field in optional:
+        assert field.default is None, f"{kind.__name__}.{field.name}"
 
 
 def test_json_read_back_is_coerced_as_the_models_did():
