@@ -162,18 +162,20 @@ def table_and_nested(tbl: etree._Element) -> Iterator[etree._Element]:
 def _children(element: etree._Element, wanted: str) -> Iterator[etree._Element]:
     """Children of ``element`` with tag ``wanted``, looking through wrapper elements."""
     for child in element:
-        if child.tag == wanted:
+        tag = child.tag  # lxml builds the "{namespace}name" string anew at each reading
+        if tag == wanted:
             yield child
-        elif child.tag in _WRAPPERS:
+        elif tag in _WRAPPERS:
             yield from _children(child, wanted)
 
 
 def _body_blocks(body: etree._Element) -> Iterator[etree._Element]:
     """Top-level paragraphs and tables of the body, in document order."""
     for child in body:
-        if child.tag in (_P, _TBL):
+        tag = child.tag
+        if tag == _P or tag == _TBL:
             yield child
-        elif child.tag in _WRAPPERS:
+        elif tag in _WRAPPERS:
             yield from _body_blocks(child)
 
 
@@ -188,10 +190,11 @@ def _paragraph_text(p: etree._Element) -> str:
     parts: list[str] = []
     for run in _children(p, _R):
         for item in run:
-            if item.tag in _RUN_TEXT:
-                fixed = _RUN_TEXT[item.tag]
+            tag = item.tag
+            if tag in _RUN_TEXT:
+                fixed = _RUN_TEXT[tag]
                 parts.append((item.text or "") if fixed is None else fixed)
-            elif item.tag == _NO_BREAK_HYPHEN:
+            elif tag == _NO_BREAK_HYPHEN:
                 parts.append("-")
     return "".join(parts)
 

@@ -70,8 +70,8 @@ def _read_page(page: PageLayer, number: int, name: str) -> Page:
     tables += unruled
     tables.sort(key=lambda t: t.top)
     boxes = [_box(t) for t in tables]
-    outside: list[dict] = []
-    for char, (x, y) in zip(chars, centres):
+    outside = [] if tables else list(chars)  # a page of text only: every character is outside
+    for char, (x, y) in zip(chars, centres) if tables else ():
         # A table nested in a cell of another lies inside that cell: its own cell, the smallest, holds the text.
         cells = [c for t in tables if (c := t.cell_at(x, y)) is not None]
         if len(cells) == 1:  # nearly always: no nested table

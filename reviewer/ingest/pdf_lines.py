@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from operator import itemgetter
 
 from reviewer.ingest.pdf_glyphs import printed_rows
 
@@ -18,6 +19,7 @@ _LATIN = re.compile(r"[A-Za-z0-9.,%‰+\-]")
 _NO_LINE_START = set("，。、；：？！）》」』】〕”’％,.;:?!)]}%…")
 # Punctuation a line may not end with: line breaking keeps it with the character after.
 _NO_LINE_END = set("（《「『【〔“‘([{")
+_SIZE, _TOP, _BOTTOM = itemgetter("size"), itemgetter("top"), itemgetter("bottom")
 # Quotation marks: UAX #14 (rule LB19, followed by LibreOffice) breaks on neither side of them.
 _QUOTES = set("“”‘’\"'")
 
@@ -39,6 +41,8 @@ class Line:
 def printed_lines(chars: list[dict], page: int) -> list[Line]:
     """Group characters into printed lines, top to bottom, each read left to right."""
     lines = []
+    if not chars:  # an empty cell
+        return lines
     for row in printed_rows(chars):
         visible = [c for c in row if not c["text"].isspace()]
         if not visible:
@@ -51,15 +55,16 @@ def printed_lines(chars: list[dict], page: int) -> list[Line]:
                     parts.append(" ")
             parts.append(char["text"])
         # The most common size to 0.1 pt, the first of those as common (counted only in the rare line of several sizes).
-        mixed = len({c["size"] for c in visible}) > 1
-        size = Counter(round(c["size"], 1) for c in visible).most_common(1)[0][0] if mixed else round(visible[0]["size"], 1)
+        sizes = list(map(_SIZE, visible))
+        mixed = len(set(sizes)) > 1
+        size = Counter(round(s, 1) for s in sizes).most_common(1)[0][0] if mixed else round(sizes[0], 1)
         lines.append(
             Line(
                 text="".join(parts).strip(),
                 x0=visible[0]["x0"],
                 x1=visible[-1]["x1"],
-                top=min(c["top"] for c in visible),
-                bottom=max(c["bottom"] for c in visible),
+                top=min(map(_TOP, visible)),
+                bottom=max(map(_BOTTOM, visible)),
                 size=size,
                 first_word=_first_word_width(visible),
                 page=page,
