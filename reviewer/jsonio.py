@@ -12,6 +12,7 @@ string.
 
 from __future__ import annotations
 
+import dataclasses
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -42,7 +43,23 @@ def dump_json(value: Any, indent: int | None = None) -> str:
     None, and a batch stores every report's Document: leaving them out makes
     a quarter less JSON to write, send to the batch's parent and compress.
     """
+    if type(value) is Document and indent is None:
+        return _document_json(value)
     return _adapter(type(value)).dump_json(value, indent=indent, exclude_none=type(value) is Document).decode()
+
+
+def _document_json(document: Document) -> str:
+    """``dump_json`` of a Document, its blocks written one by one by their own type's serializer.
+
+    pydantic-core writes a value of the Block union (Paragraph or Table)
+    about half as fast as the same value given its own type; the text is the
+    same byte for byte (tests/test_jsonio.py). The rest of the Document is
+    written by its own serializer, its blocks put in the place of an empty list.
+    """
+    shell = _adapter(Document).dump_json(dataclasses.replace(document, blocks=[]), exclude_none=True)
+    blocks = b",".join(_adapter(type(block)).dump_json(block, exclude_none=True) for block in document.blocks)
+    # Quotes inside JSON strings are escaped: the only unescaped '"blocks":[]' is the field itself.
+    return shell.replace(b'"blocks":[]', b'"blocks":[' + blocks + b"]", 1).decode()
 
 
 def load_json(kind: type[T], data: str | bytes) -> T:
