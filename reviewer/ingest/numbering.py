@@ -27,6 +27,7 @@ def _w(tag: str) -> str:
 
 _VAL = _w("val")
 _STYLE_ID = _w("styleId")
+_PPR, _PSTYLE, _NUMPR = _w("pPr"), _w("pStyle"), _w("numPr")  # asked of every paragraph
 # A styles part holds some 10,000 elements, a few hundred of them styles, a handful numbered:
 # compiled queries pick out what _read_styles needs (each style's first w:basedOn, the numbered ones).
 _STYLE_BASED_ON = etree.XPath("descendant::w:style/w:basedOn[1]", namespaces={"w": W_NS})
@@ -192,10 +193,12 @@ class Numbering:
 
     def prefix(self, p: etree._Element) -> str:
         """Advance the counters for paragraph ``p`` and return the number Word shows before it ("" if none)."""
-        ppr = p.find(_w("pPr"))
-        style_el = ppr.find(_w("pStyle")) if ppr is not None else None
+        ppr = p.find(_PPR)
+        if ppr is None:  # neither a style nor numbering of its own: no number
+            return ""
+        style_el = ppr.find(_PSTYLE)
         style = style_el.get(_VAL) if style_el is not None else None
-        numpr = ppr.find(_w("numPr")) if ppr is not None else None
+        numpr = ppr.find(_NUMPR)
         own_id = own_lvl = None
         if numpr is not None:
             own_el = numpr.find(_w("numId"))

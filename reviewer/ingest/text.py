@@ -93,6 +93,8 @@ def _pipe_cells(line: str) -> list[str] | None:
     Chinese web page or input method writes them; and, as markdown allows,
     ``a | b | c`` without the outer pipes when it has at least three cells.
     """
+    if "|" not in line and "｜" not in line:  # most lines, asked of every line to tell the layout
+        return None
     s = line.strip().replace("｜", "|")
     if len(s) >= 5 and s[0] != "|" and s.count(" | ") >= 2 and "\t" not in line:
         s = "|" + s

@@ -172,6 +172,8 @@ def _paragraph(block: Paragraph, hits: list[_Hit], block_id: str) -> str:
 
 def _marked_text(text: str, hits: list[_Hit]) -> str:
     """``text`` escaped, with overlapping spans split into segments each marked by all findings covering it."""
+    if not hits:  # most paragraphs
+        return _e(text)
     cuts = sorted({0, len(text)} | {p for h in hits for p in h.span})
     out = []
     for a, b in zip(cuts, cuts[1:]):
