@@ -16,7 +16,7 @@ import dataclasses
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from reviewer.document import Document
+from reviewer.document import Document, Paragraph, Table
 
 T = TypeVar("T")
 
@@ -33,6 +33,9 @@ def prepare(*kinds: type) -> None:
     """Build the adapters of ``kinds`` now, so that processes forked from this one start with them."""
     for kind in kinds:
         _adapter(kind)
+        if kind is Document:  # whose blocks dump_json writes by their own types' adapters
+            _adapter(Paragraph)
+            _adapter(Table)
 
 
 def dump_json(value: Any, indent: int | None = None) -> str:
