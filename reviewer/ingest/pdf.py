@@ -69,17 +69,7 @@ def _read_page(page: PageLayer, number: int, name: str) -> Page:
         table.ruled = False
     tables += unruled
     tables.sort(key=lambda t: t.top)
-    boxes = [_box(t) for t in tables]
-    outside = [] if tables else list(chars)  # a page of text only: every character is outside
-    for char, (x, y) in zip(chars, centres) if tables else ():
-        # A table nested in a cell of another lies inside that cell: its own cell, the smallest, holds the text.
-        cells = [c for t in tables if (c := t.cell_at(x, y)) is not None]
-        if len(cells) == 1:  # nearly always: no nested table
-            cells[0].chars.append(char)
-        elif cells:
-            min(cells, key=_area).chars.append(char)
-        elif not _in_any(boxes, x, y):
-            outside.append(char)
+    outside = _place(chars, centres, tables) if tables else list(chars)  # a page of text only: all outside
     for table in tables:
         for cell in table.cells:
             cell.lines = printed_lines(cell.chars, number)
@@ -90,6 +80,22 @@ def _read_page(page: PageLayer, number: int, name: str) -> Page:
     items: list[Line | PageTable] = [*printed_lines(outside, number), *tables]
     items.sort(key=lambda item: item.top)
     return Page(height=page.height, items=items, text_chars=text_chars)
+
+
+def _place(chars: list[dict], centres: list[tuple[float, float]], tables: list[PageTable]) -> list[dict]:
+    """Put each character in the cell of ``tables`` its centre lies in; the characters outside every table, in order."""
+    boxes = [_box(t) for t in tables]
+    outside: list[dict] = []
+    for char, (x, y) in zip(chars, centres):
+        # A table nested in a cell of another lies inside that cell: its own cell, the smallest, holds the text.
+        cells = [c for t in tables if (c := t.cell_at(x, y)) is not None]
+        if len(cells) == 1:  # nearly always: no nested table
+            cells[0].chars.append(char)
+        elif cells:
+            min(cells, key=_area).chars.append(char)
+        elif not _in_any(boxes, x, y):
+            outside.append(char)
+    return outside
 
 
 def _area(cell: GridCell) -> float:
