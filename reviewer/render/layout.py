@@ -250,10 +250,12 @@ def settled(evidence: Evidence, document: Document) -> Evidence:
     if named is not None and _contains(named.text, quote):
         return evidence
     rows = sorted(range(len(table.rows)), key=lambda r: (abs(r - loc.row), r))
+    flat = _flat(quote)  # _contains, with the quote normalized once for the whole table
     for r in rows:
         cols = sorted(range(len(table.rows[r])), key=lambda c: (abs(c - loc.col), c))
         for c in cols:
-            if _contains(table.rows[r][c].text, quote):
+            text = table.rows[r][c].text
+            if quote in text or flat in _flat(text):
                 return dataclasses.replace(evidence, loc=loc.replaced(row=r, col=c, start=None, end=None))
     return evidence
 
@@ -350,7 +352,12 @@ def _contains(haystack: str, needle: str) -> bool:
     Text is normalized character by character, so a verbatim occurrence is
     also a normalized one: only the others need the normalized texts.
     """
-    return needle in haystack or "".join(map(_kept, needle)) in "".join(map(_kept, haystack))
+    return needle in haystack or _flat(needle) in _flat(haystack)
+
+
+def _flat(text: str) -> str:
+    """``text`` normalized character by character (NFKC, without whitespace)."""
+    return "".join(map(_kept, text))
 
 
 def _search(text: str, needle: str, near: int | None) -> tuple[int, int] | None:
