@@ -45,7 +45,7 @@ def has_grid(row: list[Cell]) -> bool:
 def place(row: list[Cell]) -> list[Placed]:
     """The row's cells on the grid: by their known grid column, else one column each in order."""
     if has_grid(row):
-        return [Placed(c, c.grid_col, c.grid_col + max(1, c.colspan)) for c in row]
+        return [Placed(c, c.grid_col, c.grid_col + (c.colspan if c.colspan > 1 else 1)) for c in row]
     return [Placed(c, i, i + 1) for i, c in enumerate(row)]
 
 

@@ -156,10 +156,10 @@ def _lead_text(row: Row, lead: Column) -> str:
 
 def _row(band: Band, r: int, row: list[Cell], placed: list[Placed]) -> Row:
     """A data row with its cells assigned to the band's columns by grid position (``placed``: the row's own placing)."""
-    grid, width = has_grid(row), band.width
-    if not grid and 0 < len(row) < width:
+    grid = has_grid(row)
+    if not grid and 0 < len(row) < band.width:
         # Narrower than its header without grid positions (merged cells lost): placed by content.
-        roles = [None] * width
+        roles = [None] * band.width
         for c in band.columns:
             for g in range(c.start, c.end):
                 roles[g] = c.role
@@ -181,7 +181,7 @@ def _row(band: Band, r: int, row: list[Cell], placed: list[Placed]) -> Row:
         by_column.append(owner.cell)
         if column.role is not None and column.role not in cells:
             cells[column.role] = owner.cell
-    return Row(index=r, cells=cells, placed=placed, by_column=by_column, guessed=not grid and len(row) < width)
+    return Row(index=r, cells=cells, placed=placed, by_column=by_column, guessed=not grid and len(row) < band.width)
 
 
 def _funds_or_money(band: Band) -> None:
