@@ -328,11 +328,18 @@ def extract(
 
 @app.command(cls=ChineseCommand)
 def rules(
+    codes: Optional[list[str]] = typer.Argument(None, metavar="[规则代码]", help="只看这些规则的完整说明，如 SUM005"),
     markdown: bool = typer.Option(False, "--markdown", help="输出 docs/rules.md 的内容"),
 ) -> None:
-    """列出全部审阅规则。"""
-    from reviewer.render.rules_doc import render_rules_markdown, render_rules_text
+    """列出全部审阅规则；给出规则代码时显示其完整说明（为什么重要、示例）。"""
+    from reviewer.render.rules_doc import render_rule_details, render_rules_markdown, render_rules_text
 
+    if codes:
+        try:
+            sys.stdout.write(render_rule_details(codes))
+        except KeyError as exc:
+            fail(exc.args[0])
+        return
     sys.stdout.write(render_rules_markdown() if markdown else render_rules_text())
 
 

@@ -215,3 +215,17 @@ def test_rules_listing_has_every_family():
     out = run("rules").stdout
     for family in ("SUM", "SCORE", "IND", "XREF", "TEXT"):
         assert f"\n{family}001" in "\n" + out
+
+
+def test_rules_with_codes_explain_those_rules_in_any_case():
+    out = run("rules", "sum005", "BATCH001").stdout
+    # The line a finding's code is looked up by, then why the rule exists and its example, for each code asked for.
+    assert out.startswith("SUM005 ") and "（错误，表内勾稽）" in out.splitlines()[0]
+    assert "Example:" in out and "\nBATCH001 " in out and "仅批量审阅" in out
+    assert "SUM006" not in out
+
+
+def test_rules_with_an_unknown_code_say_so_on_one_line():
+    result = run("rules", "SUM005", "XX9")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == ["错误：没有这条规则：XX9（`reviewer rules` 列出全部规则）"]
