@@ -78,7 +78,7 @@ def read_money(band: Band, part: str, name: str, year: int | None) -> tuple[Mone
     compared = [(i, pair) for i in rate_columns if (pair := _compared(band.columns[i].header, columns)) is not None]
     table.changes = [ChangeColumn(header=band.columns[i].header, base=base, current=current) for i, (base, current) in compared]
     divided = [(i, pair) for i, c in enumerate(band.columns)
-               if "执行率" in c.header and _percent_column(band, i) and (pair := _divided(columns)) is not None]
+               if "执行率" in c.header and _rate_column(band, i) and (pair := _divided(columns)) is not None]
     table.ratios = [RatioColumn(header=band.columns[i].header, spent=spent, budget=budget) for i, (spent, budget) in divided]
     facts: list[Fact] = []
     for row in band.rows:
@@ -130,10 +130,15 @@ def _percent_column(band: Band, i: int) -> bool:
     return bool(units) and units.count("%") * 2 > len(units)
 
 
+def _rate_column(band: Band, i: int) -> bool:
+    """A column of rates: holding percentages, or headed "%" ("执行率（%）| 93.00" writes them bare)."""
+    header = band.columns[i].header
+    return "%" in header or "％" in header or _percent_column(band, i)
+
+
 def _change_column(band: Band, i: int) -> bool:
     """A column of change rates: headed 增减率 / 增长率 / 增幅 …, holding percentages or headed "%"."""
-    header = band.columns[i].header
-    return any(w in header for w in _CHANGE_WORDS) and ("%" in header or "％" in header or _percent_column(band, i))
+    return any(w in band.columns[i].header for w in _CHANGE_WORDS) and _rate_column(band, i)
 
 
 def _compared(header: str, columns: list[MoneyColumn]) -> tuple[int, int] | None:
