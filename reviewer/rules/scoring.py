@@ -321,7 +321,9 @@ def grade_matches_score(report: Report, ctx: Context):
     """The grade must follow the score: 优 ≥ 90, 良 80–89, 中 60–79, 差 < 60.
 
     A grade written in a table is checked against the score the same table
-    states (综合得分 | 88.5 | 评价等次 | 优), else against the form's 总分; a
+    states (综合得分 | 88.5 | 评价等次 | 优), a grade in a table's 评价等级
+    column against the same row's 评价得分 (a summary of several projects),
+    else against the form's 总分; a
     grade in the text against the department form's (or the only form's) 总分.
 
     Example: 总分 97 but the text says "自评等级为良" → error.
