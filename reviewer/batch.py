@@ -253,7 +253,7 @@ def review_sources(
     run_pool(
         review_job, tasks, workers, done, crashed, timeout=options.time_limit or None, on_timeout=timed_out,
         memory_limit=options.memory_mb * 2**20 or None, failed=lambda answer: answer.failed,
-        preload=[*PRELOAD, *worker_modules([o.source for o in todo], options.formats)],
+        preload=[*PRELOAD, *worker_modules([o.source for o in todo], options.formats)], on_wait=progress.tick,
     )
 
     ok = [o for o in outcomes if o.features is not None]
@@ -324,6 +324,7 @@ def write_outputs(result: BatchResult, folder: OutputFolder, options: BatchOptio
             render_stored, [task for _, task in pending], options.jobs, rendered, crashed,
             memory_limit=options.memory_mb * 2**20 or None, failed=lambda answer: answer.problem is not None,
             preload=[*PRELOAD, *worker_modules([o.source for o, _ in pending], options.formats, read=False)],
+            on_wait=progress.tick,
         )
     finals = [o.rendered or "" for o in result.outcomes if o.status == "ok"]  # summary.xlsx changes with what they show
 

@@ -50,6 +50,21 @@ class Format(str, Enum):
     xlsx = "xlsx"
 
 
+FORMAT_HELP = "输出格式（默认按 -o 文件的扩展名，如 .html .docx .xlsx .json .md；否则 text）"
+# What an output file's extension asks for when --format is not given.
+SUFFIX_FORMATS = {
+    ".txt": Format.text, ".json": Format.json, ".md": Format.markdown, ".markdown": Format.markdown,
+    ".html": Format.html, ".htm": Format.html, ".docx": Format.docx, ".xlsx": Format.xlsx,
+}
+
+
+def output_format(fmt: Optional[Format], output: Optional[Path]) -> Format:
+    """The format asked for, else the one the output file's extension names, else text."""
+    if fmt is not None:
+        return fmt
+    return SUFFIX_FORMATS.get(output.suffix.lower(), Format.text) if output is not None else Format.text
+
+
 class FailOn(str, Enum):
     """Severity at or above which ``review`` exits with 1."""
 
@@ -84,7 +99,7 @@ def _default_output(path: str, suffix: str) -> Path:
 @app.command(cls=ChineseCommand)
 def review(
     paths: list[str] = typer.Argument(..., metavar="文件...", help="报告文件（.docx .xlsx .pdf .txt .md），- 表示标准输入"),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="输出格式"),
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f", case_sensitive=False, help=FORMAT_HELP),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="输出文件（多个输入且格式为 html/docx 时为目录）"),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="出现该级别及以上问题时退出码为1"),
     config: Optional[Path] = typer.Option(None, "--config", help="配置文件（默认：输入文件旁或上级目录中的 reviewer.toml）"),
@@ -129,7 +144,7 @@ def review(
         results.append((suppress(review_, dismissed), document, path))
     if results:
         try:
-            _write(results, fmt, output, single=len(paths) == 1)
+            _write(results, output_format(fmt, output), output, single=len(paths) == 1)
         except OSError as exc:
             fail(write_problem(exc))
         if not setup.llm.configured and not no_llm:
@@ -204,7 +219,7 @@ def _emit(text: str, output: Optional[Path]) -> None:
 def verify(
     path: str = typer.Argument(..., metavar="文件", help="报告文件，- 表示标准输入"),
     candidates: Path = typer.Option(..., "--candidates", help="候选问题 JSON 文件（格式见 docs/llm.md 与 docs/candidates.schema.json）"),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="输出格式"),
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f", case_sensitive=False, help=FORMAT_HELP),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="输出文件"),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="出现该级别及以上问题时退出码为1"),
 ) -> None:
@@ -215,7 +230,7 @@ def verify(
         review_, document = verify_path(path, candidates)
     except InputError as exc:
         fail(str(exc))
-    _write([(review_, document, path)], fmt, output, single=True)
+    _write([(review_, document, path)], output_format(fmt, output), output, single=True)
     raise typer.Exit(exit_code([review_], fail_on))
 
 
@@ -328,11 +343,18 @@ def extract(
 
 @app.command(cls=ChineseCommand)
 def rules(
+    codes: Optional[list[str]] = typer.Argument(None, metavar="[规则代码]", help="只看这些规则的完整说明，如 SUM005"),
     markdown: bool = typer.Option(False, "--markdown", help="输出 docs/rules.md 的内容"),
 ) -> None:
-    """列出全部审阅规则。"""
-    from reviewer.render.rules_doc import render_rules_markdown, render_rules_text
+    """列出全部审阅规则；给出规则代码时显示其完整说明（为什么重要、示例）。"""
+    from reviewer.render.rules_doc import render_rule_details, render_rules_markdown, render_rules_text
 
+    if codes:
+        try:
+            sys.stdout.write(render_rule_details(codes))
+        except KeyError as exc:
+            fail(exc.args[0])
+        return
     sys.stdout.write(render_rules_markdown() if markdown else render_rules_text())
 
 

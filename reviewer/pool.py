@@ -16,7 +16,9 @@ nor say which task killed it.)
 
 from __future__ import annotations
 
+import faulthandler
 import gc
+import importlib
 import multiprocessing
 import os
 import signal
@@ -28,11 +30,11 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Sequence
 
-# Imported once in the fork server, so each worker starts with them loaded: the batch's tasks
-# (importing their module in each new worker would eat into the task's time limit) and what a
-# worker reviewing and rendering any report runs, with the .docx and text readers (a worker's
-# address space starts from them, and the memory limit's tests are set by it). A batch adds the
-# readers of its other files' formats. reviewer.worker_start builds the JSON adapters every worker uses.
+# Imported once, before the first worker starts, so each worker starts with them loaded: the
+# batch's tasks (importing their module in each new worker would eat into the task's time limit)
+# and what a worker reviewing and rendering any report runs, with the .docx and text readers (a
+# worker's address space starts from them, and the memory limit's tests are set by it). A batch
+# adds the readers of its other files' formats. reviewer.worker_start builds the JSON adapters every worker uses.
 PRELOAD = [
     "reviewer.batch_jobs", "reviewer.pipeline", "reviewer.crosscheck", "reviewer.render.html", "reviewer.render.json",
     "reviewer.render.xlsx", "reviewer.ingest.docx", "reviewer.ingest.text", "reviewer.worker_start",
@@ -46,18 +48,45 @@ _FULL_MARGIN = 2 << 20  # bytes: closer to the limit than this, the address spac
 _STUCK_SECONDS = 10  # how long a worker may sit with its address space used up before it is killed
 
 
-def _context(preload: Sequence[str]) -> Any:
-    """Worker processes forked from a server that imported ``preload`` where available (fast start, no inherited threads).
+def _context(preload: Sequence[str], memory_limit: int | None) -> Any:
+    """How the next worker process starts: forked from this process, else from a fork server, else spawned.
 
-    The fork server is one per process, started by the first pool: the
-    modules of that pool's ``preload`` are what every later pool's workers
-    start with too; any other module a task needs it imports itself.
+    Forked from this process, with ``preload`` imported here first, where that
+    is safe and leaves the worker its memory: on Linux, while this process
+    runs a single thread (the command line's batch; its progress bar draws
+    from the batch's own loop), and while its address space is at most a
+    quarter of the worker's ``memory_limit`` (bytes). A thread holding a lock
+    at the fork would leave the lock held for ever in the worker; and what a
+    forked worker shares with this process counts against its limit (RLIMIT_AS
+    caps address space), so a large process (a long batch's late replacement
+    worker, a test run) would leave a review little of it. Otherwise workers
+    are forked from a fork server that imported ``preload``: one per process,
+    started by the first pool that needs it, whose modules every later pool's
+    workers start with too (any other module a task needs it imports itself).
+    Forking from here saves the fork server's interpreter, its resource
+    tracker's and its second copy of every import: about 1 s of CPU a batch.
     """
+    if _single_threaded():
+        for name in preload:
+            importlib.import_module(name)
+        size = _address_space(os.getpid())
+        if not memory_limit or (size is not None and size <= memory_limit // 4):
+            return multiprocessing.get_context("fork")
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(list(preload))
         return context
     return multiprocessing.get_context("spawn")
+
+
+def _single_threaded() -> bool:
+    """Linux: whether this process runs one thread, counting threads C libraries started (which ``threading`` does not see)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
 
 
 def _limit_memory(limit: int) -> None:
@@ -69,36 +98,41 @@ def _limit_memory(limit: int) -> None:
 
 
 def _silence_stderr() -> None:
-    """Send this process's standard error (file descriptor 2, so C libraries' messages too) to the null device."""
+    """Send this process's standard error (file descriptor 2, so C libraries' messages too) to the null device.
+
+    A crash report too: faulthandler, when the batch enabled it (a test
+    runner does) and forked this worker, writes to a copy of the batch's
+    standard error of its own.
+    """
+    faulthandler.disable()
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 2)
     os.close(null)
 
 
 def _end_with_batch() -> None:
-    """Linux, fork server: have the kernel kill this worker when the batch that started it is killed.
+    """Linux: have the kernel kill this worker when the process that started it ends (PR_SET_PDEATHSIG).
 
-    A worker stuck in C code never reads that its parent is gone, and spins
-    on for ever after a killed batch (SIGKILL, a test's timeout). The fork
-    server ends when its last client does; its clients are the batch and,
-    through an inherited end of the same pipe, every worker: closed here, so
-    that the fork server ends with the batch and the kernel then kills this
-    worker (PR_SET_PDEATHSIG). A worker forks no process of its own through
-    the fork server, so it needs no such end.
+    A worker stuck in C code never reads that its batch is gone, and spins on
+    for ever after a killed batch (SIGKILL, a test's timeout). A worker forked
+    from the batch dies with it. One forked from a fork server dies with the
+    server, which ends when its last client does; its clients are the batch
+    and, through an inherited end of the same pipe, every worker: that end is
+    closed here (a worker forks nothing through the server). A worker forked
+    from a batch that had started a fork server holds that end too.
     """
     if not sys.platform.startswith("linux"):
-        return
-    from multiprocessing import forkserver
-
-    server = getattr(forkserver, "_forkserver", None)
-    alive = getattr(server, "_forkserver_alive_fd", None)
-    if alive is None:  # not started by a fork server (spawn), or a Python that keeps it elsewhere
         return
     import ctypes
 
     ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    os.close(alive)
-    server._forkserver_alive_fd = None
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    if alive is not None:  # None: no fork server, or a Python that keeps the pipe elsewhere
+        os.close(alive)
+        server._forkserver_alive_fd = None
 
 
 def _serve(conn: Connection, memory_limit: int | None = None) -> None:
@@ -111,7 +145,8 @@ def _serve(conn: Connection, memory_limit: int | None = None) -> None:
     """
     _silence_stderr()
     _end_with_batch()
-    # What the fork server loaded lives as long as this process: the collector's full passes need not walk it.
+    # What this process started with lives as long as it: the collector's full passes need not walk it
+    # (and, forked, need not write to the pages it shares with its batch).
     gc.freeze()
     if memory_limit and sys.platform != "win32":
         _limit_memory(memory_limit)
@@ -238,6 +273,7 @@ def run_pool(
     memory_limit: int | None = None,
     failed: Callable[[Any], bool] | None = None,
     preload: Sequence[str] = PRELOAD,
+    on_wait: Callable[[], None] | None = None,
 ) -> None:
     """Run ``func(*task)`` for every task in at most ``jobs`` processes; callbacks get the task's index.
 
@@ -251,13 +287,15 @@ def run_pool(
     nearing the limit or sat at it for _STUCK_SECONDS. A worker is replaced
     after a crash, a timeout, an exception or a result for which
     ``failed(result)`` is true. ``preload`` names the modules workers start
-    with (see ``_context``). Workers are gone when this returns or raises.
+    with (see ``_context``). ``on_wait`` is called at least every
+    _SAMPLE_SECONDS while tasks run (a progress bar's clock moves). Workers
+    are gone when this returns or raises.
     """
     if not tasks:
         return
     if timeout is not None and on_timeout is None:
         raise ValueError("a timeout needs on_timeout")
-    pool = _Pool(func, tasks, max(1, jobs), timeout, memory_limit, failed or (lambda result: False), preload)
+    pool = _Pool(func, tasks, max(1, jobs), timeout, memory_limit, failed or (lambda result: False), preload, on_wait is not None)
     try:
         while pool.queue or pool.busy():
             finished = pool.dispatch()
@@ -272,6 +310,8 @@ def run_pool(
                     on_timeout(index)
                 else:
                     on_crash(index, value)
+            if on_wait is not None:
+                on_wait()
     finally:
         pool.close()
 
@@ -279,11 +319,11 @@ def run_pool(
 class _Pool:
     """The workers of one run_pool call and the tasks still queued."""
 
-    def __init__(self, func, tasks, jobs, timeout, memory_limit, failed, preload):
-        """Nothing started yet: workers are started as tasks are handed out."""
-        self.func, self.tasks, self.jobs = func, tasks, jobs
+    def __init__(self, func, tasks, jobs, timeout, memory_limit, failed, preload, ticking):
+        """Nothing started yet: workers are started as tasks are handed out; ``ticking``: collect returns every _SAMPLE_SECONDS."""
+        self.func, self.tasks, self.jobs, self.ticking = func, tasks, jobs, ticking
         self.timeout, self.memory_limit, self.failed = timeout, memory_limit, failed
-        self.context = _context(preload)
+        self.preload = preload
         self.queue = deque(range(len(tasks)))
         self.workers: list[_Worker] = []
 
@@ -299,7 +339,7 @@ class _Pool:
             if idle is None:
                 if len(self.workers) >= self.jobs:
                     break
-                idle = _start(self.context, self.memory_limit)
+                idle = _start(_context(self.preload, self.memory_limit), self.memory_limit)  # decided at each start
                 self.workers.append(idle)
             index = self.queue.popleft()
             try:
@@ -322,12 +362,13 @@ class _Pool:
         """Wait until some busy worker answers, dies or runs out of time or memory; return those tasks as (index, ok|crash|timeout, value).
 
         Under a memory limit it returns at least every _SAMPLE_SECONDS, after
-        reading the busy workers' address space, possibly with no task.
+        reading the busy workers' address space, possibly with no task; so it
+        does when ticking.
         """
         busy = self.busy()
         deadlines = [w.deadline for w in busy if w.deadline is not None]
         wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
-        if self.memory_limit:
+        if self.memory_limit or self.ticking:
             wait_for = _SAMPLE_SECONDS if wait_for is None else min(wait_for, _SAMPLE_SECONDS)
         wait([w.conn for w in busy] + [w.process.sentinel for w in busy], wait_for)
         finished = []

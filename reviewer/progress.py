@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+_DRAW_SECONDS = 0.1  # rich's own default refresh rate
 
 
 class Progress(Protocol):
@@ -17,6 +20,9 @@ class Progress(Protocol):
     def advance(self, current: str, findings: int = 0) -> None:
         """One step finished (``current`` names the file; ``findings`` found in it)."""
 
+    def tick(self) -> None:
+        """Time passes while a step runs (called about every 0.2 s)."""
+
 
 class Silent:
     """A Progress that shows nothing."""
@@ -27,9 +33,16 @@ class Silent:
     def advance(self, current: str, findings: int = 0) -> None:
         """Ignore."""
 
+    def tick(self) -> None:
+        """Ignore."""
+
 
 class Bar:
-    """A rich progress bar (files done/total, findings so far, current file); hidden when not on a terminal."""
+    """A rich progress bar (files done/total, findings so far, current file); hidden when not on a terminal.
+
+    It is drawn when the batch reports progress or a tick, never by a thread of
+    its own: a batch running one thread can fork its workers (see pool._context).
+    """
 
     def __init__(self, console: "Console"):
         """A bar drawn on ``console`` (use it as a context manager)."""
@@ -46,9 +59,11 @@ class Bar:
             TextColumn("{task.fields[current]}", style="dim"),
             console=console,
             disable=not console.is_terminal,
+            auto_refresh=False,
         )
         self.task: int | None = None
         self.findings = 0
+        self.drawn = 0.0  # time.monotonic() of the last drawing
 
     def __enter__(self) -> "Bar":
         """Start drawing."""
@@ -62,6 +77,7 @@ class Bar:
     def phase(self, description: str, total: int) -> None:
         """Add a bar for a new stage."""
         self.task = self.bar.add_task(description, total=total, findings=self.findings, current="")
+        self.tick()
 
     def advance(self, current: str, findings: int = 0) -> None:
         """Count one file done."""
@@ -69,3 +85,11 @@ class Bar:
         name = current if len(current) <= 40 else "…" + current[-39:]
         if self.task is not None:
             self.bar.update(self.task, advance=1, findings=self.findings, current=name)
+        self.tick()
+
+    def tick(self) -> None:
+        """Draw the bar (its clock and spinner move), at most ten times a second."""
+        now = time.monotonic()
+        if now - self.drawn >= _DRAW_SECONDS:
+            self.bar.refresh()
+            self.drawn = now

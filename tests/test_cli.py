@@ -215,3 +215,33 @@ def test_rules_listing_has_every_family():
     out = run("rules").stdout
     for family in ("SUM", "SCORE", "IND", "XREF", "TEXT"):
         assert f"\n{family}001" in "\n" + out
+
+
+def test_rules_with_codes_explain_those_rules_in_any_case():
+    out = run("rules", "sum005", "BATCH001").stdout
+    # The line a finding's code is looked up by, then why the rule exists and its example, for each code asked for.
+    assert out.startswith("SUM005 ") and "（错误，表内勾稽）" in out.splitlines()[0]
+    assert "Example:" in out and "\nBATCH001 " in out and "仅批量审阅" in out
+    assert "SUM006" not in out
+
+
+def test_rules_with_an_unknown_code_say_so_on_one_line():
+    result = run("rules", "SUM005", "XX9")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == ["错误：没有这条规则：XX9（`reviewer rules` 列出全部规则）"]
+
+
+def test_an_output_file_without_format_is_written_in_the_format_its_extension_names(tmp_path):
+    sample = str(ROOT / "samples" / "markdown_report.md")
+    page, sheet, plain = tmp_path / "审阅.HTML", tmp_path / "问题.xlsx", tmp_path / "审阅.html"
+    run("review", sample, "--no-llm", "-o", str(page))
+    run("review", sample, "--no-llm", "-o", str(sheet))
+    run("review", sample, "--no-llm", "-o", str(plain), "--format", "text")  # an explicit format wins
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert sheet.read_bytes()[:2] == b"PK"
+    assert plain.read_text(encoding="utf-8").startswith(sample)
+
+
+def test_format_names_are_read_in_any_case():
+    out = run("review", str(ROOT / "samples" / "markdown_report.md"), "--no-llm", "--format", "JSON").stdout
+    assert json.loads(out)["schema_version"] == 1

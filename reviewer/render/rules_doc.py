@@ -39,6 +39,25 @@ def render_rules_text() -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_rule_details(codes: list[str]) -> str:
+    """The full description of each rule in ``codes`` (any case): its line, its scope and its documentation.
+
+    Raises KeyError naming the codes no rule has (a one-line Chinese message).
+    """
+    by_code = {r.code: r for r in all_rules()}
+    wanted = [code.strip().upper() for code in codes]
+    unknown = [code for code in wanted if code not in by_code]
+    if unknown:
+        raise KeyError(f"没有这条规则：{'、'.join(unknown)}（`reviewer rules` 列出全部规则）")
+    parts = []
+    for code in dict.fromkeys(wanted):
+        rule = by_code[code]
+        scope = f"，{BATCH_ONLY}" if code in BATCH_RULES else ""
+        parts.append(f"{code} {rule.summary}（{SEVERITY_LABELS[rule.severity]}，"
+                     f"{CATEGORY_LABELS.get(rule.category, rule.category)}{scope}）\n\n{rule.doc}\n")
+    return "\n".join(parts)
+
+
 def render_rules_markdown() -> str:
     """docs/rules.md, generated from the registry."""
     out = [

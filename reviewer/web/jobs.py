@@ -76,6 +76,9 @@ class _Progress:
                 update(BatchRecord).where(BatchRecord.id == self.batch_id).values(done=BatchRecord.done + 1)
             )
 
+    def tick(self) -> None:
+        """The page shows counts only: nothing moves between files."""
+
 
 class BatchRunner:
     """Runs batches one at a time in a background thread, through reviewer.batch (worker processes, cross-checks)."""
