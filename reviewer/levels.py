@@ -13,14 +13,14 @@ import re
 import unicodedata
 from functools import lru_cache
 
-CENTRAL, PROVINCE, PREFECTURE, COUNTY, TOWNSHIP = range(5)
+CENTRAL, PROVINCE, PREFECTURE, COUNTY, TOWNSHIP, LOCAL = range(6)  # LOCAL: 地方, every level below the centre at once
 _RANKS = {
-    "中央": CENTRAL, "省": PROVINCE, "自治区": PROVINCE, "市": PREFECTURE, "州": PREFECTURE, "盟": PREFECTURE,
+    "中央": CENTRAL, "地方": LOCAL, "省": PROVINCE, "自治区": PROVINCE, "市": PREFECTURE, "州": PREFECTURE, "盟": PREFECTURE,
     "县": COUNTY, "区": COUNTY, "旗": COUNTY, "乡镇": TOWNSHIP, "乡": TOWNSHIP, "镇": TOWNSHIP,
 }
 # "中央资金", "省级财政资金", "州级资金", "县财政", "市或盟", "中央财政补助资金", "区级配套资金",
 # and levels named together ("市县财政资金", "州县配套资金"), which reach down to the lowest of them.
-_LEVEL_WORD = r"中央|自治区|乡镇|省|市|州|盟|县|区|旗|乡|镇"
+_LEVEL_WORD = r"中央|地方|自治区|乡镇|省|市|州|盟|县|区|旗|乡|镇"
 _LEVEL_LABEL = re.compile(
     rf"(?P<level>(?:{_LEVEL_WORD})+?)(?P<ji>级)?(?P<alias>或(?:自治区|盟|旗))?(?:本级)?"
     r"(?P<suffix>(?:财政)?(?:专项|补助|配套)?(?:资金|拨款|投入|补助|配套)?)"
@@ -37,7 +37,8 @@ def gov_level(label: str) -> int | None:
     """The rank of the level of government a funds row names (CENTRAL … TOWNSHIP), or None.
 
     "中央资金" -> CENTRAL, "省级财政资金" / "省财政" -> PROVINCE, "州级资金" -> PREFECTURE,
-    "县级资金" -> COUNTY, "市或盟" -> PREFECTURE, "市县财政资金" -> COUNTY (the lowest it names);
+    "县级资金" -> COUNTY, "市或盟" -> PREFECTURE, "市县财政资金" -> COUNTY (the lowest it names),
+    "地方资金" -> LOCAL;
     "中央" alone counts, a bare "省" or "县" does not;
     "当年财政拨款", "上年结转资金" -> None. The label is read without "其中：",
     whitespace or a "（万元）" note.
@@ -65,5 +66,11 @@ def unit_level(name: str | None) -> int:
 
 
 def complete_levels(levels: list[int], bottom: int) -> bool:
-    """Whether a run of level rows lists the whole: two levels or more, reaching down to ``bottom``."""
+    """Whether a run of level rows lists the whole: two levels or more, reaching down to ``bottom``.
+
+    地方 (the transfer-payment template's 中央财政资金 / 地方资金) completes 中央 alone; beside
+    other local levels it is their whole rather than their sibling, and the run is no list.
+    """
+    if LOCAL in levels:
+        return sorted(levels) == [CENTRAL, LOCAL]
     return len(set(levels)) >= 2 and max(levels) >= bottom

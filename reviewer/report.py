@@ -186,6 +186,7 @@ class IndicatorTable:
     indicators: list[Indicator] = field(default_factory=list)
     level1_points: list[Fact] = field(default_factory=list)  # stated "(50 分)" per first-level header
     level2_points: list[Fact] = field(default_factory=list)  # stated "(6分)" per second-level header (score sheets)
+    level1_scores: list[Fact] = field(default_factory=list)  # a first-level block's 得分 its closing 小计 row states
     points: list[Decimal] = field(default_factory=list)  # points a block heading states: 绩效指标(90分)
     total_weight: Fact | None = None
     total_score: Fact | None = None

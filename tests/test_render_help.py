@@ -26,7 +26,9 @@ def test_every_help_page_is_chinese_without_placeholders(args):
 
 def test_help_lists_choices_defaults_and_commands():
     review = CliRunner().invoke(app, ["review", "-h"], prog_name="reviewer").output
-    assert "-f, --format 选项值" in review and "可选：text、json、markdown、html、docx、xlsx；默认：text" in review
+    assert "-f, --format 选项值" in review and "（可选：text、json、markdown、html、docx、xlsx）" in review
+    assert "默认按 -o 文件的扩展名" in review  # --format's default depends on -o, so its help says how
+    assert "可选：error、warning、never；默认：error" in review
     assert "参数：\n  文件..." in review and "\n  --llm " in review
     root = CliRunner().invoke(app, [], prog_name="reviewer").output
     assert "命令：" in root and "\n  batch " in root

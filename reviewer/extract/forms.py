@@ -278,6 +278,9 @@ class FormReader:
             if row.kind == "total":
                 self.read_total(row)
                 continue
+            if row.kind == "subtotal":
+                self.read_subtotal(row, level1)
+                continue
             text1, text2 = row.text("level1"), row.text("level2")
             # A heading row may state its block's points in its 分值 column instead of its label.
             weight = row.cells.get("weight") if row.kind == "heading" else None
@@ -301,6 +304,20 @@ class FormReader:
                     self.add_points(table.level2_points, cell, level2, points, "二级指标")
             if row.kind == "indicator":
                 table.indicators.append(self.indicator(row, level1, level2, roles, deduction))
+
+    def read_subtotal(self, row: Row, level1: str) -> None:
+        """A bare 小计, or one naming the block it closes ("过程小计 | 25 | 23.6" under 过程's rows): its 分值
+        is the block's points (as "过程（25分）" states them), its 得分 the block's score; any other is no block's."""
+        table = self.evaluation.indicators
+        assert table is not None
+        label = squash(next((p.text for p in row.placed if p.text), "")).removesuffix("小计")
+        if not level1 or label not in ("", level1, level1.removesuffix("指标")) or not any(i.level1 == level1 for i in table.indicators):
+            return
+        weight, score = row.cells.get("weight"), row.cells.get("score")
+        if weight is not None and (points := read_points(weight.text).value) is not None:
+            self.add_points(table.level1_points, weight, level1, points, "小计分值")
+        if score is not None and read_points(score.text).value is not None and not any(f.label == f"{level1}得分" for f in table.level1_scores):
+            table.level1_scores.append(self.fact(score, f"{level1}得分", "小计得分", key=None, measure="得分", quantity=read_points(score.text)))
 
     def add_points(self, into: list[Fact], cell: Cell, name: str, points: Decimal, column: str) -> None:
         if any(f.label == f"{name}分值" for f in into):

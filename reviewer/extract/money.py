@@ -8,7 +8,9 @@ is decided here from labels, so that the SUM rules only compare figures:
   under the row above it ("项目支出" over "1、… 2、…", "一、基本支出" over
   "其中：人员经费 / 公用经费"), and those rows are checked against that row,
   not the total. An unnumbered first level counts when it ends in its total
-  (支出合计), is a table by unit (机构名称 / 单位), or is 基本支出 + 项目支出;
+  (支出合计), is a table by unit (机构名称 / 单位), or is 基本支出 + 项目支出. A 合计 over
+  小计 rows (on top or at the bottom) adds up the 小计 rows, each the exact sum of the
+  rows it heads or closes;
 - columns: a total column against the columns headed "其中…" after it (a
   breakdown that may add up to less), or against columns that by definition
   make it up (基本支出 + 项目支出; 人员经费 + 公用经费), which must add up
@@ -29,7 +31,7 @@ from reviewer.extract.vocabulary import canonical_key, normalize_label
 from reviewer.quantity import parse_quantity
 from reviewer.report import ChangeColumn, Fact, MoneyColumn, MoneyGroup, MoneyRow, MoneyTable, RatioColumn
 from reviewer.tables import Band, TableReading
-from reviewer.tables.vocabulary import EXHAUSTIVE_PARTS, enumeration, is_money_total, squash
+from reviewer.tables.vocabulary import EXHAUSTIVE_PARTS, enumeration, is_money_total, is_subtotal_label, squash
 
 _MEASURES = (("年初预算", "年初预算"), ("预算", "预算"), ("决算", "决算"), ("执行", "执行"), ("实际", "执行"), ("支出数", "执行"))
 _BY_UNIT = ("机构", "单位")
@@ -78,7 +80,7 @@ def read_money(band: Band, part: str, name: str, year: int | None) -> tuple[Mone
     compared = [(i, pair) for i in rate_columns if (pair := _compared(band.columns[i].header, columns)) is not None]
     table.changes = [ChangeColumn(header=band.columns[i].header, base=base, current=current) for i, (base, current) in compared]
     divided = [(i, pair) for i, c in enumerate(band.columns)
-               if "执行率" in c.header and _percent_column(band, i) and (pair := _divided(columns)) is not None]
+               if "执行率" in c.header and _rate_column(band, i) and (pair := _divided(columns)) is not None]
     table.ratios = [RatioColumn(header=band.columns[i].header, spent=spent, budget=budget) for i, (spent, budget) in divided]
     facts: list[Fact] = []
     for row in band.rows:
@@ -130,10 +132,15 @@ def _percent_column(band: Band, i: int) -> bool:
     return bool(units) and units.count("%") * 2 > len(units)
 
 
+def _rate_column(band: Band, i: int) -> bool:
+    """A column of rates: holding percentages, or headed "%" ("执行率（%）| 93.00" writes them bare)."""
+    header = band.columns[i].header
+    return "%" in header or "％" in header or _percent_column(band, i)
+
+
 def _change_column(band: Band, i: int) -> bool:
     """A column of change rates: headed 增减率 / 增长率 / 增幅 …, holding percentages or headed "%"."""
-    header = band.columns[i].header
-    return any(w in header for w in _CHANGE_WORDS) and ("%" in header or "％" in header or _percent_column(band, i))
+    return any(w in band.columns[i].header for w in _CHANGE_WORDS) and _rate_column(band, i)
 
 
 def _compared(header: str, columns: list[MoneyColumn]) -> tuple[int, int] | None:
@@ -195,6 +202,8 @@ def _rate_fact(cell: Cell | None, label: str, header: str, part: str, name: str,
 
 def _mark_items(table: MoneyTable, band: Band) -> None:
     """Which rows add into the total row and which detail another row (see the module docstring)."""
+    if _mark_subtotals(table, band):
+        return
     totals = [i for i, r in enumerate(table.rows) if r.kind == "total"]
     if len(totals) != 1:
         return
@@ -214,6 +223,42 @@ def _mark_items(table: MoneyTable, band: Band) -> None:
     for i in top:
         table.rows[i].kind = "item"
     _mark_details(table, band, rest, depths)
+
+
+def _mark_subtotals(table: MoneyTable, band: Band) -> bool:
+    """A 合计 over 小计 rows, each heading (or closing) the rows it adds up: whether the rows were marked so.
+
+    "合计 / 基本支出小计 / 工资福利支出 / … / 项目支出小计 / 专项一 / …": every 小计 is an item
+    of the 合计 and the exact sum of its group. The 小计 rows must all open their groups (the
+    first row after the 合计 is one) or all close them (the last row before it is one); a group
+    with a "其中" breakdown or mixed list markers is nested deeper and left unchecked.
+    """
+    subs = [i for i, r in enumerate(table.rows) if r.kind == "total" and is_subtotal_label(r.label)]
+    grand = [i for i, r in enumerate(table.rows) if r.kind == "total" and i not in subs]
+    if not subs or len(grand) != 1 or grand[0] not in (0, len(table.rows) - 1):
+        return False
+    rest = [i for i in range(len(table.rows)) if i != grand[0]]
+    opens, closes = rest[0] in subs, rest[-1] in subs
+    if opens == closes:
+        return False
+    groups: list[list[int]] = []
+    for i in rest:
+        if i in subs and opens or not groups or closes and groups[-1][-1] in subs:
+            groups.append([])
+        groups[-1].append(i)
+    for group in groups:
+        sub = group[0] if opens else group[-1]
+        items = [i for i in group if i != sub]
+        markers = {_marker(_raw_label(band, table.rows[i])) for i in items}
+        if sub not in subs or not items or "其中" in markers or len(markers) > 1 or any(i in subs for i in items):
+            return False
+    for group in groups:
+        sub = group[0] if opens else group[-1]
+        table.rows[sub].kind, table.rows[sub].exhaustive = "item", True
+        for i in group:
+            if i != sub:
+                table.rows[i].parent = sub
+    return True
 
 
 def _marker(label: str) -> str | None:

@@ -13,6 +13,7 @@ from reviewer.extract.vocabulary import canonical_key, normalize_label
 from reviewer.quantity import parse_quantity
 from reviewer.report import Fact, StatedGrade, TextSpan
 from reviewer.tables import Pair, TableReading
+from reviewer.tables.grid import read_points
 from reviewer.tables.vocabulary import GRADE_LABELS, squash
 
 _AMOUNT_UNIT_NOTE = re.compile(r"[(（]万?元[)）]$")  # "实际支出（万元）"
@@ -56,11 +57,46 @@ def project_funds_fact(pair: Pair, stage: str, part: str, year: int | None) -> F
 
 
 def stated_grades(reading: TableReading, part: str, year: int | None) -> list[StatedGrade]:
-    """Grades a table states ("评价等次 | 优"), each with the score the same table states beside it."""
+    """Grades a table states ("评价等次 | 优"), each with the score the same table states beside it,
+    and the grade of every row of a table with a grade column beside a score column (see row_grades)."""
     scores = [f for f in pair_facts(reading.pairs, part, year) if f.key == "总分"]
-    grades = []
+    grades = row_grades(reading, part, year)
     for pair in reading.pairs:
         if squash(pair.label) in GRADE_LABELS and pair.value.strip():
             span = TextSpan(text=pair.value.strip(), loc=pair.cell.loc.with_label(f"{part} {row_place(pair.cell.loc)}「{pair.label}」"))
             grades.append(StatedGrade(grade=span, score=scores[0] if len(scores) == 1 else None))
+    return grades
+
+
+def row_grades(reading: TableReading, part: str, year: int | None) -> list[StatedGrade]:
+    """Each row's grade with its own score, in a money table with one 等级 column and one 得分 column.
+
+    "项目名称 | 预算金额 | 评价得分 | 评价等级" (财政重点绩效评价结果汇总): every project
+    is graded by its own score. A table with no such pair of columns, or with
+    several of either, states none.
+    """
+    grades = []
+    for band in reading.bands:
+        if band.kind != "money":
+            continue
+        heads = [squash(c.header).rsplit("/", 1)[-1] for c in band.columns]
+        graded = [i for i, h in enumerate(heads) if h in GRADE_LABELS or h.endswith(("等级", "等次"))]
+        scored = [i for i, h in enumerate(heads) if h.endswith(("得分", "评分")) and "分值" not in h]
+        if len(graded) != 1 or len(scored) != 1:
+            continue
+        g, k = graded[0], scored[0]
+        for row in band.rows:
+            grade = row.by_column[g] if g < len(row.by_column) else None
+            score = row.by_column[k] if k < len(row.by_column) else None
+            points = read_points(score.text) if score is not None else None
+            if grade is None or not grade.text.strip() or points is None or points.value is None:
+                continue
+            # The row's name: its first text that is not a number (not the 序号).
+            name = normalize_label(next((p.text for p in row.placed if p.text and parse_quantity(p.text).value is None), ""))
+            place = f"{part} {row_place(score.loc)}「{name}」"
+            grades.append(StatedGrade(
+                grade=TextSpan(text=grade.text.strip(), loc=grade.loc.with_label(f"{place}{heads[g]}")),
+                score=Fact(label=f"「{name}」{heads[k]}", key=None, quantity=points, year=year, part=part,
+                           source="table", quote=score.text.strip(), loc=score.loc.with_label(f"{place}{heads[k]}")),
+            ))
     return grades

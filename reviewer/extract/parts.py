@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from reviewer.document import Document, Paragraph, Table
+from reviewer.extract.narrative import heading
 from reviewer.tables import TableReading, read_table, unit_stated
 from reviewer.tables.grid import is_number, read_points
 from reviewer.tables.vocabulary import column_role, squash
@@ -225,6 +226,16 @@ def _pieces(table: Table, starts: list[int]) -> list[Table]:
     ]
 
 
+def _opens_untitled_report(block: Paragraph) -> bool:
+    """Whether a paragraph under a form is the first heading of its report ("一、项目基本情况"), not a note.
+
+    A note under a form speaks of the form ("一、本表金额单位为万元", "一、填表说明"): its
+    heading names the 表.
+    """
+    h = heading(block.text)
+    return h is not None and h.level == 1 and h.ordinal == 1 and 2 <= len(h.title) <= 20 and "表" not in h.title
+
+
 def _opens_narrative_sheet(block: Paragraph, above: Paragraph | Table | None) -> bool:
     """Whether a line is the first of a workbook sheet named like a narrative (自评报告) whose text
     opens with "一、基本情况" rather than a title of its own."""
@@ -249,6 +260,12 @@ def segment(document: Document) -> list[Part]:
             kind = title_kind(block.text)
             if not kind and current.kind != "narrative" and _opens_narrative_sheet(block, above):
                 parts.append(Part(kind="narrative", title=block.loc.sheet or "", attachment=pending_attachment, blocks=[block]))
+                pending_attachment = ""
+                body = Body()
+                continue
+            if not kind and current.kind in ("department", "project") and current.tables and _opens_untitled_report(block):
+                # "一、项目基本情况" right under the form: its report, written without a title, opens here.
+                parts.append(Part(kind="narrative", attachment=pending_attachment, blocks=[block]))
                 pending_attachment = ""
                 body = Body()
                 continue

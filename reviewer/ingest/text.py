@@ -334,7 +334,9 @@ def _run_in_cell(lines: list[str], start: int, end: int, row: list, rows: list, 
     if end < len(lines) and lines[end].startswith("\t"):
         coming = _row_length(lines, end)
         if blanks != 1:
-            return _CELL if _cell_goes_on(row, rows, widest, coming) else _TITLE
+            if _cell_goes_on(row, rows, widest, coming) and not _new_table_width(lines, end, coming, widest):
+                return _CELL
+            return _TITLE
         if not complete:
             return _CELL
         if _starts_again(lines[end], rows):
@@ -348,6 +350,21 @@ def _run_in_cell(lines: list[str], start: int, end: int, row: list, rows: list, 
     if rows and _row_length(lines, end + 1) == widest:
         return _CELL  # the table goes on with a row of its width
     return _UNSURE
+
+
+def _new_table_width(lines: list[str], start: int, coming: int, widest: int) -> bool:
+    """Whether the row of ``coming`` cells at ``start`` heads rows of its own width, narrower than the table.
+
+    "总分 | 100 | 99.65 | 等级：优" (4 cells), a title, then "项目 | 2023年 | 2024年 | 增减额 | 增减率"
+    (5) and "合计 | …" (5) make 9 cells as the form's widest row by chance: the next row,
+    as wide as the coming one, shows a new table under the title.
+    """
+    k = start
+    while k < len(lines) and (lines[k].startswith("\t") or lines[k].strip()):
+        k += 1  # the coming row's cells and their paragraphs, up to the blank line that ends it
+    while k < len(lines) and not lines[k].strip() and not lines[k].startswith("\t"):
+        k += 1
+    return coming < widest and k < len(lines) and lines[k].startswith("\t") and _row_length(lines, k) == coming
 
 
 def _starts_again(cell_line: str, rows: list) -> bool:

@@ -47,7 +47,8 @@ def text_shares(report: Report, ctx: Context):
     the sentence and the budget the sentence before states alone: "全年预算数1250万元。
     全年执行数1212.5万元，执行率96%"), whose budget may also be
     named as the year's funds (项目资金, 项目总资金, 资金总额, 下达资金, 经费) but
-    not as a multi-year figure (项目总投资, 计划投资, 累计安排, 上年结转). The result is compared
+    not as a multi-year figure (项目总投资, 计划投资, 累计安排, 上年结转), nor as a 其中 part of
+    the spending ("使用资金30400万元，其中专项债券资金24000万元"). The result is compared
     within the decimals written (35.0% stands for 34.95–35.05%). Change rates
     ("比上年减少…占比4.84%") are XREF004's.
 
@@ -124,7 +125,12 @@ def _roles(text: str, found: list[Amount], start: int) -> dict[str, Amount]:
     roles: dict[str, Amount] = {}
     for amount in found:
         clause_start = max((c.end() for c in CLAUSE_END.finditer(text, 0, amount.start)), default=start)
-        role = _role(text[clause_start : amount.start])
+        words = text[clause_start : amount.start]
+        role = _role(words)
+        if role == "budget" and words.lstrip().startswith("其中"):
+            # "使用资金30400万元，其中专项债券资金24000万元": a part of the figure before it, never the
+            # budget that figure is spent from (a part may still be the spending: "其中已支出450万元").
+            continue
         if role is not None:
             roles.setdefault(role, amount)
     return roles

@@ -10,7 +10,7 @@ from reviewer.quantity import Quantity
 from reviewer.report import Evaluation, Fact, FundsRow, Indicator, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import ev
-from reviewer.rules.numbers import fmt
+from reviewer.rules.numbers import fmt, tol
 
 USUAL_SPLIT = {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}
 USUAL_EXECUTION_POINTS = Decimal(10)  # 预算执行率's share of the usual split
@@ -176,6 +176,37 @@ def header_points(report: Report, ctx: Context):
                 )
 
 
+@rule("SCORE017", "error", "scoring", "一级指标小计得分与其下各指标得分之和不一致")
+def block_scores(report: Report, ctx: Context):
+    """A 小计 row closing a first-level block states the block's score: the sum of its rows' 得分.
+
+    Score sheets total each block (投入 / 过程 / 产出 / 效益) in a 小计 row, often by a
+    formula, and the 合计 adds the 小计 rows: a 小计 typed over its formula goes unseen in
+    the 合计. A block with a score that is not a number (见附件) is not added up.
+
+    Example: 过程 rows scored 9.62 + 4 + 5 + 4 = 22.62, 过程小计 23.62 → error.
+    """
+    for e in report.evaluations:
+        if not scored(e):
+            continue
+        table = e.indicators
+        for stated in table.level1_scores:
+            name = stated.label.removesuffix("得分")
+            rows = [i for i in table.indicators if i.level1 == name]
+            scores = [score_of(i) for i in rows]
+            if not rows or any(x is None for x in scores) or any(unknown(i.score) for i in rows):
+                continue
+            s = sum(scores, Decimal(0))
+            if abs(s - stated.quantity.value) > tol(stated) + ctx.settings.tolerance:
+                yield ctx.finding(
+                    f"{e.display}「{name}」小计得分{fmt(stated.quantity.value)}分，其下各指标得分合计{fmt(s)}分",
+                    [ev(stated)] + [cell_evidence(i, "score", i.score.raw) for i in rows],
+                    actual=f"{fmt(stated.quantity.value)}分",
+                    expected=f"{fmt(s)}分",
+                    suggestion="重新合计该级指标的得分，或更正各指标得分。",
+                )
+
+
 @rule("SCORE003", "warning", "scoring", "项目支出一级指标分值偏离产出50、效益30、满意度10、预算执行率10的通常设置")
 def usual_split(report: Report, ctx: Context):
     """A project's first-level weights in principle: 产出 50, 效益 30, 满意度 10, 预算执行率 10.
@@ -321,7 +352,9 @@ def grade_matches_score(report: Report, ctx: Context):
     """The grade must follow the score: 优 ≥ 90, 良 80–89, 中 60–79, 差 < 60.
 
     A grade written in a table is checked against the score the same table
-    states (综合得分 | 88.5 | 评价等次 | 优), else against the form's 总分; a
+    states (综合得分 | 88.5 | 评价等次 | 优), a grade in a table's 评价等级
+    column against the same row's 评价得分 (a summary of several projects),
+    else against the form's 总分; a
     grade in the text against the department form's (or the only form's) 总分.
 
     Example: 总分 97 but the text says "自评等级为良" → error.

@@ -10,6 +10,7 @@ from reviewer.rules import Context, rule
 from reviewer.rules.numbers import fmt, tol
 from reviewer.rules.scoring import cell_evidence, score_of, scored, weight_of
 from reviewer.rules.targets import assess, has_reason, is_execution_score
+from reviewer.rules.text_amounts import sentence_bounds
 
 
 @rule("SCORE004", "error", "scoring", "指标得分超过分值")
@@ -130,16 +131,20 @@ def missed_without_reason(report: Report, ctx: Context):
 
     财预〔2020〕10号 asks for deviation analysis of every unmet target. Strict
     comparators count: ">95%" is not met by 95%. Forms without a deviation
-    column still owe the explanation.
+    column still owe the explanation: in a note under the form, or in a sentence
+    of the report that names the indicator and gives its cause (原因, 由于, 受…影响).
 
     Example: 优化政府部门 ≥64.4万元, 实际完成值 14.4万元, no explanation → error.
     """
     for e in report.evaluations:
         if e.indicators is None:
             continue
+        has_column = any("deviation" in i.locs for i in e.indicators.indicators)
         for i in e.indicators.indicators:
             a = assess(i)
             if a is None or a.met or has_reason(i):
+                continue
+            if not has_column and _explained_in_text(report, i.name):
                 continue
             yield ctx.finding(
                 f"{i.loc.label}「{i.name}」{a.explanation}，未说明偏差原因",
@@ -149,6 +154,26 @@ def missed_without_reason(report: Report, ctx: Context):
                 basis="required",
                 suggestion="在偏差原因分析及改进措施中说明未完成原因和改进措施，并相应扣分。",
             )
+
+
+# Words that give a cause: "原因是部分厂房招租晚于预期", "受拆迁影响", "由于…".
+_CAUSE_WORDS = ("原因", "由于", "因为", "受", "导致")
+
+
+def _explained_in_text(report: Report, name: str) -> bool:
+    """Whether a sentence of the report names the indicator and gives a cause (for forms without a reason column)."""
+    name = "".join(name.split())
+    if len(name) < 4:
+        return False  # "满意度" alone names too many things to tie a sentence to one row
+    for span in report.texts:
+        text = span.text
+        at = text.find(name)
+        while at >= 0:
+            start, end = sentence_bounds(text, at)
+            if any(w in text[start:end] for w in _CAUSE_WORDS):
+                return True
+            at = text.find(name, end)
+    return False
 
 
 @rule("SCORE010", "warning", "scoring", "实际完成值远超年度指标值（≥130%）未说明原因")

@@ -299,6 +299,15 @@ def _pairs(r: int, placed: list[Placed]) -> list[Pair]:
             pairs.append(Pair(squash(inside.group(1)), inside.group(2).strip(), p.cell, r))
             i += 1
             continue
+        figures = filled[i + 1 :]
+        if "分" in text and is_total_label(text) and len(figures) == 2 and all(cell_kind(f.text) in ("number", "points") for f in figures):
+            # "总分 | 100 | 90.5分" above a score sheet, in its 分值 and 得分 columns as in a total row: the
+            # score is the second figure. Figures in the other order (a score above the full score) are
+            # not told apart from a misplaced one, so the row states no total then.
+            full, score = (read_points(f.text).value for f in figures)
+            if full is not None and score is not None and full >= score:
+                pairs.append(Pair(text.rstrip(":："), figures[1].text, figures[1].cell, r))
+            break
         following = filled[i + 1].text.strip() if i + 1 < len(filled) else ""
         if following and _label_like(text) and not _label_like(squash(following), strict=True) and not _PAIR_IN_CELL.match(following):
             pairs.append(Pair(text.rstrip(":："), filled[i + 1].text, filled[i + 1].cell, r))

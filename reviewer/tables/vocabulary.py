@@ -39,7 +39,7 @@ COLUMN_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("initial", ("年初预算数", "年初预算", "年初数", "年初安排")),
     ("budget", ("全年预算数", "调整后预算数", "调整后预算", "全年(调整)预算", "全年调整预算", "预算数", "全年预算", "预算安排", "计划安排资金", "计划数")),
-    ("spent", ("全年执行数", "预算执行数", "实际执行数", "执行数", "实际支出", "全年支出数", "支出数", "决算数", "到位资金")),
+    ("spent", ("全年执行数", "预算执行数", "实际执行数", "执行数", "实际支出", "全年支出数", "支出数", "决算数", "到位资金", "实际数")),
 )
 
 LEVEL_ROLES = ("level1", "level2", "level3")
@@ -49,7 +49,8 @@ FUNDS_ROLES = ("initial", "budget", "spent", "rate")
 NUMERIC_ROLES = frozenset({"weight", "score", "rate", "initial", "budget", "spent", "coef", "review", "total", "amount"})
 # Money tables: a column headed 合计 holds a total; columns of numbers that are not amounts are left alone.
 MONEY_TOTAL_WORDS = ("合计", "总计", "小计", "汇总")
-NOT_AMOUNT_WORDS = ("序号", "编号", "凭证", "代码", "电话", "日期", "时间", "备注", "说明", "名称", "人数", "编制", "比例", "率", "%")
+NOT_AMOUNT_WORDS = ("序号", "编号", "凭证", "代码", "电话", "日期", "时间", "备注", "说明", "名称", "人数", "编制", "比例", "率", "%",
+                    "得分", "分值", "评分", "等级", "等次")  # scores and grades beside amounts are never added up
 # Identities of money columns that exhaust their total (财政部门决算报表口径).
 EXHAUSTIVE_PARTS = ({"基本支出", "项目支出"}, {"人员经费", "公用经费"})
 _ENUMERATION = re.compile(r"^\s*(?:(\d+)\s*[、.．]|[（(]\s*([一二三四五六七八九十\d]+)\s*[)）]|([一二三四五六七八九十]+)\s*、)")
