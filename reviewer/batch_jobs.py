@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # the workbook module loads where rows are made (a worker) or
 
 FORMATS = {"json": ".json", "html": ".html", "docx": ".docx", "markdown": ".md", "text": ".txt"}
 # What a worker imports to read a file of each kind, or to write each output format beyond the
-# html and json every batch writes: the fork server loads them once for all workers (see worker_modules).
+# html and json every batch writes: loaded once for all workers, before they are forked (see worker_modules).
 _READERS = {
     ".docx": ["docx", "reviewer.ingest.docx"],
     ".xlsx": ["openpyxl.reader.excel", "openpyxl.worksheet._reader", "reviewer.ingest.xlsx"],
@@ -90,7 +90,7 @@ def output_formats(source: Source, formats: tuple[str, ...] | None) -> tuple[str
 def worker_modules(sources: list[Source], formats: tuple[str, ...] | None, read: bool = True) -> list[str]:
     """The modules a batch's workers run beyond pool.PRELOAD: the writers of the ``sources``' output formats and, when they ``read``, the readers of their kinds.
 
-    Loaded once by the fork server instead of once by every worker (a
+    Loaded once where workers are forked from instead of by every worker (a
     worker reading .docx, .xlsx and .pdf files imports about 0.8 s of
     libraries); kinds no source has are not loaded at all.
     """

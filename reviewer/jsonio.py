@@ -3,9 +3,10 @@
 The types are plain dataclasses so that a review never imports pydantic; the
 JSON that is read back (a batch cache, the web store) is outside input, and
 is validated through pydantic, which loads with the first use (a batch whose
-results are all fresh never reads JSON in its parent process). The batch's
-fork server builds the adapters its workers use (``prepare``), so that they
-do not each load pydantic under their memory limit and build them again.
+results are all fresh never reads JSON in its parent process). The process
+a batch's workers are forked from builds the adapters they use (``prepare``),
+so that they do not each load pydantic under their memory limit and build
+them again.
 The JSON written is pydantic's: fields in declaration order, Decimal as a
 string.
 """
