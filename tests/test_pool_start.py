@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import ctypes
-import faulthandler
 import io
 import os
+import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 
-from reviewer import pool
-from reviewer.pool import WorkerDied, run_pool
+from reviewer.pool import run_pool
+
+ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked from the batch on Linux only")
 
@@ -29,11 +31,29 @@ def _run(task, tasks=((),)) -> tuple[dict, dict]:
     return results, crashes
 
 
+# Run in a process of its own: a test runner may have started threads (the web tests' servers) by then.
+_WHO_STARTED_THE_WORKERS = (
+    "import os, sys\n"
+    "from reviewer import pool\n"
+    "from reviewer.pool import run_pool\n"
+    "from tests.test_pool_start import _parent_pid\n"
+    "if __name__ == '__main__':\n"
+    "    results = {}\n"
+    "    limit = int(sys.argv[1]) * pool._address_space(os.getpid()) if len(sys.argv) > 1 else None\n"
+    "    run_pool(_parent_pid, [()], 1, results.__setitem__, print, memory_limit=limit)\n"
+    "    print('batch' if results[0] == os.getpid() else 'other')\n"
+)
+
+
+def _who_started_the_workers(*args: str) -> str:
+    """Run a one-task pool in a fresh single-threaded process: 'batch' when that process forked the worker itself."""
+    done = subprocess.run([sys.executable, "-c", _WHO_STARTED_THE_WORKERS, *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120, check=True)
+    return done.stdout.strip()
+
+
 def test_a_batch_running_one_thread_forks_its_workers_itself():
-    if not pool._single_threaded():
-        pytest.skip("this test run has threads of its own (a watchdog), so no worker is forked from it")
-    results, _ = _run(_parent_pid)
-    assert results == {0: os.getpid()}
+    assert _who_started_the_workers() == "batch"
 
 
 def test_a_batch_with_a_thread_running_starts_its_workers_from_a_fork_server():
@@ -50,12 +70,9 @@ def test_a_batch_with_a_thread_running_starts_its_workers_from_a_fork_server():
 
 
 def test_a_batch_whose_address_space_would_take_a_quarter_of_a_workers_limit_starts_them_from_a_fork_server():
-    if not pool._single_threaded():
-        pytest.skip("this test run has threads of its own (a watchdog), so no worker is forked from it")
-    results: dict = {}
-    limit = 2 * pool._address_space(os.getpid())  # a forked worker would start with half its limit used up
-    run_pool(_parent_pid, [()], 1, results.__setitem__, print, memory_limit=limit)
-    assert results[0] != os.getpid()
+    # With a limit of twice the batch's size, a forked worker would start with half its limit used up.
+    assert _who_started_the_workers("2") == "other"
+    assert _who_started_the_workers("8") == "batch"
 
 
 def _segfault() -> None:
@@ -63,16 +80,24 @@ def _segfault() -> None:
     ctypes.string_at(0)
 
 
+_CRASH_UNDER_FAULTHANDLER = (
+    "import faulthandler, sys\n"
+    "from reviewer.pool import run_pool\n"
+    "from tests.test_pool_start import _segfault\n"
+    "if __name__ == '__main__':\n"
+    "    faulthandler.enable(open(sys.argv[1], 'w'))  # as a test runner does: a forked worker inherits it\n"
+    "    crashes = {}\n"
+    "    run_pool(_segfault, [()], 1, print, crashes.__setitem__)\n"
+    "    print(crashes[0].exitcode)\n"
+)
+
+
 def test_a_forked_worker_that_crashes_prints_nothing_on_the_batchs_streams(tmp_path):
     report = tmp_path / "faults.txt"
-    with report.open("w") as stream:
-        faulthandler.enable(stream)  # as a test runner does: a forked worker inherits it
-        try:
-            _, crashes = _run(_segfault)
-        finally:
-            faulthandler.disable()
-    assert isinstance(crashes[0], WorkerDied) and crashes[0].exitcode == -11
-    assert report.read_text() == ""
+    done = subprocess.run([sys.executable, "-c", _CRASH_UNDER_FAULTHANDLER, str(report)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120, check=True)
+    assert done.stdout.strip() == "-11"  # the worker died of its crash (SIGSEGV), and said nothing about it
+    assert report.read_text() == "" and done.stderr == ""
 
 
 def test_the_terminal_progress_bar_draws_without_a_thread():
