@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
-from docx import Document as WordDocument
 
-from tests.fixtures.hostile import _docx_with_body, pdf_bytes, sheet_xml, xlsx_bytes
+from tests.fixtures.hostile import _docx_with_body, docx_bytes, pdf_bytes, sheet_xml, xlsx_bytes
 
 from reviewer.errors import InputError
 from reviewer.ingest import load_bytes
@@ -40,24 +38,13 @@ def test_binary_with_zero_bytes_is_not_taken_for_utf16(data):
         decode(data, "a.txt")
 
 
-def _docx() -> bytes:
-    word = WordDocument()
-    word.add_paragraph("2024年度项目支出绩效自评表")
-    table = word.add_table(rows=2, cols=2)
-    table.cell(0, 0).text, table.cell(0, 1).text = "项目名称", "测试项目"
-    table.cell(1, 0).text, table.cell(1, 1).text = "年度资金总额", "120.00"
-    out = io.BytesIO()
-    word.save(out)
-    return out.getvalue()
-
-
 _PDF = pdf_bytes([" ".join(f"BT /F1 10 Tf 40 {800 - 14 * n} Td (Budget {n}00.00 spent 98.50 of the plan) Tj ET" for n in range(20))])
 _XLSX = xlsx_bytes(sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
                              '<row r="2"><c r="A2"><v>10</v></c><c r="B2"><v>20</v></c></row>'))
 
 
 @pytest.mark.parametrize(("data", "name", "kind"), [
-    (_docx(), "a.pdf", "docx"), (_docx(), "a.xlsx", "docx"), (_docx(), "a.txt", "docx"),
+    (docx_bytes(), "a.pdf", "docx"), (docx_bytes(), "a.xlsx", "docx"), (docx_bytes(), "a.txt", "docx"),
     (_PDF, "a.docx", "pdf"), (_PDF, "a.txt", "pdf"),
     (_XLSX, "a.docx", "xlsx"),
 ])
