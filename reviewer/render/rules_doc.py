@@ -49,13 +49,14 @@ def render_rule_details(codes: list[str]) -> str:
     unknown = [code for code in wanted if code not in by_code]
     if unknown:
         raise KeyError(f"没有这条规则：{'、'.join(unknown)}（`reviewer rules` 列出全部规则）")
-    parts = []
-    for code in dict.fromkeys(wanted):
-        rule = by_code[code]
-        scope = f"，{BATCH_ONLY}" if code in BATCH_RULES else ""
-        parts.append(f"{code} {rule.summary}（{SEVERITY_LABELS[rule.severity]}，"
-                     f"{CATEGORY_LABELS.get(rule.category, rule.category)}{scope}）\n\n{rule.doc}\n")
-    return "\n".join(parts)
+    rules = [by_code[code] for code in dict.fromkeys(wanted)]
+    return "\n".join(f"{r.code} {r.summary}（{_about(r)}）\n\n{r.doc}\n" for r in rules)
+
+
+def _about(rule) -> str:
+    """"警告，文字表述" and, for a batch rule, that only ``reviewer batch`` runs it."""
+    scope = f"，{BATCH_ONLY}" if rule.code in BATCH_RULES else ""
+    return f"{SEVERITY_LABELS[rule.severity]}，{CATEGORY_LABELS.get(rule.category, rule.category)}{scope}"
 
 
 def render_rules_markdown() -> str:
@@ -75,6 +76,5 @@ def render_rules_markdown() -> str:
     for r in rules:
         out.append(f"| [{r.code}](#{r.code.lower()}) | {SEVERITY_LABELS[r.severity]} | {CATEGORY_LABELS.get(r.category, r.category)} | {r.summary} |")
     for r in rules:
-        scope = f"，{BATCH_ONLY}" if r.code in BATCH_RULES else ""
-        out += ["", f"## {r.code}", "", f"**{r.summary}**（{SEVERITY_LABELS[r.severity]}，{CATEGORY_LABELS.get(r.category, r.category)}{scope}）", "", r.doc]
+        out += ["", f"## {r.code}", "", f"**{r.summary}**（{_about(r)}）", "", r.doc]
     return "\n".join(out) + "\n"
