@@ -27,8 +27,9 @@ TOO_MANY_CELLS = f"表格的单元格超过 {MAX_CELLS} 个的上限"
 _RESIDUE = re.compile(r"\[bookmark: ?[^\]\n]{1,200}\]|\[\]\{#[^}\n]{1,200}\}")
 # Full-width digits and number punctuation read as their half-width forms. One character for
 # one, so offsets into the text stay valid; the Chinese punctuation （）：，、 is left as written.
-_HALF_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
-_FULL_WIDTH = re.compile("[０-９．％]")
+_FULL_WIDTH_FIGURES = "０１２３４５６７８９．％"
+_HALF_WIDTH = str.maketrans(_FULL_WIDTH_FIGURES, "0123456789.%")
+_FULL_WIDTH = re.compile(f"[{_FULL_WIDTH_FIGURES}]")  # what _HALF_WIDTH changes, found before it is run
 
 
 def strip_residue(text: str) -> str:
