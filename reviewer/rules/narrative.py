@@ -38,6 +38,7 @@ from reviewer.rules.text_amounts import (
 SEMICOLON = re.compile(r"[；;]")
 SUM_WORDS = re.compile(r"合计|共计|总计")  # not 累计: "累计完成" is a running total of other years
 _QIZHONG = re.compile(r"其中[:：]?")
+_DIGIT = re.compile(r"\d")
 HUNDRED = Decimal(100)
 # Figures of other years or of what is left (a multi-year project's 总投资, 上年结转): never one year's budget or spending.
 OTHER_YEARS = ("总投资", "概算", "结转", "结余", "上年", "以前年度", "历年")
@@ -56,7 +57,9 @@ def text_sums(report: Report, ctx: Context):
     "合计" closes the list or the parts are a complete split (人员经费 + 公用经费
     of 基本支出, 基本支出 + 项目支出 of 支出, or levels of government — 中央、省级、
     县级资金 — reaching down to the unit's own level), since a "其中" may name
-    some items only. Whole amounts are taken as exact, "29.99" as ±0.005.
+    some items only. The total may be followed by what it is for before
+    its parts ("基本支出418.80万元，主要用于人员工资和机关运转，其中…": a
+    clause without figures). Whole amounts are taken as exact, "29.99" as ±0.005.
 
     Example: 共完成预算资金89.97万元。其中：30万元用于预算编制；30万元用于审计；
     29.99万元用于设计测绘 → 30 + 30 + 29.99 = 89.99 ≠ 89.97 → error.
@@ -85,7 +88,12 @@ def _qizhong(ctx: Context, span: TextSpan, at: int, after: int, bottom: int):
     text = span.text
     start, _ = sentence_bounds(text, at)
     if text[start:at].strip(" ，,：:"):
-        region = [c for c in clauses(text, start, at) if text[c[0] : c[1]].strip(" ：:")][-1]
+        before_qizhong = [c for c in clauses(text, start, at) if text[c[0] : c[1]].strip(" ：:")]
+        # "基本支出418.80万元，主要用于人员工资和机关运转，其中…": a clause without figures that only
+        # says what the total is for stands between the total and its parts.
+        while len(before_qizhong) > 1 and not _DIGIT.search(text, *before_qizhong[-1]):
+            before_qizhong.pop()
+        region = before_qizhong[-1]
     else:  # 其中 opens a sentence: the total is the previous sentence's
         region = sentence_bounds(text, max(0, start - 1))
     before = amounts(text, *region)
@@ -242,10 +250,13 @@ def text_score(report: Report, ctx: Context):
 
 
 _ALL_DONE = re.compile(
-    r"(?:各项|全部|所有)(?:绩效)?(?:目标|指标)(?:均|全部|都)?(?:已|已经)?(?:全部)?(?:完成|达到|达成|实现|达标)"
-    r"|(?:绩效)?指标(?:均|全部|都)(?:已|已经)?(?:完成|达到|达成|实现|达标)"
+    r"(?:各项|全部|所有)(?:绩效)?(?:目标|指标)(?:均|全部|都)?(?:已|已经)?(?:全部|全面|圆满|顺利)?(?:完成|达到|达成|实现|达标)"
+    r"|(?:绩效)?指标(?:均|全部|都)(?:已|已经)?(?:全部|全面|圆满|顺利)?(?:完成|达到|达成|实现|达标)"
 )
 _NEGATED = re.compile(r"[未没不非]\S?$")
+# A claim about some indicators only: "除“合格率”外，其余指标均已完成", "其他指标均已完成", "6项指标均已完成".
+_EXCEPT = re.compile(r"除.{0,60}?(?:外|以外|之外)")
+_SOME_ONLY = re.compile(r"(?:其余|其他|其它|剩余|余下|另外|大部分|大多数|多数|部分|\d+项|[一二两三四五六七八九十]+项)的?$")
 
 
 @rule("NARR004", "error", "narrative", "文字称指标全部完成，自评表却有未完成的指标")
@@ -254,7 +265,9 @@ def all_targets_met_claim(report: Report, ctx: Context):
 
     Checked against the 部门整体支出绩效自评表 (or the only form), with the
     same comparison of target and actual as the scoring rules; indicators
-    whose values cannot be compared are left out.
+    whose values cannot be compared are left out. A claim about some
+    indicators only ("除…外，其余指标均已完成", "其他指标", "4项指标均已完成")
+    claims nothing about the ones it leaves out.
 
     Example: 报告 "各项指标均已完成", 指标 "合格率" 年度指标值 ≥95%, 实际完成值 90% → error.
     """
@@ -270,7 +283,10 @@ def all_targets_met_claim(report: Report, ctx: Context):
         for m in _ALL_DONE.finditer(span.text) if "标" in span.text else ():  # every claim names 目标 or 指标
             if _NEGATED.search(span.text[max(0, m.start() - 2) : m.start()]):
                 continue
-            if not scopes.about_form(form, span.text[sentence_bounds(span.text, m.start())[0] : m.start()], span.loc):
+            before = span.text[sentence_bounds(span.text, m.start())[0] : m.start()]
+            if _EXCEPT.search(before) or _SOME_ONLY.search(before[-6:]):
+                continue  # the claim leaves some indicators out: not a claim that all were met
+            if not scopes.about_form(form, before, span.loc):
                 continue  # a sentence about another project or unit
             first, assessment = missed[0]
             more = f"等{len(missed)}项" if len(missed) > 1 else ""

@@ -22,7 +22,11 @@ from reviewer.rules.narrative import HUNDRED, OTHER_YEARS
 from reviewer.rules.text_amounts import CLAUSE_END, Amount, amounts, occurrences, sentence_bounds
 from reviewer.rules.numbers import fmt
 
-_SHARE = re.compile(r"占(?P<base>[^，,。；;%％\d]{1,16}?)(?:的)?(?:比重|比例)?(?:为|达|约)?\s*(?P<pct>\d+(?:\.\d+)?)\s*[%％]")
+# The base's amount may be written inside the share: "占部门总支出632.00万元的45.66%".
+_SHARE = re.compile(
+    r"占(?P<base>[^，,。；;%％\d]{1,16}?)(?P<inline>\d[\d,]*(?:\.\d+)?\s*(?:亿元|万元|元))?"
+    r"(?:的)?(?:比重|比例)?(?:为|达|约)?\s*(?P<pct>\d+(?:\.\d+)?)\s*[%％]"
+)
 _RATE = re.compile(r"执行率(?:为|达到|达|是)?\s*(?P<pct>\d+(?:\.\d+)?)\s*[%％]")
 _BUDGET_WORDS = ("预算",)
 _SPENT_WORDS = ("执行", "支出", "决算", "使用", "完成", "拨付", "支付", "花费", "用款")
@@ -42,7 +46,8 @@ def text_shares(report: Report, ctx: Context):
     """A share or an execution rate the text states must recompute from the amounts it names.
 
     "其中信息化支出120.5万元，占项目支出的35.0%" is recomputed when the same
-    paragraph states 项目支出 with an amount; "预算数200万元，实际支出172万元，
+    paragraph states 项目支出 with an amount, or writes it inside the share
+    ("占部门总支出632.00万元的45.66%"); "预算数200万元，实际支出172万元，
     执行率86%" from the two amounts of the sentence (or from the spent amount of
     the sentence and the budget the sentence before states alone: "全年预算数1250万元。
     全年执行数1212.5万元，执行率96%"), whose budget may also be
@@ -87,6 +92,9 @@ def _share(ctx: Context, span: TextSpan, m: re.Match):
     base_name = m.group("base").strip()
     if len(parts) != 1 or len(base_name) < 2:
         return None
+    if m.group("inline"):
+        (base,) = amounts(text, m.start("inline"), m.end("inline"))
+        return _ratio_finding(ctx, span, parts[0], base, m, f"{parts[0].text}÷{base_name}{base.text}")
     # The base's amount follows its name closely, with no other figure kind (预算/年初) in between.
     bases = [a for at, after in occurrences(text, base_name) if after <= parts[0].start or at > m.end()
              for a in amounts(text, after, min(len(text), after + 24))[:1]

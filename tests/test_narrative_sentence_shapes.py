@@ -1,0 +1,102 @@
+"""Sentence shapes real narratives use, read against the tables without a false finding.
+
+A claim that leaves indicators out ("除…外，其余指标均已完成") is no claim that
+all were met; a total whose use is described before its 其中 parts is still
+their total; a share may write its base's amount inside it ("占部门总支出
+632.00万元的45.66%"); an execution rate after the clause of the spent amount
+("调整后预算845.60万元；实际支出813.89万元，执行率96.25%") is the department's.
+All reports are invented for these tests.
+"""
+
+import pytest
+
+from reviewer.extract import extract
+from reviewer.ingest.text import read_text
+from tests.test_rules_narrative import MISSED, findings, layouts, markdown_project, word_department
+
+SIX = "六、部门整体支出绩效情况"
+
+
+# ---------------------------------------------------------------- NARR004: claims about some indicators only
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "除“合格率”外，其余指标均已完成。",
+        "除合格率未达到目标以外，其他各项指标均已完成。",
+        "共设置5项指标，4项指标均已完成，合格率未达标。",
+        "其余绩效指标均已全部完成。",
+    ],
+)
+def test_a_claim_that_leaves_the_missed_indicator_out_is_no_claim(said):
+    assert findings(word_department({SIX: said}, indicators=MISSED, total=("100", "98")), "NARR004") == []
+
+
+@layouts(
+    word_department({SIX: "年初设定的绩效指标均已全部完成。"}, indicators=MISSED, total=("100", "98")),
+    markdown_project(narrative="项目设定的产出、效益和满意度指标均已全部完成。", missed=True, total="94"),
+)
+def test_a_claim_with_all_between_its_verb_and_completion_is_read(text, name):
+    (f,) = findings(text, "NARR004", name)
+    assert f.evidence[0].quote.endswith("指标均已全部完成")
+
+
+# ---------------------------------------------------------------- NARR001: a described total before 其中
+
+
+BASIC = "2024年本部门基本支出200.00万元，主要用于在职人员工资福利和机关日常运转，其中人员经费{staff}万元、公用经费48.00万元。"
+
+
+def test_parts_of_a_total_whose_use_is_described_before_qizhong():
+    (f,) = findings(word_department({"二、一般公共预算支出情况": BASIC.format(staff="155.00")}), "NARR001")
+    assert "200.00" in f.message and f.expected == "203.00万元"
+    assert findings(word_department({"二、一般公共预算支出情况": BASIC.format(staff="152.00")}), "NARR001") == []
+
+
+def test_a_clause_with_its_own_figures_before_qizhong_is_not_skipped():
+    # "用于3个项目" has a figure of its own: the total is not looked for further back.
+    said = "项目支出120.00万元，用于3个项目，其中培训经费130.00万元、教材经费10.00万元。"
+    assert findings(word_department({"二、一般公共预算支出情况": said}), "NARR001") == []
+
+
+# ---------------------------------------------------------------- NARR002: the base's amount inside the share
+
+
+@pytest.mark.parametrize(
+    ("said", "wrong"),
+    [
+        ("项目支出120.00万元，占部门总支出320.00万元的37.50%。", False),
+        ("项目支出120.00万元，占部门总支出320.00万元的40.50%。", True),
+        ("政府采购金额57.32万元，占政府采购预算60.00万元的95.5%。", False),
+        ("政府采购金额57.32万元，占政府采购预算60.00万元的97.5%。", True),
+    ],
+)
+def test_a_share_that_writes_its_base_amount_inside_it(said, wrong):
+    found = findings(word_department({"二、一般公共预算支出情况": said}), "NARR002")
+    assert len(found) == wrong
+    if wrong:
+        assert "÷" in found[0].message and found[0].evidence[0].quote.startswith("占")
+
+
+# ---------------------------------------------------------------- 执行率 after the clause of the spent amount
+
+
+def rate_report(rate: str) -> str:
+    said = f"年初预算90.00万元，年中追加10.00万元，调整后预算100.00万元；实际支出96.00万元，执行率{rate}。"
+    return word_department({SIX: said}).replace("\t100\n\t100\n\t100\n\t10\n\t100%\n\t10", "\t90\n\t100\n\t96\n\t10\n\t96%\n\t9.6", 1)
+
+
+def test_the_rate_after_the_spent_clause_is_the_departments():
+    text = rate_report("97.50%")
+    assert "\t96%" in text  # the form's 执行率 is 96%
+    facts = [f for f in extract(read_text(text, "t.txt", "0" * 64)).facts if f.key == "执行率" and f.source == "narrative"]
+    assert [str(f.quantity.value) for f in facts] == ["97.50"]
+    (f,) = findings(text, "XREF003")
+    assert "97.5" in f.message and "96" in f.message
+    assert findings(rate_report("96.00%"), "XREF003") == []
+
+
+def test_a_projects_rate_after_its_spent_clause_stays_the_projects():
+    said = "调整后预算100.00万元；其中培训项目实际支出50.00万元，执行率80.00%。"
+    assert findings(word_department({SIX: said}), "XREF003") == []
