@@ -100,3 +100,27 @@ def test_the_rate_after_the_spent_clause_is_the_departments():
 def test_a_projects_rate_after_its_spent_clause_stays_the_projects():
     said = "调整后预算100.00万元；其中培训项目实际支出50.00万元，执行率80.00%。"
     assert findings(word_department({SIX: said}), "XREF003") == []
+
+
+# ---------------------------------------------------------------- XREF005: what an indicator counts
+
+
+def test_indicators_counting_different_things_are_not_the_same():
+    from tests.test_narrative_clauses import counted_forms, found
+
+    blocks = counted_forms("特困人员供养乡镇数", "12人")
+    assert found(blocks, "word.txt", "XREF005") == []  # 乡镇s, not 特困人员 供养
+    (f,) = found(counted_forms("特困供养人员数", "742人"), "word.txt", "XREF005")  # the same count in other words
+    assert f.expected == "742人"
+
+
+# ---------------------------------------------------------------- XREF004: a sentence opening with last year's amount
+
+
+@pytest.mark.parametrize(("rate", "wrong"), [("10.00%", False), ("12.50%", True)])
+def test_a_change_said_of_this_year_after_last_years_amount(rate, wrong):
+    said = f"上年该项目支出1000.00万元，本年增加100.00万元，同比增长{rate}。"
+    found = findings(word_department({SIX: said}), "XREF004")
+    assert len(found) == wrong
+    if wrong:  # explained from last year's 1000, not from a last year of 900
+        assert "按上年1000" in found[0].message and found[0].expected == "10.00%"

@@ -287,7 +287,9 @@ def _change_facts(span: TextSpan, year: int | None) -> list[Fact]:
         direction = "减少" if m.group(2) in ("减少", "下降") else "增加"
         loc = span.loc.with_span(base.start(), share.end())
         quote = text[base.start() : share.end()]
-        last_year = _LAST_YEAR_BEFORE.search(text, max(0, base.start() - 12), base.start()) is not None
+        last_year = _LAST_YEAR_BEFORE.search(text, max(0, base.start() - 12), base.start()) is not None or (
+            _of_last_year(text, base.start()) and _THIS_YEAR.search(text, base.end(), m.start()) is not None
+        )
         for label, number, unit in (
             ("上年数" if last_year else "变动基数", base.group(1), base.group(2)),
             (f"比上年{direction}", m.group(3), m.group(4)),
@@ -308,6 +310,15 @@ def _change_facts(span: TextSpan, year: int | None) -> list[Fact]:
 
 
 _SENTENCE_START = re.compile(r"[。！!？?\n]")
+# A clause whose subject is last year's, the change then said of this year: "上年该项目支出1012.40万元，本年减少…".
+_LAST_YEAR_SUBJECT = re.compile(r"^(?:上年|去年|上一年)度?[^本今当\d]{0,12}$")
+_THIS_YEAR = re.compile(r"本年|今年|当年")
+
+
+def _of_last_year(text: str, at: int) -> bool:
+    """Whether the clause holding the amount at ``at`` opens with last year ("上年该项目支出")."""
+    start = max((e.end() for e in _SUBJECT_END.finditer(text, 0, at)), default=0)
+    return _LAST_YEAR_SUBJECT.match(text[start:at].strip()) is not None
 
 
 def _change_subject(text: str, at: int) -> re.Match | None:

@@ -301,15 +301,17 @@ GENERIC_WORDS = re.compile(
 
 
 def _bigrams(text: str) -> set[str]:
-    text = GENERIC_WORDS.sub("", text)
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 def _same_indicator(a: str, b: str) -> bool:
     """Whether two indicator names name one thing: their distinctive words (generic tails such as
-    人数, 数量, 率 removed) share at least half of the shorter name's pairs of characters."""
-    ga, gb = _bigrams(a), _bigrams(b)
-    if not ga or not gb:
+    人数, 数量, 率 removed) share at least half of the shorter name's pairs of characters, and the
+    last pair of each — what a Chinese name counts ("老旧小区改造" counts 改造s, "老旧小区乡镇" 乡镇s) —
+    is among the other's."""
+    ta, tb = GENERIC_WORDS.sub("", a), GENERIC_WORDS.sub("", b)
+    ga, gb = _bigrams(ta), _bigrams(tb)
+    if not ga or not gb or ta[-2:] not in gb or tb[-2:] not in ga:
         return False
     return len(ga & gb) * 2 >= min(len(ga), len(gb))
 
@@ -320,8 +322,10 @@ def indicator_department_project(report: Report, ctx: Context):
 
     Matched by unit (人, 个, 项 …) and by the indicator's distinctive name:
     half of the shorter name's character pairs, once generic words (人数,
-    数量, 率, 服务 …) are removed, must be shared. 「城乡低保保障人数」 and
-    「上门服务老年人数」 share only 人数 and are different indicators.
+    数量, 率, 服务 …) are removed, must be shared, and so must what each
+    name counts, its last two characters. 「城乡低保保障人数」 and
+    「上门服务老年人数」 share only 人数 and are different indicators;
+    「老旧小区改造数量」 and 「老旧小区覆盖乡镇数」 count 改造s and 乡镇s.
 
     Example: 部门整体表 费用人数 70人, 项目表 费用指标 56人 → warning.
     """
