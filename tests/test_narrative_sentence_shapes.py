@@ -124,3 +124,62 @@ def test_a_change_said_of_this_year_after_last_years_amount(rate, wrong):
     assert len(found) == wrong
     if wrong:  # explained from last year's 1000, not from a last year of 900
         assert "按上年1000" in found[0].message and found[0].expected == "10.00%"
+
+
+# ---------------------------------------------------------------- XREF003: bounds, per-person figures, years side by side
+
+# The basic data of tests.test_rules_narrative: 基本支出 180/190/200, 项目支出 100/110/120 (2023决算, 2024预算, 2024决算).
+
+
+def narrative_facts(said: dict[str, str]) -> list:
+    report = extract(read_text(word_department(said), "t.txt", "0" * 64))
+    return [f for f in report.facts if f.source == "narrative" and f.key and "六、" in f.loc.label]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "全年预算执行率超过90%，项目支出约120万元。",
+        "满意度均在90%以上，基本支出不超过210.00万元。",
+        "人均基本支出8.00万元，人均项目支出4.80万元。",
+        "平均每人公用经费0.85万元。",
+    ],
+)
+def test_bounds_roundings_and_per_person_figures_state_no_total(said):
+    text = word_department({SIX: said})
+    assert findings(text, "XREF003") == []
+    assert narrative_facts({SIX: said}) == []
+
+
+def test_a_bound_beside_the_figure_keeps_the_figure():
+    said = "项目支出125.00万元，执行率超过90%。"
+    assert [(f.key, str(f.value)) for f in narrative_facts({SIX: said})] == [("项目支出", "125.00")]
+    (f,) = findings(word_department({SIX: said}), "XREF003")
+    assert "125" in f.message and "120" in f.message
+
+
+@pytest.mark.parametrize(
+    ("said", "wrong"),
+    [
+        ("2023年项目支出100.00万元，2024年项目支出120.00万元，项目个数不变。", False),
+        ("2023年项目支出100.00万元，2024年项目支出125.00万元，项目个数不变。", True),
+        ("2023年项目支出105.00万元，2024年项目支出120.00万元，项目个数不变。", True),
+    ],
+)
+def test_each_figure_is_of_the_year_written_before_it(said, wrong):
+    assert [f.year for f in narrative_facts({SIX: said})] == [2023, 2024]
+    assert len(findings(word_department({SIX: said}), "XREF003")) == wrong
+
+
+# ---------------------------------------------------------------- NARR005: an amount per unit of a project
+
+
+@pytest.mark.parametrize("layout", ["word", "markdown"])
+def test_a_projects_amount_per_unit_is_not_its_funds(layout):
+    from tests.test_rules_narrative import PROJECT, word_project
+
+    build = word_project if layout == "word" else markdown_project
+    for said in (f"{PROJECT}每场讲座平均投入1.96万元。", f"{PROJECT}单个村补助标准2.00万元。"):
+        assert findings(build(narrative=said), "NARR005", f"{layout}.md") == []
+    (f,) = findings(build(narrative=f"{PROJECT}全年投入1.96万元。"), "NARR005", f"{layout}.md")
+    assert f.actual == "1.96万元"

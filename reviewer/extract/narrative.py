@@ -37,6 +37,11 @@ _PERCENT_KEYS = ("满意度", "执行率", "控制率")
 # "行政编制数4名" is not the 编制数 total (nor 在职人数 of one kind of staff the total).
 _QUALIFIED = ("行政", "事业", "工勤", "参公", "机关", "下属", "人员")
 _CLAUSE_END = re.compile(r"[。；;！!？?\n]")
+# "人均“三公”经费", "平均每人公用经费", "单个项目": a figure per person or unit, just before the keyword.
+_PER_UNIT = re.compile(r"(?:[人户亩村]均|平均|单个|每[^，,、\d]{0,3})[“\"]?$")
+# Between the keyword and its number, or right after the number: a bound or an approximation.
+_BOUND_BEFORE = re.compile(r"超过|超出|高于|低于|不低于|不少于|不足|不超过|不到|逾|约|近|接近|在$")
+_BOUND_AFTER = ("以上", "以下", "以内", "之内", "左右", "多", "余")
 _DENIAL = re.compile(r"(无|没有|未安排|未发生)\s*$")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _SIGNATURE = re.compile(r"填表人|填报人|制表人|填报日期|联系电话")
@@ -174,10 +179,13 @@ def _facts_in(span: TextSpan, year: int | None) -> list[Fact]:
         clause_start = max((e.end() for e in _CLAUSE_END.finditer(text, 0, m.start())), default=0)
         clause_end_m = _CLAUSE_END.search(text, m.end())
         clause_end = clause_end_m.start() if clause_end_m else len(text)
-        sentence_year = _year_in(text[clause_start:clause_end]) or year
         before = text[clause_start : m.start()]
+        # "2023年项目支出251.80万元，2024年项目支出288.60万元": each figure is of the year written last before it.
+        sentence_year = _year_before(before) or _year_in(text[clause_start:clause_end]) or year
         if key in ("编制数", "在职人数") and before.endswith(_QUALIFIED):
             continue
+        if _PER_UNIT.search(before):
+            continue  # "人均公用经费0.88万元": per person, not the total
         if key in _RATE_SUBJECTS and _rate_of_something_else(key, before):
             continue
         if _DENIAL.search(before[-4:]):
@@ -205,6 +213,8 @@ def _facts_in(span: TextSpan, year: int | None) -> list[Fact]:
         between = window[: n.start()]
         if len(between) > 12 and ("，" in between or "," in between):
             continue
+        if _BOUND_BEFORE.search(between) or window[n.end() :].lstrip().startswith(_BOUND_AFTER):
+            continue  # "执行率超过96%", "满意度均在90%以上", "约1.2亿元": a bound or a rounding, not the figure
         if _CHANGE_WORD.search(between):  # "三公经费较上年增加0.64万元": the change, not the amount
             continue
         end = m.end() + n.end()
@@ -396,3 +406,9 @@ def _is_year(n: re.Match, window: str) -> bool:
 def _year_in(text: str) -> int | None:
     m = _YEAR.search(text)
     return int(m.group(1)) if m else None
+
+
+def _year_before(text: str) -> int | None:
+    """The last year written in ``text`` (the clause before a keyword)."""
+    found = _YEAR.findall(text)
+    return int(found[-1]) if found else None

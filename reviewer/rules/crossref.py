@@ -139,6 +139,10 @@ def narrative_against_table(report: Report, ctx: Context):
     and a sentence that names it (本项目, its name), of that project (元
     converted to 万元). A percentage (执行率, 满意度) must be
     written with %: "满意度调查有效问卷5600份" states no satisfaction.
+    A bound or an approximation ("执行率超过96%", "满意度均在90%以上",
+    "约1.2亿元") and a figure per person or unit ("人均公用经费0.88万元")
+    state no figure of the tables; a figure is of the year written last
+    before it ("2023年项目支出251.80万元，2024年项目支出288.60万元").
 
     Example: 基础数据表 编制数 25, 报告 "编制数合计14名" → error; 报告 "群众满意度达100%",
     部门整体支出绩效自评表 满意度 实际完成值 90% → error; 报告 "本项目全年预算数370万元",
