@@ -183,3 +183,22 @@ def test_a_projects_amount_per_unit_is_not_its_funds(layout):
         assert findings(build(narrative=said), "NARR005", f"{layout}.md") == []
     (f,) = findings(build(narrative=f"{PROJECT}全年投入1.96万元。"), "NARR005", f"{layout}.md")
     assert f.actual == "1.96万元"
+
+
+# ---------------------------------------------------------------- XREF003: whose satisfaction (the form measured 学员满意度 93.5%)
+
+
+@pytest.mark.parametrize(
+    ("said", "wrong"),
+    [
+        ("学员满意度93.5%，用人单位满意度96.0%。", False),  # the employers' survey is not on the form
+        ("学员满意度95.0%，用人单位满意度96.0%。", True),
+        ("经问卷调查，满意度为96.0%。", True),  # names no group: the form's
+        ("服务对象满意度96.0%。", True),
+    ],
+)
+def test_a_satisfaction_of_another_group_is_not_the_forms(said, wrong):
+    found = findings(word_department({SIX: said}), "XREF003")
+    assert len(found) == wrong
+    if wrong:
+        assert found[0].expected == "93.5%"

@@ -223,7 +223,8 @@ def _facts_in(span: TextSpan, year: int | None) -> list[Fact]:
             continue  # "满意度调查有效问卷5600份": a count near the word, not the rate
         found.append(
             Fact(
-                label=m.group(0),
+                # "企业满意度95%": whose satisfaction it is stays in the label, to be matched with the indicator's name.
+                label=(_whose(before) + m.group(0)) if key == "满意度" else m.group(0),
                 key=key,
                 quantity=parse_quantity(n.group(1) + unit),
                 measure=_measure(between),
@@ -406,6 +407,15 @@ def _is_year(n: re.Match, window: str) -> bool:
 def _year_in(text: str) -> int | None:
     m = _YEAR.search(text)
     return int(m.group(1)) if m else None
+
+
+_WHOSE = re.compile(r"[\u4e00-\u9fff]{1,6}$")
+
+
+def _whose(before: str) -> str:
+    """The words right before 满意度 in its clause ("企业", "服务对象"), or ""."""
+    m = _WHOSE.search(before)
+    return m.group(0) if m else ""
 
 
 def _year_before(text: str) -> int | None:

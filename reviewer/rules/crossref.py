@@ -142,7 +142,9 @@ def narrative_against_table(report: Report, ctx: Context):
     A bound or an approximation ("执行率超过96%", "满意度均在90%以上",
     "约1.2亿元") and a figure per person or unit ("人均公用经费0.88万元")
     state no figure of the tables; a figure is of the year written last
-    before it ("2023年项目支出251.80万元，2024年项目支出288.60万元").
+    before it ("2023年项目支出251.80万元，2024年项目支出288.60万元"). A
+    satisfaction of a group no satisfaction indicator of the form names
+    ("企业满意度95%" beside the form's 居民满意度) is another survey's.
 
     Example: 基础数据表 编制数 25, 报告 "编制数合计14名" → error; 报告 "群众满意度达100%",
     部门整体支出绩效自评表 满意度 实际完成值 90% → error; 报告 "本项目全年预算数370万元",
@@ -160,6 +162,8 @@ def narrative_against_table(report: Report, ctx: Context):
         if (claim.key, claim.year) not in department:
             department[claim.key, claim.year] = _department_facts(by_key, claim.key, claim.year)
         tables = department[claim.key, claim.year]
+        if claim.key == "满意度" and not _same_group(claim.label, tables):
+            continue  # "企业满意度" while the form measured 居民满意度: a survey the tables do not report
         if claim.key == "年度资金总额":
             tables = _funds_total(report, tables, scopes.sentence(claim.loc), _whole_sentence(scopes, claim.loc))
         if not tables or any(_same(claim, t, ctx.settings.tolerance) for t in tables if _compatible(claim, t)):
@@ -195,6 +199,18 @@ def narrative_against_table(report: Report, ctx: Context):
 
 
 _FULL_STOP = re.compile(r"[。！？!?\n]")
+# Words that leave a satisfaction the whole one ("综合满意度", "服务对象满意度", "调查显示满意度").
+_ANY_GROUP = re.compile(r"服务对象|社会公众|公众|群众|综合|总体|整体|平均|调查|问卷|显示|结果|经|的|为|度")
+
+
+def _same_group(label: str, tables: list[Fact]) -> bool:
+    """Whether a narrative 满意度 (its label holds whose: "企业满意度") may be a table's: it names no group,
+    or its group shares two characters running with a table indicator's name."""
+    group = _ANY_GROUP.sub("", label.removesuffix("满意度"))
+    if len(group) < 2:
+        return True
+    pairs = {group[i : i + 2] for i in range(len(group) - 1)}
+    return any(p in t.label for t in tables for p in pairs)
 
 
 def _whole_sentence(scopes, loc) -> str:
