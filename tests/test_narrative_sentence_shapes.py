@@ -202,3 +202,27 @@ def test_a_satisfaction_of_another_group_is_not_the_forms(said, wrong):
     assert len(found) == wrong
     if wrong:
         assert found[0].expected == "93.5%"
+
+
+# ---------------------------------------------------------------- XREF003: a change against the tables' two years
+
+
+@pytest.mark.parametrize(
+    ("said", "wrong"),
+    [
+        ("项目支出120.00万元，比上年增加20.00万元，增长20.00%。", False),
+        ("项目支出120.00万元，比上年减少20.00万元，下降14.29%。", True),  # consistent in itself, not with 100 → 120
+        ("项目支出120.00万元，比上年增加12.00万元，增长11.11%。", True),
+    ],
+)
+def test_a_change_against_last_years_table_figure(said, wrong):
+    found = [f for f in findings(word_department({SIX: said}), "XREF003") if "比上年" in f.message]
+    assert len(found) == wrong
+    if wrong:
+        assert found[0].expected == "比上年增加20.00万元" and "上年为100.00万元" in found[0].message
+    assert findings(word_department({SIX: said}), "XREF004") == []
+
+
+def test_a_change_of_an_amount_that_is_not_the_tables_is_left_alone():
+    said = "其中培训项目支出60.00万元，比上年减少20.00万元，下降25.00%。"  # a part, not the 120.00 of 项目支出
+    assert [f for f in findings(word_department({SIX: said}), "XREF003") if "比上年" in f.message] == []

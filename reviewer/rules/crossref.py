@@ -11,6 +11,7 @@ from reviewer.quantity import parse_quantity
 from reviewer.report import Fact, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import ev
+from reviewer.rules.change_tables import changes_against_tables
 from reviewer.rules.numbers import fmt, shown, tol
 
 # Keys whose table values describe the whole department (comparable across parts).
@@ -146,6 +147,11 @@ def narrative_against_table(report: Report, ctx: Context):
     satisfaction of a group no satisfaction indicator of the form names
     ("企业满意度95%" beside the form's 居民满意度) is another survey's.
 
+    A change against last year ("“三公”经费支出2.68万元，比上年增加0.62万元，
+    增长30.10%") is checked against the table line whose figure of the year
+    the amount is: its figure of the year before must be the amount less the
+    increase (or plus the decrease).
+
     Example: 基础数据表 编制数 25, 报告 "编制数合计14名" → error; 报告 "群众满意度达100%",
     部门整体支出绩效自评表 满意度 实际完成值 90% → error; 报告 "本项目全年预算数370万元",
     项目支出绩效自评表 年度资金总额 全年预算数 360 → error.
@@ -196,6 +202,7 @@ def narrative_against_table(report: Report, ctx: Context):
             severity=severity,
             suggestion="统一报告文字与表格中的数据。",
         )
+    yield from changes_against_tables(report, ctx)
 
 
 _FULL_STOP = re.compile(r"[。！？!?\n]")

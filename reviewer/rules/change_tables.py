@@ -1,0 +1,71 @@
+"""A change the narrative states against last year ("比上年增加0.62万元"), checked against the tables' two years.
+
+Part of XREF003: when a sentence's amount is a table line's figure of the
+report's year ("“三公”经费支出2.68万元" and 基础数据表 三公经费 2024年决算数 2.68),
+the change it states must lead to the same line's figure of the year before
+(2023年决算数). An amount that is no table figure of the year, or a line
+without last year's figure, is left alone: the change may be of something else.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reviewer.finding import Evidence
+from reviewer.report import Fact, Report
+from reviewer.rules import Context
+from reviewer.rules.arithmetic import ev
+from reviewer.rules.numbers import fmt, tol
+
+_CHANGE_LABELS = ("变动基数", "比上年减少", "比上年增加")
+
+
+def changes_against_tables(report: Report, ctx: Context):
+    """Findings for changes whose last-year amount is not the table's (see the module's text)."""
+    if report.year is None:
+        return
+    groups: dict[tuple, dict[str, Fact]] = {}
+    for f in report.facts:
+        if f.source == "narrative" and f.key is None and f.label in _CHANGE_LABELS:
+            groups.setdefault((f.loc.block, f.loc.start), {})[f.label] = f
+    keyed = [f for f in report.facts if f.source == "narrative" and f.key and f.polarity == "asserts" and f.value is not None]
+    for group in groups.values():
+        base, change = group.get("变动基数"), group.get("比上年减少") or group.get("比上年增加")
+        if base is None or change is None or base.value is None or change.value is None:
+            continue
+        claim = next((k for k in keyed if _holds(k, base)), None)
+        if claim is None:
+            continue
+        this, last = (_table_figure(report, claim.key, year) for year in (report.year, report.year - 1))  # type: ignore[arg-type]
+        if this is None or last is None or abs(this.value - base.value) > tol(this) + tol(base) + ctx.settings.tolerance:  # type: ignore[operator]
+            continue  # not the table line's figure of the year: the change may be of another quantity
+        sign = Decimal(-1) if "减少" in change.label else Decimal(1)
+        implied = base.value - sign * change.value
+        slack = tol(base) + tol(change) + tol(last) + ctx.settings.tolerance
+        if abs(implied - last.value) <= slack:  # type: ignore[operator]
+            continue
+        actual = this.value - last.value  # type: ignore[operator]
+        word = "增加" if actual >= 0 else "减少"
+        yield ctx.finding(
+            f"报告称“{change.quote}”，但{last.loc.label}{claim.key}上年为{fmt(last.value, 2)}万元、本年为{fmt(this.value, 2)}万元，"
+            f"应为比上年{word}{fmt(abs(actual), 2)}万元",
+            [Evidence(quote=change.quote, loc=change.loc), ev(last), ev(this)],
+            expected=f"比上年{word}{fmt(abs(actual), 2)}万元",
+            actual=f"{change.label}{fmt(change.value)}万元",
+            basis="compared",
+            suggestion="核对文字中的增减额与基础数据表的上年、本年数。",
+        )
+
+
+def _holds(keyed: Fact, base: Fact) -> bool:
+    """Whether the keyed figure is the change's amount: the same paragraph, the amount inside the keyed quote."""
+    same_text = keyed.loc.with_span(0, 0) == base.loc.with_span(0, 0)
+    return same_text and keyed.loc.start is not None and base.loc.start is not None and keyed.loc.start <= base.loc.start < keyed.loc.end  # type: ignore[operator]
+
+
+def _table_figure(report: Report, key: str | None, year: int) -> Fact | None:
+    """The one 决算 figure of ``key`` and ``year`` in the department's tables (None if none or several disagree)."""
+    found = [f for f in report.facts if f.source == "table" and f.key == key and f.year == year and f.measure == "决算" and f.value is not None and not f.part.startswith("项目")]
+    if not found or len({f.value for f in found}) > 1:
+        return None
+    return found[0]
