@@ -226,3 +226,31 @@ def test_a_change_against_last_years_table_figure(said, wrong):
 def test_a_change_of_an_amount_that_is_not_the_tables_is_left_alone():
     said = "其中培训项目支出60.00万元，比上年减少20.00万元，下降25.00%。"  # a part, not the 120.00 of 项目支出
     assert [f for f in findings(word_department({SIX: said}), "XREF003") if "比上年" in f.message] == []
+
+
+# ---------------------------------------------------------------- 编制 alone, and a sentence that gives a phone number
+
+ONE = "一、部门基本情况"
+
+
+@pytest.mark.parametrize(
+    ("said", "quota"),
+    [
+        ("全局现有编制30个（行政10个、事业20个），在职人员14名。", "30"),
+        ("本单位编制25人，实有14人。", "25"),
+        ("本局今年编制3个专项规划，在职人员14名。", None),  # plans drawn up, not posts
+        ("行政编制10个、事业编制15个。", None),  # kinds of posts, not the total
+    ],
+)
+def test_quota_written_as_bianzhi_alone(said, quota):
+    facts = [f for f in extract(read_text(word_department({ONE: said}), "t.txt", "0" * 64)).facts if f.source == "narrative" and f.key == "编制数"]
+    assert [str(f.value) for f in facts] == ([quota] if quota else [])
+    assert len(findings(word_department({ONE: said}), "XREF003")) == (quota == "30")  # the basic data's 编制数 is 25
+
+
+def test_a_sentence_with_the_units_phone_is_still_narrative():
+    said = "2024年项目支出125.00万元，联系电话0731-1234567。"
+    (f,) = findings(word_department({SIX: said}), "XREF003")
+    assert "125" in f.message
+    signed = "填表人：李四 联系电话：0731-1234567"  # a signature line stays one
+    assert findings(word_department({SIX: signed}), "XREF003") == []

@@ -45,6 +45,7 @@ _BOUND_AFTER = ("以上", "以下", "以内", "之内", "左右", "多", "余")
 _DENIAL = re.compile(r"(无|没有|未安排|未发生)\s*$")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _SIGNATURE = re.compile(r"填表人|填报人|制表人|填报日期|联系电话")
+_SIGNATURE_FIELD = re.compile(r"(?:填表人|填报人|制表人|填报日期|联系电话)\s*[:：]")
 _SIG_FIELDS = {
     "filler": re.compile(r"(填表人|填报人|制表人)\s*[:：]\s*((?!填报日期|联系电话)[^\s:：]*)"),
     "date": re.compile(r"填报日期\s*[:：]\s*((?!填表人|填报人|制表人|联系电话)[^\s:：]*(?:\s*\d+\s*[月日])*)"),
@@ -149,6 +150,8 @@ def read_signature(p: Paragraph, label: str) -> Signature | None:
     """The 填表人/填报日期/联系电话 line, when this paragraph is one; a field the line does not name stays None."""
     if not _SIGNATURE.search(p.text):
         return None
+    if "。" in p.text and not _SIGNATURE_FIELD.search(p.text):
+        return None  # a sentence naming the unit's phone ("…，联系电话0739-6215830。"), not a signature line
     sig = Signature(loc=p.loc.with_label(label))
     for name, pattern in _SIG_FIELDS.items():
         m = pattern.search(p.text)
@@ -237,7 +240,36 @@ def _facts_in(span: TextSpan, year: int | None) -> list[Fact]:
         )
     found.extend(_change_facts(span, year))
     found.extend(_funds_total_facts(span, year))
+    found.extend(_bare_quota_facts(span, year, found))
     return found
+
+
+# "现有编制30个（行政10个、事业20个）", "本单位编制28人": 编制 alone, its count right after it. A count
+# followed by a noun ("编制3个专项规划") is of things drawn up, not of posts.
+_BARE_QUOTA = re.compile(r"编制(?:为|共|有)?\s*(\d+)\s*(名|人|个)(?=[（(，,。；;、\s]|$)")
+
+
+def _bare_quota_facts(span: TextSpan, year: int | None, found: list[Fact]) -> list[Fact]:
+    text = span.text
+    taken = [(f.loc.start, f.loc.end) for f in found if f.key == "编制数"]
+    out = []
+    for m in _BARE_QUOTA.finditer(text) if "编制" in text else ():
+        clause_start = max((e.end() for e in _SUBJECT_END.finditer(text, 0, m.start())), default=0)
+        if text[clause_start : m.start()].endswith(_QUALIFIED) or any(a is not None and a <= m.start() < b for a, b in taken):
+            continue  # "行政编制10个" is one kind of post; "核定编制数32名" was read with its keyword
+        out.append(
+            Fact(
+                label="编制",
+                key="编制数",
+                quantity=parse_quantity(m.group(1) + m.group(2)),
+                year=_year_in(text[clause_start : m.end()]) or year,
+                part="报告",
+                source="narrative",
+                quote=m.group(0),
+                loc=span.loc.with_span(m.start(), m.end()),
+            )
+        )
+    return out
 
 
 # "全年预算数1250.00万元", "本项目全年执行数355.20万元": the whole funds row (年度资金总额) of the report's form.
