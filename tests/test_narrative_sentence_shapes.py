@@ -254,3 +254,31 @@ def test_a_sentence_with_the_units_phone_is_still_narrative():
     assert "125" in f.message
     signed = "填表人：李四 联系电话：0731-1234567"  # a signature line stays one
     assert findings(word_department({SIX: signed}), "XREF003") == []
+
+
+# ---------------------------------------------------------------- XREF002: "无结转结余" while money was left unspent
+
+
+def unspent(said: str, actual: str = "96") -> str:
+    from tests.reports import basic_data, department_form, full_narrative, standard_indicators
+    from tests.test_rules_narrative import BASIC_LINES
+
+    rate = f"{actual}%"
+    funds = ("100", "100", actual, "10", rate, str(int(actual) / 10))
+    return basic_data(BASIC_LINES) + department_form(standard_indicators(), funds=funds) + full_narrative({SIX: said})
+
+
+@pytest.mark.parametrize(
+    ("said", "actual", "wrong"),
+    [
+        ("全年预算资金全部执行到位，无结转结余。", "96", True),
+        ("全年预算资金全部执行到位，无结转结余。", "100", False),
+        ("未执行的4.00万元已按规定收回财政，无结转结余。", "96", False),  # returned, not carried over
+        ("上年无结转结余资金，本年结转4.00万元。", "96", False),  # last year's
+    ],
+)
+def test_a_denied_carry_over_against_money_left_unspent(said, actual, wrong):
+    found = findings(unspent(said, actual), "XREF002")
+    assert len(found) == wrong
+    if wrong:
+        assert found[0].expected == "结转结余4.00万元" and found[0].evidence[0].quote == "无结转结余"

@@ -1,6 +1,7 @@
-"""A change the narrative states against last year ("比上年增加0.62万元"), checked against the tables' two years.
+"""What the narrative says of the year's money against the tables: a change against last year (XREF003)
+and a denial of carry-over (XREF002).
 
-Part of XREF003: when a sentence's amount is a table line's figure of the
+XREF003: when a sentence's amount is a table line's figure of the
 report's year ("“三公”经费支出2.68万元" and 基础数据表 三公经费 2024年决算数 2.68),
 the change it states must lead to the same line's figure of the year before
 (2023年决算数). An amount that is no table figure of the year, or a line
@@ -9,6 +10,7 @@ without last year's figure, is left alone: the change may be of something else.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from reviewer.finding import Evidence
@@ -16,6 +18,7 @@ from reviewer.report import Fact, Report
 from reviewer.rules import Context
 from reviewer.rules.arithmetic import ev
 from reviewer.rules.numbers import fmt, tol
+from reviewer.rules.text_amounts import sentence_bounds
 
 _CHANGE_LABELS = ("变动基数", "比上年减少", "比上年增加")
 
@@ -69,3 +72,40 @@ def _table_figure(report: Report, key: str | None, year: int) -> Fact | None:
     if not found or len({f.value for f in found}) > 1:
         return None
     return found[0]
+
+
+_NO_CARRY = re.compile(r"(?:无|没有|不存在|未产生|未形成)(?:资金)?(?:结转结余|结余结转|结转和结余|结转或结余|结转|结余)(?:资金)?")
+# The paragraph says where unspent money went: returned, not carried over.
+_RETURNED = re.compile(r"收回|上缴|交回|缴回|收缴|统筹|注销")
+_LAST_YEARS = re.compile(r"上年|以前年度|往年|历年")
+
+
+def no_carry_over_claim(report: Report, ctx: Context):
+    """XREF002's denial of carry-over ("无结转结余") against a 年度资金总额 whose spending is below its budget."""
+    forms = [e for e in report.evaluations if e.funds and e.funds.total]
+    form = next((e for e in forms if e.kind == "department"), forms[0] if len(forms) == 1 else None)
+    total = form.funds.total if form else None  # type: ignore[union-attr]
+    budget, actual = (total.cells.get(c) for c in ("budget", "actual")) if total else (None, None)
+    if budget is None or actual is None or budget.value is None or actual.value is None:
+        return
+    left = budget.value - actual.value
+    if left <= tol(budget) + tol(actual) + ctx.settings.tolerance:
+        return
+    scopes = ctx.scopes(report)
+    for span in report.texts:
+        if "结" not in span.text or _RETURNED.search(span.text):
+            continue
+        for m in _NO_CARRY.finditer(span.text):
+            before = span.text[sentence_bounds(span.text, m.start())[0] : m.start()]
+            if _LAST_YEARS.search(before + m.group(0)) or not scopes.about_form(form, before, span.loc):  # type: ignore[arg-type]
+                continue
+            yield ctx.finding(
+                f"报告称“{m.group(0)}”，但{budget.loc.label}{fmt(budget.value, 2)}万元、{actual.loc.label}{fmt(actual.value, 2)}万元，"
+                f"有{fmt(left, 2)}万元未执行",
+                [Evidence(quote=m.group(0), loc=span.loc.with_span(m.start(), m.end())), ev(budget), ev(actual)],
+                expected=f"结转结余{fmt(left, 2)}万元",
+                basis="compared",
+                actual=m.group(0),
+                suggestion="如实说明未执行资金的结转结余或收回情况，或核对表格数据。",
+            )
+            return  # one claim is enough

@@ -11,7 +11,7 @@ from reviewer.quantity import parse_quantity
 from reviewer.report import Fact, Report
 from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import ev
-from reviewer.rules.change_tables import changes_against_tables
+from reviewer.rules.change_tables import changes_against_tables, no_carry_over_claim
 from reviewer.rules.numbers import fmt, shown, tol
 
 # Keys whose table values describe the whole department (comparable across parts).
@@ -105,8 +105,15 @@ def tables_disagree(report: Report, ctx: Context):
 def denial_against_table(report: Report, ctx: Context):
     """A narrative denial ("无政府性基金安排支出") contradicts a positive table value.
 
+    A denial of carry-over ("无结转结余") contradicts a 年度资金总额 whose
+    全年执行数 is below its 全年预算数 (of the department form, or the only
+    form): money neither spent nor, as the paragraph would say, returned
+    (收回, 上缴, 交回) is carried over. A denial of last year's (上年结转)
+    is no claim about this year.
+
     Example: 报告称"2023年本部门无政府性基金安排支出", 部门整体支出绩效自评表
-    政府性基金拨款 152.85万元 → error.
+    政府性基金拨款 152.85万元 → error; 报告称"全年预算资金全部执行到位，无结转结余",
+    年度资金总额 全年预算数 12350.00、全年执行数 11986.91 → error.
     """
     by_key = report.facts_by_key()
     scopes = ctx.scopes(report)
@@ -125,6 +132,7 @@ def denial_against_table(report: Report, ctx: Context):
                 actual=claim.quote,
                 suggestion=f"核实是否有{claim.key}收支：有则在报告中如实说明，无则更正表格。",
             )
+    yield from no_carry_over_claim(report, ctx)
 
 
 @rule("XREF003", "error", "crossref", "报告文字中的数据与表格不一致")
