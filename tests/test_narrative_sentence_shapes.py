@@ -282,3 +282,37 @@ def test_a_denied_carry_over_against_money_left_unspent(said, actual, wrong):
     assert len(found) == wrong
     if wrong:
         assert found[0].expected == "结转结余4.00万元" and found[0].evidence[0].quote == "无结转结余"
+
+
+# ---------------------------------------------------------------- NARR003: last year's score beside this year's (总分 100)
+
+
+@pytest.mark.parametrize(
+    ("said", "wrong"),
+    [
+        ("本年自评得分100分，较上年自评得分96.50分提高3.50分。", False),
+        ("2023年度部门整体支出绩效自评得分为96.50分。", False),
+        ("上年自评得分96.50分，本年自评得分98.00分。", True),  # this year's is wrong
+        ("经2025年5月自评，部门整体支出绩效自评得分98.00分。", True),  # a later year dates the evaluation
+    ],
+)
+def test_last_years_score_is_not_this_years(said, wrong):
+    found = findings(word_department({SIX: said}), "NARR003")
+    assert len(found) == wrong
+    if wrong:
+        assert found[0].actual == "98分"
+
+
+# ---------------------------------------------------------------- XREF003: 分别为, and a share of a quantity
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "基本支出和项目支出分别为200.00万元和120.00万元。",
+        "培训经费60.00万元，占项目支出的50.00%。",
+    ],
+)
+def test_figures_after_fenbie_and_shares_of_a_quantity_are_not_its_amount(said):
+    assert findings(word_department({SIX: said}), "XREF003") == []
+    assert [f.key for f in narrative_facts({SIX: said})] == []

@@ -224,6 +224,10 @@ def _facts_in(span: TextSpan, year: int | None) -> list[Fact]:
         unit = _SPACES.sub("", n.group(2) or "")
         if key in _PERCENT_KEYS and unit not in ("%", "％"):
             continue  # "满意度调查有效问卷5600份": a count near the word, not the rate
+        if key not in _PERCENT_KEYS and unit in ("%", "％"):
+            continue  # "占项目支出的50.94%": a share of the quantity, not its amount
+        if "分别" in between:
+            continue  # "基本支出和项目支出分别为343.40万元和288.60万元": the first figure is the first name's
         found.append(
             Fact(
                 # "企业满意度95%": whose satisfaction it is stays in the label, to be matched with the indicator's name.

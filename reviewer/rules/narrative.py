@@ -212,6 +212,21 @@ def _score_clause(report: Report, text: str, scores: list[re.Match], i: int) -> 
     return sentence
 
 
+# The year a score's lead names last: this one (本年, 2024年) or another (上年, 2023年度).
+_WHICH_YEAR = re.compile(r"本年|今年|当年|上年|去年|上一年|前一年|往年|以前年度|(20\d{2})\s*年")
+
+
+def _of_another_year(lead: str, year: int | None) -> bool:
+    """Whether the words before a score, since the sentence's start or its previous score, make it another year's."""
+    marks = list(_WHICH_YEAR.finditer(lead))
+    if not marks:
+        return False
+    last = marks[-1]
+    if last.group(1):
+        return year is not None and int(last.group(1)) < year  # a later year is the date of the evaluation
+    return last.group(0) not in ("本年", "今年", "当年")
+
+
 @rule("NARR003", "error", "narrative", "文字所述自评得分与自评表总分不一致")
 def text_score(report: Report, ctx: Context):
     """The score the text gives ("自评得分为92分", "综合评分为97分") must be the form's 总分.
@@ -223,8 +238,9 @@ def text_score(report: Report, ctx: Context):
     other with the 部门整体支出绩效自评表 (or the only form), or, when no form
     has a 总分 row, with the score the department form states beside its
     grade (综合得分 | 88.5 | 评价等次 | 优). A score rounded to
-    the points written is accepted (97分 for 96.8). This rule alone compares
-    scores: XREF003 leaves 总分 to it.
+    the points written is accepted (97分 for 96.8). A score of another year
+    ("较上年自评得分96.38分", "2023年度…自评得分为96.38分") is not compared.
+    This rule alone compares scores: XREF003 leaves 总分 to it.
 
     Example: 部门整体支出绩效自评表 总分 92.5, 报告 "综合评分为97分" → error.
     """
@@ -232,6 +248,9 @@ def text_score(report: Report, ctx: Context):
     for span in report.texts:
         scores = list(_SCORE.finditer(span.text)) if "分" in span.text else []  # every score ends in 分
         for i, m in enumerate(scores):
+            lead = span.text[max(sentence_bounds(span.text, m.start())[0], scores[i - 1].end() if i else 0) : m.start()]
+            if _of_another_year(lead, report.year):
+                continue  # "较上年自评得分96.38分", "2023年度…自评得分为96.38分": last year's score
             start, end = _score_clause(report, span.text, scores, i)
             scored = _score_of(report, span.text[start:end])
             if scored is None or not scopes.about_form(scored[0], span.text[start : m.start()], span.loc):
