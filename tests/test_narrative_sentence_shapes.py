@@ -316,3 +316,34 @@ def test_last_years_score_is_not_this_years(said, wrong):
 def test_figures_after_fenbie_and_shares_of_a_quantity_are_not_its_amount(said):
     assert findings(word_department({SIX: said}), "XREF003") == []
     assert [f.key for f in narrative_facts({SIX: said})] == []
+
+
+# ---------------------------------------------------------------- XREF002: a denied breach is no denied fund
+
+
+def test_a_denied_breach_of_the_moneys_rules_is_not_a_denied_fund():
+    from tests.reports import basic_data, department_form, full_narrative, standard_indicators
+
+    splits = [["", "其中：一般公共预算：80", "其中：基本支出：60"], ["", "政府性基金拨款：20", "项目支出：40"]]
+    form = department_form(standard_indicators(), splits=splits)
+    base = basic_data([["基本支出", "55.00", "60.00", "60.00"], ["项目支出", "35.00", "40.00", "40.00"]]) + form
+
+    def review(said):
+        return findings(base + full_narrative({"三、政府性基金预算支出情况": said}), "XREF002")
+
+    assert review("本部门无政府性基金挤占挪用问题。") == []
+    assert review("本部门政府性基金无超范围支出。") == []
+    (f,) = review("本部门无政府性基金安排支出。")  # the fund itself denied: the form's 20 contradicts it
+    assert "20" in f.message
+
+
+# ---------------------------------------------------------------- NARR005: a use of the project's money, or what it saved
+
+
+@pytest.mark.parametrize("layout", ["word", "markdown"])
+def test_a_projects_use_or_saving_is_not_its_funds(layout):
+    from tests.test_rules_narrative import PROJECT, word_project
+
+    build = word_project if layout == "word" else markdown_project
+    for said in (f"{PROJECT}项目用于购书16.00万元。", f"{PROJECT}节约资金0.80万元，已收回财政。"):
+        assert findings(build(narrative=said), "NARR005", f"{layout}.md") == []

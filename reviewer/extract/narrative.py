@@ -43,6 +43,8 @@ _PER_UNIT = re.compile(r"(?:[人户亩村]均|平均|单个|每[^，,、\d]{0,3}
 _BOUND_BEFORE = re.compile(r"超过|超出|高于|低于|不低于|不少于|不足|不超过|不到|逾|约|近|接近|在$")
 _BOUND_AFTER = ("以上", "以下", "以内", "之内", "左右", "多", "余")
 _DENIAL = re.compile(r"(无|没有|未安排|未发生)\s*$")
+# "无“三公”经费超标准支出", "无政府性基金挤占挪用问题": what is denied is a breach of the money's rules, not the money.
+_NOT_THE_FUND = re.compile(r"[^，,。；;]{0,4}?(?:超|违规|违纪|挤占|挪用|截留|浪费|滞留|问题|不规范|不合规)")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _SIGNATURE = re.compile(r"填表人|填报人|制表人|填报日期|联系电话")
 _SIGNATURE_FIELD = re.compile(r"(?:填表人|填报人|制表人|填报日期|联系电话)\s*[:：]")
@@ -191,7 +193,7 @@ def _facts_in(span: TextSpan, year: int | None) -> list[Fact]:
             continue  # "人均公用经费0.88万元": per person, not the total
         if key in _RATE_SUBJECTS and _rate_of_something_else(key, before):
             continue
-        if _DENIAL.search(before[-4:]):
+        if _DENIAL.search(before[-4:]) and not _NOT_THE_FUND.match(text, m.end()):
             found.append(
                 Fact(
                     label=m.group(0),

@@ -40,6 +40,8 @@ SUM_WORDS = re.compile(r"合计|共计|总计")  # not 累计: "累计完成" is
 _QIZHONG = re.compile(r"其中[:：]?")
 # An amount per person, place or unit ("每公里", "平均", "人均", "单个村补助标准"), not a total.
 _PER_UNIT = re.compile(r"每|平均|[人户亩村站]均|单个|标准")
+# A use the project's money went to ("用于设备购置") or what it did not spend ("节约资金"): a part or a remainder.
+_PART_OR_LEFT = ("用于", "节约", "节省", "节余", "剩余", "未使用", "未执行", "差额")
 _DIGIT = re.compile(r"\d")
 HUNDRED = Decimal(100)
 # Figures of other years or of what is left (a multi-year project's 总投资, 上年结转): never one year's budget or spending.
@@ -327,7 +329,8 @@ def project_amounts(report: Report, ctx: Context):
     """An amount stated right after a project's name must be one of that project's funds figures.
 
     The clause must name the project and carry one amount, with no change,
-    share or "其中" in it, not per unit (每公里, 平均, 人均, 单个) and not of other years (总投资, 累计, 上年结转); the amount is compared with every figure of the
+    share or "其中" in it, not per unit (每公里, 平均, 人均, 单个), not a use
+    (用于设备购置) or a saving (节约资金), and not of other years (总投资, 累计, 上年结转); the amount is compared with every figure of the
     project's funds block (年初预算数, 全年预算数, 全年执行数 of each source)
     and of its money tables (支出明细 lines and 支出合计).
     A warning: the sentence may speak of a part of the project.
@@ -356,8 +359,8 @@ def project_amounts(report: Report, ctx: Context):
                 said = text[after:end]
                 if len(found) != 1 or CHANGE.search(text, after, end) or "其中" in said or any(w in said for w in (*OTHER_YEARS, "累计")):
                     continue
-                if _PER_UNIT.search(said):
-                    continue  # "每个项目点平均投入77.58万元": an amount per unit, not the project's
+                if _PER_UNIT.search(said) or any(w in said for w in _PART_OR_LEFT):
+                    continue  # "每个项目点平均投入77.58万元", "用于设备购置", "节约资金3.00万元": not the project's funds
                 if i not in money_of:
                     money_of[i] = _project_money(report, project)
                 money = money_of[i]
