@@ -347,3 +347,35 @@ def test_a_projects_use_or_saving_is_not_its_funds(layout):
     build = word_project if layout == "word" else markdown_project
     for said in (f"{PROJECT}项目用于购书16.00万元。", f"{PROJECT}节约资金0.80万元，已收回财政。"):
         assert findings(build(narrative=said), "NARR005", f"{layout}.md") == []
+
+
+# ---------------------------------------------------------------- the words of the 预算数(A) | 执行数(B) and 调整后预算数 forms
+
+
+@pytest.mark.parametrize(
+    ("said", "wrong"),
+    [
+        ("年初预算90.00万元，调整后预算数100.00万元，预算执行数96.00万元，预算执行率96.00%。", False),
+        ("年初预算90.00万元，调整后预算数100.00万元，预算执行数96.00万元，预算执行率98.00%。", True),
+        ("年初预算80.00万元，调整后预算数100.00万元，预算执行数96.00万元，预算执行率120.00%。", False),  # of 年初预算
+        ("本项目预算数（A）100.00万元，执行数（B）96.00万元，执行率（B/A）96.00%。", False),
+        ("本项目预算数（A）100.00万元，执行数（B）96.00万元，执行率（B/A）98.00%。", True),
+    ],
+)
+def test_rates_in_the_words_of_other_forms(said, wrong):
+    assert len(findings(word_department({SIX: said}), "NARR002")) == wrong
+
+
+def test_the_execution_written_as_column_b_is_the_projects():
+    from tests.test_rules_narrative import word_project
+
+    said = "本项目预算数（A）40.00万元，执行数（B）39.80万元。"
+    (f,) = findings(word_project(narrative=said), "XREF003")
+    assert "39.8" in f.message and f.expected.startswith("39.2")
+    assert findings(word_project(narrative=said.replace("39.80", "39.20")), "XREF003") == []
+
+
+def test_a_rate_after_a_list_opening_with_the_initial_budget_is_the_departments():
+    said = "年初预算90.00万元，调整后预算数100.00万元，预算执行数100.00万元，预算执行率97.00%。"
+    (f,) = findings(word_department({SIX: said}), "XREF003")
+    assert "97" in f.message

@@ -278,9 +278,10 @@ def _bare_quota_facts(span: TextSpan, year: int | None, found: list[Fact]) -> li
     return out
 
 
-# "全年预算数1250.00万元", "本项目全年执行数355.20万元": the whole funds row (年度资金总额) of the report's form.
+# "全年预算数1250.00万元", "本项目全年执行数355.20万元", "执行数（B）1790.25万元" (the columns of the
+# 预算数(A) | 执行数(B) form): the whole funds row (年度资金总额) of the report's form.
 _FUNDS_TOTAL = re.compile(
-    r"(?P<word>全年预算数|预算总额|全年执行数|实际执行数)(?:为|是|达到?|共|合计|[:：])?\s*"
+    r"(?P<word>全年预算数|预算总额|全年执行数|实际执行数|预算数\s*[（(]A[)）]|执行数\s*[（(]B[)）])(?:为|是|达到?|共|合计|[:：])?\s*"
     r"(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)"
 )
 # Words before the phrase that leave it the report's own total ("2024年本项目全年预算数"); any
@@ -405,6 +406,7 @@ _SUBJECT_START = re.compile(r"[，,、：:（(“”\"]")
 _YEARS_SPACES_QUOTES = re.compile(r"\d{4}\s*年度?|\s|[“”\"'‘’]")
 _DIGIT = re.compile(r"\d")
 _VERB_TAIL = re.compile(r"[为是达到了]+$")
+_MEASURE_OPENING = re.compile(r"^(?:年初|调整后|调整)")
 
 
 def _rate_of_something_else(key: str, before: str) -> bool:
@@ -419,6 +421,9 @@ def _rate_of_something_else(key: str, before: str) -> bool:
     subject = _SUBJECT_START.split(text)[-1]
     if not subject and _DIGIT.search(text):
         subject = _SUBJECT_START.split(_DIGIT.split(text, maxsplit=1)[0])[-1]
+        # "年初预算800万元，调整后预算数845.6万元，预算执行数…，预算执行率…": the list's first figure is a
+        # kind of the same budget, not the rate's subject.
+        subject = _MEASURE_OPENING.sub("", subject)
     subject = _OWN_UNIT.sub("", subject)
     for word in _RATE_SUBJECTS[key]:
         subject = subject.replace(word, "")

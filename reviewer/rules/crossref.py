@@ -143,7 +143,7 @@ def narrative_against_table(report: Report, ctx: Context):
     (年初预算 instead of 执行数) is reported as a warning about the 口径.
 
     A budget figure the tables only show as an executed amount is a warning.
-    The text's 全年预算数 / 全年执行数 are compared with the 年度资金总额 row of
+    The text's 全年预算数 / 全年执行数 (预算数（A） / 执行数（B）) are compared with the 年度资金总额 row of
     the department form, or, in a report whose only form is one project's
     and a sentence that names it (本项目, its name), of that project (元
     converted to 万元). A percentage (执行率, 满意度) must be

@@ -27,7 +27,7 @@ _SHARE = re.compile(
     r"占(?P<base>[^，,。；;%％\d]{1,16}?)(?P<inline>\d[\d,]*(?:\.\d+)?\s*(?:亿元|万元|元))?"
     r"(?:的)?(?:比重|比例)?(?:为|达|约)?\s*(?P<pct>\d+(?:\.\d+)?)\s*[%％]"
 )
-_RATE = re.compile(r"执行率(?:为|达到|达|是)?\s*(?P<pct>\d+(?:\.\d+)?)\s*[%％]")
+_RATE = re.compile(r"执行率(?:[（(]B/A[)）])?(?:为|达到|达|是)?\s*(?P<pct>\d+(?:\.\d+)?)\s*[%％]")
 _BUDGET_WORDS = ("预算",)
 _SPENT_WORDS = ("执行", "支出", "决算", "使用", "完成", "拨付", "支付", "花费", "用款")
 # Money put at the purpose's disposal for the year: 项目资金, 项目总资金, 资金总额, 下达资金, 补助经费, 财政拨款.
@@ -50,7 +50,8 @@ def text_shares(report: Report, ctx: Context):
     ("占部门总支出632.00万元的45.66%"); "预算数200万元，实际支出172万元，
     执行率86%" from the two amounts of the sentence (or from the spent amount of
     the sentence and the budget the sentence before states alone: "全年预算数1250万元。
-    全年执行数1212.5万元，执行率96%"), whose budget may also be
+    全年执行数1212.5万元，执行率96%"; beside 年初预算 and 调整后预算数 the
+    rate may be of either; 预算执行数 is spent, and 执行率（B/A） a rate), whose budget may also be
     named as the year's funds (项目资金, 项目总资金, 资金总额, 下达资金, 经费) but
     not as a multi-year figure (项目总投资, 计划投资, 累计安排, 上年结转), nor as a 其中 part of
     the spending ("使用资金30400万元，其中专项债券资金24000万元"). The result is compared
@@ -111,6 +112,12 @@ def _rate(ctx: Context, span: TextSpan, m: re.Match):
     text = span.text
     start, end = sentence_bounds(text, m.start())
     found = amounts(text, start, end)
+    initial = [a for a in found if "年初" in _words_before(text, a.start, start)]
+    if len(found) == 3 and len(initial) == 1:
+        # "年初预算800万元，调整后预算数845.6万元，预算执行数813.89万元，预算执行率…": the other two are the rate's.
+        found = [a for a in found if a is not initial[0]]
+    else:
+        initial = []
     roles = _roles(text, found, start)
     if len(found) == 1 and set(roles) == {"spent"} and start > 0:
         # The sentence before: one amount before any 其中 (its parts may follow), named as the whole budget.
@@ -125,7 +132,15 @@ def _rate(ctx: Context, span: TextSpan, m: re.Match):
         return None
     if set(roles) != {"budget", "spent"}:
         return None
-    return _ratio_finding(ctx, span, roles["spent"], roles["budget"], m, f"执行数{roles['spent'].text}÷预算数{roles['budget'].text}")
+    finding = _ratio_finding(ctx, span, roles["spent"], roles["budget"], m, f"执行数{roles['spent'].text}÷预算数{roles['budget'].text}")
+    if finding is not None and initial and _ratio_finding(ctx, span, roles["spent"], initial[0], m, "") is None:
+        return None  # a rate of the initial budget, as some reports compute it
+    return finding
+
+
+def _words_before(text: str, at: int, start: int) -> str:
+    """The words of an amount's clause before it."""
+    return text[max((c.end() for c in CLAUSE_END.finditer(text, 0, at)), default=start) : at]
 
 
 def _roles(text: str, found: list[Amount], start: int) -> dict[str, Amount]:
@@ -167,6 +182,8 @@ def _role(words: str) -> str | None:
     """What the words before an amount name it: "budget", "spent", or None (anything else, or another year's figure)."""
     if any(w in words for w in OTHER_YEARS):
         return None
+    if "预算执行" in words:
+        return "spent"  # 预算执行数: what was spent of the budget
     if any(w in words for w in _BUDGET_WORDS):
         return "budget"
     if any(w in words for w in _SPENT_WORDS):
