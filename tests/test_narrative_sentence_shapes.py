@@ -379,3 +379,19 @@ def test_a_rate_after_a_list_opening_with_the_initial_budget_is_the_departments(
     said = "年初预算90.00万元，调整后预算数100.00万元，预算执行数100.00万元，预算执行率97.00%。"
     (f,) = findings(word_department({SIX: said}), "XREF003")
     assert "97" in f.message
+
+
+# ---------------------------------------------------------------- a figure said of last year (项目支出 2023: 100, 2024: 120)
+
+
+@pytest.mark.parametrize(
+    ("said", "year", "wrong"),
+    [
+        ("上年项目支出100.00万元，本年增加20.00万元，同比增长20.00%。", 2023, False),
+        ("上年项目支出105.00万元，本年增加15.00万元，同比增长14.29%。", 2023, True),
+        ("与上年相比，项目支出120.00万元，增长明显。", 2024, False),
+    ],
+)
+def test_a_figure_said_of_last_year_is_last_years(said, year, wrong):
+    assert [f.year for f in narrative_facts({SIX: said})] == [year]
+    assert len(findings(word_department({SIX: said}), "XREF003")) == wrong

@@ -186,7 +186,7 @@ def _facts_in(span: TextSpan, year: int | None) -> list[Fact]:
         clause_end = clause_end_m.start() if clause_end_m else len(text)
         before = text[clause_start : m.start()]
         # "2023年项目支出251.80万元，2024年项目支出288.60万元": each figure is of the year written last before it.
-        sentence_year = _year_before(before) or _year_in(text[clause_start:clause_end]) or year
+        sentence_year = _year_before(before, year) or _year_in(text[clause_start:clause_end]) or year
         if key in ("编制数", "在职人数") and before.endswith(_QUALIFIED):
             continue
         if _PER_UNIT.search(before):
@@ -461,7 +461,17 @@ def _whose(before: str) -> str:
     return m.group(0) if m else ""
 
 
-def _year_before(text: str) -> int | None:
-    """The last year written in ``text`` (the clause before a keyword)."""
-    found = _YEAR.findall(text)
-    return int(found[-1]) if found else None
+# A year written before a keyword, or last year named as the subject's ("上年项目支出100万元"; not
+# "与上年相比" or "较上年", which compare this year's figure with it).
+_YEAR_OR_LAST = re.compile(r"(20\d{2})\s*年|(?<![比较与同])(?:上年|去年|上一年)度?(?!相比|同期|比|持平)")
+
+
+def _year_before(text: str, year: int | None) -> int | None:
+    """The year the clause before a keyword names last: written out, or last year's (None when none)."""
+    marks = list(_YEAR_OR_LAST.finditer(text))
+    if not marks:
+        return None
+    last = marks[-1]
+    if last.group(1):
+        return int(last.group(1))
+    return year - 1 if year is not None else None

@@ -151,7 +151,8 @@ def narrative_against_table(report: Report, ctx: Context):
     A bound or an approximation ("执行率超过96%", "满意度均在90%以上",
     "约1.2亿元") and a figure per person or unit ("人均公用经费0.88万元")
     state no figure of the tables; a figure is of the year written last
-    before it ("2023年项目支出251.80万元，2024年项目支出288.60万元"). A
+    before it ("2023年项目支出251.80万元，2024年项目支出288.60万元"), or of
+    last year when 上年 is its subject's ("上年项目支出251.80万元"). A
     satisfaction of a group no satisfaction indicator of the form names
     ("企业满意度95%" beside the form's 居民满意度) is another survey's.
 
