@@ -395,3 +395,24 @@ def test_a_rate_after_a_list_opening_with_the_initial_budget_is_the_departments(
 def test_a_figure_said_of_last_year_is_last_years(said, year, wrong):
     assert [f.year for f in narrative_facts({SIX: said})] == [year]
     assert len(findings(word_department({SIX: said}), "XREF003")) == wrong
+
+
+# ---------------------------------------------------------------- counts beside money and staff keywords
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "在职人员平均年龄45岁，在职人员中党员18人。",
+        "项目支出共涉及3个项目，基本支出保障在职人员14人正常运转。",
+        "全年公务接待12批次86人次。",
+    ],
+)
+def test_counts_beside_money_and_staff_keywords_are_not_their_figures(said):
+    assert findings(word_department({SIX: said}), "XREF003") == []
+
+
+def test_a_head_count_and_an_amount_are_still_read():
+    said = "在职人员共16人，项目支出125.00万元。"  # 在职 14 and 项目支出 120 in the tables
+    assert sorted((f.key, str(f.value)) for f in narrative_facts({SIX: said})) == [("在职人数", "16"), ("项目支出", "125.00")]
+    assert len(findings(word_department({SIX: said}), "XREF003")) == 2

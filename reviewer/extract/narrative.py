@@ -37,6 +37,11 @@ _PERCENT_KEYS = ("满意度", "执行率", "控制率")
 # "行政编制数4名" is not the 编制数 total (nor 在职人数 of one kind of staff the total).
 _QUALIFIED = ("行政", "事业", "工勤", "参公", "机关", "下属", "人员")
 _CLAUSE_END = re.compile(r"[。；;！!？?\n]")
+_COUNT_KEYS = ("编制数", "在职人数")
+_MONEY_UNITS = ("万元", "亿元", "元")
+# What may stand between a head count's keyword and its number ("在职人员共30人"); anything else names some of them.
+_COUNT_BETWEEN = re.compile(r"^(?:数|人数|为|是|共|共有|有|合计|总数|达到?|[\s:：])*$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 # "人均“三公”经费", "平均每人公用经费", "单个项目": a figure per person or unit, just before the keyword.
 _PER_UNIT = re.compile(r"(?:[人户亩村]均|平均|单个|每[^，,、\d]{0,3})[“\"]?$")
 # Between the keyword and its number, or right after the number: a bound or an approximation.
@@ -228,6 +233,11 @@ def _facts_in(span: TextSpan, year: int | None) -> list[Fact]:
             continue  # "满意度调查有效问卷5600份": a count near the word, not the rate
         if key not in _PERCENT_KEYS and unit in ("%", "％"):
             continue  # "占项目支出的50.94%": a share of the quantity, not its amount
+        measured = unit or _CJK.match(window, n.end())  # "12批次", "45岁": a count or measure without a unit we know
+        if key in _COUNT_KEYS and (not _COUNT_BETWEEN.match(between) or unit in _MONEY_UNITS or (not unit and measured)):
+            continue  # "在职人员中党员18人", "在职人员平均年龄45岁": of some staff, or not a head count
+        if key not in _COUNT_KEYS and key not in _PERCENT_KEYS and key != "总分" and unit not in _MONEY_UNITS and measured:
+            continue  # "项目支出共涉及3个项目", "公务接待12批次": a count, not the amount
         if "分别" in between:
             continue  # "基本支出和项目支出分别为343.40万元和288.60万元": the first figure is the first name's
         found.append(

@@ -149,8 +149,9 @@ def narrative_against_table(report: Report, ctx: Context):
     converted to 万元). A percentage (执行率, 满意度) must be
     written with %: "满意度调查有效问卷5600份" states no satisfaction.
     A bound or an approximation ("执行率超过96%", "满意度均在90%以上",
-    "约1.2亿元") and a figure per person or unit ("人均公用经费0.88万元")
-    state no figure of the tables; a figure is of the year written last
+    "约1.2亿元"), a figure per person or unit ("人均公用经费0.88万元") and a
+    count beside a money or staff word ("项目支出共涉及3个项目", "在职人员中
+    党员18人", "平均年龄45岁") state no figure of the tables; a figure is of the year written last
     before it ("2023年项目支出251.80万元，2024年项目支出288.60万元"), or of
     last year when 上年 is its subject's ("上年项目支出251.80万元"). A
     satisfaction of a group no satisfaction indicator of the form names
