@@ -416,3 +416,12 @@ def test_a_head_count_and_an_amount_are_still_read():
     said = "在职人员共16人，项目支出125.00万元。"  # 在职 14 and 项目支出 120 in the tables
     assert sorted((f.key, str(f.value)) for f in narrative_facts({SIX: said})) == [("在职人数", "16"), ("项目支出", "125.00")]
     assert len(findings(word_department({SIX: said}), "XREF003")) == 2
+
+
+@pytest.mark.parametrize("layout", ["word", "markdown"])
+def test_an_amount_used_in_full_is_still_the_projects(layout):
+    from tests.test_rules_narrative import PROJECT, word_project
+
+    build = word_project if layout == "word" else markdown_project
+    (f,) = findings(build(narrative=f"{PROJECT}项目45.00万元已全部用于年度任务。"), "NARR005", f"{layout}.md")
+    assert f.actual == "45.00万元"

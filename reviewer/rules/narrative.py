@@ -40,7 +40,8 @@ SUM_WORDS = re.compile(r"合计|共计|总计")  # not 累计: "累计完成" is
 _QIZHONG = re.compile(r"其中[:：]?")
 # An amount per person, place or unit ("每公里", "平均", "人均", "单个村补助标准"), not a total.
 _PER_UNIT = re.compile(r"每|平均|[人户亩村站]均|单个|标准")
-# A use the project's money went to ("用于设备购置") or what it did not spend ("节约资金"): a part or a remainder.
+# Before the amount, a use the project's money went to ("用于设备购置48万元") or what it did not spend ("节约资金"):
+# a part or a remainder ("98.10万元已全部用于年度任务" is the whole).
 _PART_OR_LEFT = ("用于", "节约", "节省", "节余", "剩余", "未使用", "未执行", "差额")
 _DIGIT = re.compile(r"\d")
 HUNDRED = Decimal(100)
@@ -359,8 +360,9 @@ def project_amounts(report: Report, ctx: Context):
                 said = text[after:end]
                 if len(found) != 1 or CHANGE.search(text, after, end) or "其中" in said or any(w in said for w in (*OTHER_YEARS, "累计")):
                     continue
-                if _PER_UNIT.search(said) or any(w in said for w in _PART_OR_LEFT):
-                    continue  # "每个项目点平均投入77.58万元", "用于设备购置", "节约资金3.00万元": not the project's funds
+                lead = text[after : found[0].start]
+                if _PER_UNIT.search(said) or any(w in lead for w in _PART_OR_LEFT):
+                    continue  # "每个项目点平均投入77.58万元", "用于设备购置48万元", "节约资金3.00万元": not the project's funds
                 if i not in money_of:
                     money_of[i] = _project_money(report, project)
                 money = money_of[i]
