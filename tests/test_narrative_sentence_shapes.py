@@ -425,3 +425,20 @@ def test_an_amount_used_in_full_is_still_the_projects(layout):
     build = word_project if layout == "word" else markdown_project
     (f,) = findings(build(narrative=f"{PROJECT}项目45.00万元已全部用于年度任务。"), "NARR005", f"{layout}.md")
     assert f.actual == "45.00万元"
+
+
+# ---------------------------------------------------------------- XREF003: a target in a table is no figure to compare with
+
+
+def test_a_bound_read_from_a_table_cell_is_no_figure():
+    from tests.reports import basic_data, department_form, full_narrative, standard_indicators
+    from tests.test_rules_narrative import BASIC_LINES
+
+    # a target read beside its name (as from a form read cell by cell): "学员满意度 | ≥90%" — no measured value
+    stray = "\n附件五\n\n满意度调查表\n\t学员满意度\n\t≥90%\n\n"
+    text = basic_data(BASIC_LINES) + department_form(standard_indicators()) + stray + full_narrative({SIX: "学员满意度93.5%。"})
+    facts = [f for f in extract(read_text(text, "t.txt", "0" * 64)).facts if f.key == "满意度" and f.source == "table"]
+    assert any(f.quantity.is_range for f in facts)  # the stray target was read as a 满意度 figure
+    assert findings(text, "XREF003") == []
+    (f,) = findings(text.replace("学员满意度93.5%。", "学员满意度96.0%。"), "XREF003")  # the form's 93.5% still counts
+    assert f.expected == "93.5%"

@@ -44,8 +44,8 @@ def _department_facts(by_key: dict[str, list[Fact]], key: str, year: int | None)
     """Table facts about the whole department (not a single project) for one key and year (``by_key``: Report.facts_by_key())."""
     out = []
     for f in by_key.get(key, []):
-        if f.source != "table" or f.value is None or f.part.startswith("项目"):
-            continue
+        if f.source != "table" or f.value is None or f.part.startswith("项目") or f.quantity.is_range:
+            continue  # a project's figure, or a target ("≥90%" beside 农户满意度 in a form read cell by cell)
         if year is not None and f.year is not None and f.year != year:
             continue
         if key in ("执行率", "年度资金总额", "总分", "满意度") and "部门整体" not in f.part:
@@ -148,7 +148,8 @@ def narrative_against_table(report: Report, ctx: Context):
     and a sentence that names it (本项目, its name), of that project (元
     converted to 万元). A percentage (执行率, 满意度) must be
     written with %: "满意度调查有效问卷5600份" states no satisfaction.
-    A bound or an approximation ("执行率超过96%", "满意度均在90%以上",
+    A target in a table ("≥90%") is no figure to compare with. A bound or
+    an approximation ("执行率超过96%", "满意度均在90%以上",
     "约1.2亿元"), a figure per person or unit ("人均公用经费0.88万元") and a
     count beside a money or staff word ("项目支出共涉及3个项目", "在职人员中
     党员18人", "平均年龄45岁") state no figure of the tables; a figure is of the year written last
