@@ -132,6 +132,7 @@ def table_kind(table: Table, reading: Callable[[], TableReading]) -> str | None:
 _PROJECT_LABELS = ("项目名称", "项目支出名称", "转移支付名称", "转移支付(项目)名称")
 _UNIT_LABELS = ("主管部门", "实施单位", "预算部门", "部门名称", "单位名称", "部门(单位)名称", "项目单位")
 _DEPARTMENT_LABELS = ("预算部门", "部门名称", "单位名称", "部门(单位)名称")
+_IDENTITY_LABELS = _PROJECT_LABELS + _UNIT_LABELS
 
 
 @dataclass
@@ -148,9 +149,10 @@ def _identity(row: list) -> str | None:
 
     A header row of units ("单位名称 | 预算数 | 执行数") names columns, not a form.
     """
+    first = next((c.text for c in row if c.text.strip()), "")
+    if not squash(first).startswith(_IDENTITY_LABELS):
+        return None  # most rows: their other cells are never squashed
     texts = [squash(c.text) for c in row if c.text.strip()]
-    if not texts or not texts[0].startswith(_PROJECT_LABELS + _UNIT_LABELS):
-        return None
     if len(texts) > 1:
         return texts[0] if column_role(texts[1]) is None and not is_number(texts[1]) else None
     return texts[0] if _COLON_AND_MORE.search(texts[0]) else None
