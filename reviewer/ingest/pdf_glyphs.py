@@ -64,13 +64,17 @@ def printed_rows(chars: list[dict]) -> list[list[dict]]:
     """
     rows: list[list[dict]] = []
     top = bottom = 0.0  # of the current line's first glyph
-    for char in sorted(chars, key=itemgetter("top", "x0")):
+    for char in sorted(chars, key=_TOP_X0):
         if rows and top <= (char["top"] + char["bottom"]) / 2 <= bottom:
-            rows[-1].append(char)
+            row.append(char)
         else:
-            rows.append([char])
+            row = [char]
+            rows.append(row)
             top, bottom = char["top"], char["bottom"]
-    x0 = itemgetter("x0")
     for row in rows:
-        row.sort(key=x0)
+        if len(row) > 1:
+            row.sort(key=_X0)
     return rows
+
+
+_TOP_X0 = itemgetter("top", "x0")
