@@ -21,7 +21,7 @@ import typer  # noqa: E402 - after the collector's threshold
 from reviewer import __version__
 from reviewer.clihelp import ChineseCommand, ChineseGroup
 from reviewer.errors import ConfigError, InputError, write_problem
-from reviewer.terminal import error, say, show, terminal_console
+from reviewer.terminal import error, say, show
 
 if TYPE_CHECKING:
     from reviewer.finding import Review
@@ -252,7 +252,7 @@ def batch(
     from reviewer.batch import BatchOptions, default_jobs, parse_formats, run_batch
     from reviewer.batch_result import report_lines
     from reviewer.config import LLM_HINT, choose_llm, load_setup
-    from reviewer.progress import Bar
+    from reviewer.progress import on_stderr
 
     try:
         setup = load_setup(inputs, config, baseline)
@@ -270,7 +270,7 @@ def batch(
         memory_limit=memory_limit,
     )
     try:
-        with Bar(terminal_console()) as bar:
+        with on_stderr() as bar:
             result = run_batch(inputs, out, options, bar)
     except KeyboardInterrupt:
         say("已中断。已完成的审阅结果保存在缓存中，重新运行同一命令会从中断处继续。")
@@ -297,14 +297,14 @@ def baseline_command(
     from reviewer.batch import BatchOptions, default_jobs, run_batch
     from reviewer.batch_result import record_baseline, report_lines
     from reviewer.config import load_setup
-    from reviewer.progress import Bar
+    from reviewer.progress import on_stderr
 
     try:
         setup = load_setup(inputs, config, baseline)
         settings, dismissed = setup.settings, setup.baseline
     except ConfigError as exc:
         fail(str(exc))
-    with Bar(terminal_console()) as bar:
+    with on_stderr() as bar:
         result = run_batch(inputs, None, BatchOptions(settings=settings, jobs=jobs or default_jobs()), bar)
     added = record_baseline(result, dismissed, note)
     dismissed.save()

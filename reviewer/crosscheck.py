@@ -26,6 +26,9 @@ from reviewer.rules import Context, Settings
 from reviewer.rules.numbers import fmt
 
 MIN_SHARED_CHARS = 40  # shorter sentences are shared by chance or by the template
+# What two units' reports must share to be flagged: one standard sentence of the 财政 notice ("自评结果
+# 将作为…的重要依据，并于…公开") is shared by units that copied nothing from each other.
+MIN_SHARED_TOTAL = 100
 TEMPLATE_MIN_UNITS = 5  # with this many units, text shared by most of them is template wording
 _NOISE = re.compile(r"[\s\W_]+")
 _INSTRUCTION = re.compile(r"^\s*(说明|注|备注|填表说明)\s*\d*\s*[:：]")
@@ -156,12 +159,15 @@ def run_crosschecks(features: list[Features], settings: Settings | None = None) 
 
 @batch_rule("BATCH001", "warning", "narrative", "多个单位的报告中有相同段落（套用其他单位报告）")
 def shared_paragraphs(features: list[Features], ctx: Context):
-    """A paragraph of 40 or more characters found verbatim in another unit's report.
+    """Paragraphs of 40 or more characters, 100 or more in all, found verbatim in another unit's report.
 
     Each department reports on its own business; a long passage that appears
     word for word in another department's report was copied, and often still
-    describes the other department's work or figures. Whitespace and
-    punctuation are ignored when comparing. Form instructions ("说明：…")
+    describes the other department's work or figures. A single standard
+    sentence is not enough: units write the same sentences the 财政 notice
+    prescribes (how the results are used and published) without copying each
+    other. Whitespace and punctuation are ignored when comparing and
+    counting. Form instructions ("说明：…")
     are skipped, and in a batch of five or more units, text shared by more
     than half of them is taken as the template's wording. Reports of the same
     unit (this year and last year) are not compared with each other, nor is a
@@ -196,10 +202,13 @@ def shared_paragraphs(features: list[Features], ctx: Context):
                     if other != unit:
                         shared[(index, other)].append(first_span[(index, norm)])
     for (index, other), spans in sorted(shared.items(), key=lambda item: item[0]):
+        total = sum(len(_normalized(s.text)) for s in spans)
+        if total < MIN_SHARED_TOTAL:
+            continue
         partner = next(features[i] for i in owners[_normalized(spans[0].text)][other])
         spans = sorted(spans, key=lambda s: (s.loc.block or 0, s.loc.row or 0, s.loc.col or 0))
         yield index, ctx.finding(
-            f"有{len(spans)}段文字（每段不少于{MIN_SHARED_CHARS}字）与{describe(partner)}完全相同，可能套用了其他单位的报告",
+            f"有{len(spans)}段文字（共{total}字）与{describe(partner)}完全相同，可能套用了其他单位的报告",
             [Evidence(quote=s.text, loc=s.loc) for s in spans],
             suggestion="核实这些段落是否写的是本单位的情况，改写为本单位的实际内容和数据。",
         )

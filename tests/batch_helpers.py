@@ -11,8 +11,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Long enough (≥ 40 characters) to be compared across reports by BATCH001.
-SHARED = "本单位围绕年度重点工作任务，统筹推进预算绩效管理，完善内部控制制度，健全资金使用审批流程，确保各项资金专款专用、规范高效。"
+# A copied 存在的问题 paragraph: long enough (≥ 100 characters) for BATCH001 to flag it across units.
+SHARED = (
+    "预算执行进度前慢后快的问题仍然存在。部分项目前期论证不够充分，审批周期较长，上半年支出进度仅完成全年的三成，"
+    "下半年集中支付压力较大；绩效目标设置偏笼统，量化指标较少，难以准确衡量资金使用效果，下一步将加强项目库管理和绩效目标审核。"
+)
 
 
 def report_text(

@@ -13,7 +13,12 @@ from reviewer.document import Location
 from reviewer.report import TextSpan
 from reviewer.rules import Settings
 
-OTHER = "本年度我们重点抓好基层站所标准化建设，新建改建站所用房四处，配齐办公设备，服务群众的能力和水平得到明显提升。"
+OTHER = (
+    "本年度我们重点抓好基层站所标准化建设，新建改建站所用房四处，配齐办公设备，服务群众的能力和水平得到明显提升；"
+    "同时组织业务骨干赴周边县市学习交流两次，建立站所工作月调度制度和首问负责制度，群众办事平均等候时间明显缩短。"
+)
+# The sentence the 财政 notice prescribes: every unit writes it without copying another.
+PRESCRIBED = "自评结果将作为下一年度预算安排的重要依据，并于次年6月底前在县人民政府门户网站向社会公开。"
 
 
 def _findings(result, name: str, rule: str):
@@ -28,7 +33,8 @@ def test_same_paragraph_in_two_units_reports_is_flagged_on_both(tmp_path):
     result = run_batch([str(tmp_path)], None, BatchOptions())
     (a,) = _findings(result, "a.txt", "BATCH001")
     (b,) = _findings(result, "b.txt", "BATCH001")
-    assert a.message == "有1段文字（每段不少于40字）与「寅县林业局」2024年报告（b.txt）完全相同，可能套用了其他单位的报告"
+    # 106: SHARED's characters, its punctuation not counted
+    assert a.message == "有1段文字（共106字）与「寅县林业局」2024年报告（b.txt）完全相同，可能套用了其他单位的报告"
     assert a.severity == "warning" and a.evidence[0].quote == SHARED and a.evidence[0].loc.block is not None
     assert "「寅县农业局」2024年报告（a.txt）" in b.message
     assert _findings(result, "c.txt", "BATCH001") == []
@@ -42,6 +48,18 @@ def test_same_unit_in_two_years_and_short_or_instruction_text_are_not_flagged(tm
     write(tmp_path / "y.txt", report_text("卯县档案局", 2024, paragraphs=(note, "短句相同也无妨。")))
     result = run_batch([str(tmp_path)], None, BatchOptions())
     assert all(f.rule != "BATCH001" for r in result.reviews for f in r.findings)
+
+
+def test_one_prescribed_sentence_is_not_copying_but_two_shared_paragraphs_are():
+    halves = ("部分项目前期论证不够充分，审批周期较长，上半年支出进度仅完成全年的三成，下半年集中支付压力较大。",
+              "绩效目标设置偏笼统，量化指标较少，难以准确衡量资金使用效果，下一步将加强项目库管理和绩效目标审核。")
+    assert all(40 <= len(h) < 100 for h in halves) and len(PRESCRIBED) < 100
+    assert run_crosschecks([_features("寅县农业局", PRESCRIBED), _features("寅县林业局", PRESCRIBED)], Settings()) == [[], []]
+    both = [Features(path=f"{unit}.txt", unit=unit, year=2024,
+                     texts=[TextSpan(text=text, loc=Location(block=n)) for n, text in enumerate((PRESCRIBED, *halves), 1)])
+            for unit in ("寅县农业局", "寅县林业局")]
+    (a,), (b,) = run_crosschecks(both, Settings())
+    assert [e.quote for e in a.evidence] == [PRESCRIBED, *halves] and a.message.startswith("有3段文字（共")
 
 
 def _features(unit: str, text: str) -> Features:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -69,3 +70,29 @@ def test_help_loads_no_data_model_or_reader():
     names = [*LLM, *FUZZY, *WEB, *BATCH, *TERMINAL, *[n for v in READERS.values() for n in v]]
     assert loaded(["--help"], [*VALIDATION, "reviewer.pipeline", *names]) == []
     assert loaded(["review", "--help"], [*VALIDATION, "reviewer.pipeline", *names]) == []
+
+
+def test_a_batch_writing_to_a_pipe_loads_no_progress_bar(tmp_path):
+    # Its bar would draw nothing off a terminal; the reviewing is checked by the batch's own tests.
+    args = ["batch", "samples/clean_department.txt", "--out", str(tmp_path / "out"), "--no-llm", "--formats", "json"]
+    assert loaded(args, LLM + WEB + TERMINAL + ["reviewer.batch"]) == ["reviewer.batch"]
+    assert (tmp_path / "out" / "summary.json").exists()
+
+
+def test_a_batch_on_a_terminal_draws_its_bar(monkeypatch):
+    from reviewer.progress import Bar, Silent, on_stderr
+
+    class Screen(io.StringIO):
+        def __init__(self, terminal: bool):
+            super().__init__()
+            self.terminal = terminal
+
+        def isatty(self) -> bool:
+            return self.terminal
+
+    monkeypatch.setattr(sys, "stderr", Screen(False))
+    with on_stderr() as progress:
+        assert isinstance(progress, Silent)
+    monkeypatch.setattr(sys, "stderr", Screen(True))
+    with on_stderr() as progress:
+        assert isinstance(progress, Bar)

@@ -38,6 +38,19 @@ def test_without_the_sentence_the_reason_is_still_owed(fmt, tmp_path):
     assert len(score009(parts, fmt, tmp_path)) == 1
 
 
+@pytest.mark.parametrize("sentence", ["项目年度收益惠及受益农户300户。", "项目年度收益1420万元。"])
+def test_a_sentence_naming_the_indicator_without_a_cause_explains_nothing(sentence, tmp_path):
+    # "受益" is not "受…影响": the sentence names the indicator but gives no cause.
+    parts = ["青溪县园区建设项目绩效自评表", [HEADER, *ROWS, ["总分", "", "", "", "", "100", "96"]], "二、自评结论", sentence]
+    assert len(score009(parts, "word.txt", tmp_path)) == 1
+
+
+def test_a_cause_given_as_an_influence_explains_the_miss(tmp_path):
+    sentence = "项目年度收益1420万元，受周边道路施工影响，招租进度放缓。"
+    parts = ["青溪县园区建设项目绩效自评表", [HEADER, *ROWS, ["总分", "", "", "", "", "100", "96"]], "二、自评结论", sentence]
+    assert score009(parts, "word.txt", tmp_path) == []
+
+
 @pytest.mark.parametrize("fmt", ("word.txt", "xlsx"))
 def test_a_blank_reason_column_is_still_asked_for(fmt, tmp_path):
     rows = [r + [""] for r in ROWS]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from reviewer.finding import Evidence
@@ -156,8 +157,8 @@ def missed_without_reason(report: Report, ctx: Context):
             )
 
 
-# Words that give a cause: "原因是部分厂房招租晚于预期", "受拆迁影响", "由于…".
-_CAUSE_WORDS = ("原因", "由于", "因为", "受", "导致")
+# Words that give a cause: "原因是部分厂房招租晚于预期", "由于…", and "受拆迁影响" but not "受益".
+_CAUSE = re.compile(r"原因|由于|因为|导致|受[^，。；]{0,12}?(?:影响|制约|限制|冲击)")
 
 
 def _explained_in_text(report: Report, name: str) -> bool:
@@ -170,7 +171,7 @@ def _explained_in_text(report: Report, name: str) -> bool:
         at = text.find(name)
         while at >= 0:
             start, end = sentence_bounds(text, at)
-            if any(w in text[start:end] for w in _CAUSE_WORDS):
+            if _CAUSE.search(text, start, end):
                 return True
             at = text.find(name, end)
     return False
