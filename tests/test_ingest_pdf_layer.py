@@ -16,7 +16,7 @@ from reviewer.errors import InputError
 from reviewer.ingest import load, load_bytes
 from reviewer.ingest.pdf import NO_TEXT
 from reviewer.ingest.pdf_layer import read_layers
-from reviewer.ingest.pdf_pages import cells_from_crossings, cells_to_tables, ruled_tables
+from reviewer.ingest.pdf_pages import cells_from_crossings, ruled_tables
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
 from make_fixtures import pdf_file  # noqa: E402
@@ -138,18 +138,6 @@ def test_the_cell_search_finds_pdfplumbers_cells_in_its_order():
     for _ in range(300):
         crossings = edges_to_intersections(merge_edges(_grid_edges(rng), 3, 3, 3, 3), 3, 3)
         assert cells_from_crossings(crossings) == intersections_to_cells(crossings)
-
-
-def test_the_cells_are_grouped_into_pdfplumbers_tables_in_its_order():
-    from pdfplumber import table as plumber
-
-    rng = random.Random(16)
-    for _ in range(300):
-        crossings = plumber.edges_to_intersections(plumber.merge_edges(_grid_edges(rng), 3, 3, 3, 3), 3, 3)
-        cells = cells_from_crossings(crossings)
-        # Shuffled, a table takes several passes to gather and its cells come in another order.
-        for order in (cells, rng.sample(cells, len(cells))):
-            assert cells_to_tables(order) == plumber.cells_to_tables(order)
 
 
 def test_characters_have_pdfminers_box_size_and_font():

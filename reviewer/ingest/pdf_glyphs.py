@@ -66,10 +66,9 @@ def printed_rows(chars: list[dict]) -> list[list[dict]]:
     top = bottom = 0.0  # of the current line's first glyph
     for char in sorted(chars, key=_TOP_X0):
         if rows and top <= (char["top"] + char["bottom"]) / 2 <= bottom:
-            row.append(char)
+            rows[-1].append(char)
         else:
-            row = [char]
-            rows.append(row)
+            rows.append([char])
             top, bottom = char["top"], char["bottom"]
     for row in rows:
         if len(row) > 1:

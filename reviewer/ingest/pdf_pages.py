@@ -21,7 +21,7 @@ def ruled_tables(edges: list[dict], number: int, name: str) -> list[list[tuple[f
     frame) is no table. Raises InputError (naming ``name``) past MAX_PAGE_LINES
     joined lines.
     """
-    from pdfplumber.table import edges_to_intersections, merge_edges
+    from pdfplumber.table import cells_to_tables, edges_to_intersections, merge_edges
 
     edges = [e for e in edges if (e["height"] if e["orientation"] == "v" else e["width"]) >= 1]
     if not edges:
@@ -30,41 +30,6 @@ def ruled_tables(edges: list[dict], number: int, name: str) -> list[list[tuple[f
     edges = [e for e in edges if (e["height"] if e["orientation"] == "v" else e["width"]) >= 3]
     check_lines(len(edges), number, name)
     return cells_to_tables(cells_from_crossings(edges_to_intersections(edges, 3, 3)))
-
-
-def cells_to_tables(cells: list[tuple[float, float, float, float]]) -> list[list[tuple[float, float, float, float]]]:
-    """pdfplumber's ``cells_to_tables``: the cells (x0, top, x1, bottom) grouped into tables of cells touching at a corner.
-
-    The same passes over the cells not yet placed, each taking those that
-    touch the table so far, in the same order, and the tables sorted by
-    their top left cell; lone cells left out. A pass keeps the cells it
-    leaves in a new list and tests the corners with one set operation, where
-    pdfplumber removes each cell it takes from the list and counts corners
-    one by one (most of its time on a page of a few tables).
-    """
-    remaining = list(cells)
-    tables: list[list[tuple[float, float, float, float]]] = []
-    table: list[tuple[float, float, float, float]] = []
-    corners: set[tuple[float, float]] = set()
-    while remaining:
-        before = len(table)
-        left = []
-        for cell in remaining:
-            x0, top, x1, bottom = cell
-            own = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
-            if not table or not corners.isdisjoint(own):
-                corners.update(own)
-                table.append(cell)
-            else:
-                left.append(cell)
-        remaining = left
-        if len(table) == before:  # a pass that took nothing: the table is whole
-            tables.append(table)
-            table, corners = [], set()
-    if table:
-        tables.append(table)
-    tables.sort(key=lambda t: min((c[1], c[0]) for c in t))
-    return [t for t in tables if len(t) > 1]
 
 
 def cells_from_crossings(crossings: dict[tuple[float, float], dict[str, list[dict]]]) -> list[tuple[float, float, float, float]]:
