@@ -72,13 +72,15 @@ def row_place(loc: Location) -> str:
     names each one, so its row numbers never seem to restart. In a workbook
     the place is the sheet and the row Excel shows: "工作表「自评表」第12行".
     """
-    return _row_place(loc.table, loc.row, loc.sheet, loc.line)
+    if loc.sheet is not None and loc.line is not None:
+        return f"工作表「{loc.sheet}」第{loc.line}行"
+    # Keyed by the table and row alone: a text input's cells each have a line of their own, which in the
+    # key would make every cell a miss.
+    return _row_place(loc.table, loc.row)
 
 
 @lru_cache(maxsize=4096)  # asked for every cell a review labels: a row's cells share it
-def _row_place(table: int | None, row: int | None, sheet: str | None, line: int | None) -> str:
-    if sheet is not None and line is not None:
-        return f"工作表「{sheet}」第{line}行"
+def _row_place(table: int | None, row: int | None) -> str:
     place = f"第{row + 1}行" if row is not None else ""
     return f"表{table + 1} {place}".rstrip() if table is not None else place
 

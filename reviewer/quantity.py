@@ -52,7 +52,7 @@ class Quantity:
 
     def tolerance(self) -> Decimal:
         """Half a unit in the last written decimal place (0.005 for 2 decimals)."""
-        return Decimal(5) * Decimal(10) ** (-(self.decimals + 1))
+        return _half_unit(self.decimals)
 
     def in_wan(self) -> Decimal | None:
         """The value in 万元 when the unit is money (元, 千元, 万元 or 亿元), else the value."""
@@ -69,6 +69,11 @@ class Quantity:
     def display(self) -> str:
         """Short display of the parsed value (for messages)."""
         return self.raw.strip()
+
+
+@lru_cache(maxsize=64)  # asked of every figure the rules compare; a Decimal power costs ten times the look-up
+def _half_unit(decimals: int) -> Decimal:
+    return Decimal(5) * Decimal(10) ** (-(decimals + 1))
 
 
 BLANK_TEXTS = {"", "无", "—", "——", "-", "--", "/", "\\", "－", "―", "——"}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from operator import attrgetter
 
 from reviewer.document import Location
 from reviewer.report import Evaluation, Fact, Report
@@ -36,6 +37,7 @@ DEPARTMENT_WORDS = ("本部门", "本单位", "部门整体", "全部门", "本�
 SIGNED = re.compile(r"填表人|填报人")
 _NOT_A_UNIT = re.compile(r"合计|小计|汇总|总计|支出|经费|资金|费$")
 MANY = "（多个单位或项目）"  # the scope of a sentence naming several: no single unit's text speaks for it
+_PLACE_KEY = attrgetter("block", "table", "row", "col")  # where a text is, as ScopeMap.texts keys it
 
 
 def unit_name(label: str) -> str | None:
@@ -71,7 +73,7 @@ class ScopeMap:
         for fact in report.facts:
             if fact.loc.table is not None and fact.source == "table" and fact.loc.table not in self.tables:
                 self.tables[fact.loc.table] = self.form_scope(fact)
-        self.texts = {(t.loc.block, t.loc.table, t.loc.row, t.loc.col): t.text for t in report.texts}
+        self.texts = {_PLACE_KEY(t.loc): t.text for t in report.texts}  # (block, table, row, col) -> text
         self.paragraphs = self.form_paragraphs() | self.section_scopes()
 
     def form_of(self, fact: Fact) -> Evaluation | None:
@@ -163,6 +165,8 @@ class ScopeMap:
         """
         # Forms cut from one pasted table share its block: they keep their document order.
         starts = sorted(((e.loc.block, self.forms.get(id(e))) for e in self.report.evaluations if e.loc.block is not None), key=lambda s: s[0])
+        if all(scope is None for _, scope in starts):
+            return {}  # no form is scoped (most reports: one form, or forms of the report's own unit)
         sections = sorted(s.loc.block for s in self.report.sections if s.loc.block is not None)
         paragraphs = sorted(b for (b, table, _, _) in self.texts if table is None and b is not None)
         out: dict[int, str] = {}

@@ -105,6 +105,25 @@ def test_duplicate_removal_keeps_what_pdfplumber_keeps_without_its_quadratic_sor
     assert ours * 5 < theirs
 
 
+def test_duplicate_removal_keeps_what_pdfplumber_keeps_wherever_the_copies_stand():
+    import random
+
+    from pdfplumber.utils import dedupe_chars as plumbers
+
+    from reviewer.ingest.pdf_glyphs import dedupe_chars
+
+    rng = random.Random(17)
+    for _ in range(200):
+        chars = []
+        for k in range(rng.randint(1, 60)):
+            # Few glyphs, fonts and places, each moved a little: copies chained within a point or not, across lines too.
+            top = rng.choice([100, 100.5, 101.2, 102, 130]) + k * 1e-6
+            x0 = rng.choice([50, 50.4, 51, 51.9, 53, 80]) + rng.random() * 0.2
+            chars.append({"text": rng.choice("0一a"), "fontname": rng.choice(["SimSun", "SimHei"]), "size": rng.choice([10.5, 12.0]),
+                          "upright": rng.random() < 0.9, "x0": x0, "x1": x0 + 5, "top": top, "doctop": top, "bottom": top + 10})
+        assert [id(c) for c in dedupe_chars(chars)] == [id(c) for c in plumbers(chars)]
+
+
 @pytest.mark.parametrize("name", ["wrapped.pdf", "wrapped_tight.pdf"])
 def test_a_borderless_form_whose_cells_wrap_reads_as_the_ruled_form(name):
     # Rows apart by a wider gap than the lines of a cell (wrapped.pdf), or by the same gap

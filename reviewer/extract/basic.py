@@ -35,7 +35,7 @@ def read_basic_data(part: Part, year: int | None) -> tuple[BasicData, list[Fact]
 
 class _Reader:
     def __init__(self, part: Part, data: BasicData, facts: list[Fact], year: int | None):
-        self.part = part
+        self.where = part.label  # named once: every figure's label and part begin with it
         self.data = data
         self.facts = facts
         self.year = year
@@ -47,7 +47,7 @@ class _Reader:
         self.skip_next = False
 
     def label(self, cell: Cell, column: str) -> str:
-        return f"{self.part.label} {row_place(cell.loc)}「{column}」"
+        return f"{self.where} {row_place(cell.loc)}「{column}」"
 
     def row(self, cells: list[Cell], following: list[Cell] | None) -> None:
         if self.skip_next:
@@ -91,7 +91,7 @@ class _Reader:
                             quantity=parse_quantity(v.text),
                             measure="实有" if attr == "actual" else None,
                             year=self.year,
-                            part=self.part.label or "基础数据表",
+                            part=self.where or "基础数据表",
                             quote=v.text.strip(),
                             loc=v.loc.with_label(self.label(v, cell.text.strip().replace("\n", ""))),
                         )
@@ -130,7 +130,7 @@ class _Reader:
                 quantity=parse_quantity(text),
                 measure=column.measure,
                 year=column.year,
-                part=self.part.label or "基础数据表",
+                part=self.where or "基础数据表",
                 quote=text.strip(),
                 loc=anchor.loc.with_label(self.label(anchor, f"{label}」「{column.label}")),
             )

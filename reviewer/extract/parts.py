@@ -10,8 +10,10 @@ inside a table where a second form begins without a title of its own (see
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from reviewer.document import Document, Paragraph, Table
 from reviewer.extract.narrative import heading
@@ -50,7 +52,7 @@ class Part:
     title: str = ""
     attachment: str = ""  # "附件二" when the report numbers its attachments
     blocks: list = field(default_factory=list)
-    # Readings made while segmenting (with the unit stated above the table), by id() of the table: read once, used twice.
+    # Each table's reading made while segmenting, by id() of the table (none for a 基础数据表's, read cell by cell).
     readings: dict[int, TableReading] = field(default_factory=dict)
 
     @property
@@ -63,18 +65,14 @@ class Part:
         """The part's paragraphs."""
         return [b for b in self.blocks if isinstance(b, Paragraph)]
 
-    def unit_above(self, table: Table) -> str | None:
-        """The money unit stated in the paragraph just above a table ("单位：元"), if any."""
-        index = next(i for i, b in enumerate(self.blocks) if b is table)
-        above = self.blocks[index - 1] if index else None
-        return unit_stated(above.text) if isinstance(above, Paragraph) else None
+    def unit_at_end(self) -> str | None:
+        """The money unit its last block states when that is a paragraph ("单位：元"): the unit of a table added now."""
+        last = self.blocks[-1] if self.blocks else None
+        return unit_stated(last.text) if isinstance(last, Paragraph) else None
 
     def reading(self, table: Table) -> TableReading:
-        """The table read with the money unit stated above it (the classifying reading when there is none)."""
-        unit = self.unit_above(table)
-        if unit is None and id(table) in self.readings:
-            return self.readings[id(table)]
-        return read_table(table, unit)
+        """The reading of one of the part's tables, in the unit stated above it (see :func:`segment`)."""
+        return self.readings[id(table)]
 
     @property
     def label(self) -> str:
@@ -110,22 +108,21 @@ def title_kind(text: str) -> str | None:
     return None
 
 
-def table_kind(table: Table, readings: dict[int, TableReading]) -> str | None:
+def table_kind(table: Table, reading: Callable[[], TableReading]) -> str | None:
     """Classify a table that has no title paragraph by its first rows and what it holds.
 
     A table naming a project (项目名称) opens a project form; a table holding a
     funds or indicator block opens a department form; a table of labels only
-    (单位名称 | … in a narrative's 基本情况) opens nothing. The table's reading
-    (no unit given) is kept in ``readings`` under ``id(table)``.
+    (单位名称 | … in a narrative's 基本情况) opens nothing. ``reading`` gives the
+    table's reading, asked for only when the first rows do not tell.
     """
     head = "".join(c.text for row in table.rows[:3] for c in row)
     head = _SPACES.sub("", head)
-    reading = readings.get(id(table)) or readings.setdefault(id(table), read_table(table))
     if "财政供养人员" in head or "经费控制情况" in head:
         return "basic"
     if "项目支出名称" in head or "项目名称" in head:
         return "project"
-    if any(b.kind in ("funds", "indicators") for b in reading.bands):
+    if any(b.kind in ("funds", "indicators") for b in reading().bands):
         return "department"
     return None
 
@@ -135,6 +132,7 @@ def table_kind(table: Table, readings: dict[int, TableReading]) -> str | None:
 _PROJECT_LABELS = ("项目名称", "项目支出名称", "转移支付名称", "转移支付(项目)名称")
 _UNIT_LABELS = ("主管部门", "实施单位", "预算部门", "部门名称", "单位名称", "部门(单位)名称", "项目单位")
 _DEPARTMENT_LABELS = ("预算部门", "部门名称", "单位名称", "部门(单位)名称")
+_IDENTITY_LABELS = _PROJECT_LABELS + _UNIT_LABELS
 
 
 @dataclass
@@ -151,9 +149,10 @@ def _identity(row: list) -> str | None:
 
     A header row of units ("单位名称 | 预算数 | 执行数") names columns, not a form.
     """
+    first = next((c.text for c in row if c.text.strip()), "")
+    if not squash(first).startswith(_IDENTITY_LABELS):
+        return None  # most rows: their other cells are never squashed
     texts = [squash(c.text) for c in row if c.text.strip()]
-    if not texts or not texts[0].startswith(_PROJECT_LABELS + _UNIT_LABELS):
-        return None
     if len(texts) > 1:
         return texts[0] if column_role(texts[1]) is None and not is_number(texts[1]) else None
     return texts[0] if _COLON_AND_MORE.search(texts[0]) else None
@@ -226,6 +225,18 @@ def _pieces(table: Table, starts: list[int]) -> list[Table]:
     ]
 
 
+def _reader(table: Table) -> Callable[[str | None], TableReading]:
+    """``table``'s reading in a given unit, each made once."""
+    made: dict[str | None, TableReading] = {}
+
+    def read_in(unit: str | None) -> TableReading:
+        if unit not in made:
+            made[unit] = read_table(table, unit)
+        return made[unit]
+
+    return read_in
+
+
 def _opens_untitled_report(block: Paragraph) -> bool:
     """Whether a paragraph under a form is the first heading of its report ("一、项目基本情况"), not a note.
 
@@ -278,7 +289,14 @@ def segment(document: Document) -> list[Part]:
                 continue
             current.blocks.append(block)
             continue
-        kind = table_kind(block, readings)
+        # A table is read in the unit stated just above it in its part; a form's table, lacking one, in the
+        # unit of the line above it in the document (a title, "附件二"). The unit changes only the units of
+        # the bands, not what the table is read as: the reading that classifies the table (in the unit it
+        # has if it stays in the current part) is the one kept, unless the table opens a part of its own.
+        unit = unit_stated(above.text) if isinstance(above, Paragraph) else None
+        staying = current.unit_at_end() or (unit if current.kind in ("department", "project") else None)
+        read_in = _reader(block)
+        kind = table_kind(block, partial(read_in, staying))
         starts_new = kind is not None and (
             current.kind in ("preamble", "narrative") or (kind == current.kind == "project" and current.tables)
         )
@@ -289,21 +307,21 @@ def segment(document: Document) -> list[Part]:
             pending_attachment = ""
             body = Body()
         if parts[-1].kind not in ("department", "project"):
+            if parts[-1].kind != "basic":
+                readings[id(block)] = read_in(parts[-1].unit_at_end())
             parts[-1].blocks.append(block)
             continue
-        starts = form_starts(block, readings[id(block)], body)
+        first_unit = unit if starts_new else staying
+        starts = form_starts(block, read_in(first_unit), body)
         pieces = _pieces(block, starts)
+        readings[id(pieces[0])] = read_in(first_unit) if len(pieces) == 1 else read_table(pieces[0], first_unit)
         parts[-1].blocks.append(pieces[0])
-        unit = unit_stated(above.text) if isinstance(above, Paragraph) else None
         for piece in pieces[1:]:
             # Each piece is a form of its own: read it alone, in the unit stated above the whole table.
             readings[id(piece)] = read_table(piece, unit)
             kind, title = _piece_kind(piece.rows, parts[-1].kind)
             attachment = parts[-1].attachment if kind == parts[-1].kind == "project" else ""
             parts.append(Part(kind=kind, title=title, attachment=attachment, blocks=[piece]))
-        if len(pieces) > 1 or unit:
-            # The first piece stands right under the line that states the unit, even when it opens the part.
-            readings[id(pieces[0])] = read_table(pieces[0], unit)
     for part in parts:
         part.readings = readings
     return [p for p in parts if p.blocks or p.kind != "preamble"]

@@ -19,6 +19,7 @@ and pdf_assemble joins the pages into paragraphs and tables:
 from __future__ import annotations
 
 from bisect import bisect_left
+from operator import itemgetter
 
 from reviewer.document import Document
 from reviewer.errors import InputError
@@ -33,6 +34,7 @@ NOT_PDF = "不是有效的 PDF 文件"
 ENCRYPTED = "PDF 文件已加密，无法读取"
 NO_TEXT = "PDF 中没有可提取的文字（可能是扫描件），请提供 Word 版本或先做文字识别（OCR）"
 
+_TEXT = itemgetter("text")
 MIN_PAGE_TEXT = 10  # characters; a page with fewer has no usable text layer
 
 
@@ -59,17 +61,16 @@ def read_pdf(data: bytes, name: str, digest: str) -> Document:
 def _read_page(page: PageLayer, number: int, name: str) -> Page:
     """Find the page's tables, put characters into cells, and group the rest into lines."""
     chars = dedupe_chars(page.chars)
-    text_chars = sum(1 for c in chars if not c["text"].isspace())
-    tables = [t for t in (_grid(cells, number) for cells in ruled_tables(page.edges, number, name)) if t is not None]
-    centres = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for c in chars]
-    boxes = [_box(t) for t in tables]
-    loose = [c for c, (x, y) in zip(chars, centres) if not _in_any(boxes, x, y)]
+    text_chars = len(chars) - sum(map(str.isspace, map(_TEXT, chars)))
+    ruled = [t for t in (_grid(cells, number) for cells in ruled_tables(page.edges, number, name)) if t is not None]
+    centres = _centres(chars) if ruled else []  # made only for a page with tables: they place its characters
+    boxes = [_box(t) for t in ruled]
+    loose = [c for c, (x, y) in zip(chars, centres) if not _in_any(boxes, x, y)] if ruled else chars
     unruled = [t for t in (_grid(cells, number) for cells in unruled_tables(loose)) if t is not None]
     for table in unruled:
         table.ruled = False
-    tables += unruled
-    tables.sort(key=lambda t: t.top)
-    outside = _place(chars, centres, tables) if tables else list(chars)  # a page of text only: all outside
+    tables = sorted(ruled + unruled, key=lambda t: t.top)
+    outside = _place(chars, centres or _centres(chars), tables) if tables else list(chars)  # a page of text only: all outside
     for table in tables:
         for cell in table.cells:
             cell.lines = printed_lines(cell.chars, number)
@@ -96,6 +97,11 @@ def _place(chars: list[dict], centres: list[tuple[float, float]], tables: list[P
         elif not _in_any(boxes, x, y):
             outside.append(char)
     return outside
+
+
+def _centres(chars: list[dict]) -> list[tuple[float, float]]:
+    """The centre (x, y) of each character's box, in points: what places it in a cell."""
+    return [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for c in chars]
 
 
 def _area(cell: GridCell) -> float:

@@ -12,36 +12,47 @@ def dedupe_chars(chars: list[dict]) -> list[dict]:
     text, font and size; positions chained within 1 pt, first vertically, then
     horizontally) and keeps the topmost, leftmost copy of each cluster, in
     O(n log n): pdfplumber restores the order with ``list.index``, quadratic in
-    the characters of a page.
+    the characters of a page. Grouped in the order of their tops, each
+    group's lines are found without sorting it again.
     """
     same = itemgetter("upright", "text", "fontname", "size")
     groups: dict[tuple, list[dict]] = {}
-    for char in chars:
+    for char in sorted(chars, key=_TOP):
         groups.setdefault(same(char), []).append(char)
     drop: set[int] = set()  # ids of the copies not kept: most pages have none
     first = itemgetter("top", "x0")
     for group in groups.values():
         if len(group) == 1:  # most characters: nothing to cluster
             continue
-        for line in _chained(group, "top"):
-            if len(line) == 1:
-                continue
-            for copies in _chained(line, "x0"):
-                if len(copies) > 1:
-                    kept = min(copies, key=first)
-                    drop.update(id(char) for char in copies if char is not kept)
+        for line in _chained(group, _TOP, ordered=True):
+            for copies in _chained(line, _X0):
+                kept = min(copies, key=first)
+                drop.update(id(char) for char in copies if char is not kept)
     return [char for char in chars if id(char) not in drop] if drop else list(chars)
 
 
-def _chained(chars: list[dict], key: str, tolerance: float = 1.0) -> list[list[dict]]:
-    """Characters split where the sorted ``key`` values step by more than ``tolerance``."""
-    ordered = sorted(chars, key=itemgetter(key))
-    clusters = [[ordered[0]]]
-    for previous, char in zip(ordered, ordered[1:]):
-        if char[key] > previous[key] + tolerance:
-            clusters.append([char])
-        else:
-            clusters[-1].append(char)
+_TOP, _X0 = itemgetter("top"), itemgetter("x0")
+
+
+def _chained(chars: list[dict], key: itemgetter, tolerance: float = 1.0, ordered: bool = False) -> list[list[dict]]:
+    """The clusters of two or more ``chars`` whose ``key`` values (points), sorted stably, step by at most ``tolerance``.
+
+    ``ordered``: the characters are in that order already. A character alone
+    in its cluster (nearly all: a glyph recurs on other lines, not within a
+    point) is left out, so that no list is made for it.
+    """
+    if not ordered:
+        chars = sorted(chars, key=key)
+    values = list(map(key, chars))
+    clusters: list[list[dict]] = []
+    start = 0
+    for k in range(1, len(values)):
+        if values[k] > values[k - 1] + tolerance:
+            if k - start > 1:
+                clusters.append(chars[start:k])
+            start = k
+    if len(values) - start > 1:
+        clusters.append(chars[start:])
     return clusters
 
 
@@ -53,13 +64,16 @@ def printed_rows(chars: list[dict]) -> list[list[dict]]:
     """
     rows: list[list[dict]] = []
     top = bottom = 0.0  # of the current line's first glyph
-    for char in sorted(chars, key=itemgetter("top", "x0")):
+    for char in sorted(chars, key=_TOP_X0):
         if rows and top <= (char["top"] + char["bottom"]) / 2 <= bottom:
             rows[-1].append(char)
         else:
             rows.append([char])
             top, bottom = char["top"], char["bottom"]
-    x0 = itemgetter("x0")
     for row in rows:
-        row.sort(key=x0)
+        if len(row) > 1:
+            row.sort(key=_X0)
     return rows
+
+
+_TOP_X0 = itemgetter("top", "x0")

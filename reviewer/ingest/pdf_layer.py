@@ -336,8 +336,8 @@ def _edges(page, number: int, name: str) -> list[dict]:
     """
     edges: list[dict] = []
     paths = _Paths(number, name)
-    for index in range(paths.count_objects(page)):
-        _collect(paths.page_object(page, index), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), edges, 0, paths)
+    objects = [paths.page_object(page, index) for index in range(paths.count_objects(page))]
+    _collect(objects, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), edges, 0, paths)
     return edges
 
 
@@ -371,25 +371,27 @@ class _Paths:
 MAX_FORM_DEPTH = 16  # form XObjects nest this deep at most (pdfium itself refuses cycles)
 
 
-def _collect(obj, outer: tuple, edges: list[dict], depth: int, paths: _Paths) -> None:
-    """Add the edges of a page object, a form XObject's contents under its matrix too."""
+def _collect(objects: list, outer: tuple, edges: list[dict], depth: int, paths: _Paths) -> None:
+    """Add the edges of page objects (a page's, or a form XObject's under its matrix ``outer``), in their order."""
     import pypdfium2.raw as pdfium_c
 
-    kind = paths.kind(obj)
-    if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
-        return
-    own = pdfium_c.FS_MATRIX()
-    if not paths.matrix(obj, ctypes.byref(own)):
-        return
-    matrix = _times((own.a, own.b, own.c, own.d, own.e, own.f), outer)
-    if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-        if depth < MAX_FORM_DEPTH:
-            for index in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
-                _collect(pdfium_c.FPDFFormObj_GetObject(obj, index), matrix, edges, depth + 1, paths)
-        return
-    paths.add(paths.count_segments(obj))
-    for subpath in _subpaths(obj, matrix, paths):
-        edges.extend(_subpath_edges(subpath))
+    path, form = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+    for obj in objects:
+        kind = paths.kind(obj)
+        if kind != path and kind != form:  # text and images: most objects, skipped in this loop
+            continue
+        own = pdfium_c.FS_MATRIX()
+        if not paths.matrix(obj, ctypes.byref(own)):
+            continue
+        matrix = _times((own.a, own.b, own.c, own.d, own.e, own.f), outer)
+        if kind == form:
+            if depth < MAX_FORM_DEPTH:
+                inner = [pdfium_c.FPDFFormObj_GetObject(obj, index) for index in range(pdfium_c.FPDFFormObj_CountObjects(obj))]
+                _collect(inner, matrix, edges, depth + 1, paths)
+            continue
+        paths.add(paths.count_segments(obj))
+        for subpath in _subpaths(obj, matrix, paths):
+            edges.extend(_subpath_edges(subpath))
 
 
 def _times(m: tuple, n: tuple) -> tuple:

@@ -58,9 +58,12 @@ def cells_from_crossings(crossings: dict[tuple[float, float], dict[str, list[dic
             p[1] == q[1] and not horizontals[p].isdisjoint(horizontals[q])
         )
 
+    # Where each crossing stands in its column and in its row.
+    down = {point: k for column in columns.values() for k, point in enumerate(column, start=1)}
+    across = {point: k for row in rows.values() for k, point in enumerate(row, start=1)}
+
     def smallest(point: tuple[float, float]) -> tuple[float, float, float, float] | None:
-        column, row = columns[point[0]], rows[point[1]]
-        below, right = column[column.index(point) + 1 :], row[row.index(point) + 1 :]
+        below, right = columns[point[0]][down[point] :], rows[point[1]][across[point] :]
         for below_point in below:
             if not connects(point, below_point):
                 continue

@@ -49,7 +49,7 @@ class Settings:
         """Whether a rule code (or an LLM finding code) is selected and not ignored."""
         if self.select and not any(code.startswith(s) for s in self.select):
             return False
-        return not any(code.startswith(s) for s in self.ignore)
+        return not (self.ignore and any(code.startswith(s) for s in self.ignore))  # asked of every rule, every review
 
 
 REGISTRY: dict[str, Rule] = {}

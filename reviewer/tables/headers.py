@@ -44,10 +44,10 @@ def header_band(r: int, placements: list[list[Placed]], rows: list[list[Cell]], 
     Inside a band only a known block's header opens a new one; a money
     table's header (plain labels over amounts) is recognised outside bands.
     """
+    if in_band and not any(column_role(p.text) for p in placements[r] if p.text):
+        return None  # names no column (most rows of a band): no known block's header
     filled = [p for p in placements[r] if p.text]
     roles = [column_role(p.text) for p in filled]
-    if in_band and not any(roles):
-        return None  # names no column (most rows of a band): no known block's header
     if any(is_number(p.text) or _LABELLED_VALUE.match(squash(p.text)) for p in filled):
         return None  # "预期目标：改造老旧小区12个" is a label with its value, not a column's name
     columns = [Column(role, p.start, p.end, squash(p.text)) for role, p in zip(roles, filled)]

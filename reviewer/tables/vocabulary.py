@@ -104,6 +104,7 @@ def split_points(text: str) -> tuple[str, Decimal | None]:
     return _POINTS.sub("", s), (Decimal(m.group(1)) if m else None)
 
 
+@lru_cache(maxsize=4096)  # asked of every level cell of every indicator row
 def level_points(text: str) -> tuple[str, Decimal | None]:
     """A level cell's name and the points it states, without its list marker.
 
