@@ -282,6 +282,7 @@ def test_a_denied_carry_over_against_money_left_unspent(said, actual, wrong):
     assert len(found) == wrong
     if wrong:
         assert found[0].expected == "结转结余4.00万元" and found[0].evidence[0].quote == "无结转结余"
+        assert found[0].severity == "warning"  # the money may have been taken back without a word
 
 
 # ---------------------------------------------------------------- NARR003: last year's score beside this year's (总分 100)

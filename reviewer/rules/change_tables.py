@@ -81,7 +81,12 @@ _LAST_YEARS = re.compile(r"上年|以前年度|往年|历年")
 
 
 def no_carry_over_claim(report: Report, ctx: Context):
-    """XREF002's denial of carry-over ("无结转结余") against a 年度资金总额 whose spending is below its budget."""
+    """XREF002's denial of carry-over ("无结转结余") against a 年度资金总额 whose spending is below its budget.
+
+    A warning, not an error: money the 财政 took back at the year's end (收回)
+    leaves nothing to carry over, and a report need not say so where it
+    denies carry-over.
+    """
     forms = [e for e in report.evaluations if e.funds and e.funds.total]
     form = next((e for e in forms if e.kind == "department"), forms[0] if len(forms) == 1 else None)
     total = form.funds.total if form else None  # type: ignore[union-attr]
@@ -106,6 +111,7 @@ def no_carry_over_claim(report: Report, ctx: Context):
                 expected=f"结转结余{fmt(left, 2)}万元",
                 basis="compared",
                 actual=m.group(0),
+                severity="warning",
                 suggestion="如实说明未执行资金的结转结余或收回情况，或核对表格数据。",
             )
             return  # one claim is enough

@@ -105,15 +105,15 @@ def tables_disagree(report: Report, ctx: Context):
 def denial_against_table(report: Report, ctx: Context):
     """A narrative denial ("无政府性基金安排支出") contradicts a positive table value.
 
-    A denial of carry-over ("无结转结余") contradicts a 年度资金总额 whose
+    A denial of carry-over ("无结转结余") against a 年度资金总额 whose
     全年执行数 is below its 全年预算数 (of the department form, or the only
-    form): money neither spent nor, as the paragraph would say, returned
-    (收回, 上缴, 交回) is carried over. A denial of last year's (上年结转)
-    is no claim about this year.
+    form) is a warning: money neither spent nor returned (收回, 上缴, 交回,
+    which the paragraph may not say) is carried over. A denial of last
+    year's (上年结转) is no claim about this year.
 
     Example: 报告称"2023年本部门无政府性基金安排支出", 部门整体支出绩效自评表
     政府性基金拨款 152.85万元 → error; 报告称"全年预算资金全部执行到位，无结转结余",
-    年度资金总额 全年预算数 12350.00、全年执行数 11986.91 → error.
+    年度资金总额 全年预算数 12350.00、全年执行数 11986.91 → warning.
     """
     by_key = report.facts_by_key()
     scopes = ctx.scopes(report)
