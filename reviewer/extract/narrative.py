@@ -273,19 +273,23 @@ def _bare_quota_facts(span: TextSpan, year: int | None, found: list[Fact]) -> li
         clause_start = max((e.end() for e in _SUBJECT_END.finditer(text, 0, m.start())), default=0)
         if text[clause_start : m.start()].endswith(_QUALIFIED) or any(a is not None and a <= m.start() < b for a, b in taken):
             continue  # "行政编制10个" is one kind of post; "核定编制数32名" was read with its keyword
-        out.append(
-            Fact(
-                label="编制",
-                key="编制数",
-                quantity=parse_quantity(m.group(1) + m.group(2)),
-                year=_year_in(text[clause_start : m.end()]) or year,
-                part="报告",
-                source="narrative",
-                quote=m.group(0),
-                loc=span.loc.with_span(m.start(), m.end()),
-            )
-        )
+        out.append(_stated(span, m, "编制", "编制数", m.group(1) + m.group(2), _year_in(text[clause_start : m.end()]) or year))
     return out
+
+
+def _stated(span: TextSpan, m: re.Match, label: str, key: str, figure: str, year: int | None, measure: str | None = None) -> Fact:
+    """The Fact the text states where ``m`` matched: ``figure`` (number and unit) under ``key``, quoted from the match."""
+    return Fact(
+        label=label,
+        key=key,
+        quantity=parse_quantity(figure),
+        measure=measure,
+        year=year,
+        part="报告",
+        source="narrative",
+        quote=m.group(0),
+        loc=span.loc.with_span(m.start(), m.end()),
+    )
 
 
 # "全年预算数1250.00万元", "本项目全年执行数355.20万元", "执行数（B）1790.25万元" (the columns of the
@@ -308,19 +312,9 @@ def _funds_total_facts(span: TextSpan, year: int | None) -> list[Fact]:
         subject = _OWN_UNIT.sub("", _OWN_TOTAL_WORDS.sub("", text[clause_start : m.start()]))
         if subject:
             continue
-        out.append(
-            Fact(
-                label=m.group("word"),
-                key="年度资金总额",
-                quantity=parse_quantity(m.group("number") + m.group("unit")),
-                measure="预算" if "预算" in m.group("word") else "执行",
-                year=_year_in(text[clause_start : m.end()]) or year,
-                part="报告",
-                source="narrative",
-                quote=m.group(0),
-                loc=span.loc.with_span(m.start(), m.end()),
-            )
-        )
+        word = m.group("word")
+        year_of = _year_in(text[clause_start : m.end()]) or year
+        out.append(_stated(span, m, word, "年度资金总额", m.group("number") + m.group("unit"), year_of, "预算" if "预算" in word else "执行"))
     return out
 
 
