@@ -17,6 +17,7 @@ import reviewer.extract.parts as parts_module
 from reviewer.extract import extract
 from reviewer.ingest import load
 from tests.table_formats import FORMATS, write
+from tests.test_money_units import FORM  # the department form in 万元
 
 BASIC = [
     ["财政供养人员情况（人）", "编制数", "2024年实际在职人数", "控制率"],
@@ -27,13 +28,6 @@ SPENDING = [
     ["合计", "2850000.00", "2800000.00"],
     ["基本支出", "1800000.00", "1790000.00"],
     ["项目支出", "1050000.00", "1010000.00"],
-]
-FORM = [
-    ["部门（单位）名称", "石泉县测试中心", "", "", "", ""],
-    ["年度预算（万元）", "", "年初预算数", "全年预算数", "全年执行数", "执行率"],
-    ["", "年度资金总额", "270.00", "285.00", "280.00", "98.25%"],
-    ["", "其中：基本支出", "170.00", "180.00", "179.00", "99.44%"],
-    ["", "项目支出", "100.00", "105.00", "101.00", "96.19%"],
 ]
 REPORT = [
     "附件一",
