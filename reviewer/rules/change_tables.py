@@ -31,15 +31,22 @@ def changes_against_tables(report: Report, ctx: Context):
     for f in report.facts:
         if f.source == "narrative" and f.key is None and f.label in _CHANGE_LABELS:
             groups.setdefault((f.loc.block, f.loc.start), {})[f.label] = f
-    keyed = [f for f in report.facts if f.source == "narrative" and f.key and f.polarity == "asserts" and f.value is not None]
+    keyed: dict[tuple, list[Fact]] = {}  # by the text they are in, in the report's order
+    for f in report.facts:
+        if f.source == "narrative" and f.key and f.polarity == "asserts" and f.value is not None:
+            keyed.setdefault(_text_of(f), []).append(f)
+    figures: dict[tuple[str, int], list[Fact]] = {}  # the department tables' 决算 figures by key and year
+    for f in report.facts:
+        if f.source == "table" and f.key and f.year is not None and f.measure == "决算" and f.value is not None and not f.part.startswith("项目"):
+            figures.setdefault((f.key, f.year), []).append(f)
     for group in groups.values():
         base, change = group.get("变动基数"), group.get("比上年减少") or group.get("比上年增加")
         if base is None or change is None or base.value is None or change.value is None:
             continue
-        claim = next((k for k in keyed if _holds(k, base)), None)
+        claim = next((k for k in keyed.get(_text_of(base), ()) if _holds(k, base)), None)
         if claim is None:
             continue
-        this, last = (_table_figure(report, claim.key, year) for year in (report.year, report.year - 1))  # type: ignore[arg-type]
+        this, last = (_table_figure(figures, claim.key, year) for year in (report.year, report.year - 1))  # type: ignore[arg-type]
         if this is None or last is None or abs(this.value - base.value) > tol(this) + tol(base) + ctx.settings.tolerance:  # type: ignore[operator]
             continue  # not the table line's figure of the year: the change may be of another quantity
         sign = Decimal(-1) if "减少" in change.label else Decimal(1)
@@ -60,15 +67,20 @@ def changes_against_tables(report: Report, ctx: Context):
         )
 
 
+def _text_of(fact: Fact) -> tuple:
+    """Which text (paragraph or cell) a narrative fact is in: its location but for the characters."""
+    loc = fact.loc
+    return loc.block, loc.table, loc.row, loc.col, loc.page, loc.line, loc.sheet, loc.label
+
+
 def _holds(keyed: Fact, base: Fact) -> bool:
-    """Whether the keyed figure is the change's amount: the same paragraph, the amount inside the keyed quote."""
-    same_text = keyed.loc.with_span(0, 0) == base.loc.with_span(0, 0)
-    return same_text and keyed.loc.start is not None and base.loc.start is not None and keyed.loc.start <= base.loc.start < keyed.loc.end  # type: ignore[operator]
+    """Whether the keyed figure (in the change's text) is the change's amount: the amount inside the keyed quote."""
+    return keyed.loc.start is not None and base.loc.start is not None and keyed.loc.start <= base.loc.start < keyed.loc.end  # type: ignore[operator]
 
 
-def _table_figure(report: Report, key: str | None, year: int) -> Fact | None:
-    """The one 决算 figure of ``key`` and ``year`` in the department's tables (None if none or several disagree)."""
-    found = [f for f in report.facts if f.source == "table" and f.key == key and f.year == year and f.measure == "决算" and f.value is not None and not f.part.startswith("项目")]
+def _table_figure(figures: dict[tuple[str, int], list[Fact]], key: str, year: int) -> Fact | None:
+    """The one 决算 figure of ``key`` and ``year`` among the department's table ``figures`` (None if none or several disagree)."""
+    found = figures.get((key, year), [])
     if not found or len({f.value for f in found}) > 1:
         return None
     return found[0]
