@@ -45,10 +45,10 @@ def on_stderr() -> AbstractContextManager[Progress]:
     Not on a terminal the bar would draw nothing, and rich costs a batch
     some 0.05 s of CPU to load.
     """
-    isatty = getattr(sys.stderr, "isatty", None)
-    if not (isatty and isatty()):
+    from reviewer.terminal import is_terminal, terminal_console
+
+    if not is_terminal(sys.stderr):
         return nullcontext(Silent())
-    from reviewer.terminal import terminal_console
 
     return Bar(terminal_console())
 

@@ -21,7 +21,7 @@ Line = tuple[str, "str | None"]  # (text, rich style name or None)
 def show(lines: Iterable[Line], *, err: bool = False) -> None:
     """Write ``lines`` to standard output (``err``: standard error), one per line, styled on a terminal."""
     stream = sys.stderr if err else sys.stdout
-    if not _is_terminal(stream):
+    if not is_terminal(stream):
         stream.write("".join(f"{text}\n" for text, _ in lines))
         return
     console = terminal_console(err)
@@ -36,7 +36,7 @@ def say(message: str, style: str | None = None) -> None:
 
 def error(message: str) -> None:
     """One error line on standard error: 错误：message, the prefix red on a terminal."""
-    if not _is_terminal(sys.stderr):
+    if not is_terminal(sys.stderr):
         sys.stderr.write(f"错误：{message}\n")
         return
     from rich.text import Text
@@ -49,7 +49,8 @@ def terminal_console(err: bool = True) -> Console:
     return _console(sys.stderr if err else sys.stdout)
 
 
-def _is_terminal(stream) -> bool:
+def is_terminal(stream) -> bool:
+    """Whether ``stream`` (a file object) is a terminal."""
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
 
