@@ -37,7 +37,7 @@ DEPARTMENT_WORDS = ("本部门", "本单位", "部门整体", "全部门", "本�
 SIGNED = re.compile(r"填表人|填报人")
 _NOT_A_UNIT = re.compile(r"合计|小计|汇总|总计|支出|经费|资金|费$")
 MANY = "（多个单位或项目）"  # the scope of a sentence naming several: no single unit's text speaks for it
-_PLACE_KEY = attrgetter("block", "table", "row", "col")  # where a text is, as ScopeMap.texts keys it
+TEXT_PLACE = attrgetter("block", "table", "row", "col")  # which text (paragraph or cell) a Location is in
 
 
 def unit_name(label: str) -> str | None:
@@ -73,7 +73,7 @@ class ScopeMap:
         for fact in report.facts:
             if fact.loc.table is not None and fact.source == "table" and fact.loc.table not in self.tables:
                 self.tables[fact.loc.table] = self.form_scope(fact)
-        self.texts = {_PLACE_KEY(t.loc): t.text for t in report.texts}  # (block, table, row, col) -> text
+        self.texts = {TEXT_PLACE(t.loc): t.text for t in report.texts}  # (block, table, row, col) -> text
         self.paragraphs = self.form_paragraphs() | self.section_scopes()
 
     def form_of(self, fact: Fact) -> Evaluation | None:
@@ -112,7 +112,7 @@ class ScopeMap:
 
     def sentence(self, loc: Location) -> str:
         """The sentence of a paragraph or cell up to ``loc.start`` (the whole text when no span is known)."""
-        text = self.texts.get((loc.block, loc.table, loc.row, loc.col), "")
+        text = self.texts.get(TEXT_PLACE(loc), "")
         if loc.start is None:
             return text
         start = max((m.end() for m in SENTENCE_END.finditer(text, 0, loc.start)), default=0)

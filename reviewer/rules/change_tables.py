@@ -19,6 +19,7 @@ from reviewer.rules import Context
 from reviewer.rules.arithmetic import ev
 from reviewer.rules.numbers import fmt, tol
 from reviewer.rules.text_amounts import sentence_bounds
+from reviewer.scopes import TEXT_PLACE
 
 _CHANGE_LABELS = ("变动基数", "比上年减少", "比上年增加")
 
@@ -30,11 +31,11 @@ def changes_against_tables(report: Report, ctx: Context):
     groups: dict[tuple, dict[str, Fact]] = {}
     for f in report.facts:
         if f.source == "narrative" and f.key is None and f.label in _CHANGE_LABELS:
-            groups.setdefault((f.loc.block, f.loc.start), {})[f.label] = f
+            groups.setdefault((TEXT_PLACE(f.loc), f.loc.start), {})[f.label] = f
     keyed: dict[tuple, list[Fact]] = {}  # by the text they are in, in the report's order
     for f in report.facts:
         if f.source == "narrative" and f.key and f.polarity == "asserts" and f.value is not None:
-            keyed.setdefault(_text_of(f), []).append(f)
+            keyed.setdefault(TEXT_PLACE(f.loc), []).append(f)
     figures: dict[tuple[str, int], list[Fact]] = {}  # the department tables' 决算 figures by key and year
     for f in report.facts:
         if f.source == "table" and f.key and f.year is not None and f.measure == "决算" and f.value is not None and not f.part.startswith("项目"):
@@ -43,7 +44,7 @@ def changes_against_tables(report: Report, ctx: Context):
         base, change = group.get("变动基数"), group.get("比上年减少") or group.get("比上年增加")
         if base is None or change is None or base.value is None or change.value is None:
             continue
-        claim = next((k for k in keyed.get(_text_of(base), ()) if _holds(k, base)), None)
+        claim = next((k for k in keyed.get(TEXT_PLACE(base.loc), ()) if _holds(k, base)), None)
         if claim is None:
             continue
         this, last = (_table_figure(figures, claim.key, year) for year in (report.year, report.year - 1))  # type: ignore[arg-type]
@@ -65,12 +66,6 @@ def changes_against_tables(report: Report, ctx: Context):
             basis="compared",
             suggestion="核对文字中的增减额与基础数据表的上年、本年数。",
         )
-
-
-def _text_of(fact: Fact) -> tuple:
-    """Which text (paragraph or cell) a narrative fact is in: its location but for the characters."""
-    loc = fact.loc
-    return loc.block, loc.table, loc.row, loc.col, loc.page, loc.line, loc.sheet, loc.label
 
 
 def _holds(keyed: Fact, base: Fact) -> bool:

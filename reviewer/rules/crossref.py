@@ -13,6 +13,7 @@ from reviewer.rules import Context, rule
 from reviewer.rules.arithmetic import ev
 from reviewer.rules.change_tables import changes_against_tables, no_carry_over_claim
 from reviewer.rules.numbers import fmt, shown, tol
+from reviewer.scopes import TEXT_PLACE
 
 # Keys whose table values describe the whole department (comparable across parts).
 DEPARTMENT_KEYS = {
@@ -233,7 +234,7 @@ def _same_group(label: str, tables: list[Fact]) -> bool:
 
 def _whole_sentence(scopes, loc) -> str:
     """The text of a paragraph or cell from its last full stop (。！？, not ；) up to ``loc.start``."""
-    text = scopes.texts.get((loc.block, loc.table, loc.row, loc.col), "")
+    text = scopes.texts.get(TEXT_PLACE(loc), "")
     if loc.start is None:
         return text
     return text[max((m.end() for m in _FULL_STOP.finditer(text, 0, loc.start)), default=0) : loc.start]
