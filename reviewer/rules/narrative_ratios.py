@@ -147,8 +147,7 @@ def _roles(text: str, found: list[Amount], start: int) -> dict[str, Amount]:
     """Each amount's role by the words of its clause before it (see _role); the first of each role counts."""
     roles: dict[str, Amount] = {}
     for amount in found:
-        clause_start = max((c.end() for c in CLAUSE_END.finditer(text, 0, amount.start)), default=start)
-        words = text[clause_start : amount.start]
+        words = _words_before(text, amount.start, start)
         role = _role(words)
         if role == "budget" and words.lstrip().startswith("其中"):
             # "使用资金30400万元，其中专项债券资金24000万元": a part of the figure before it, never the
