@@ -186,7 +186,7 @@ def _facts_in(span: TextSpan, year: int | None) -> list[Fact]:
     matches = list(KEY_PATTERN.finditer(text))
     for i, m in enumerate(matches):
         key = key_of_synonym(m.group(0))
-        clause_start = max((e.end() for e in _CLAUSE_END.finditer(text, 0, m.start())), default=0)
+        clause_start = _after_last(_CLAUSE_END, text, m.start())
         clause_end_m = _CLAUSE_END.search(text, m.end())
         clause_end = clause_end_m.start() if clause_end_m else len(text)
         before = text[clause_start : m.start()]
@@ -270,7 +270,7 @@ def _bare_quota_facts(span: TextSpan, year: int | None, found: list[Fact]) -> li
     taken = [(f.loc.start, f.loc.end) for f in found if f.key == "编制数"]
     out = []
     for m in _BARE_QUOTA.finditer(text) if "编制" in text else ():
-        clause_start = max((e.end() for e in _SUBJECT_END.finditer(text, 0, m.start())), default=0)
+        clause_start = _after_last(_SUBJECT_END, text, m.start())
         if text[clause_start : m.start()].endswith(_QUALIFIED) or any(a is not None and a <= m.start() < b for a, b in taken):
             continue  # "行政编制10个" is one kind of post; "核定编制数32名" was read with its keyword
         out.append(_stated(span, m, "编制", "编制数", m.group(1) + m.group(2), _year_in(text[clause_start : m.end()]) or year))
@@ -308,7 +308,7 @@ def _funds_total_facts(span: TextSpan, year: int | None) -> list[Fact]:
     text = span.text
     out = []
     for m in _FUNDS_TOTAL.finditer(text):
-        clause_start = max((e.end() for e in _SUBJECT_END.finditer(text, 0, m.start())), default=0)
+        clause_start = _after_last(_SUBJECT_END, text, m.start())
         subject = _OWN_UNIT.sub("", _OWN_TOTAL_WORDS.sub("", text[clause_start : m.start()]))
         if subject:
             continue
@@ -371,7 +371,7 @@ _THIS_YEAR = re.compile(r"本年|今年|当年")
 
 def _of_last_year(text: str, at: int) -> bool:
     """Whether the clause holding the amount at ``at`` opens with last year ("上年该项目支出")."""
-    start = max((e.end() for e in _SUBJECT_END.finditer(text, 0, at)), default=0)
+    start = _after_last(_SUBJECT_END, text, at)
     return _LAST_YEAR_SUBJECT.match(text[start:at].strip()) is not None
 
 
@@ -379,7 +379,7 @@ def _change_subject(text: str, at: int) -> re.Match | None:
     """The amount a change at ``at`` ("比上年减少2.20万元") is of: the nearest amount before it,
     unless that is one of several "其中" parts ("三公经费18.60万元，其中接待费6.20万元、
     用车费12.40万元，比上年减少…"): then the sentence's head, the one amount before 其中."""
-    start = max((e.end() for e in _SENTENCE_START.finditer(text, 0, at)), default=0)
+    start = _after_last(_SENTENCE_START, text, at)
     before = list(_AMOUNT.finditer(text, start, at))
     if not before:
         before = list(_AMOUNT.finditer(text, 0, at))
@@ -449,6 +449,11 @@ def _measure(between: str) -> str | None:
 def _is_year(n: re.Match, window: str) -> bool:
     after = window[n.end() : n.end() + 1]
     return after == "年" and not n.group(2)
+
+
+def _after_last(ends: re.Pattern, text: str, at: int) -> int:
+    """Where the stretch of ``text`` ending at ``at`` begins: right after the last match of ``ends`` before it, or 0."""
+    return max((e.end() for e in ends.finditer(text, 0, at)), default=0)
 
 
 def _year_in(text: str) -> int | None:
